@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Bianmin needs to build, test and run, when they are
+# missing. Called by `make demo` and `make test`; safe to run again.
+set -euo pipefail
+
+pkgs=(
+  build-essential pkg-config
+  libevent-dev libjansson-dev libsodium-dev libsqlite3-dev sqlite3
+  libcmocka-dev libcurl4-openssl-dev
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "deps: installing ${missing[*]}"
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

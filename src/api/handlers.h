@@ -1,0 +1,46 @@
+/*
+ * Every endpoint handler, grouped by the file that defines it. routes.c wires them up.
+ */
+#ifndef BM_API_HANDLERS_H
+#define BM_API_HANDLERS_H
+
+#include "api/req.h"
+
+/* health.c */
+enum bm_rc bm_api_healthz(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_readyz(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_metrics(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_enums(struct bm_req *rq, struct bm_resp *rs);
+
+/* session.c */
+enum bm_rc bm_api_session_create(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_session_delete(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_me(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_me_password(struct bm_req *rq, struct bm_resp *rs);
+
+/* org_units.c */
+enum bm_rc bm_api_org_list(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_org_get(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_org_create(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_org_update(struct bm_req *rq, struct bm_resp *rs);
+
+/* users.c */
+enum bm_rc bm_api_users_list(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_users_get(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_users_create(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_users_update(struct bm_req *rq, struct bm_resp *rs);
+
+/* tokens.c */
+enum bm_rc bm_api_tokens_list(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_tokens_create(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_tokens_revoke(struct bm_req *rq, struct bm_resp *rs);
+
+/* audit.c */
+enum bm_rc bm_api_audit_list(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_audit_verify(struct bm_req *rq, struct bm_resp *rs);
+
+/* users.c: the JSON form of a user, shared with session.c */
+struct json_t;
+struct json_t *bm_api_user_json(const struct bm_user *u);
+
+#endif

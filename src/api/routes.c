@@ -1,0 +1,61 @@
+/*
+ * The route table. Adding an endpoint: a handler in api/<resource>.c, one line here,
+ * API tests for every role, and an entry in docs/openapi.yaml.
+ */
+#include "api/routes.h"
+
+#include "api/handlers.h"
+
+
+const struct bm_route bm_routes[] = {
+    {BM_GET, "/healthz", bm_api_healthz, BM_PERM_PUBLIC, 0, "GET /healthz"},
+    {BM_GET, "/readyz", bm_api_readyz, BM_PERM_PUBLIC, 0, "GET /readyz"},
+    {BM_GET, "/metrics", bm_api_metrics, BM_PERM_PUBLIC, BM_ROUTE_TEXT, "GET /metrics"},
+    {BM_GET, "/api/v1/enums", bm_api_enums, BM_PERM_PUBLIC, 0, "GET /api/v1/enums"},
+
+    {BM_POST, "/api/v1/session", bm_api_session_create, BM_PERM_PUBLIC,
+     BM_ROUTE_SLOW | BM_ROUTE_NO_CSRF, "POST /api/v1/session"},
+    {BM_DELETE, "/api/v1/session", bm_api_session_delete, BM_PERM_LOGIN, 0,
+     "DELETE /api/v1/session"},
+    {BM_GET, "/api/v1/me", bm_api_me, BM_PERM_LOGIN, 0, "GET /api/v1/me"},
+    {BM_POST, "/api/v1/me/password", bm_api_me_password, BM_PERM_LOGIN, BM_ROUTE_SLOW,
+     "POST /api/v1/me/password"},
+
+    {BM_GET, "/api/v1/org-units", bm_api_org_list, BM_PERM_LOGIN, 0, "GET /api/v1/org-units"},
+    {BM_POST, "/api/v1/org-units", bm_api_org_create, BM_PERM_ORG_WRITE, 0,
+     "POST /api/v1/org-units"},
+    {BM_GET, "/api/v1/org-units/{id}", bm_api_org_get, BM_PERM_LOGIN, 0,
+     "GET /api/v1/org-units/{id}"},
+    {BM_PATCH, "/api/v1/org-units/{id}", bm_api_org_update, BM_PERM_ORG_WRITE, 0,
+     "PATCH /api/v1/org-units/{id}"},
+
+    {BM_GET, "/api/v1/users", bm_api_users_list, BM_PERM_USER_ADMIN, 0, "GET /api/v1/users"},
+    {BM_POST, "/api/v1/users", bm_api_users_create, BM_PERM_USER_ADMIN, BM_ROUTE_SLOW,
+     "POST /api/v1/users"},
+    {BM_GET, "/api/v1/users/{id}", bm_api_users_get, BM_PERM_USER_ADMIN, 0,
+     "GET /api/v1/users/{id}"},
+    {BM_PATCH, "/api/v1/users/{id}", bm_api_users_update, BM_PERM_USER_ADMIN, BM_ROUTE_SLOW,
+     "PATCH /api/v1/users/{id}"},
+
+    {BM_GET, "/api/v1/api-tokens", bm_api_tokens_list, BM_PERM_TOKEN_ADMIN, 0,
+     "GET /api/v1/api-tokens"},
+    {BM_POST, "/api/v1/api-tokens", bm_api_tokens_create, BM_PERM_TOKEN_ADMIN, 0,
+     "POST /api/v1/api-tokens"},
+    {BM_DELETE, "/api/v1/api-tokens/{id}", bm_api_tokens_revoke, BM_PERM_TOKEN_ADMIN, 0,
+     "DELETE /api/v1/api-tokens/{id}"},
+
+    {BM_GET, "/api/v1/audit", bm_api_audit_list, BM_PERM_AUDIT_READ, 0, "GET /api/v1/audit"},
+    {BM_GET, "/api/v1/audit/verify", bm_api_audit_verify, BM_PERM_AUDIT_READ, BM_ROUTE_SLOW,
+     "GET /api/v1/audit/verify"},
+};
+
+const size_t bm_n_routes = sizeof(bm_routes) / sizeof(bm_routes[0]);
+
+const char *const *
+bm_route_labels(void)
+{
+    static const char *labels[sizeof(bm_routes) / sizeof(bm_routes[0])];
+    for (size_t i = 0; i < bm_n_routes; i++)
+        labels[i] = bm_routes[i].label;
+    return labels;
+}

@@ -1,0 +1,60 @@
+/*
+ * The one place that decides who may do what: a permission needs one of a set of roles
+ * (checked before a handler runs), and the object must lie inside the caller's scope in
+ * the organisation tree (checked by the handler with the object's org path). Objects
+ * outside the scope are reported as not found, so their existence does not leak.
+ */
+#ifndef BM_CORE_ACCESS_H
+#define BM_CORE_ACCESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/roles.h"
+
+#define BM_ORG_PATH_MAX 96
+
+/* Who is calling: filled from the session or API token. */
+struct bm_principal {
+    int64_t user_id;
+    const char *username;
+    unsigned roles;                   /* enum bm_role bits */
+    int64_t org_unit_id;              /* 0 for citizens without a unit */
+    char org_path[BM_ORG_PATH_MAX];   /* "/1/4/17/": ids from the county down to the unit */
+};
+
+enum bm_perm {
+    BM_PERM_PUBLIC,      /* anyone, no log-in */
+    BM_PERM_LOGIN,       /* any logged-in user */
+    BM_PERM_STAFF,       /* any role but citizen */
+    BM_PERM_ORG_WRITE,   /* create and change org units */
+    BM_PERM_USER_ADMIN,  /* list, create and change users */
+    BM_PERM_TOKEN_ADMIN, /* API tokens for other systems */
+    BM_PERM_AUDIT_READ,  /* read the audit trail */
+    BM_PERM_COUNT
+};
+
+/* Roles that hold `perm` (BM_ROLE_ALL for PUBLIC and LOGIN). */
+unsigned bm_access_roles_for(enum bm_perm perm);
+
+/* True if the principal has a role that grants `perm`. */
+bool bm_access_role_allows(const struct bm_principal *p, enum bm_perm perm);
+
+/*
+ * The subtree the principal may act on under `perm`: the county for county-wide roles
+ * (BM_ROLES_COUNTY_WIDE) that grant it, otherwise the user's own unit. Writes the path
+ * prefix ("/1/" or "/1/4/") into out; false if the principal has no scope for `perm`.
+ */
+bool bm_access_scope(const struct bm_principal *p, enum bm_perm perm, char *out, size_t out_size);
+
+/* True if `target_path` (an org path) lies inside the principal's scope for `perm`. */
+bool bm_access_in_scope(const struct bm_principal *p, enum bm_perm perm, const char *target_path);
+
+/*
+ * Roles the principal may give to users (or take away) under USER_ADMIN: everything for a
+ * county administrator; front and back office roles for a township administrator.
+ */
+unsigned bm_access_grantable_roles(const struct bm_principal *p);
+
+#endif

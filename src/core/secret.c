@@ -1,0 +1,59 @@
+/*
+ * libsodium wrappers for passwords and tokens.
+ */
+#include "core/secret.h"
+
+#include <sodium.h>
+#include <string.h>
+
+_Static_assert(BM_SECRET_HASH_STR == crypto_pwhash_STRBYTES, "hash string size");
+
+bool
+bm_secret_init(void)
+{
+    return sodium_init() >= 0;
+}
+
+enum bm_rc
+bm_secret_hash_password(const char *password, char *out, struct bm_err *err)
+{
+    if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        return bm_err_set(err, BM_EINTERNAL, "服务器内存不足，无法处理密码");
+    return BM_OK;
+}
+
+bool
+bm_secret_verify_password(const char *hash, const char *password)
+{
+    return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+void
+bm_secret_token(char *out)
+{
+    unsigned char raw[32];
+    randombytes_buf(raw, sizeof(raw));
+    sodium_bin2base64(out, BM_SECRET_TOKEN_LEN + 1, raw, sizeof(raw),
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_memzero(raw, sizeof(raw));
+}
+
+void
+bm_secret_digest(const char *token, size_t len, unsigned char out[BM_SECRET_DIGEST_LEN])
+{
+    crypto_hash_sha256(out, (const unsigned char *)token, len);
+}
+
+bool
+bm_secret_equal(const char *a, const char *b)
+{
+    size_t n = strlen(a);
+    return n == strlen(b) && sodium_memcmp(a, b, n) == 0;
+}
+
+void
+bm_secret_wipe(void *p, size_t n)
+{
+    sodium_memzero(p, n);
+}

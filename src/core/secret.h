@@ -1,0 +1,41 @@
+/*
+ * Secrets: argon2id password hashes (libsodium, interactive limits: about 64 MiB and a
+ * fraction of a second each, so callers run them off the event loop and few at a time),
+ * random bearer tokens and their SHA-256 digests (what the store keeps), and a
+ * constant-time comparison. The only core file that reads the OS random source.
+ */
+#ifndef BM_CORE_SECRET_H
+#define BM_CORE_SECRET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/err.h"
+
+#define BM_SECRET_HASH_STR 128 /* crypto_pwhash_STRBYTES */
+#define BM_SECRET_TOKEN_LEN 43 /* 32 random bytes, base64url without padding */
+#define BM_SECRET_DIGEST_LEN 32
+
+/* Initialises libsodium; call once at start-up. False if it cannot. */
+bool bm_secret_init(void);
+
+/* argon2id hash string of `password` into out[BM_SECRET_HASH_STR]. BM_EINTERNAL if out of memory. */
+BM_MUST_CHECK enum bm_rc bm_secret_hash_password(const char *password, char *out,
+                                                 struct bm_err *err);
+
+/* True if `password` matches the stored hash string. */
+bool bm_secret_verify_password(const char *hash, const char *password);
+
+/* A fresh random token (base64url, NUL-terminated) into out[BM_SECRET_TOKEN_LEN + 1]. */
+void bm_secret_token(char *out);
+
+/* SHA-256 of a token as presented by a client. */
+void bm_secret_digest(const char *token, size_t len, unsigned char out[BM_SECRET_DIGEST_LEN]);
+
+/* Constant-time equality of two strings (length differences leak only the length). */
+bool bm_secret_equal(const char *a, const char *b);
+
+/* Overwrites a secret in memory in a way the compiler cannot drop. */
+void bm_secret_wipe(void *p, size_t n);
+
+#endif

@@ -1,0 +1,115 @@
+/*
+ * Worker threads and the hand-back to event loops (event_base_once is thread-safe once
+ * evthread_use_pthreads has run, and wakes the loop).
+ */
+#include "http/pool.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "util/log.h"
+
+struct worker {
+    pthread_t th;
+    struct bm_store *st;
+    struct bm_pool *pool;
+};
+
+struct bm_pool {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct bm_job *head, *tail;
+    bool stopping;
+    int n;   /* threads started */
+    int cap; /* workers allocated */
+    struct worker *w;
+};
+
+static void
+done_cb(evutil_socket_t fd, short what, void *arg)
+{
+    struct bm_job *job = arg;
+    (void)fd;
+    (void)what;
+    job->done(job);
+}
+
+static void *
+work(void *arg)
+{
+    struct worker *w = arg;
+    struct bm_pool *p = w->pool;
+    static const struct timeval now = {0, 0};
+
+    for (;;) {
+        struct bm_job *job;
+        pthread_mutex_lock(&p->mu);
+        while (p->head == NULL && !p->stopping)
+            pthread_cond_wait(&p->cv, &p->mu);
+        job = p->head;
+        if (job == NULL) {
+            pthread_mutex_unlock(&p->mu);
+            return NULL;
+        }
+        p->head = job->next;
+        if (p->head == NULL)
+            p->tail = NULL;
+        pthread_mutex_unlock(&p->mu);
+        job->run(job, w->st);
+        if (event_base_once(job->base, -1, EV_TIMEOUT, done_cb, job, &now) != 0)
+            bm_log(BM_LOG_ERROR, "pool_handback", "could not return a job to its loop");
+    }
+}
+
+struct bm_pool *
+bm_pool_new(int n, const char *db_url, struct bm_err *err)
+{
+    struct bm_pool *p = bm_xcalloc(1, sizeof(*p));
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv, NULL);
+    p->w = bm_xcalloc((size_t)n, sizeof(*p->w));
+    p->cap = n;
+    for (int i = 0; i < n; i++) {
+        p->w[i].pool = p;
+        if (bm_store_open(db_url, &p->w[i].st, err) != BM_OK) {
+            bm_pool_free(p);
+            return NULL;
+        }
+        pthread_create(&p->w[i].th, NULL, work, &p->w[i]);
+        p->n++;
+    }
+    return p;
+}
+
+void
+bm_pool_submit(struct bm_pool *p, struct bm_job *job)
+{
+    job->next = NULL;
+    pthread_mutex_lock(&p->mu);
+    if (p->tail)
+        p->tail->next = job;
+    else
+        p->head = job;
+    p->tail = job;
+    pthread_cond_signal(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
+void
+bm_pool_free(struct bm_pool *p)
+{
+    if (p == NULL)
+        return;
+    pthread_mutex_lock(&p->mu);
+    p->stopping = true;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    for (int i = 0; i < p->n; i++)
+        pthread_join(p->w[i].th, NULL);
+    for (int i = 0; i < p->cap; i++)
+        bm_store_close(p->w[i].st);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->cv);
+    free(p->w);
+    free(p);
+}

@@ -1,0 +1,352 @@
+/*
+ * SQLite backend: connection set-up, statement cache, transactions, migrations, backup.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/sqlite/int.h"
+#include "util/embed.h"
+#include "util/log.h"
+#include "util/metrics.h"
+#include "util/time.h"
+
+extern const struct bm_embedded bm_migrations_sqlite[];
+
+enum bm_rc
+sq_fail(struct bm_store *st, int src, const char *what, struct bm_err *err)
+{
+    int prim = src & 0xff;
+
+    if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED) {
+        bm_log(BM_LOG_WARN, "store_busy", "%s: %s", what, sqlite3_errstr(src));
+        if (err)
+            err->retry_after_s = 1;
+        return bm_err_set(err, BM_EBUSY, "数据库繁忙，请稍后重试");
+    }
+    if (src == SQLITE_CONSTRAINT_UNIQUE || src == SQLITE_CONSTRAINT_PRIMARYKEY)
+        return bm_err_set(err, BM_ECONFLICT, "与现有数据重复");
+    bm_metrics_store_error();
+    bm_log(BM_LOG_ERROR, "store_error", "%s: %s (%s)", what,
+           st && st->db ? sqlite3_errmsg(st->db) : "", sqlite3_errstr(src));
+    return bm_err_set(err, BM_EINTERNAL, "数据存储出错");
+}
+
+enum bm_rc
+sq_prepare(struct bm_store *st, const char *sql, sqlite3_stmt **out, struct bm_err *err)
+{
+    int i, src;
+
+    for (i = 0; i < st->n_cache; i++) {
+        if (st->cache[i].sql == sql) {
+            *out = st->cache[i].stmt;
+            return BM_OK;
+        }
+    }
+    BM_ASSERT(st->n_cache < SQ_STMT_CACHE);
+    src = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st->cache[i].stmt, NULL);
+    if (src != SQLITE_OK)
+        return sq_fail(st, src, "prepare", err);
+    st->cache[i].sql = sql;
+    st->n_cache++;
+    *out = st->cache[i].stmt;
+    return BM_OK;
+}
+
+void
+sq_done(sqlite3_stmt *s)
+{
+    if (s != NULL) {
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+    }
+}
+
+enum bm_rc
+sq_exec(struct bm_store *st, sqlite3_stmt *s, const char *what, struct bm_err *err)
+{
+    int src = sqlite3_step(s);
+    enum bm_rc rc = src == SQLITE_DONE || src == SQLITE_ROW ? BM_OK : sq_fail(st, src, what, err);
+    sq_done(s);
+    return rc;
+}
+
+const char *
+sq_text(struct bm_arena *a, sqlite3_stmt *s, int col)
+{
+    const unsigned char *t = sqlite3_column_text(s, col);
+    return bm_arena_strndup(a, t ? (const char *)t : "", t ? (size_t)sqlite3_column_bytes(s, col) : 0);
+}
+
+int
+sq_bind_text(sqlite3_stmt *s, int idx, const char *v)
+{
+    return sqlite3_bind_text(s, idx, v ? v : "", -1, SQLITE_TRANSIENT);
+}
+
+int
+sq_bind_prefix(sqlite3_stmt *s, int idx, const char *prefix, struct bm_arena *a)
+{
+    size_t n = strlen(prefix), k = 0;
+    char *pat = bm_arena_alloc(a, 2 * n + 2);
+
+    if (pat == NULL)
+        return SQLITE_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        if (prefix[i] == '%' || prefix[i] == '_' || prefix[i] == '\\')
+            pat[k++] = '\\';
+        pat[k++] = prefix[i];
+    }
+    pat[k++] = '%';
+    return sqlite3_bind_text(s, idx, pat, (int)k, SQLITE_TRANSIENT);
+}
+
+static enum bm_rc
+pragma(struct bm_store *st, const char *sql, struct bm_err *err)
+{
+    /* Constant text with no parameters; sqlite3_exec prepares it. */
+    int src = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+    return src == SQLITE_OK ? BM_OK : sq_fail(st, src, sql, err);
+}
+
+static enum bm_rc
+sqlite_open(const char *path, struct bm_store **out, struct bm_err *err)
+{
+    struct bm_store *st = bm_xcalloc(1, sizeof(*st));
+    enum bm_rc rc;
+    int src;
+
+    src = sqlite3_open_v2(path, &st->db,
+                          SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (src != SQLITE_OK) {
+        bm_log(BM_LOG_ERROR, "store_open", "%s: %s", path, sqlite3_errstr(src));
+        rc = bm_err_set(err, BM_EINTERNAL, "无法打开数据库文件 %s", path);
+        goto fail;
+    }
+    sqlite3_extended_result_codes(st->db, 1);
+    sqlite3_busy_timeout(st->db, 5000);
+    /* WAL: readers never block the writer; synchronous=FULL: an acknowledged commit
+     * survives power loss, which is what "no acknowledged write is ever lost" needs. */
+    rc = pragma(st, "PRAGMA journal_mode=WAL", err);
+    if (rc == BM_OK)
+        rc = pragma(st, "PRAGMA synchronous=FULL", err);
+    if (rc == BM_OK)
+        rc = pragma(st, "PRAGMA foreign_keys=ON", err);
+    if (rc != BM_OK)
+        goto fail;
+    *out = st;
+    return BM_OK;
+fail:
+    bm_store_close(st);
+    return rc;
+}
+
+enum bm_rc
+bm_store_open(const char *url, struct bm_store **out, struct bm_err *err)
+{
+    if (url == NULL || url[0] == '\0')
+        return bm_err_set(err, BM_EINVAL, "未指定数据库（--db 或 BIANMIN_DB）");
+    if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
+        return bm_err_set(err, BM_EINVAL, "此版本尚未包含 PostgreSQL 存储后端");
+    if (strncmp(url, "sqlite:", 7) == 0)
+        url += 7;
+    return sqlite_open(url, out, err);
+}
+
+void
+bm_store_close(struct bm_store *st)
+{
+    if (st == NULL)
+        return;
+    for (int i = 0; i < st->n_cache; i++)
+        sqlite3_finalize(st->cache[i].stmt);
+    if (st->db != NULL)
+        sqlite3_close_v2(st->db);
+    free(st);
+}
+
+static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
+static const char SQL_COMMIT[] = "COMMIT";
+static const char SQL_ROLLBACK[] = "ROLLBACK";
+
+enum bm_rc
+bm_store_begin(struct bm_store *st, struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    enum bm_rc rc;
+
+    BM_ASSERT(!st->in_tx);
+    rc = sq_prepare(st, SQL_BEGIN, &s, err);
+    if (rc == BM_OK)
+        rc = sq_exec(st, s, "begin", err);
+    if (rc == BM_OK)
+        st->in_tx = true;
+    return rc;
+}
+
+enum bm_rc
+bm_store_commit(struct bm_store *st, struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    enum bm_rc rc;
+
+    BM_ASSERT(st->in_tx);
+    rc = sq_prepare(st, SQL_COMMIT, &s, err);
+    if (rc == BM_OK)
+        rc = sq_exec(st, s, "commit", err);
+    if (rc != BM_OK) {
+        bm_store_rollback(st);
+        return rc;
+    }
+    st->in_tx = false;
+    return BM_OK;
+}
+
+void
+bm_store_rollback(struct bm_store *st)
+{
+    sqlite3_stmt *s;
+    struct bm_err e;
+
+    if (!st->in_tx)
+        return;
+    st->in_tx = false;
+    bm_err_clear(&e);
+    if (sq_prepare(st, SQL_ROLLBACK, &s, &e) == BM_OK && sq_exec(st, s, "rollback", &e) == BM_OK)
+        return;
+    /* Rollback after a failed COMMIT may find no transaction: nothing left to undo. */
+}
+
+bool
+bm_store_in_tx(const struct bm_store *st)
+{
+    return st->in_tx;
+}
+
+static const char SQL_PING[] = "SELECT count(*) FROM schema_migrations";
+
+enum bm_rc
+bm_store_ping(struct bm_store *st, struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    enum bm_rc rc = sq_prepare(st, SQL_PING, &s, err);
+    return rc == BM_OK ? sq_exec(st, s, "ping", err) : rc;
+}
+
+static int
+known_version(void)
+{
+    int n = 0;
+    while (bm_migrations_sqlite[n].name != NULL)
+        n++;
+    return n;
+}
+
+static const char SQL_MIG_TABLE[] = "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                    "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                                    "applied_at INTEGER NOT NULL)";
+static const char SQL_MIG_MAX[] = "SELECT coalesce(max(version), 0) FROM schema_migrations";
+static const char SQL_MIG_ADD[] =
+    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)";
+
+enum bm_rc
+bm_store_schema_version(struct bm_store *st, int *have, int *known, struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    enum bm_rc rc = pragma(st, SQL_MIG_TABLE, err);
+
+    if (rc == BM_OK)
+        rc = sq_prepare(st, SQL_MIG_MAX, &s, err);
+    if (rc != BM_OK)
+        return rc;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *have = sqlite3_column_int(s, 0);
+    else
+        rc = sq_fail(st, sqlite3_errcode(st->db), "schema version", err);
+    sq_done(s);
+    *known = known_version();
+    return rc;
+}
+
+enum bm_rc
+bm_store_migrate(struct bm_store *st, int *n_applied, struct bm_err *err)
+{
+    int have = 0, known = 0, src;
+    sqlite3_stmt *s;
+    enum bm_rc rc;
+
+    *n_applied = 0;
+    rc = bm_store_schema_version(st, &have, &known, err);
+    if (rc != BM_OK)
+        return rc;
+    if (have > known)
+        return bm_err_set(err, BM_ECONFLICT,
+                          "数据库结构版本（%d）高于本程序所知的版本（%d），请升级 bianmin", have,
+                          known);
+    for (int v = have + 1; v <= known; v++) {
+        const struct bm_embedded *m = &bm_migrations_sqlite[v - 1];
+        rc = bm_store_begin(st, err);
+        if (rc != BM_OK)
+            return rc;
+        src = sqlite3_exec(st->db, m->text, NULL, NULL, NULL);
+        if (src != SQLITE_OK) {
+            rc = sq_fail(st, src, m->name, err);
+            goto fail;
+        }
+        rc = sq_prepare(st, SQL_MIG_ADD, &s, err);
+        if (rc != BM_OK)
+            goto fail;
+        sqlite3_bind_int(s, 1, v);
+        sq_bind_text(s, 2, m->name);
+        sqlite3_bind_int64(s, 3, bm_now());
+        rc = sq_exec(st, s, "record migration", err);
+        if (rc == BM_OK)
+            rc = bm_store_commit(st, err);
+        if (rc != BM_OK)
+            goto fail;
+        bm_log(BM_LOG_INFO, "migration_applied", "%s", m->name);
+        (*n_applied)++;
+    }
+    return BM_OK;
+fail:
+    bm_store_rollback(st);
+    return rc;
+}
+
+enum bm_rc
+bm_store_backup(struct bm_store *st, const char *dest, struct bm_err *err)
+{
+    sqlite3 *to = NULL;
+    sqlite3_backup *bk;
+    int src;
+    enum bm_rc rc = BM_OK;
+    FILE *f;
+
+    /* Refuse to overwrite: a backup must never clobber an earlier one by mistake. */
+    if ((f = fopen(dest, "r")) != NULL) {
+        fclose(f);
+        return bm_err_set(err, BM_ECONFLICT, "目标文件 %s 已存在", dest);
+    }
+    src = sqlite3_open_v2(dest, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (src != SQLITE_OK) {
+        rc = bm_err_set(err, BM_EINVAL, "无法创建备份文件 %s", dest);
+        goto out;
+    }
+    bk = sqlite3_backup_init(to, "main", st->db, "main");
+    if (bk == NULL) {
+        rc = sq_fail(st, sqlite3_errcode(to), "backup init", err);
+        goto out;
+    }
+    /* Copy in steps so writers are not held off for the whole copy; a write in between
+     * makes SQLite restart the copy from a consistent point. */
+    do {
+        src = sqlite3_backup_step(bk, 256);
+        if (src == SQLITE_BUSY || src == SQLITE_LOCKED)
+            sqlite3_sleep(20);
+    } while (src == SQLITE_OK || src == SQLITE_BUSY || src == SQLITE_LOCKED);
+    sqlite3_backup_finish(bk);
+    if (src != SQLITE_DONE)
+        rc = sq_fail(st, src, "backup", err);
+out:
+    sqlite3_close_v2(to);
+    return rc;
+}

@@ -1,0 +1,201 @@
+/*
+ * The one interface to persistent data. Callers speak the domain (org units, users,
+ * sessions, audit entries), never SQL; a backend is chosen by URL in bm_store_open
+ * ("sqlite:FILE" or a plain file path today; "postgres://..." when that backend lands).
+ * A handle is one database connection: never use it from two threads at once.
+ * Every write use case runs between bm_store_begin and bm_store_commit, audit entry
+ * included; any error before commit is followed by bm_store_rollback.
+ * Text returned in structs is copied into the caller's arena.
+ */
+#ifndef BM_STORE_STORE_H
+#define BM_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/audit.h"
+#include "core/org.h"
+#include "core/user.h"
+#include "util/arena.h"
+#include "util/err.h"
+
+#define BM_TOKEN_HASH_LEN 32
+
+struct bm_store;
+
+/* What a session cookie or API token resolves to. */
+struct bm_auth {
+    struct bm_user user;
+    int64_t session_id;     /* 0 when authenticated by an API token */
+    const char *csrf_token; /* session's CSRF token; "" for API tokens */
+    int64_t last_seen_at;
+    int64_t token_id;       /* 0 for sessions */
+};
+
+struct bm_api_token {
+    int64_t id;
+    int64_t user_id;
+    const char *username;
+    const char *name;
+    const char *prefix; /* first characters of the token, to recognise it in lists */
+    int64_t created_at, last_used_at, expires_at, revoked_at;
+};
+
+/* Opens a connection; applies nothing. Caller closes. BM_EINVAL for an unknown scheme. */
+BM_MUST_CHECK enum bm_rc bm_store_open(const char *url, struct bm_store **out, struct bm_err *err);
+void bm_store_close(struct bm_store *st);
+
+/*
+ * Applies pending embedded migrations, each in its own transaction, and reports how many
+ * ran. BM_ECONFLICT if the database has a schema newer than this binary knows.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_migrate(struct bm_store *st, int *n_applied, struct bm_err *err);
+/* Highest applied migration (0 for an empty store) and the highest this binary knows. */
+BM_MUST_CHECK enum bm_rc bm_store_schema_version(struct bm_store *st, int *have, int *known,
+                                                 struct bm_err *err);
+
+/* A write transaction that takes the write lock at once (no upgrade deadlocks). */
+BM_MUST_CHECK enum bm_rc bm_store_begin(struct bm_store *st, struct bm_err *err);
+BM_MUST_CHECK enum bm_rc bm_store_commit(struct bm_store *st, struct bm_err *err);
+/* Safe to call with no transaction open. */
+void bm_store_rollback(struct bm_store *st);
+bool bm_store_in_tx(const struct bm_store *st);
+
+/* Cheap round trip for /readyz. */
+BM_MUST_CHECK enum bm_rc bm_store_ping(struct bm_store *st, struct bm_err *err);
+/* Online, consistent copy of the whole store to `dest` (a new file for SQLite). */
+BM_MUST_CHECK enum bm_rc bm_store_backup(struct bm_store *st, const char *dest,
+                                         struct bm_err *err);
+
+/* ---- organisation ---- */
+
+/* Inserts `u` (id, path, version and times are assigned); writes the new id. */
+BM_MUST_CHECK enum bm_rc bm_store_org_insert(struct bm_store *st, const struct bm_org_unit *u,
+                                             int64_t now, int64_t *id, struct bm_err *err);
+BM_MUST_CHECK enum bm_rc bm_store_org_get(struct bm_store *st, int64_t id, struct bm_arena *a,
+                                          struct bm_org_unit *out, struct bm_err *err);
+/* All units whose path starts with `path_prefix` ("" for all), ordered by id. */
+BM_MUST_CHECK enum bm_rc bm_store_org_list(struct bm_store *st, const char *path_prefix,
+                                           struct bm_arena *a, struct bm_org_unit **out,
+                                           size_t *n, struct bm_err *err);
+/*
+ * Writes name, division/credit codes, mode, is_active and parent of `u` if its version is
+ * still `u->version` (BM_ESTALE otherwise); bumps the version. A new parent rewrites the
+ * paths of the whole subtree.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_org_update(struct bm_store *st, const struct bm_org_unit *u,
+                                             const char *new_parent_path, int64_t now,
+                                             struct bm_err *err);
+BM_MUST_CHECK enum bm_rc bm_store_org_count(struct bm_store *st, int64_t *n, struct bm_err *err);
+
+/* ---- users ---- */
+
+BM_MUST_CHECK enum bm_rc bm_store_user_insert(struct bm_store *st, const struct bm_user *u,
+                                              const char *password_hash, int64_t now,
+                                              int64_t *id, struct bm_err *err);
+BM_MUST_CHECK enum bm_rc bm_store_user_get(struct bm_store *st, int64_t id, struct bm_arena *a,
+                                           struct bm_user *out, struct bm_err *err);
+/* For log-in: the user and the stored hash. BM_ENOTFOUND if no such user name. */
+BM_MUST_CHECK enum bm_rc bm_store_user_get_login(struct bm_store *st, const char *username,
+                                                 struct bm_arena *a, struct bm_user *out,
+                                                 const char **password_hash, struct bm_err *err);
+/*
+ * Users whose unit lies under `path_prefix` ("" for all, citizens included), id > after_id,
+ * ordered by id, at most `limit`.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_users_list(struct bm_store *st, const char *path_prefix,
+                                             int64_t after_id, int limit, struct bm_arena *a,
+                                             struct bm_user **out, size_t *n, struct bm_err *err);
+/* Writes display name, phone, roles, unit, is_active if the version matches (else BM_ESTALE). */
+BM_MUST_CHECK enum bm_rc bm_store_user_update(struct bm_store *st, const struct bm_user *u,
+                                              int64_t now, struct bm_err *err);
+BM_MUST_CHECK enum bm_rc bm_store_user_set_password(struct bm_store *st, int64_t user_id,
+                                                    const char *password_hash, int64_t now,
+                                                    struct bm_err *err);
+BM_MUST_CHECK enum bm_rc bm_store_user_count(struct bm_store *st, int64_t *n, struct bm_err *err);
+
+/* ---- sessions and API tokens ---- */
+
+BM_MUST_CHECK enum bm_rc bm_store_session_insert(struct bm_store *st,
+                                                 const unsigned char hash[BM_TOKEN_HASH_LEN],
+                                                 int64_t user_id, const char *csrf_token,
+                                                 const char *ip, const char *user_agent,
+                                                 int64_t now, int64_t expires_at, int64_t *id,
+                                                 struct bm_err *err);
+/*
+ * Resolves a session by token hash: it must not have expired at `now`, and the user must
+ * be active. BM_EUNAUTH otherwise.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_auth_session(struct bm_store *st,
+                                               const unsigned char hash[BM_TOKEN_HASH_LEN],
+                                               int64_t now, struct bm_arena *a,
+                                               struct bm_auth *out, struct bm_err *err);
+/*
+ * Records activity and slides the idle expiry to `expires_at`, but never past
+ * `max_age_s` after the session was created.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_session_touch(struct bm_store *st, int64_t session_id,
+                                                int64_t now, int64_t expires_at,
+                                                int64_t max_age_s, struct bm_err *err);
+BM_MUST_CHECK enum bm_rc bm_store_session_delete(struct bm_store *st, int64_t session_id,
+                                                 struct bm_err *err);
+/* Ends every session of a user (password change, deactivation). */
+BM_MUST_CHECK enum bm_rc bm_store_sessions_delete_user(struct bm_store *st, int64_t user_id,
+                                                       struct bm_err *err);
+
+BM_MUST_CHECK enum bm_rc bm_store_token_insert(struct bm_store *st, const struct bm_api_token *t,
+                                               const unsigned char hash[BM_TOKEN_HASH_LEN],
+                                               int64_t *id, struct bm_err *err);
+/* Resolves an API token: not revoked, not expired, user active. BM_EUNAUTH otherwise. */
+BM_MUST_CHECK enum bm_rc bm_store_auth_token(struct bm_store *st,
+                                             const unsigned char hash[BM_TOKEN_HASH_LEN],
+                                             int64_t now, struct bm_arena *a,
+                                             struct bm_auth *out, struct bm_err *err);
+/* Tokens of users under `path_prefix`, newest first. */
+BM_MUST_CHECK enum bm_rc bm_store_tokens_list(struct bm_store *st, const char *path_prefix,
+                                              struct bm_arena *a, struct bm_api_token **out,
+                                              size_t *n, struct bm_err *err);
+BM_MUST_CHECK enum bm_rc bm_store_token_get(struct bm_store *st, int64_t id, struct bm_arena *a,
+                                            struct bm_api_token *out, const char **user_path,
+                                            struct bm_err *err);
+BM_MUST_CHECK enum bm_rc bm_store_token_revoke(struct bm_store *st, int64_t id, int64_t now,
+                                               struct bm_err *err);
+
+/* ---- log-in throttling ---- */
+
+/* Failures since `since` for this user name and for this client address. */
+BM_MUST_CHECK enum bm_rc bm_store_login_failures(struct bm_store *st, const char *username,
+                                                 const char *ip, int64_t since, int64_t *n_user,
+                                                 int64_t *n_ip, struct bm_err *err);
+BM_MUST_CHECK enum bm_rc bm_store_login_failure_add(struct bm_store *st, const char *username,
+                                                    const char *ip, int64_t now,
+                                                    struct bm_err *err);
+/* Forgets a user name's failures (after a successful log-in) and rows older than `before`. */
+BM_MUST_CHECK enum bm_rc bm_store_login_failures_clear(struct bm_store *st, const char *username,
+                                                       int64_t before, struct bm_err *err);
+BM_MUST_CHECK enum bm_rc bm_store_user_touch_login(struct bm_store *st, int64_t user_id,
+                                                   int64_t now, struct bm_err *err);
+
+/* ---- audit trail ---- */
+
+/*
+ * Appends `e` (actor, action, object, detail, at) to the chain inside the caller's
+ * transaction: assigns the next id, sets prev_hash and hash.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_audit_append(struct bm_store *st, struct bm_audit_entry *e,
+                                               struct bm_err *err);
+/* Entries with id > after_id, ascending, at most `limit` (newest_first reverses, id < before). */
+BM_MUST_CHECK enum bm_rc bm_store_audit_list(struct bm_store *st, int64_t cursor,
+                                             bool newest_first, int limit, struct bm_arena *a,
+                                             struct bm_audit_entry **out, size_t *n,
+                                             struct bm_err *err);
+/*
+ * The recorded head of the chain (id and hash of the last entry appended), kept apart from
+ * the entries so that a truncated tail is noticed. *last_id = 0 for an empty trail.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_audit_head(struct bm_store *st, int64_t *last_id,
+                                             unsigned char hash[BM_AUDIT_HASH_LEN],
+                                             struct bm_err *err);
+
+#endif

@@ -1,0 +1,117 @@
+/*
+ * Bounded string builder.
+ */
+#include "util/buf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void
+bm_buf_init(struct bm_buf *b, size_t max_bytes)
+{
+    memset(b, 0, sizeof(*b));
+    b->max = max_bytes;
+}
+
+void
+bm_buf_fini(struct bm_buf *b)
+{
+    free(b->ptr);
+    memset(b, 0, sizeof(*b));
+}
+
+static enum bm_rc
+reserve(struct bm_buf *b, size_t n)
+{
+    size_t want, cap;
+
+    if (n > b->max || b->len + n > b->max)
+        return BM_ETOOBIG;
+    want = b->len + n + 1;
+    if (want <= b->cap)
+        return BM_OK;
+    cap = b->cap ? b->cap : 256;
+    while (cap < want)
+        cap *= 2;
+    b->ptr = bm_xrealloc(b->ptr, cap);
+    b->cap = cap;
+    return BM_OK;
+}
+
+enum bm_rc
+bm_buf_append(struct bm_buf *b, const void *data, size_t n)
+{
+    enum bm_rc rc = reserve(b, n);
+    if (rc != BM_OK)
+        return rc;
+    if (n > 0)
+        memcpy(b->ptr + b->len, data, n);
+    b->len += n;
+    b->ptr[b->len] = '\0';
+    return BM_OK;
+}
+
+enum bm_rc
+bm_buf_puts(struct bm_buf *b, const char *s)
+{
+    return bm_buf_append(b, s, strlen(s));
+}
+
+enum bm_rc
+bm_buf_printf(struct bm_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    enum bm_rc rc;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return BM_EINTERNAL;
+    rc = reserve(b, (size_t)n);
+    if (rc != BM_OK)
+        return rc;
+    va_start(ap, fmt);
+    vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+    return BM_OK;
+}
+
+enum bm_rc
+bm_buf_json_str(struct bm_buf *b, const char *s)
+{
+    enum bm_rc rc = BM_OK;
+    const unsigned char *p;
+    char esc[8];
+
+    for (p = (const unsigned char *)s; *p != '\0' && rc == BM_OK; p++) {
+        switch (*p) {
+        case '"': rc = bm_buf_append(b, "\\\"", 2); break;
+        case '\\': rc = bm_buf_append(b, "\\\\", 2); break;
+        case '\n': rc = bm_buf_append(b, "\\n", 2); break;
+        case '\r': rc = bm_buf_append(b, "\\r", 2); break;
+        case '\t': rc = bm_buf_append(b, "\\t", 2); break;
+        default:
+            if (*p < 0x20) {
+                snprintf(esc, sizeof(esc), "\\u%04x", *p);
+                rc = bm_buf_append(b, esc, 6);
+            } else {
+                rc = bm_buf_append(b, p, 1);
+            }
+        }
+    }
+    return rc;
+}
+
+char *
+bm_buf_detach(struct bm_buf *b, size_t *len)
+{
+    char *p = b->ptr ? b->ptr : bm_xstrdup("");
+    if (len != NULL)
+        *len = b->len;
+    memset(b, 0, sizeof(*b));
+    return p;
+}

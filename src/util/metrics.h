@@ -1,0 +1,34 @@
+/*
+ * Process-wide counters for /metrics (Prometheus text format 0.0.4). Lock-free atomics:
+ * any thread may count. Routes are known at start-up (the route table), plus two
+ * pseudo-routes: "static" and "unmatched".
+ */
+#ifndef BM_UTIL_METRICS_H
+#define BM_UTIL_METRICS_H
+
+#include <stddef.h>
+
+#include "util/buf.h"
+
+#define BM_METRICS_ROUTE_STATIC (-1)
+#define BM_METRICS_ROUTE_UNMATCHED (-2)
+
+/* Registers the route labels ("GET /api/v1/users/{id}"); borrowed, must outlive the process. */
+void bm_metrics_init(size_t n_routes, const char *const *labels);
+void bm_metrics_fini(void);
+
+/* One finished request: route index (or a pseudo-route), status, duration. */
+void bm_metrics_request(int route, int status, double duration_ms);
+
+void bm_metrics_conn_open(void);
+void bm_metrics_conn_close(void);
+void bm_metrics_store_error(void);
+void bm_metrics_throttled(void);
+
+/* Appends the whole exposition. */
+BM_MUST_CHECK enum bm_rc bm_metrics_render(struct bm_buf *out);
+
+/* Current open-connection gauge (tests, readiness). */
+long bm_metrics_conns(void);
+
+#endif
