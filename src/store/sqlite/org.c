@@ -32,6 +32,14 @@ read_org(sqlite3_stmt *s, struct bm_arena *a, struct bm_org_unit *o, struct bm_e
     return BM_OK;
 }
 
+/* A unique division code is taken: a conflict (409) that names the field. */
+static enum bm_rc
+dup_code(struct bm_err *err)
+{
+    (void)bm_err_field(err, "division_code", "该行政区划代码已被其他单位使用");
+    return bm_err_set(err, BM_ECONFLICT, "该行政区划代码已被其他单位使用");
+}
+
 static const char SQL_ORG_INSERT[] =
     "INSERT INTO org_units (parent_id, kind, name, division_code, credit_code, management_mode, "
     "county_code, is_active, created_at, updated_at) "
@@ -63,7 +71,7 @@ bm_store_org_insert(struct bm_store *st, const struct bm_org_unit *u, int64_t no
     sqlite3_bind_int64(s, 8, now);
     rc = sq_exec(st, s, "org insert", err);
     if (rc == BM_ECONFLICT)
-        return bm_err_field(err, "division_code", "该行政区划代码已被其他单位使用");
+        return dup_code(err);
     if (rc != BM_OK)
         return rc;
     new_id = sqlite3_last_insert_rowid(st->db);
@@ -86,7 +94,7 @@ bm_store_org_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_
 {
     sqlite3_stmt *s;
     enum bm_rc rc;
-    int src;
+    int src = SQLITE_DONE;
 
     rc = sq_prepare(st, SQL_ORG_GET, &s, err);
     if (rc != BM_OK)
@@ -116,7 +124,7 @@ bm_store_org_list(struct bm_store *st, const char *prefix, struct bm_arena *a,
     enum bm_rc rc;
     int64_t count = 0;
     size_t i = 0;
-    int src;
+    int src = SQLITE_DONE;
 
     rc = sq_prepare(st, SQL_ORG_COUNT_PREFIX, &s, err);
     if (rc != BM_OK)
@@ -172,7 +180,7 @@ bm_store_org_update(struct bm_store *st, const struct bm_org_unit *u, const char
     sqlite3_bind_int64(s, 9, u->version);
     rc = sq_exec(st, s, "org update", err);
     if (rc == BM_ECONFLICT)
-        return bm_err_field(err, "division_code", "该行政区划代码已被其他单位使用");
+        return dup_code(err);
     if (rc != BM_OK)
         return rc;
     if (sqlite3_changes(st->db) == 0)

@@ -68,7 +68,7 @@ bm_store_auth_session(struct bm_store *st, const unsigned char hash[BM_TOKEN_HAS
 {
     sqlite3_stmt *s;
     enum bm_rc rc = sq_prepare(st, SQL_AUTH_SESSION, &s, err);
-    int src;
+    int src = SQLITE_DONE;
 
     if (rc != BM_OK)
         return rc;
@@ -176,7 +176,7 @@ bm_store_auth_token(struct bm_store *st, const unsigned char hash[BM_TOKEN_HASH_
 {
     sqlite3_stmt *s;
     enum bm_rc rc = sq_prepare(st, SQL_AUTH_TOKEN, &s, err);
-    int src;
+    int src = SQLITE_DONE;
 
     if (rc != BM_OK)
         return rc;
@@ -242,7 +242,7 @@ bm_store_tokens_list(struct bm_store *st, const char *prefix, struct bm_arena *a
     sqlite3_stmt *s;
     enum bm_rc rc;
     size_t i = 0, cap = 16;
-    int src;
+    int src = SQLITE_DONE;
 
     *out = bm_arena_alloc(a, sizeof(**out) * cap);
     rc = *out ? sq_prepare(st, SQL_TOKENS_LIST, &s, err) : bm_err_set(err, BM_ETOOBIG, "结果过大");
@@ -277,7 +277,7 @@ bm_store_token_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct b
 {
     sqlite3_stmt *s;
     enum bm_rc rc = sq_prepare(st, SQL_TOKEN_GET, &s, err);
-    int src;
+    int src = SQLITE_DONE;
 
     if (rc != BM_OK)
         return rc;
@@ -321,7 +321,7 @@ bm_store_login_failures(struct bm_store *st, const char *username, const char *i
 {
     sqlite3_stmt *s;
     enum bm_rc rc = sq_prepare(st, SQL_FAIL_COUNT, &s, err);
-    int src;
+    int src = SQLITE_DONE;
 
     if (rc != BM_OK)
         return rc;

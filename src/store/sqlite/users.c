@@ -77,8 +77,10 @@ bm_store_user_insert(struct bm_store *st, const struct bm_user *u, const char *p
     sqlite3_bind_int(s, 7, u->is_active);
     sqlite3_bind_int64(s, 8, now);
     rc = sq_exec(st, s, "user insert", err);
-    if (rc == BM_ECONFLICT)
-        return bm_err_field(err, "username", "用户名已被使用");
+    if (rc == BM_ECONFLICT) {
+        (void)bm_err_field(err, "username", "用户名已被使用");
+        return bm_err_set(err, BM_ECONFLICT, "用户名已被使用");
+    }
     if (rc == BM_OK)
         *id = sqlite3_last_insert_rowid(st->db);
     return rc;
@@ -125,7 +127,7 @@ bm_store_users_list(struct bm_store *st, const char *prefix, int64_t after_id, i
     sqlite3_stmt *s;
     enum bm_rc rc;
     size_t i = 0;
-    int src;
+    int src = SQLITE_DONE;
 
     *out = bm_arena_alloc(a, sizeof(**out) * (size_t)(limit > 0 ? limit : 1));
     if (*out == NULL)

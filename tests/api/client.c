@@ -1,0 +1,303 @@
+/*
+ * Server lifecycle and HTTP client for the API tests.
+ */
+#include "client.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+int
+run(const char *fmt, ...)
+{
+    char cmd[2048];
+    va_list ap;
+    int st;
+
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof(cmd), fmt, ap);
+    va_end(ap);
+    st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int
+free_port(void)
+{
+    struct sockaddr_in a;
+    socklen_t al = sizeof(a);
+    int fd = socket(AF_INET, SOCK_STREAM, 0), port;
+
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+        getsockname(fd, (struct sockaddr *)&a, &al) != 0) {
+        close(fd);
+        return -1;
+    }
+    port = ntohs(a.sin_port);
+    close(fd);
+    return port;
+}
+
+bool
+server_prepare(struct server *s)
+{
+    char tmpl[] = "/tmp/bianmin-api-XXXXXX";
+
+    memset(s, 0, sizeof(s->pid) + sizeof(s->port));
+    s->bin = getenv("BIANMIN_BIN") ? getenv("BIANMIN_BIN") : "build/asan/bianmin";
+    if (mkdtemp(tmpl) == NULL)
+        return false;
+    snprintf(s->dir, sizeof(s->dir), "%s", tmpl);
+    snprintf(s->db, sizeof(s->db), "%s/t.db", s->dir);
+    snprintf(s->log, sizeof(s->log), "%s/server.log", s->dir);
+    if (run("mkdir -p %s/web/assets && printf '<!doctype html><title>便民</title>' > "
+            "%s/web/index.html && printf 'console.log(1)' > %s/web/assets/app.js && "
+            "ln -s /etc/passwd %s/web/leak.txt",
+            s->dir, s->dir, s->dir, s->dir) != 0)
+        return false;
+    return run("%s demo --db %s --no-serve > %s/demo.log 2>&1", s->bin, s->db, s->dir) == 0;
+}
+
+bool
+server_start(struct server *s, const char *const *extra)
+{
+    char port_arg[32], web[300];
+    const char *argv[40];
+    int n = 0;
+    struct resp r;
+
+    s->port = free_port();
+    snprintf(port_arg, sizeof(port_arg), "127.0.0.1:%d", s->port);
+    snprintf(web, sizeof(web), "%s/web", s->dir);
+    argv[n++] = s->bin;
+    argv[n++] = "serve";
+    argv[n++] = "--db";
+    argv[n++] = s->db;
+    argv[n++] = "--listen";
+    argv[n++] = port_arg;
+    argv[n++] = "--web";
+    argv[n++] = web;
+    argv[n++] = "--threads";
+    argv[n++] = "2";
+    for (int i = 0; extra && extra[i] && n < 38; i++)
+        argv[n++] = extra[i];
+    argv[n] = NULL;
+    s->pid = fork();
+    if (s->pid == 0) {
+        FILE *lf = freopen(s->log, "a", stderr);
+        (void)lf;
+        if (freopen("/dev/null", "w", stdout) == NULL)
+            _exit(127);
+        execv(s->bin, (char *const *)argv);
+        _exit(127);
+    }
+    for (int i = 0; i < 300; i++) {
+        struct timespec ts = {0, 20 * 1000 * 1000};
+        if (req(s, NULL, "GET", "/healthz", NULL, NULL, &r) == 200) {
+            resp_free(&r);
+            return true;
+        }
+        resp_free(&r);
+        nanosleep(&ts, NULL);
+    }
+    return false;
+}
+
+int
+server_stop(struct server *s)
+{
+    int st;
+
+    if (s->pid <= 0)
+        return -1;
+    kill(s->pid, SIGTERM);
+    for (int i = 0; i < 1000; i++) {
+        struct timespec ts = {0, 20 * 1000 * 1000};
+        pid_t p = waitpid(s->pid, &st, WNOHANG);
+        if (p == s->pid) {
+            s->pid = 0;
+            return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+        }
+        nanosleep(&ts, NULL);
+    }
+    kill(s->pid, SIGKILL);
+    waitpid(s->pid, &st, 0);
+    s->pid = 0;
+    return -1;
+}
+
+void
+server_cleanup(struct server *s)
+{
+    if (s->dir[0] != '\0' && getenv("BIANMIN_KEEP_TMP") == NULL)
+        (void)run("rm -rf %s", s->dir);
+}
+
+struct sink {
+    char *buf;
+    size_t len;
+};
+
+static size_t
+on_body(char *p, size_t sz, size_t n, void *arg)
+{
+    struct sink *k = arg;
+    size_t add = sz * n;
+    char *nb = realloc(k->buf, k->len + add + 1);
+    if (nb == NULL)
+        return 0;
+    k->buf = nb;
+    memcpy(k->buf + k->len, p, add);
+    k->len += add;
+    k->buf[k->len] = '\0';
+    return add;
+}
+
+static void
+copy_header(const char *line, size_t len, const char *name, char *out, size_t out_size)
+{
+    size_t nl = strlen(name);
+    if (len > nl + 1 && strncasecmp(line, name, nl) == 0 && line[nl] == ':') {
+        const char *v = line + nl + 1;
+        size_t vl = len - nl - 1;
+        while (vl > 0 && (*v == ' '))
+            v++, vl--;
+        while (vl > 0 && (v[vl - 1] == '\r' || v[vl - 1] == '\n'))
+            vl--;
+        if (vl >= out_size)
+            vl = out_size - 1;
+        memcpy(out, v, vl);
+        out[vl] = '\0';
+    }
+}
+
+static size_t
+on_header(char *p, size_t sz, size_t n, void *arg)
+{
+    struct resp *r = arg;
+    size_t len = sz * n;
+    copy_header(p, len, "Content-Type", r->content_type, sizeof(r->content_type));
+    copy_header(p, len, "Set-Cookie", r->set_cookie, sizeof(r->set_cookie));
+    copy_header(p, len, "Allow", r->allow, sizeof(r->allow));
+    copy_header(p, len, "Retry-After", r->retry_after, sizeof(r->retry_after));
+    copy_header(p, len, "Content-Security-Policy", r->csp, sizeof(r->csp));
+    copy_header(p, len, "X-Content-Type-Options", r->nosniff, sizeof(r->nosniff));
+    copy_header(p, len, "X-Frame-Options", r->frame_options, sizeof(r->frame_options));
+    return len;
+}
+
+static long
+perform(struct server *s, struct session *ss, const char *method, const char *path,
+        const char *body, const char *const *headers, bool raw, struct resp *r)
+{
+    CURL *c = curl_easy_init();
+    struct curl_slist *h = NULL;
+    struct sink k = {NULL, 0};
+    char url[2048], line[256];
+    bool changes = strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
+
+    memset(r, 0, sizeof(*r));
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", s->port, path);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    if (strcmp(method, "HEAD") == 0)
+        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &k);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+    if (raw)
+        curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
+    if (body != NULL) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+        bool own_type = false;
+        for (int i = 0; headers && headers[i]; i++)
+            own_type |= strncasecmp(headers[i], "Content-Type:", 13) == 0;
+        if (!own_type)
+            h = curl_slist_append(h, "Content-Type: application/json");
+    }
+    h = curl_slist_append(h, "Expect:");
+    if (ss != NULL && ss->cookie[0]) {
+        snprintf(line, sizeof(line), "Cookie: %s", ss->cookie);
+        h = curl_slist_append(h, line);
+        if (changes && ss->csrf[0]) {
+            snprintf(line, sizeof(line), "X-CSRF-Token: %s", ss->csrf);
+            h = curl_slist_append(h, line);
+        }
+    }
+    if (ss != NULL && ss->bearer[0]) {
+        snprintf(line, sizeof(line), "Authorization: Bearer %s", ss->bearer);
+        h = curl_slist_append(h, line);
+    }
+    for (int i = 0; headers && headers[i]; i++)
+        h = curl_slist_append(h, headers[i]);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    if (curl_easy_perform(c) == CURLE_OK)
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+    curl_slist_free_all(h);
+    curl_easy_cleanup(c);
+    r->body = k.buf;
+    r->len = k.len;
+    if (r->body != NULL)
+        r->json = json_loadb(r->body, r->len, 0, NULL);
+    return r->status;
+}
+
+long
+req(struct server *s, struct session *ss, const char *method, const char *path, const char *body,
+    const char *const *headers, struct resp *r)
+{
+    return perform(s, ss, method, path, body, headers, false, r);
+}
+
+long
+req_raw(struct server *s, const char *method, const char *path, struct resp *r)
+{
+    return perform(s, NULL, method, path, NULL, NULL, true, r);
+}
+
+void
+resp_free(struct resp *r)
+{
+    free(r->body);
+    json_decref(r->json);
+    memset(r, 0, sizeof(*r));
+}
+
+long
+login(struct server *s, struct session *ss, const char *user, const char *password)
+{
+    char body[256];
+    struct resp r;
+    long st;
+    const char *semi;
+
+    memset(ss, 0, sizeof(*ss));
+    snprintf(body, sizeof(body), "{\"username\":\"%s\",\"password\":\"%s\"}", user, password);
+    st = req(s, NULL, "POST", "/api/v1/session", body, NULL, &r);
+    if (st == 200 && r.json != NULL) {
+        semi = strchr(r.set_cookie, ';');
+        snprintf(ss->cookie, sizeof(ss->cookie), "%.*s",
+                 (int)(semi ? (size_t)(semi - r.set_cookie) : strlen(r.set_cookie)), r.set_cookie);
+        snprintf(ss->csrf, sizeof(ss->csrf), "%s",
+                 json_string_value(json_object_get(r.json, "csrf_token")));
+    }
+    resp_free(&r);
+    return st;
+}

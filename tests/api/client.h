@@ -1,0 +1,66 @@
+/*
+ * Test-side helpers for the API suite: start and stop a real `bianmin serve` on a free
+ * loopback port, and a small libcurl client that keeps a session cookie and CSRF token.
+ */
+#ifndef BM_TEST_CLIENT_H
+#define BM_TEST_CLIENT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct server {
+    pid_t pid;
+    int port;
+    char dir[256];     /* temporary folder: store, web root, logs */
+    char db[320];
+    char log[320];
+    const char *bin;
+};
+
+struct session {
+    char cookie[128]; /* "bm_session=..." or "" */
+    char csrf[64];
+    char bearer[96];
+};
+
+struct resp {
+    long status;
+    char *body;
+    size_t len;
+    json_t *json;           /* parsed body when it is JSON, else NULL */
+    char content_type[128];
+    char set_cookie[256];
+    char allow[64];
+    char retry_after[16];
+    char csp[512];
+    char nosniff[32];
+    char frame_options[32];
+};
+
+/* Creates a temp folder, the demo store (`bianmin demo --no-serve`) and a web root. */
+bool server_prepare(struct server *s);
+/* Starts `bianmin serve` with extra arguments (NULL-terminated) and waits for /healthz. */
+bool server_start(struct server *s, const char *const *extra);
+/* Sends SIGTERM and waits; returns the exit status (0 for a clean stop), -1 on timeout. */
+int server_stop(struct server *s);
+/* Removes the temporary folder. */
+void server_cleanup(struct server *s);
+
+/*
+ * One request. `headers` is NULL or a NULL-terminated list of "Name: value". The session
+ * (may be NULL) supplies the cookie, CSRF token (on state-changing methods) or bearer token.
+ * `raw_path` sends the path exactly as given (no dot-segment removal).
+ */
+long req(struct server *s, struct session *ss, const char *method, const char *path,
+         const char *body, const char *const *headers, struct resp *r);
+long req_raw(struct server *s, const char *method, const char *path, struct resp *r);
+void resp_free(struct resp *r);
+
+/* Logs in and fills the session; returns the status. */
+long login(struct server *s, struct session *ss, const char *user, const char *password);
+
+/* Runs a shell command; returns its exit status. */
+int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,1138 @@
+/*
+ * API tests: a real `bianmin serve` on a free loopback port, driven over HTTP with libcurl.
+ * Every endpoint: the happy path, every demo role (the authorization matrix), and bad input
+ * answered with the right status and a problem+json body while the store stays unchanged.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <curl/curl.h>
+
+#include "client.h"
+
+#define PW "Bianmin2026"
+
+static struct server srv;
+
+enum role_ix { ADMIN, XT_CLERK, XT_HANDLER, XT_APPROVER, XT_ADMIN, XW_CLERK, XW_ADMIN, RSJ_HANDLER,
+               SUPERVISOR, EVALUATOR, AUDITOR, CITIZEN, N_ROLES };
+static const char *users[N_ROLES] = {"admin", "xtgz_clerk", "xtgz_handler", "xtgz_approver",
+                                     "xtgz_admin", "xwz_clerk", "xwz_admin", "rsj_handler",
+                                     "supervisor", "evaluator", "auditor", "citizen"};
+static struct session ss[N_ROLES];
+
+/* ---- helpers ---- */
+
+static json_t *
+jget(json_t *j, const char *path)
+{
+    char key[64];
+    const char *p = path;
+    while (j != NULL && *p) {
+        size_t n = strcspn(p, ".");
+        snprintf(key, sizeof(key), "%.*s", (int)n, p);
+        if (json_is_array(j))
+            j = json_array_get(j, (size_t)strtol(key, NULL, 10));
+        else
+            j = json_object_get(j, key);
+        p += n;
+        if (*p == '.')
+            p++;
+    }
+    return j;
+}
+
+static const char *
+jstr(json_t *j, const char *path)
+{
+    const char *s = json_string_value(jget(j, path));
+    return s ? s : "";
+}
+
+static long long
+jint(json_t *j, const char *path)
+{
+    return json_integer_value(jget(j, path));
+}
+
+static void
+assert_problem(struct resp *r, long status, const char *code)
+{
+    if (r->status != status)
+        fprintf(stderr, "expected %ld, got %ld: %s\n", status, r->status, r->body ? r->body : "");
+    assert_int_equal(r->status, status);
+    assert_string_equal(r->content_type, "application/problem+json");
+    assert_non_null(r->json);
+    assert_int_equal(jint(r->json, "status"), status);
+    assert_string_equal(jstr(r->json, "code"), code);
+    assert_true(strlen(jstr(r->json, "detail")) > 0);
+    assert_true(strlen(jstr(r->json, "title")) > 0);
+}
+
+/* True if some per-field error names `field`. */
+static bool
+has_field_error(struct resp *r, const char *field)
+{
+    json_t *errs = json_object_get(r->json, "errors"), *e;
+    size_t i;
+    json_array_foreach(errs, i, e) if (strcmp(jstr(e, "field"), field) == 0) return true;
+    return false;
+}
+
+/* Id of the newest audit entry: every change appends one, so equal ids = nothing changed. */
+static long long
+audit_top(void)
+{
+    struct resp r;
+    long long id;
+    assert_int_equal(req(&srv, &ss[ADMIN], "GET", "/api/v1/audit?limit=1", NULL, NULL, &r), 200);
+    id = jint(r.json, "items.0.id");
+    resp_free(&r);
+    return id;
+}
+
+static size_t
+org_count(void)
+{
+    struct resp r;
+    size_t n;
+    assert_int_equal(req(&srv, &ss[ADMIN], "GET", "/api/v1/org-units?flat=true", NULL, NULL, &r),
+                     200);
+    n = json_array_size(json_object_get(r.json, "items"));
+    resp_free(&r);
+    return n;
+}
+
+/* Id of the unit with this name (flat list). */
+static long long
+org_id(const char *name)
+{
+    struct resp r;
+    json_t *e;
+    size_t i;
+    long long id = 0;
+    assert_int_equal(req(&srv, &ss[ADMIN], "GET", "/api/v1/org-units?flat=true", NULL, NULL, &r),
+                     200);
+    json_array_foreach(json_object_get(r.json, "items"), i, e) if (strcmp(jstr(e, "name"), name) ==
+                                                                   0) id = jint(e, "id");
+    resp_free(&r);
+    assert_true(id > 0);
+    return id;
+}
+
+static long long
+user_id(const char *username, long long *version)
+{
+    struct resp r;
+    json_t *e;
+    size_t i;
+    long long id = 0;
+    assert_int_equal(req(&srv, &ss[ADMIN], "GET", "/api/v1/users?limit=500", NULL, NULL, &r), 200);
+    json_array_foreach(json_object_get(r.json, "items"), i, e) {
+        if (strcmp(jstr(e, "username"), username) == 0) {
+            id = jint(e, "id");
+            if (version)
+                *version = jint(e, "version");
+        }
+    }
+    resp_free(&r);
+    return id;
+}
+
+static char *
+fmt(const char *f, ...)
+{
+    static char buf[4][2048];
+    static int k;
+    va_list ap;
+    char *b = buf[k++ % 4];
+    va_start(ap, f);
+    vsnprintf(b, sizeof(buf[0]), f, ap);
+    va_end(ap);
+    return b;
+}
+
+/* ---- setup ---- */
+
+static int
+group_setup(void **state)
+{
+    (void)state;
+    curl_global_init(CURL_GLOBAL_ALL);
+    if (!server_prepare(&srv))
+        return -1;
+    if (!server_start(&srv, NULL))
+        return -1;
+    for (int i = 0; i < N_ROLES; i++)
+        if (login(&srv, &ss[i], users[i], PW) != 200)
+            return -1;
+    return 0;
+}
+
+static int
+group_teardown(void **state)
+{
+    (void)state;
+    if (srv.pid > 0)
+        (void)server_stop(&srv);
+    server_cleanup(&srv);
+    curl_global_cleanup();
+    return 0;
+}
+
+/* ---- operations endpoints ---- */
+
+static void
+test_health_ready_metrics(void **state)
+{
+    struct resp r;
+    (void)state;
+    assert_int_equal(req(&srv, NULL, "GET", "/healthz", NULL, NULL, &r), 200);
+    assert_string_equal(jstr(r.json, "status"), "ok");
+    assert_true(strstr(r.content_type, "application/json") != NULL);
+    resp_free(&r);
+    assert_int_equal(req(&srv, NULL, "GET", "/readyz", NULL, NULL, &r), 200);
+    assert_string_equal(jstr(r.json, "status"), "ready");
+    resp_free(&r);
+    assert_int_equal(req(&srv, NULL, "GET", "/metrics", NULL, NULL, &r), 200);
+    assert_true(strstr(r.content_type, "text/plain") != NULL);
+    assert_non_null(strstr(r.body, "bianmin_http_requests_total{route=\"GET /healthz\",status=\"200\"}"));
+    assert_non_null(strstr(r.body, "bianmin_http_requests_total{route=\"POST /api/v1/session\",status=\"200\"}"));
+    assert_non_null(strstr(r.body, "bianmin_http_request_duration_seconds_bucket{le=\"+Inf\"}"));
+    assert_non_null(strstr(r.body, "bianmin_http_connections_open "));
+    assert_non_null(strstr(r.body, "bianmin_store_errors_total 0"));
+    resp_free(&r);
+}
+
+static void
+test_security_headers(void **state)
+{
+    struct resp r;
+    (void)state;
+    assert_int_equal(req(&srv, &ss[ADMIN], "GET", "/api/v1/me", NULL, NULL, &r), 200);
+    assert_non_null(strstr(r.csp, "frame-ancestors 'none'"));
+    assert_non_null(strstr(r.csp, "default-src 'self'"));
+    assert_string_equal(r.nosniff, "nosniff");
+    assert_string_equal(r.frame_options, "DENY");
+    resp_free(&r);
+}
+
+static void
+test_enums_public(void **state)
+{
+    struct resp r;
+    (void)state;
+    assert_int_equal(req(&srv, NULL, "GET", "/api/v1/enums", NULL, NULL, &r), 200);
+    assert_int_equal(json_array_size(json_object_get(r.json, "roles")), 9);
+    assert_string_equal(jstr(r.json, "roles.1.code"), "clerk");
+    assert_string_equal(jstr(r.json, "roles.1.name"), "综合窗口受理员");
+    assert_int_equal(json_array_size(json_object_get(r.json, "org_kinds")), 7);
+    resp_free(&r);
+}
+
+/* ---- routing and generic bad input ---- */
+
+static void
+test_unknown_route_and_method(void **state)
+{
+    struct resp r;
+    (void)state;
+    req(&srv, &ss[ADMIN], "GET", "/api/v1/no-such-thing", NULL, NULL, &r);
+    assert_problem(&r, 404, "not_found");
+    resp_free(&r);
+    req(&srv, &ss[ADMIN], "PUT", "/api/v1/org-units", "{}", NULL, &r);
+    assert_problem(&r, 405, "method_not_allowed");
+    assert_non_null(strstr(r.allow, "GET"));
+    assert_non_null(strstr(r.allow, "POST"));
+    resp_free(&r);
+    req(&srv, &ss[ADMIN], "GET", "/api/v1/users/abc", NULL, NULL, &r);
+    assert_problem(&r, 404, "not_found");
+    resp_free(&r);
+    req(&srv, &ss[ADMIN], "GET", "/api/v1/users/99999", NULL, NULL, &r);
+    assert_problem(&r, 404, "not_found");
+    resp_free(&r);
+}
+
+static void
+test_unauthenticated(void **state)
+{
+    static const char *paths[] = {"/api/v1/me", "/api/v1/org-units", "/api/v1/users",
+                                  "/api/v1/api-tokens", "/api/v1/audit", "/api/v1/audit/verify"};
+    struct resp r;
+    struct session bogus;
+    (void)state;
+    for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+        req(&srv, NULL, "GET", paths[i], NULL, NULL, &r);
+        assert_problem(&r, 401, "unauthenticated");
+        resp_free(&r);
+    }
+    /* A forged or expired cookie is the same as none. */
+    memset(&bogus, 0, sizeof(bogus));
+    snprintf(bogus.cookie, sizeof(bogus.cookie), "bm_session=forged-token-value");
+    req(&srv, &bogus, "GET", "/api/v1/me", NULL, NULL, &r);
+    assert_problem(&r, 401, "unauthenticated");
+    resp_free(&r);
+    /* A wrong bearer token is refused even on a public route. */
+    memset(&bogus, 0, sizeof(bogus));
+    snprintf(bogus.bearer, sizeof(bogus.bearer), "not-a-real-token");
+    req(&srv, &bogus, "GET", "/api/v1/enums", NULL, NULL, &r);
+    assert_problem(&r, 401, "unauthenticated");
+    resp_free(&r);
+}
+
+static void
+test_bad_bodies_change_nothing(void **state)
+{
+    const char *ct_text[] = {"Content-Type: text/plain", NULL};
+    long long before = audit_top();
+    size_t orgs = org_count();
+    char *big;
+    struct resp r;
+    (void)state;
+
+    req(&srv, &ss[ADMIN], "POST", "/api/v1/org-units", "{\"name\": \"x\",", NULL, &r);
+    assert_problem(&r, 400, "validation_failed");
+    assert_non_null(strstr(jstr(r.json, "detail"), "JSON"));
+    resp_free(&r);
+    req(&srv, &ss[ADMIN], "POST", "/api/v1/org-units", "[1,2]", NULL, &r);
+    assert_problem(&r, 400, "validation_failed");
+    resp_free(&r);
+    req(&srv, &ss[ADMIN], "POST", "/api/v1/org-units", "{\"name\":1,\"kind\":\"office\"}", NULL, &r);
+    assert_problem(&r, 400, "validation_failed");
+    assert_true(has_field_error(&r, "name"));
+    assert_true(has_field_error(&r, "parent_id"));
+    resp_free(&r);
+    req(&srv, &ss[ADMIN], "POST", "/api/v1/org-units",
+        "{\"name\":\"x\",\"kind\":\"office\",\"parent_id\":1,\"colour\":\"red\"}", NULL, &r);
+    assert_problem(&r, 400, "validation_failed");
+    assert_true(has_field_error(&r, "colour"));
+    resp_free(&r);
+    req(&srv, &ss[ADMIN], "POST", "/api/v1/org-units", "{\"a\":1,\"a\":2}", NULL, &r);
+    assert_problem(&r, 400, "validation_failed");
+    resp_free(&r);
+    req(&srv, &ss[ADMIN], "POST", "/api/v1/org-units", "{}", ct_text, &r);
+    assert_problem(&r, 415, "unsupported_media_type");
+    resp_free(&r);
+    /* 2 MiB of JSON: over the 1 MiB JSON limit. */
+    big = malloc(2u << 20);
+    memset(big, ' ', (2u << 20) - 1);
+    big[0] = '{';
+    big[(2u << 20) - 2] = '}';
+    big[(2u << 20) - 1] = '\0';
+    req(&srv, &ss[ADMIN], "POST", "/api/v1/org-units", big, NULL, &r);
+    assert_problem(&r, 413, "too_large");
+    resp_free(&r);
+    free(big);
+
+    assert_int_equal(audit_top(), before);
+    assert_int_equal(org_count(), orgs);
+}
+
+static void
+test_oversize_beyond_hard_cap(void **state)
+{
+    /* Past upload_max_bytes evhttp refuses the body before reading it. */
+    size_t n = (21u << 20);
+    char *big = malloc(n + 1);
+    struct resp r;
+    (void)state;
+    memset(big, 'a', n);
+    big[n] = '\0';
+    req(&srv, &ss[ADMIN], "POST", "/api/v1/org-units", big, NULL, &r);
+    assert_int_equal(r.status, 413);
+    resp_free(&r);
+    free(big);
+}
+
+/* ---- sessions ---- */
+
+static void
+test_login_every_role(void **state)
+{
+    struct resp r;
+    (void)state;
+    for (int i = 0; i < N_ROLES; i++) {
+        assert_true(ss[i].cookie[0] != '\0');
+        assert_true(strlen(ss[i].csrf) >= 40);
+        assert_int_equal(req(&srv, &ss[i], "GET", "/api/v1/me", NULL, NULL, &r), 200);
+        assert_string_equal(jstr(r.json, "user.username"), users[i]);
+        assert_string_equal(jstr(r.json, "csrf_token"), ss[i].csrf);
+        resp_free(&r);
+    }
+    assert_int_equal(req(&srv, &ss[XT_CLERK], "GET", "/api/v1/me", NULL, NULL, &r), 200);
+    assert_string_equal(jstr(r.json, "user.roles.0"), "clerk");
+    assert_string_equal(jstr(r.json, "user.org_unit_name"), "西田各庄镇便民服务中心");
+    resp_free(&r);
+}
+
+static void
+test_login_cookie_flags(void **state)
+{
+    struct resp r;
+    (void)state;
+    req(&srv, NULL, "POST", "/api/v1/session", "{\"username\":\"auditor\",\"password\":\"" PW "\"}",
+        NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.set_cookie, "bm_session="));
+    assert_non_null(strstr(r.set_cookie, "HttpOnly"));
+    assert_non_null(strstr(r.set_cookie, "SameSite=Strict"));
+    assert_non_null(strstr(r.set_cookie, "Path=/"));
+    assert_string_equal(jstr(r.json, "user.roles.0"), "auditor");
+    resp_free(&r);
+}
+
+static void
+test_login_failures(void **state)
+{
+    struct resp r;
+    (void)state;
+    req(&srv, NULL, "POST", "/api/v1/session", "{\"username\":\"admin\",\"password\":\"wrong-1\"}",
+        NULL, &r);
+    assert_problem(&r, 401, "unauthenticated");
+    assert_string_equal(r.set_cookie, "");
+    resp_free(&r);
+    req(&srv, NULL, "POST", "/api/v1/session", "{\"username\":\"nobody\",\"password\":\"wrong-1\"}",
+        NULL, &r);
+    assert_problem(&r, 401, "unauthenticated");
+    resp_free(&r);
+    req(&srv, NULL, "POST", "/api/v1/session", "{\"username\":\"admin\"}", NULL, &r);
+    assert_problem(&r, 400, "validation_failed");
+    assert_true(has_field_error(&r, "password"));
+    resp_free(&r);
+    req(&srv, NULL, "POST", "/api/v1/session", "{\"username\":[],\"password\":\"x\"}", NULL, &r);
+    assert_problem(&r, 400, "validation_failed");
+    assert_true(has_field_error(&r, "username"));
+    resp_free(&r);
+}
+
+static void
+test_login_throttling(void **state)
+{
+    struct session s2;
+    struct resp r;
+    (void)state;
+    /* Five wrong passwords lock this user name for the window, even for the right one. */
+    for (int i = 0; i < 5; i++) {
+        req(&srv, NULL, "POST", "/api/v1/session",
+            "{\"username\":\"evaluator\",\"password\":\"guess1234\"}", NULL, &r);
+        assert_int_equal(r.status, 401);
+        resp_free(&r);
+    }
+    req(&srv, NULL, "POST", "/api/v1/session", "{\"username\":\"evaluator\",\"password\":\"" PW "\"}",
+        NULL, &r);
+    assert_problem(&r, 429, "throttled");
+    assert_true(strtol(r.retry_after, NULL, 10) > 0);
+    resp_free(&r);
+    /* Other users are not affected, and the existing session still works. */
+    assert_int_equal(login(&srv, &s2, "supervisor", PW), 200);
+    assert_int_equal(req(&srv, &ss[EVALUATOR], "GET", "/api/v1/me", NULL, NULL, &r), 200);
+    resp_free(&r);
+    assert_int_equal(req(&srv, NULL, "GET", "/metrics", NULL, NULL, &r), 200);
+    assert_non_null(strstr(r.body, "route=\"POST /api/v1/session\",status=\"429\""));
+    resp_free(&r);
+}
+
+static void
+test_csrf_required(void **state)
+{
+    struct session no_csrf = ss[ADMIN];
+    long long before = audit_top();
+    struct resp r;
+    char body[256];
+    (void)state;
+    no_csrf.csrf[0] = '\0';
+    snprintf(body, sizeof(body), "{\"name\":\"测试办公室\",\"kind\":\"office\",\"parent_id\":%lld}",
+             org_id("西田各庄镇"));
+    req(&srv, &no_csrf, "POST", "/api/v1/org-units", body, NULL, &r);
+    assert_problem(&r, 403, "forbidden");
+    assert_non_null(strstr(jstr(r.json, "detail"), "CSRF"));
+    resp_free(&r);
+    snprintf(no_csrf.csrf, sizeof(no_csrf.csrf), "wrong-token");
+    req(&srv, &no_csrf, "POST", "/api/v1/org-units", body, NULL, &r);
+    assert_problem(&r, 403, "forbidden");
+    resp_free(&r);
+    assert_int_equal(audit_top(), before);
+}
+
+/* ---- organisation ---- */
+
+static void
+test_org_tree(void **state)
+{
+    struct resp r;
+    json_t *county, *child;
+    size_t i, townships = 0;
+    (void)state;
+    assert_int_equal(req(&srv, &ss[XT_CLERK], "GET", "/api/v1/org-units", NULL, NULL, &r), 200);
+    assert_int_equal(json_array_size(json_object_get(r.json, "items")), 1);
+    county = jget(r.json, "items.0");
+    assert_string_equal(jstr(county, "kind"), "county");
+    assert_string_equal(jstr(county, "division_code"), "110118");
+    json_array_foreach(json_object_get(county, "children"), i, child) {
+        if (strcmp(jstr(child, "kind"), "township") == 0) {
+            townships++;
+            if (strcmp(jstr(child, "name"), "西田各庄镇") == 0) {
+                assert_string_equal(jstr(child, "division_code"), "110118102000");
+                assert_string_equal(jstr(child, "subtype"), "town");
+                assert_true(json_array_size(json_object_get(child, "children")) >= 7);
+            }
+            if (strcmp(jstr(child, "name"), "鼓楼街道") == 0)
+                assert_string_equal(jstr(child, "subtype"), "subdistrict");
+        }
+    }
+    assert_int_equal(townships, 20);
+    resp_free(&r);
+    /* Single unit, readable by anyone logged in; a citizen too. */
+    assert_int_equal(req(&srv, &ss[CITIZEN], "GET", fmt("/api/v1/org-units/%lld", org_id("司法所")),
+                         NULL, NULL, &r),
+                     200);
+    assert_string_equal(jstr(r.json, "management_mode"), "county");
+    resp_free(&r);
+}
+
+static void
+test_org_create_and_validate(void **state)
+{
+    long long xt = org_id("西田各庄镇"), county = org_id("北京市密云区"), before;
+    struct resp r;
+    (void)state;
+    /* A village with its real code. */
+    req(&srv, &ss[XT_ADMIN], "POST", "/api/v1/org-units",
+        fmt("{\"name\":\"新建测试村\",\"kind\":\"village\",\"parent_id\":%lld,"
+            "\"division_code\":\"110118102399\"}", xt),
+        NULL, &r);
+    assert_int_equal(r.status, 201);
+    assert_string_equal(jstr(r.json, "subtype"), "village");
+    assert_int_equal(jint(r.json, "version"), 1);
+    resp_free(&r);
+
+    before = audit_top();
+    /* Village code outside its township. */
+    req(&srv, &ss[ADMIN], "POST", "/api/v1/org-units",
+        fmt("{\"name\":\"错码村\",\"kind\":\"village\",\"parent_id\":%lld,"
+            "\"division_code\":\"110118101201\"}", xt),
+        NULL, &r);
+    assert_problem(&r, 400, "validation_failed");
+    assert_true(has_field_error(&r, "division_code"));
+    resp_free(&r);
+    /* Duplicate code. */
+    req(&srv, &ss[ADMIN], "POST", "/api/v1/org-units",
+        fmt("{\"name\":\"重复村\",\"kind\":\"village\",\"parent_id\":%lld,"
+            "\"division_code\":\"110118102399\"}", xt),
+        NULL, &r);
+    assert_problem(&r, 409, "conflict");
+    assert_true(has_field_error(&r, "division_code"));
+    resp_free(&r);
+    /* Station without management mode; village under the county. */
+    req(&srv, &ss[ADMIN], "POST", "/api/v1/org-units",
+        fmt("{\"name\":\"文化站\",\"kind\":\"station\",\"parent_id\":%lld}", xt), NULL, &r);
+    assert_problem(&r, 400, "validation_failed");
+    assert_true(has_field_error(&r, "management_mode"));
+    resp_free(&r);
+    req(&srv, &ss[ADMIN], "POST", "/api/v1/org-units",
+        fmt("{\"name\":\"某村\",\"kind\":\"village\",\"parent_id\":%lld,"
+            "\"division_code\":\"110118102398\"}", county),
+        NULL, &r);
+    assert_problem(&r, 400, "validation_failed");
+    assert_true(has_field_error(&r, "parent_id"));
+    resp_free(&r);
+    /* Counties only come from `bianmin init`. */
+    req(&srv, &ss[ADMIN], "POST", "/api/v1/org-units",
+        "{\"name\":\"某县\",\"kind\":\"county\",\"parent_id\":1,\"division_code\":\"110119\"}", NULL,
+        &r);
+    assert_problem(&r, 400, "validation_failed");
+    assert_true(has_field_error(&r, "kind"));
+    resp_free(&r);
+    /* Bad credit code on a department. */
+    req(&srv, &ss[ADMIN], "POST", "/api/v1/org-units",
+        fmt("{\"name\":\"测试局\",\"kind\":\"department\",\"parent_id\":%lld,"
+            "\"credit_code\":\"91110000101623741A\"}", county),
+        NULL, &r);
+    assert_problem(&r, 400, "validation_failed");
+    assert_true(has_field_error(&r, "credit_code"));
+    resp_free(&r);
+    assert_int_equal(audit_top(), before);
+
+    /* A department with a valid credit code. */
+    req(&srv, &ss[ADMIN], "POST", "/api/v1/org-units",
+        fmt("{\"name\":\"北京市密云区测试局\",\"kind\":\"department\",\"parent_id\":%lld,"
+            "\"credit_code\":\"11100000000013338W\"}", county),
+        NULL, &r);
+    assert_int_equal(r.status, 201);
+    assert_string_equal(jstr(r.json, "credit_code"), "11100000000013338W");
+    resp_free(&r);
+}
+
+static void
+test_org_scope(void **state)
+{
+    long long xt = org_id("西田各庄镇"), xw = org_id("溪翁庄镇"), county = org_id("北京市密云区"),
+              before = audit_top();
+    struct resp r;
+    (void)state;
+    /* A township administrator cannot create under another township ... */
+    req(&srv, &ss[XW_ADMIN], "POST", "/api/v1/org-units",
+        fmt("{\"name\":\"越权办公室\",\"kind\":\"office\",\"parent_id\":%lld}", xt), NULL, &r);
+    assert_problem(&r, 400, "validation_failed");
+    assert_true(has_field_error(&r, "parent_id"));
+    resp_free(&r);
+    /* ... nor set up a department or township. */
+    req(&srv, &ss[XW_ADMIN], "POST", "/api/v1/org-units",
+        fmt("{\"name\":\"越权局\",\"kind\":\"department\",\"parent_id\":%lld}", county), NULL, &r);
+    assert_int_equal(r.status == 400 || r.status == 403, 1);
+    resp_free(&r);
+    /* ... nor change their own township, nor another township's office (hidden: 404). */
+    req(&srv, &ss[XW_ADMIN], "PATCH", fmt("/api/v1/org-units/%lld", xw), "{\"name\":\"改名\"}",
+        (const char *const[]){"If-Match: \"1\"", NULL}, &r);
+    assert_problem(&r, 403, "forbidden");
+    resp_free(&r);
+    req(&srv, &ss[XW_ADMIN], "PATCH",
+        fmt("/api/v1/org-units/%lld", org_id("西田各庄镇便民服务中心")), "{\"name\":\"改名\"}",
+        (const char *const[]){"If-Match: \"1\"", NULL}, &r);
+    assert_problem(&r, 404, "not_found");
+    resp_free(&r);
+    /* Roles without org write rights. */
+    for (int i = 0; i < N_ROLES; i++) {
+        if (i == ADMIN || i == XT_ADMIN || i == XW_ADMIN)
+            continue;
+        req(&srv, &ss[i], "POST", "/api/v1/org-units",
+            fmt("{\"name\":\"某办公室\",\"kind\":\"office\",\"parent_id\":%lld}", xt), NULL, &r);
+        assert_problem(&r, 403, "forbidden");
+        resp_free(&r);
+    }
+    assert_int_equal(audit_top(), before);
+}
+
+static void
+test_org_update(void **state)
+{
+    long long id = org_id("党政办公室"), xw_social;
+    struct resp r;
+    long long v;
+    (void)state;
+    assert_int_equal(req(&srv, &ss[ADMIN], "GET", fmt("/api/v1/org-units/%lld", id), NULL, NULL, &r),
+                     200);
+    v = jint(r.json, "version");
+    resp_free(&r);
+    /* No If-Match: refused. Stale: 412. */
+    req(&srv, &ss[ADMIN], "PATCH", fmt("/api/v1/org-units/%lld", id), "{\"name\":\"综合办公室\"}",
+        NULL, &r);
+    assert_problem(&r, 400, "validation_failed");
+    resp_free(&r);
+    req(&srv, &ss[ADMIN], "PATCH", fmt("/api/v1/org-units/%lld", id), "{\"name\":\"综合办公室\"}",
+        (const char *const[]){fmt("If-Match: \"%lld\"", v + 5), NULL}, &r);
+    assert_problem(&r, 412, "precondition_failed");
+    resp_free(&r);
+    req(&srv, &ss[ADMIN], "PATCH", fmt("/api/v1/org-units/%lld", id), "{\"kind\":\"station\"}",
+        (const char *const[]){fmt("If-Match: \"%lld\"", v), NULL}, &r);
+    assert_problem(&r, 400, "validation_failed");
+    assert_true(has_field_error(&r, "kind"));
+    resp_free(&r);
+    req(&srv, &ss[XT_ADMIN], "PATCH", fmt("/api/v1/org-units/%lld", id), "{\"name\":\"综合办公室\"}",
+        (const char *const[]){fmt("If-Match: \"%lld\"", v), NULL}, &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(jstr(r.json, "name"), "综合办公室");
+    assert_int_equal(jint(r.json, "version"), v + 1);
+    resp_free(&r);
+    /* The same stale version again loses. */
+    req(&srv, &ss[ADMIN], "PATCH", fmt("/api/v1/org-units/%lld", id), "{\"name\":\"党政办\"}",
+        (const char *const[]){fmt("If-Match: \"%lld\"", v), NULL}, &r);
+    assert_problem(&r, 412, "precondition_failed");
+    resp_free(&r);
+    /* Moving a township under one of its own units would make a cycle. */
+    xw_social = org_id("溪翁庄镇");
+    (void)xw_social;
+    req(&srv, &ss[ADMIN], "PATCH", fmt("/api/v1/org-units/%lld", org_id("西田各庄镇")),
+        fmt("{\"parent_id\":%lld}", id), (const char *const[]){"If-Match: \"1\"", NULL}, &r);
+    assert_problem(&r, 400, "validation_failed");
+    assert_true(has_field_error(&r, "parent_id"));
+    resp_free(&r);
+    /* The audit records what changed. */
+    assert_int_equal(req(&srv, &ss[AUDITOR], "GET", "/api/v1/audit?limit=5", NULL, NULL, &r), 200);
+    assert_string_equal(jstr(r.json, "items.0.action"), "org_unit.update");
+    assert_string_equal(jstr(r.json, "items.0.actor"), "xtgz_admin");
+    assert_string_equal(jstr(r.json, "items.0.detail.name.1"), "综合办公室");
+    resp_free(&r);
+}
+
+/* ---- users ---- */
+
+static void
+test_users_matrix(void **state)
+{
+    struct resp r;
+    (void)state;
+    for (int i = 0; i < N_ROLES; i++) {
+        long want = (i == ADMIN || i == XT_ADMIN || i == XW_ADMIN) ? 200 : 403;
+        req(&srv, &ss[i], "GET", "/api/v1/users", NULL, NULL, &r);
+        if (want == 403)
+            assert_problem(&r, 403, "forbidden");
+        assert_int_equal(r.status, want);
+        resp_free(&r);
+    }
+    /* A township administrator sees only their township's staff. */
+    assert_int_equal(req(&srv, &ss[XT_ADMIN], "GET", "/api/v1/users", NULL, NULL, &r), 200);
+    {
+        json_t *e;
+        size_t i;
+        json_array_foreach(json_object_get(r.json, "items"), i, e) {
+            assert_true(strncmp(jstr(e, "username"), "xtgz_", 5) == 0);
+        }
+        assert_true(json_array_size(json_object_get(r.json, "items")) >= 4);
+    }
+    resp_free(&r);
+    req(&srv, &ss[XT_ADMIN], "GET", fmt("/api/v1/users/%lld", user_id("xwz_clerk", NULL)), NULL,
+        NULL, &r);
+    assert_problem(&r, 404, "not_found");
+    resp_free(&r);
+}
+
+static void
+test_users_pagination(void **state)
+{
+    struct resp r;
+    char cursor[32];
+    long long first;
+    (void)state;
+    assert_int_equal(req(&srv, &ss[ADMIN], "GET", "/api/v1/users?limit=3", NULL, NULL, &r), 200);
+    assert_int_equal(json_array_size(json_object_get(r.json, "items")), 3);
+    first = jint(r.json, "items.0.id");
+    snprintf(cursor, sizeof(cursor), "%s", jstr(r.json, "next_cursor"));
+    assert_true(cursor[0] != '\0');
+    resp_free(&r);
+    assert_int_equal(req(&srv, &ss[ADMIN], "GET", fmt("/api/v1/users?limit=3&cursor=%s", cursor),
+                         NULL, NULL, &r),
+                     200);
+    assert_true(jint(r.json, "items.0.id") > first + 2);
+    resp_free(&r);
+    req(&srv, &ss[ADMIN], "GET", "/api/v1/users?limit=0", NULL, NULL, &r);
+    assert_problem(&r, 400, "validation_failed");
+    assert_true(has_field_error(&r, "limit"));
+    resp_free(&r);
+    req(&srv, &ss[ADMIN], "GET", "/api/v1/users?cursor=abc", NULL, NULL, &r);
+    assert_problem(&r, 400, "validation_failed");
+    resp_free(&r);
+}
+
+static void
+test_users_create_and_rules(void **state)
+{
+    long long center = org_id("西田各庄镇便民服务中心"), xw_center = org_id("溪翁庄镇便民服务中心");
+    long long before;
+    struct session s2;
+    struct resp r;
+    (void)state;
+    req(&srv, &ss[XT_ADMIN], "POST", "/api/v1/users",
+        fmt("{\"username\":\"xtgz_clerk2\",\"password\":\"Window2026a\",\"display_name\":\"钱红\","
+            "\"roles\":[\"clerk\"],\"org_unit_id\":%lld,\"phone\":\"13800138000\"}", center),
+        NULL, &r);
+    assert_int_equal(r.status, 201);
+    assert_string_equal(jstr(r.json, "display_name"), "钱红");
+    assert_null(json_object_get(r.json, "password"));
+    assert_null(json_object_get(r.json, "password_hash"));
+    resp_free(&r);
+    assert_int_equal(login(&srv, &s2, "xtgz_clerk2", "Window2026a"), 200);
+
+    before = audit_top();
+    /* Duplicate user name. */
+    req(&srv, &ss[ADMIN], "POST", "/api/v1/users",
+        fmt("{\"username\":\"xtgz_clerk2\",\"password\":\"Window2026a\",\"display_name\":\"钱红\","
+            "\"roles\":[\"clerk\"],\"org_unit_id\":%lld}", center),
+        NULL, &r);
+    assert_problem(&r, 409, "conflict");
+    assert_true(has_field_error(&r, "username"));
+    resp_free(&r);
+    /* A township administrator cannot grant county roles or place staff elsewhere. */
+    req(&srv, &ss[XT_ADMIN], "POST", "/api/v1/users",
+        fmt("{\"username\":\"sneaky\",\"password\":\"Window2026a\",\"display_name\":\"某\","
+            "\"roles\":[\"county_admin\"],\"org_unit_id\":%lld}", center),
+        NULL, &r);
+    assert_problem(&r, 400, "validation_failed");
+    assert_true(has_field_error(&r, "roles"));
+    resp_free(&r);
+    req(&srv, &ss[XT_ADMIN], "POST", "/api/v1/users",
+        fmt("{\"username\":\"sneaky\",\"password\":\"Window2026a\",\"display_name\":\"某\","
+            "\"roles\":[\"clerk\"],\"org_unit_id\":%lld}", xw_center),
+        NULL, &r);
+    assert_problem(&r, 400, "validation_failed");
+    assert_true(has_field_error(&r, "org_unit_id"));
+    resp_free(&r);
+    /* Weak password, bad user name, unknown role, bad phone, citizen with a unit. */
+    req(&srv, &ss[ADMIN], "POST", "/api/v1/users",
+        fmt("{\"username\":\"9bad\",\"password\":\"short\",\"display_name\":\"某\","
+            "\"roles\":[\"wizard\"],\"org_unit_id\":%lld,\"phone\":\"12345\"}", center),
+        NULL, &r);
+    assert_problem(&r, 400, "validation_failed");
+    assert_true(has_field_error(&r, "username"));
+    assert_true(has_field_error(&r, "password"));
+    assert_true(has_field_error(&r, "roles"));
+    assert_true(has_field_error(&r, "phone"));
+    resp_free(&r);
+    req(&srv, &ss[ADMIN], "POST", "/api/v1/users",
+        fmt("{\"username\":\"citizen2\",\"password\":\"Citizen2026\",\"display_name\":\"某\","
+            "\"roles\":[\"citizen\"],\"org_unit_id\":%lld}", center),
+        NULL, &r);
+    assert_problem(&r, 400, "validation_failed");
+    assert_true(has_field_error(&r, "org_unit_id"));
+    resp_free(&r);
+    assert_int_equal(audit_top(), before);
+}
+
+static void
+test_users_update(void **state)
+{
+    long long v, id = user_id("xtgz_clerk2", &v);
+    struct session s2;
+    struct resp r;
+    (void)state;
+    assert_int_equal(login(&srv, &s2, "xtgz_clerk2", "Window2026a"), 200);
+    /* Stale version. */
+    req(&srv, &ss[XT_ADMIN], "PATCH", fmt("/api/v1/users/%lld", id), "{\"display_name\":\"钱红红\"}",
+        (const char *const[]){fmt("If-Match: \"%lld\"", v + 1), NULL}, &r);
+    assert_problem(&r, 412, "precondition_failed");
+    resp_free(&r);
+    /* Rename keeps the session; a password reset ends it. */
+    req(&srv, &ss[XT_ADMIN], "PATCH", fmt("/api/v1/users/%lld", id), "{\"display_name\":\"钱红红\"}",
+        (const char *const[]){fmt("If-Match: \"%lld\"", v), NULL}, &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(jstr(r.json, "display_name"), "钱红红");
+    v = jint(r.json, "version");
+    resp_free(&r);
+    assert_int_equal(req(&srv, &s2, "GET", "/api/v1/me", NULL, NULL, &r), 200);
+    resp_free(&r);
+    req(&srv, &ss[XT_ADMIN], "PATCH", fmt("/api/v1/users/%lld", id), "{\"password\":\"NewPass2026\"}",
+        (const char *const[]){fmt("If-Match: \"%lld\"", v), NULL}, &r);
+    assert_int_equal(r.status, 200);
+    v = jint(r.json, "version");
+    resp_free(&r);
+    req(&srv, &s2, "GET", "/api/v1/me", NULL, NULL, &r);
+    assert_problem(&r, 401, "unauthenticated");
+    resp_free(&r);
+    assert_int_equal(login(&srv, &s2, "xtgz_clerk2", "Window2026a"), 401);
+    assert_int_equal(login(&srv, &s2, "xtgz_clerk2", "NewPass2026"), 200);
+    /* Deactivation ends sessions and blocks log-in. */
+    req(&srv, &ss[ADMIN], "PATCH", fmt("/api/v1/users/%lld", id), "{\"is_active\":false}",
+        (const char *const[]){fmt("If-Match: \"%lld\"", v), NULL}, &r);
+    assert_int_equal(r.status, 200);
+    assert_false(json_is_true(json_object_get(r.json, "is_active")));
+    resp_free(&r);
+    req(&srv, &s2, "GET", "/api/v1/me", NULL, NULL, &r);
+    assert_problem(&r, 401, "unauthenticated");
+    resp_free(&r);
+    assert_int_equal(login(&srv, &s2, "xtgz_clerk2", "NewPass2026"), 401);
+    /* Nobody demotes or deactivates themselves. */
+    id = user_id("admin", &v);
+    req(&srv, &ss[ADMIN], "PATCH", fmt("/api/v1/users/%lld", id), "{\"roles\":[\"clerk\"]}",
+        (const char *const[]){fmt("If-Match: \"%lld\"", v), NULL}, &r);
+    assert_problem(&r, 400, "validation_failed");
+    resp_free(&r);
+    /* A township administrator cannot touch the county administrator (outside scope: 404). */
+    req(&srv, &ss[XT_ADMIN], "PATCH", fmt("/api/v1/users/%lld", id), "{\"display_name\":\"x\"}",
+        (const char *const[]){fmt("If-Match: \"%lld\"", v), NULL}, &r);
+    assert_problem(&r, 404, "not_found");
+    resp_free(&r);
+}
+
+static void
+test_change_own_password(void **state)
+{
+    struct session s2;
+    struct resp r;
+    (void)state;
+    assert_int_equal(login(&srv, &s2, "xwz_clerk", PW), 200);
+    req(&srv, &s2, "POST", "/api/v1/me/password",
+        "{\"old_password\":\"wrong\",\"new_password\":\"Another2026\"}", NULL, &r);
+    assert_problem(&r, 400, "validation_failed");
+    assert_true(has_field_error(&r, "old_password"));
+    resp_free(&r);
+    req(&srv, &s2, "POST", "/api/v1/me/password",
+        "{\"old_password\":\"" PW "\",\"new_password\":\"abc\"}", NULL, &r);
+    assert_problem(&r, 400, "validation_failed");
+    assert_true(has_field_error(&r, "new_password"));
+    resp_free(&r);
+    req(&srv, &s2, "POST", "/api/v1/me/password",
+        "{\"old_password\":\"" PW "\",\"new_password\":\"Another2026\"}", NULL, &r);
+    assert_int_equal(r.status, 204);
+    resp_free(&r);
+    assert_int_equal(login(&srv, &s2, "xwz_clerk", PW), 401);
+    assert_int_equal(login(&srv, &ss[XW_CLERK], "xwz_clerk", "Another2026"), 200);
+}
+
+static void
+test_logout(void **state)
+{
+    struct session s2;
+    struct resp r;
+    (void)state;
+    assert_int_equal(login(&srv, &s2, "xtgz_handler", PW), 200);
+    assert_int_equal(req(&srv, &s2, "DELETE", "/api/v1/session", NULL, NULL, &r), 204);
+    assert_non_null(strstr(r.set_cookie, "Max-Age=0"));
+    resp_free(&r);
+    req(&srv, &s2, "GET", "/api/v1/me", NULL, NULL, &r);
+    assert_problem(&r, 401, "unauthenticated");
+    resp_free(&r);
+    /* The other session of the same user is untouched. */
+    assert_int_equal(req(&srv, &ss[XT_HANDLER], "GET", "/api/v1/me", NULL, NULL, &r), 200);
+    resp_free(&r);
+}
+
+/* ---- API tokens ---- */
+
+static void
+test_api_tokens(void **state)
+{
+    long long uid = user_id("rsj_handler", NULL), tid;
+    struct session bearer;
+    struct resp r;
+    (void)state;
+    for (int i = 0; i < N_ROLES; i++) {
+        if (i == ADMIN)
+            continue;
+        req(&srv, &ss[i], "GET", "/api/v1/api-tokens", NULL, NULL, &r);
+        assert_problem(&r, 403, "forbidden");
+        resp_free(&r);
+    }
+    req(&srv, &ss[ADMIN], "POST", "/api/v1/api-tokens",
+        fmt("{\"name\":\"12345热线对接\",\"user_id\":%lld,\"expires_in_days\":30}", uid), NULL, &r);
+    assert_int_equal(r.status, 201);
+    memset(&bearer, 0, sizeof(bearer));
+    snprintf(bearer.bearer, sizeof(bearer.bearer), "%s", jstr(r.json, "token"));
+    assert_true(strlen(bearer.bearer) >= 40);
+    tid = jint(r.json, "id");
+    resp_free(&r);
+    /* The token acts as its user; no CSRF token is needed with a bearer token. */
+    assert_int_equal(req(&srv, &bearer, "GET", "/api/v1/me", NULL, NULL, &r), 200);
+    assert_string_equal(jstr(r.json, "user.username"), "rsj_handler");
+    resp_free(&r);
+    req(&srv, &bearer, "POST", "/api/v1/org-units", "{}", NULL, &r);
+    assert_problem(&r, 403, "forbidden"); /* a handler's rights, not an admin's */
+    resp_free(&r);
+    /* Listed without the secret. */
+    assert_int_equal(req(&srv, &ss[ADMIN], "GET", "/api/v1/api-tokens", NULL, NULL, &r), 200);
+    assert_string_equal(jstr(r.json, "items.0.name"), "12345热线对接");
+    assert_null(json_object_get(jget(r.json, "items.0"), "token"));
+    resp_free(&r);
+    /* Revoked: refused at once. */
+    assert_int_equal(req(&srv, &ss[ADMIN], "DELETE", fmt("/api/v1/api-tokens/%lld", tid), NULL,
+                         NULL, &r),
+                     204);
+    resp_free(&r);
+    req(&srv, &bearer, "GET", "/api/v1/me", NULL, NULL, &r);
+    assert_problem(&r, 401, "unauthenticated");
+    resp_free(&r);
+    req(&srv, &ss[ADMIN], "DELETE", fmt("/api/v1/api-tokens/%lld", tid), NULL, NULL, &r);
+    assert_problem(&r, 409, "conflict");
+    resp_free(&r);
+    req(&srv, &ss[ADMIN], "POST", "/api/v1/api-tokens", "{\"name\":\"x\",\"user_id\":99999}", NULL,
+        &r);
+    assert_problem(&r, 400, "validation_failed");
+    assert_true(has_field_error(&r, "user_id"));
+    resp_free(&r);
+}
+
+/* ---- audit ---- */
+
+static void
+test_audit_read_and_verify(void **state)
+{
+    struct resp r;
+    long long top;
+    (void)state;
+    for (int i = 0; i < N_ROLES; i++) {
+        long want = (i == ADMIN || i == AUDITOR) ? 200 : 403;
+        req(&srv, &ss[i], "GET", "/api/v1/audit?limit=2", NULL, NULL, &r);
+        assert_int_equal(r.status, want);
+        resp_free(&r);
+    }
+    assert_int_equal(req(&srv, &ss[AUDITOR], "GET", "/api/v1/audit?limit=2", NULL, NULL, &r), 200);
+    top = jint(r.json, "items.0.id");
+    assert_int_equal(jint(r.json, "items.1.id"), top - 1);
+    assert_int_equal(strlen(jstr(r.json, "items.0.hash")), 64);
+    assert_true(strlen(jstr(r.json, "next_cursor")) > 0);
+    resp_free(&r);
+    assert_int_equal(req(&srv, &ss[AUDITOR], "GET", "/api/v1/audit/verify", NULL, NULL, &r), 200);
+    assert_true(json_is_true(json_object_get(r.json, "ok")));
+    assert_true(jint(r.json, "checked") >= top);
+    resp_free(&r);
+}
+
+/* ---- the authorization matrix: every route, every role ---- */
+
+#define R_ALL ((1u << N_ROLES) - 1)
+#define R(x) (1u << (x))
+
+static void
+test_authorization_matrix(void **state)
+{
+    /* Bodies are empty or harmless, so an allowed call fails validation instead of changing
+     * data; what matters here is that the role check lets exactly these roles through. */
+    static const struct {
+        const char *method, *path, *body;
+        unsigned allowed;
+    } routes[] = {
+        {"GET", "/api/v1/me", NULL, R_ALL},
+        {"POST", "/api/v1/me/password", "{}", R_ALL},
+        {"GET", "/api/v1/org-units", NULL, R_ALL},
+        {"GET", "/api/v1/org-units/1", NULL, R_ALL},
+        {"POST", "/api/v1/org-units", "{}", R(ADMIN) | R(XT_ADMIN) | R(XW_ADMIN)},
+        {"PATCH", "/api/v1/org-units/1", "{}", R(ADMIN) | R(XT_ADMIN) | R(XW_ADMIN)},
+        {"GET", "/api/v1/users", NULL, R(ADMIN) | R(XT_ADMIN) | R(XW_ADMIN)},
+        {"POST", "/api/v1/users", "{}", R(ADMIN) | R(XT_ADMIN) | R(XW_ADMIN)},
+        {"GET", "/api/v1/users/1", NULL, R(ADMIN) | R(XT_ADMIN) | R(XW_ADMIN)},
+        {"PATCH", "/api/v1/users/1", "{}", R(ADMIN) | R(XT_ADMIN) | R(XW_ADMIN)},
+        {"GET", "/api/v1/api-tokens", NULL, R(ADMIN)},
+        {"POST", "/api/v1/api-tokens", "{}", R(ADMIN)},
+        {"DELETE", "/api/v1/api-tokens/99999", NULL, R(ADMIN)},
+        {"GET", "/api/v1/audit", NULL, R(ADMIN) | R(AUDITOR)},
+        {"GET", "/api/v1/audit/verify", NULL, R(ADMIN) | R(AUDITOR)},
+        {"GET", "/api/v1/enums", NULL, R_ALL},
+        {"GET", "/healthz", NULL, R_ALL},
+        {"GET", "/readyz", NULL, R_ALL},
+        {"GET", "/metrics", NULL, R_ALL},
+    };
+    long long before = audit_top();
+    struct resp r;
+    (void)state;
+    for (size_t k = 0; k < sizeof(routes) / sizeof(routes[0]); k++) {
+        for (int i = 0; i < N_ROLES; i++) {
+            req(&srv, &ss[i], routes[k].method, routes[k].path, routes[k].body, NULL, &r);
+            if (routes[k].allowed & R(i)) {
+                if (r.status == 401 || r.status == 403)
+                    fprintf(stderr, "%s %s as %s: %ld\n", routes[k].method, routes[k].path,
+                            users[i], r.status);
+                assert_true(r.status != 401 && r.status != 403);
+            } else {
+                if (r.status != 403)
+                    fprintf(stderr, "%s %s as %s: %ld\n", routes[k].method, routes[k].path,
+                            users[i], r.status);
+                assert_problem(&r, 403, "forbidden");
+            }
+            resp_free(&r);
+        }
+    }
+    /* The calls above changed nothing. */
+    assert_int_equal(audit_top(), before);
+    /* Log-out is open to every role: end each role's session (the last tests need none). */
+    for (int i = 0; i < N_ROLES; i++) {
+        assert_int_equal(req(&srv, &ss[i], "DELETE", "/api/v1/session", NULL, NULL, &r), 204);
+        resp_free(&r);
+        req(&srv, &ss[i], "GET", "/api/v1/me", NULL, NULL, &r);
+        assert_problem(&r, 401, "unauthenticated");
+        resp_free(&r);
+    }
+}
+
+/* ---- static files ---- */
+
+static void
+test_static_files(void **state)
+{
+    struct resp r;
+    (void)state;
+    assert_int_equal(req(&srv, NULL, "GET", "/", NULL, NULL, &r), 200);
+    assert_string_equal(r.content_type, "text/html; charset=utf-8");
+    assert_non_null(strstr(r.body, "便民"));
+    assert_non_null(strstr(r.csp, "frame-ancestors 'none'"));
+    resp_free(&r);
+    assert_int_equal(req(&srv, NULL, "GET", "/assets/app.js", NULL, NULL, &r), 200);
+    assert_string_equal(r.content_type, "text/javascript; charset=utf-8");
+    resp_free(&r);
+    /* The single-page app's own routes get index.html. */
+    assert_int_equal(req(&srv, NULL, "GET", "/window/intake", NULL, NULL, &r), 200);
+    assert_non_null(strstr(r.body, "便民"));
+    resp_free(&r);
+    /* Missing asset, traversal, and a symlink out of the folder. */
+    req(&srv, NULL, "GET", "/assets/missing.js", NULL, NULL, &r);
+    assert_problem(&r, 404, "not_found");
+    resp_free(&r);
+    req_raw(&srv, "GET", "/../../../../etc/passwd", &r);
+    assert_true(r.status == 404 || r.status == 400);
+    assert_null(r.body ? strstr(r.body, "root:") : NULL);
+    resp_free(&r);
+    req_raw(&srv, "GET", "/assets/%2e%2e/%2e%2e/%2e%2e/etc/passwd", &r);
+    assert_true(r.status == 404 || r.status == 400);
+    assert_null(r.body ? strstr(r.body, "root:") : NULL);
+    resp_free(&r);
+    req(&srv, NULL, "GET", "/leak.txt", NULL, NULL, &r);
+    assert_int_equal(r.status, 404);
+    assert_null(r.body ? strstr(r.body, "root:") : NULL);
+    resp_free(&r);
+}
+
+/* ---- command line against the same store ---- */
+
+static void
+test_audit_cli_detects_tampering(void **state)
+{
+    (void)state;
+    /* Verified while the server is still running (WAL: readers are not blocked). */
+    assert_int_equal(run("%s audit verify --db %s > /dev/null 2>&1", srv.bin, srv.db), 0);
+    assert_int_equal(run("%s backup --db %s %s/backup.db > /dev/null 2>&1", srv.bin, srv.db,
+                         srv.dir),
+                     0);
+    assert_int_equal(run("%s audit verify --db %s/backup.db > /dev/null 2>&1", srv.bin, srv.dir), 0);
+    /* Backups never overwrite. */
+    assert_int_equal(run("%s backup --db %s %s/backup.db > /dev/null 2>&1", srv.bin, srv.db,
+                         srv.dir),
+                     1);
+    /* Edit one row with the sqlite3 shell, behind the server's back. */
+    assert_int_equal(run("sqlite3 %s/backup.db \"UPDATE audit_log SET actor = 'mallory' WHERE id = 5\"",
+                         srv.dir),
+                     0);
+    assert_int_equal(run("%s audit verify --db %s/backup.db > %s/verify.out 2>&1", srv.bin, srv.dir,
+                         srv.dir),
+                     1);
+    assert_int_equal(run("grep -q 'entry 5' %s/verify.out", srv.dir), 0);
+}
+
+static void
+test_graceful_shutdown(void **state)
+{
+    (void)state;
+    assert_int_equal(server_stop(&srv), 0);
+    assert_int_equal(run("grep -q '\"event\":\"stopped\"' %s", srv.log), 0);
+    /* The store is left consistent and the chain intact. */
+    assert_int_equal(run("%s audit verify --db %s > /dev/null 2>&1", srv.bin, srv.db), 0);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_health_ready_metrics),
+        cmocka_unit_test(test_security_headers),
+        cmocka_unit_test(test_enums_public),
+        cmocka_unit_test(test_unknown_route_and_method),
+        cmocka_unit_test(test_unauthenticated),
+        cmocka_unit_test(test_bad_bodies_change_nothing),
+        cmocka_unit_test(test_oversize_beyond_hard_cap),
+        cmocka_unit_test(test_login_every_role),
+        cmocka_unit_test(test_login_cookie_flags),
+        cmocka_unit_test(test_login_failures),
+        cmocka_unit_test(test_login_throttling),
+        cmocka_unit_test(test_csrf_required),
+        cmocka_unit_test(test_org_tree),
+        cmocka_unit_test(test_org_create_and_validate),
+        cmocka_unit_test(test_org_scope),
+        cmocka_unit_test(test_org_update),
+        cmocka_unit_test(test_users_matrix),
+        cmocka_unit_test(test_users_pagination),
+        cmocka_unit_test(test_users_create_and_rules),
+        cmocka_unit_test(test_users_update),
+        cmocka_unit_test(test_change_own_password),
+        cmocka_unit_test(test_logout),
+        cmocka_unit_test(test_api_tokens),
+        cmocka_unit_test(test_audit_read_and_verify),
+        cmocka_unit_test(test_authorization_matrix),
+        cmocka_unit_test(test_static_files),
+        cmocka_unit_test(test_audit_cli_detects_tampering),
+        cmocka_unit_test(test_graceful_shutdown),
+    };
+    return cmocka_run_group_tests_name("api", tests, group_setup, group_teardown);
+}
