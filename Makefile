@@ -100,10 +100,12 @@ test-asan:
 
 DEMO_DB   ?= demo/bianmin.db
 DEMO_ADDR ?= 127.0.0.1:8080
+# The web UI build when there is one; until then a placeholder page.
+DEMO_WEB  ?= $(if $(wildcard web/dist/index.html),web/dist,web/placeholder)
 demo: deps
 	@$(MAKE) --no-print-directory $(BUILD)/bianmin
 	@mkdir -p $(dir $(DEMO_DB))
-	$(BUILD)/bianmin demo --db $(DEMO_DB) --listen $(DEMO_ADDR)
+	$(BUILD)/bianmin demo --db $(DEMO_DB) --listen $(DEMO_ADDR) --web $(DEMO_WEB)
 
 clean:
 	rm -rf build

@@ -1092,6 +1092,53 @@ test_audit_cli_detects_tampering(void **state)
 }
 
 static void
+test_cli_init_and_errors(void **state)
+{
+    const char *b = srv.bin, *d = srv.dir;
+    (void)state;
+    assert_int_equal(run("BIANMIN_ADMIN_PASSWORD=Init2026pass %s init --db %s/i.db "
+                         "--county-name 北京市延庆区 --county-code 110119 > /dev/null 2>&1", b, d),
+                     0);
+    /* A second init refuses and changes nothing. */
+    assert_int_equal(run("BIANMIN_ADMIN_PASSWORD=Other2026pass %s init --db %s/i.db > %s/init2.out "
+                         "2>&1", b, d, d),
+                     1);
+    assert_int_equal(run("grep -q '已经初始化' %s/init2.out", d), 0);
+    assert_int_equal(run("sqlite3 %s/i.db 'SELECT count(*) FROM users' | grep -qx 1", d), 0);
+    assert_int_equal(run("sqlite3 %s/i.db \"SELECT division_code FROM org_units\" | grep -qx 110119",
+                         d),
+                     0);
+    /* No password and no terminal; a bad county code; a weak password: nothing is created. */
+    assert_int_equal(run("env -u BIANMIN_ADMIN_PASSWORD %s init --db %s/j.db < /dev/null > /dev/null "
+                         "2>&1", b, d),
+                     2);
+    assert_int_equal(run("BIANMIN_ADMIN_PASSWORD=Init2026pass %s init --db %s/k.db --county-code 1101 "
+                         "> %s/k.out 2>&1", b, d, d),
+                     1);
+    assert_int_equal(run("grep -q division_code %s/k.out", d), 0);
+    assert_int_equal(run("BIANMIN_ADMIN_PASSWORD=short %s init --db %s/k.db > /dev/null 2>&1", b, d), 1);
+    assert_int_equal(run("sqlite3 %s/k.db 'SELECT count(*) FROM org_units' | grep -qx 0", d), 0);
+    /* Serving an empty store is refused with a hint. */
+    assert_int_equal(run("%s serve --db %s/k.db --listen 127.0.0.1:1 > /dev/null 2> %s/k.err", b, d, d),
+                     1);
+    assert_int_equal(run("grep -q 'bianmin init' %s/k.err", d), 0);
+    /* migrate, audit verify, usage and option errors. */
+    assert_int_equal(run("%s migrate --db %s/i.db | grep -q 'schema version 1'", b, d), 0);
+    assert_int_equal(run("%s audit verify --db %s/i.db > /dev/null", b, d), 0);
+    assert_int_equal(run("%s no-such-command > /dev/null 2>&1", b), 2);
+    assert_int_equal(run("%s serve --bogus > /dev/null 2>&1", b), 2);
+    assert_int_equal(run("%s serve --help | grep -q -- '--listen'", b), 0);
+    assert_int_equal(run("%s backup --db %s/i.db > /dev/null 2>&1", b, d), 2);
+    assert_int_equal(run("printf 'listen = 127.0.0.1:1\\nnot a setting\\n' > %s/c.conf && "
+                         "%s migrate --config %s/c.conf --db %s/i.db > /dev/null 2>&1", d, b, d, d),
+                     2);
+    assert_int_equal(run("BIANMIN_THREADS=abc %s migrate --db %s/i.db > /dev/null 2>&1", b, d), 2);
+    assert_int_equal(run("printf 'db = %s/i.db\\n' > %s/ok.conf && %s audit verify --config "
+                         "%s/ok.conf > /dev/null 2>&1", d, d, b, d),
+                     0);
+}
+
+static void
 test_graceful_shutdown(void **state)
 {
     (void)state;
@@ -1132,6 +1179,7 @@ main(void)
         cmocka_unit_test(test_authorization_matrix),
         cmocka_unit_test(test_static_files),
         cmocka_unit_test(test_audit_cli_detects_tampering),
+        cmocka_unit_test(test_cli_init_and_errors),
         cmocka_unit_test(test_graceful_shutdown),
     };
     return cmocka_run_group_tests_name("api", tests, group_setup, group_teardown);
