@@ -5,6 +5,8 @@ PKGS     := libevent libevent_pthreads jansson libsodium sqlite3
 TESTPKGS := cmocka libcurl
 
 BUILD    ?= build
+# Quiet by default; `make V=1` shows every command.
+Q        := $(if $(V),,@)
 CC       ?= cc
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla
 BASE     := -std=c11 -D_GNU_SOURCE -Isrc -I$(BUILD)/gen $(WARN)
@@ -42,35 +44,42 @@ all: $(BUILD)/bianmin
 
 $(BUILD)/gen/migrations.c: $(MIGRATIONS) scripts/embed.sh
 	@mkdir -p $(BUILD)/gen
-	scripts/embed.sh bm_migrations_sqlite $(MIGRATIONS) > $@
+	$(Q)scripts/embed.sh bm_migrations_sqlite $(MIGRATIONS) > $@
 
 # Release objects
 $(BUILD)/rel/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE) $(RELFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+	@$(if $(V),,echo "  CC      $<")
+	$(Q)$(CC) $(BASE) $(RELFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 
 # Sanitizer objects
 $(BUILD)/asan/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+	@$(if $(V),,echo "  CC asan $<")
+	$(Q)$(CC) $(BASE) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 
 REL_OBJ  := $(patsubst %.c,$(BUILD)/rel/%.o,$(LIB_SRC) $(GEN_SRC))
 ASAN_OBJ := $(patsubst %.c,$(BUILD)/asan/%.o,$(LIB_SRC) $(GEN_SRC))
 
 $(BUILD)/bianmin: $(REL_OBJ) $(BUILD)/rel/src/cli/main.o
-	$(CC) $(RELFLAGS) -o $@ $^ $(PKG_LIBS)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(RELFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/asan/bianmin: $(ASAN_OBJ) $(BUILD)/asan/src/cli/main.o
-	$(CC) $(SANFLAGS) -o $@ $^ $(PKG_LIBS)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(SANFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/asan/tests/unit/%: $(BUILD)/asan/tests/unit/%.o $(ASAN_OBJ)
-	$(CC) $(SANFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(SANFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
 
 $(BUILD)/asan/tests/store/test_store: $(BUILD)/asan/tests/store/test_store.o $(ASAN_OBJ)
-	$(CC) $(SANFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(SANFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
 
 $(BUILD)/asan/tests/api/test_api: $(BUILD)/asan/tests/api/test_api.o $(BUILD)/asan/tests/api/client.o
-	$(CC) $(SANFLAGS) -o $@ $^ $(shell pkg-config --libs jansson) $(TEST_LIBS) -lpthread
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(SANFLAGS) -o $@ $^ $(shell pkg-config --libs jansson) $(TEST_LIBS) -lpthread
 
 check:
 	scripts/check-banned.sh

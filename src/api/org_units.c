@@ -227,7 +227,6 @@ bm_api_org_update(struct bm_req *rq, struct bm_resp *rs)
     static const char *const fields[] = {"name", "parent_id", "division_code", "credit_code",
                                          "management_mode", "is_active", NULL};
     struct bm_org_unit old, u, parent;
-    const char *new_parent_path = NULL;
     bool has_parent = false;
     char code[13];
     int64_t version;
@@ -261,12 +260,6 @@ bm_api_org_update(struct bm_req *rq, struct bm_resp *rs)
         rc = writable_parent(rq, u.parent_id, &parent);
         if (rc != BM_OK)
             return rc;
-        if (u.parent_id != old.parent_id) {
-            /* Moving a unit under its own subtree would make a cycle. */
-            if (strncmp(parent.path, old.path, strlen(old.path)) == 0)
-                return bm_err_field(&rq->err, "parent_id", "不能把单位移到它自己的下级单位之下");
-            new_parent_path = parent.path;
-        }
     }
     rc = bm_org_validate(&u, u.parent_id ? &parent : NULL, code, &rq->err);
     if (rc != BM_OK)
@@ -286,7 +279,7 @@ bm_api_org_update(struct bm_req *rq, struct bm_resp *rs)
                                                          (json_int_t)u.parent_id));
     rc = bm_store_begin(rq->store, &rq->err);
     if (rc == BM_OK)
-        rc = bm_store_org_update(rq->store, &u, new_parent_path, rq->now, &rq->err);
+        rc = bm_store_org_update(rq->store, &u, rq->now, &rq->err);
     if (rc == BM_OK) {
         rc = bm_api_audit(rq, "org_unit.update", "org_unit", u.id, diff);
         diff = NULL;

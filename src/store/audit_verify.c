@@ -27,7 +27,8 @@ bm_store_audit_verify(struct bm_store *st, struct bm_audit_report *rep, struct b
         for (size_t i = 0; rc == BM_OK && i < n && rep->bad_id == 0; i++) {
             const char *why = bm_audit_check(&es[i], rep->checked + 1, prev);
             if (why != NULL) {
-                rep->bad_id = es[i].id;
+                /* A gap is reported at the missing id, anything else at the bad row. */
+                rep->bad_id = es[i].id != rep->checked + 1 ? rep->checked + 1 : es[i].id;
                 rep->expected_id = rep->checked + 1;
                 rep->reason = why;
                 break;

@@ -81,12 +81,12 @@ BM_MUST_CHECK enum bm_rc bm_store_org_list(struct bm_store *st, const char *path
                                            size_t *n, struct bm_err *err);
 /*
  * Writes name, division/credit codes, mode, is_active and parent of `u` if its version is
- * still `u->version` (BM_ESTALE otherwise); bumps the version. A new parent rewrites the
- * paths of the whole subtree.
+ * still `u->version` (BM_ESTALE otherwise); bumps the version. Inside a transaction. A new
+ * parent rewrites the paths of the whole subtree from the paths as they are in the store;
+ * a parent inside the unit's own subtree is refused (BM_EINVAL on "parent_id").
  */
 BM_MUST_CHECK enum bm_rc bm_store_org_update(struct bm_store *st, const struct bm_org_unit *u,
-                                             const char *new_parent_path, int64_t now,
-                                             struct bm_err *err);
+                                             int64_t now, struct bm_err *err);
 BM_MUST_CHECK enum bm_rc bm_store_org_count(struct bm_store *st, int64_t *n, struct bm_err *err);
 
 /* ---- users ---- */

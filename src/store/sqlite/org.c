@@ -1,7 +1,6 @@
 /*
  * SQLite: organisation units.
  */
-#include <inttypes.h>
 #include <string.h>
 
 #include "store/sqlite/int.h"
@@ -149,24 +148,89 @@ bm_store_org_list(struct bm_store *st, const char *prefix, struct bm_arena *a,
     return rc;
 }
 
+/* The new parent may not lie inside the unit's own subtree (that would make a cycle). */
+static const char SQL_ORG_CYCLE[] =
+    "SELECT count(*) FROM org_units p JOIN org_units u ON u.id = ?1 "
+    "WHERE p.id = ?2 AND substr(p.path, 1, length(u.path)) = u.path";
 static const char SQL_ORG_UPDATE[] =
     "UPDATE org_units SET name = ?2, division_code = ?3, credit_code = ?4, management_mode = ?5, "
     "is_active = ?6, parent_id = nullif(?7, 0), version = version + 1, updated_at = ?8 "
     "WHERE id = ?1 AND version = ?9";
+/* The path the unit has, and the one its (possibly new) parent implies, read inside the
+ * transaction so that a concurrent move of an ancestor cannot leave a stale path. */
+static const char SQL_ORG_PATHS[] =
+    "SELECT u.path, coalesce(p.path, '/') || u.id || '/' FROM org_units u "
+    "LEFT JOIN org_units p ON p.id = u.parent_id WHERE u.id = ?1";
 /* Moving a unit rewrites the path of every unit in its subtree in one statement. */
 static const char SQL_ORG_MOVE[] =
     "UPDATE org_units SET path = ?1 || substr(path, length(?2) + 1) "
     "WHERE path LIKE ?3 ESCAPE '\\'";
 
-enum bm_rc
-bm_store_org_update(struct bm_store *st, const struct bm_org_unit *u, const char *new_parent_path,
-                    int64_t now, struct bm_err *err)
+static enum bm_rc
+check_cycle(struct bm_store *st, const struct bm_org_unit *u, struct bm_err *err)
 {
     sqlite3_stmt *s;
     enum bm_rc rc;
-    struct bm_arena *a;
 
-    rc = sq_prepare(st, SQL_ORG_UPDATE, &s, err);
+    if (u->parent_id == 0)
+        return BM_OK;
+    rc = sq_prepare(st, SQL_ORG_CYCLE, &s, err);
+    if (rc != BM_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, u->id);
+    sqlite3_bind_int64(s, 2, u->parent_id);
+    if (sqlite3_step(s) != SQLITE_ROW)
+        rc = sq_fail(st, sqlite3_errcode(st->db), "org cycle", err);
+    else if (sqlite3_column_int64(s, 0) > 0)
+        rc = bm_err_field(err, "parent_id", "不能把单位移到它自己或它的下级单位之下");
+    sq_done(s);
+    return rc;
+}
+
+static enum bm_rc
+repath(struct bm_store *st, int64_t id, struct bm_err *err)
+{
+    struct bm_arena *a = bm_arena_new(4096);
+    const char *old_path = NULL, *new_path = NULL;
+    sqlite3_stmt *s;
+    enum bm_rc rc;
+
+    rc = sq_prepare(st, SQL_ORG_PATHS, &s, err);
+    if (rc != BM_OK)
+        goto out;
+    sqlite3_bind_int64(s, 1, id);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        old_path = sq_text(a, s, 0);
+        new_path = sq_text(a, s, 1);
+    } else {
+        rc = sq_fail(st, sqlite3_errcode(st->db), "org paths", err);
+    }
+    sq_done(s);
+    if (rc != BM_OK || strcmp(old_path, new_path) == 0)
+        goto out;
+    rc = sq_prepare(st, SQL_ORG_MOVE, &s, err);
+    if (rc != BM_OK)
+        goto out;
+    sq_bind_text(s, 1, new_path);
+    sq_bind_text(s, 2, old_path);
+    sq_bind_prefix(s, 3, old_path, a);
+    rc = sq_exec(st, s, "org move", err);
+out:
+    bm_arena_free(a);
+    return rc;
+}
+
+enum bm_rc
+bm_store_org_update(struct bm_store *st, const struct bm_org_unit *u, int64_t now,
+                    struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    enum bm_rc rc;
+
+    BM_ASSERT(st->in_tx);
+    rc = check_cycle(st, u, err);
+    if (rc == BM_OK)
+        rc = sq_prepare(st, SQL_ORG_UPDATE, &s, err);
     if (rc != BM_OK)
         return rc;
     sqlite3_bind_int64(s, 1, u->id);
@@ -185,19 +249,7 @@ bm_store_org_update(struct bm_store *st, const struct bm_org_unit *u, const char
         return rc;
     if (sqlite3_changes(st->db) == 0)
         return bm_err_set(err, BM_ESTALE, "该单位已被他人修改，请刷新后重试");
-    if (new_parent_path == NULL)
-        return BM_OK;
-    a = bm_arena_new(4096);
-    rc = sq_prepare(st, SQL_ORG_MOVE, &s, err);
-    if (rc == BM_OK) {
-        char *np = bm_arena_printf(a, "%s%" PRId64 "/", new_parent_path, u->id);
-        sq_bind_text(s, 1, np);
-        sq_bind_text(s, 2, u->path);
-        sq_bind_prefix(s, 3, u->path, a);
-        rc = sq_exec(st, s, "org move", err);
-    }
-    bm_arena_free(a);
-    return rc;
+    return repath(st, u->id, err);
 }
 
 static const char SQL_ORG_COUNT[] = "SELECT count(*) FROM org_units";

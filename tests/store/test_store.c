@@ -1,0 +1,1662 @@
+/*
+ * Store contract suite: what every caller relies on from store.h and audit_verify.h,
+ * checked against a fresh database per test. The backend-specific pieces (where the
+ * database lives, how to reach it behind the server's back for the tamper tests) are the
+ * helpers at the top; a PostgreSQL run replaces only those. Both backends must agree.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <inttypes.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/audit.h"
+#include "core/roles.h"
+#include "store/audit_verify.h"
+#include "store/store.h"
+#include "util/log.h"
+
+/* A fixed "now" (2023-11-14 22:13:20 UTC); every instant in the suite is relative to it. */
+#define T0 ((int64_t)1700000000)
+
+struct fx {
+    char dir[64];              /* private temporary directory of this test */
+    char path[128];            /* the database file */
+    char url[160];             /* what bm_store_open is given */
+    struct bm_store *st;       /* connection A */
+    struct bm_store *st2;      /* second connection or opened backup, closed by teardown */
+    struct bm_arena *a;
+    struct bm_err err;
+};
+
+/* ------------------------------------------------------------------------------------
+ * Backend-specific helpers (SQLite). A PostgreSQL run swaps these for a scratch database
+ * created and dropped per test and its own tamper statements.
+ * ------------------------------------------------------------------------------------ */
+
+static void
+backend_create(struct fx *f)
+{
+    snprintf(f->dir, sizeof(f->dir), "/tmp/bm-store-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->path, sizeof(f->path), "%s/bianmin.db", f->dir);
+    snprintf(f->url, sizeof(f->url), "sqlite:%s", f->path);
+}
+
+/* Removes the directory and everything SQLite left in it (-wal, -shm, backups). */
+static void
+backend_destroy(struct fx *f)
+{
+    DIR *d = opendir(f->dir);
+    struct dirent *de;
+
+    if (d == NULL)
+        return;
+    while ((de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+            (void)unlinkat(dirfd(d), de->d_name, 0); /* best effort: rmdir reports leftovers */
+    }
+    closedir(d);
+    if (rmdir(f->dir) != 0)
+        print_error("could not remove %s\n", f->dir);
+}
+
+/* Destination for bm_store_backup and the URL that opens the copy. */
+static void
+backend_backup_target(struct fx *f, const char *name, char *dest, size_t dest_size, char *url,
+                      size_t url_size)
+{
+    snprintf(dest, dest_size, "%s/%s", f->dir, name);
+    snprintf(url, url_size, "sqlite:%s", dest);
+}
+
+/*
+ * Runs `sql` on the database file through a raw connection of its own, as someone with
+ * access to the file could while the server runs. Only the tamper tests use this.
+ */
+static void
+backend_tamper(struct fx *f, const char *sql)
+{
+    sqlite3 *db = NULL;
+    char *msg = NULL;
+    int src;
+
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    src = sqlite3_exec(db, sql, NULL, NULL, &msg);
+    if (src != SQLITE_OK)
+        print_error("tamper failed: %s\n", msg ? msg : sqlite3_errstr(src));
+    sqlite3_free(msg);
+    sqlite3_close(db);
+    assert_int_equal(src, SQLITE_OK);
+}
+
+/* Records a migration this binary does not know, as a newer bianmin would have. */
+static void
+backend_fake_newer_schema(struct fx *f)
+{
+    backend_tamper(f, "INSERT INTO schema_migrations (version, name, applied_at) "
+                      "VALUES (9999, '9999_from_the_future.sql', 0)");
+}
+
+/* ------------------------------------------------------------------------------------
+ * Generic helpers: only the public store interface from here on.
+ * ------------------------------------------------------------------------------------ */
+
+/* Runs `call`, which fills f->err, and asserts its code, printing the store's message. */
+#define EXPECT_RC(f, want, call)                                                              \
+    do {                                                                                      \
+        enum bm_rc rc_;                                                                       \
+        bm_err_clear(&(f)->err);                                                              \
+        rc_ = (call);                                                                         \
+        if (rc_ != (want))                                                                    \
+            print_error("%s:%d: %s\n  gave %s (%s), want %s\n", __FILE__, __LINE__, #call,    \
+                        bm_rc_code(rc_), (f)->err.message, bm_rc_code(want));                 \
+        assert_int_equal(rc_, (want));                                                        \
+    } while (0)
+#define EXPECT_OK(f, call) EXPECT_RC(f, BM_OK, call)
+
+static int
+setup_empty(void **state)
+{
+    struct fx *f = calloc(1, sizeof(*f));
+
+    assert_non_null(f);
+    backend_create(f);
+    EXPECT_OK(f, bm_store_open(f->url, &f->st, &f->err));
+    f->a = bm_arena_new((size_t)1 << 20);
+    assert_non_null(f->a);
+    *state = f;
+    return 0;
+}
+
+static int
+setup(void **state)
+{
+    struct fx *f;
+    int n = 0;
+
+    setup_empty(state);
+    f = *state;
+    EXPECT_OK(f, bm_store_migrate(f->st, &n, &f->err));
+    assert_true(n > 0);
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    struct fx *f = *state;
+
+    if (f->st != NULL)
+        bm_store_rollback(f->st);
+    if (f->st2 != NULL)
+        bm_store_rollback(f->st2);
+    bm_store_close(f->st2);
+    bm_store_close(f->st);
+    bm_arena_free(f->a);
+    backend_destroy(f);
+    free(f);
+    return 0;
+}
+
+/* "/a/b/c/" for the ids given: the path the store must maintain. */
+static const char *
+mkpath(struct fx *f, int n, ...)
+{
+    char buf[256];
+    size_t k = 0;
+    va_list ap;
+
+    buf[k++] = '/';
+    va_start(ap, n);
+    for (int i = 0; i < n; i++) {
+        int w = snprintf(buf + k, sizeof(buf) - k, "%" PRId64 "/", va_arg(ap, int64_t));
+        assert_true(w > 0 && (size_t)w < sizeof(buf) - k);
+        k += (size_t)w;
+    }
+    va_end(ap);
+    buf[k] = '\0';
+    return bm_arena_strdup(f->a, buf);
+}
+
+static int64_t
+add_org_full(struct fx *f, int64_t parent, enum bm_org_kind kind, const char *name,
+             const char *code, enum bm_mgmt_mode mode)
+{
+    struct bm_org_unit u = {
+        .parent_id = parent,
+        .kind = kind,
+        .name = name,
+        .division_code = code,
+        .credit_code = "",
+        .mgmt_mode = mode,
+        .is_active = true,
+    };
+    int64_t id = 0;
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_org_insert(f->st, &u, T0, &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    assert_true(id > 0);
+    return id;
+}
+
+static int64_t
+add_org(struct fx *f, int64_t parent, enum bm_org_kind kind, const char *name, const char *code)
+{
+    return add_org_full(f, parent, kind, name, code, BM_MGMT_NONE);
+}
+
+static struct bm_org_unit
+get_org(struct fx *f, int64_t id)
+{
+    struct bm_org_unit u;
+
+    EXPECT_OK(f, bm_store_org_get(f->st, id, f->a, &u, &f->err));
+    return u;
+}
+
+static int64_t
+org_count(struct fx *f)
+{
+    int64_t n = -1;
+
+    EXPECT_OK(f, bm_store_org_count(f->st, &n, &f->err));
+    return n;
+}
+
+static int64_t
+add_user(struct fx *f, const char *username, unsigned roles, int64_t org_unit_id)
+{
+    struct bm_user u = {
+        .username = username,
+        .display_name = "测试用户",
+        .phone = "",
+        .roles = roles,
+        .org_unit_id = org_unit_id,
+        .is_active = true,
+    };
+    int64_t id = 0;
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_user_insert(f->st, &u, "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA",
+                                      T0, &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    assert_true(id > 0);
+    return id;
+}
+
+static struct bm_user
+get_user(struct fx *f, int64_t id)
+{
+    struct bm_user u;
+
+    EXPECT_OK(f, bm_store_user_get(f->st, id, f->a, &u, &f->err));
+    return u;
+}
+
+static int64_t
+user_count(struct fx *f)
+{
+    int64_t n = -1;
+
+    EXPECT_OK(f, bm_store_user_count(f->st, &n, &f->err));
+    return n;
+}
+
+/* Deactivates or reactivates a user through an ordinary versioned update. */
+static void
+set_active(struct fx *f, int64_t user_id, bool active)
+{
+    struct bm_user u = get_user(f, user_id);
+
+    u.is_active = active;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_user_update(f->st, &u, T0 + 5, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+}
+
+/* A token hash that differs per seed (the store never sees the token itself). */
+static void
+hash_of(unsigned char h[BM_TOKEN_HASH_LEN], unsigned seed)
+{
+    for (int i = 0; i < BM_TOKEN_HASH_LEN; i++)
+        h[i] = (unsigned char)(seed * 31u + (unsigned)i * 7u);
+}
+
+static int64_t
+add_session(struct fx *f, unsigned seed, int64_t user_id, int64_t created, int64_t expires)
+{
+    unsigned char h[BM_TOKEN_HASH_LEN];
+    int64_t id = 0;
+
+    hash_of(h, seed);
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_session_insert(f->st, h, user_id, "csrf-令牌-0123456789", "192.0.2.7",
+                                         "Mozilla/5.0 (X11; Linux x86_64)", created, expires,
+                                         &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    assert_true(id > 0);
+    return id;
+}
+
+/* bm_store_auth_session's code for the session with this seed at `now`. */
+static enum bm_rc
+auth_session(struct fx *f, unsigned seed, int64_t now, struct bm_auth *out)
+{
+    unsigned char h[BM_TOKEN_HASH_LEN];
+    struct bm_auth dummy;
+
+    hash_of(h, seed);
+    bm_err_clear(&f->err);
+    return bm_store_auth_session(f->st, h, now, f->a, out ? out : &dummy, &f->err);
+}
+
+static int64_t
+add_token(struct fx *f, unsigned seed, int64_t user_id, const char *name, int64_t created,
+          int64_t expires)
+{
+    unsigned char h[BM_TOKEN_HASH_LEN];
+    struct bm_api_token t = {
+        .user_id = user_id,
+        .name = name,
+        .prefix = "bmt_a1b2",
+        .created_at = created,
+        .expires_at = expires,
+    };
+    int64_t id = 0;
+
+    hash_of(h, seed);
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_token_insert(f->st, &t, h, &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    assert_true(id > 0);
+    return id;
+}
+
+static enum bm_rc
+auth_token(struct fx *f, unsigned seed, int64_t now, struct bm_auth *out)
+{
+    unsigned char h[BM_TOKEN_HASH_LEN];
+    struct bm_auth dummy;
+
+    hash_of(h, seed);
+    bm_err_clear(&f->err);
+    return bm_store_auth_token(f->st, h, now, f->a, out ? out : &dummy, &f->err);
+}
+
+/* Appends three entries in one transaction, as a use case writing its trail would. */
+static void
+append_three(struct fx *f, struct bm_audit_entry e[3])
+{
+    static const char *const details[3] = {
+        "{\"name\":\"北京市密云区\",\"kind\":\"county\"}",
+        "{\"name\":\"溪翁庄镇\",\"kind\":\"township\"}",
+        "{\"username\":\"zhangsan\",\"roles\":[\"clerk\"]}",
+    };
+    static const char *const actions[3] = {"org_unit.create", "org_unit.create", "user.create"};
+    static const char *const types[3] = {"org_unit", "org_unit", "user"};
+    static const char *const ids[3] = {"1", "2", "1"};
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    for (int i = 0; i < 3; i++) {
+        memset(&e[i], 0, sizeof(e[i]));
+        e[i].at = T0 + i;
+        e[i].actor_id = 0;
+        e[i].actor = "cli";
+        e[i].action = actions[i];
+        e[i].object_type = types[i];
+        e[i].object_id = ids[i];
+        e[i].detail = details[i];
+        EXPECT_OK(f, bm_store_audit_append(f->st, &e[i], &f->err));
+    }
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+}
+
+static struct bm_audit_report
+verify(struct fx *f)
+{
+    struct bm_audit_report rep;
+
+    EXPECT_OK(f, bm_store_audit_verify(f->st, &rep, &f->err));
+    return rep;
+}
+
+/* ---- open, migrations ---------------------------------------------------------------- */
+
+static void
+test_open_migrate(void **state)
+{
+    struct fx *f = *state;
+    struct bm_store *other = NULL;
+    int have = -1, known = -1, n = -1;
+
+    EXPECT_OK(f, bm_store_schema_version(f->st, &have, &known, &f->err));
+    assert_int_equal(have, 0);
+    assert_true(known > 0);
+
+    EXPECT_OK(f, bm_store_migrate(f->st, &n, &f->err));
+    assert_int_equal(n, known);
+    EXPECT_OK(f, bm_store_schema_version(f->st, &have, &known, &f->err));
+    assert_int_equal(have, known);
+    EXPECT_OK(f, bm_store_ping(f->st, &f->err));
+
+    EXPECT_OK(f, bm_store_migrate(f->st, &n, &f->err));
+    assert_int_equal(n, 0);
+
+    /* The schema is in the file, not in the connection: a new one finds nothing to do. */
+    EXPECT_OK(f, bm_store_open(f->url, &f->st2, &f->err));
+    EXPECT_OK(f, bm_store_migrate(f->st2, &n, &f->err));
+    assert_int_equal(n, 0);
+    EXPECT_OK(f, bm_store_schema_version(f->st2, &have, &known, &f->err));
+    assert_int_equal(have, known);
+
+    /* Not yet supported backends are an input error, and nothing is handed out. */
+    EXPECT_RC(f, BM_EINVAL, bm_store_open("postgres://x", &other, &f->err));
+    assert_null(other);
+    assert_true(f->err.message[0] != '\0');
+    EXPECT_RC(f, BM_EINVAL, bm_store_open("", &other, &f->err));
+    assert_null(other);
+}
+
+/* ---- transactions -------------------------------------------------------------------- */
+
+static void
+test_tx_rollback_leaves_nothing(void **state)
+{
+    struct fx *f = *state;
+    struct bm_org_unit u = {
+        .kind = BM_ORG_COUNTY, .name = "北京市密云区", .division_code = "110118",
+        .credit_code = "", .is_active = true,
+    };
+    struct bm_org_unit got;
+    int64_t id = 0;
+
+    assert_false(bm_store_in_tx(f->st));
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    assert_true(bm_store_in_tx(f->st));
+    EXPECT_OK(f, bm_store_org_insert(f->st, &u, T0, &id, &f->err));
+    /* A transaction sees its own writes. */
+    EXPECT_OK(f, bm_store_org_get(f->st, id, f->a, &got, &f->err));
+    bm_store_rollback(f->st);
+    assert_false(bm_store_in_tx(f->st));
+
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_org_get(f->st, id, f->a, &got, &f->err));
+    assert_int_equal(org_count(f), 0);
+    /* Rolling back with no transaction open is harmless. */
+    bm_store_rollback(f->st);
+    assert_false(bm_store_in_tx(f->st));
+
+    /* The division code is free again: the rolled-back row left no trace in the index. */
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_org_insert(f->st, &u, T0, &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    assert_int_equal(org_count(f), 1);
+}
+
+static void
+test_tx_commit_keeps(void **state)
+{
+    struct fx *f = *state;
+    struct bm_org_unit u = {
+        .kind = BM_ORG_COUNTY, .name = "北京市密云区", .division_code = "110118",
+        .credit_code = "", .is_active = true,
+    };
+    struct bm_org_unit got;
+    int64_t id = 0, n = 0;
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_org_insert(f->st, &u, T0, &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    assert_false(bm_store_in_tx(f->st));
+    got = get_org(f, id);
+    assert_string_equal(got.name, "北京市密云区");
+
+    /* Committed means durable: a fresh connection finds it. */
+    bm_store_close(f->st);
+    f->st = NULL;
+    EXPECT_OK(f, bm_store_open(f->url, &f->st, &f->err));
+    EXPECT_OK(f, bm_store_org_count(f->st, &n, &f->err));
+    assert_int_equal(n, 1);
+    got = get_org(f, id);
+    assert_string_equal(got.division_code, "110118");
+}
+
+static void
+test_tx_rollback_undoes_audit_append(void **state)
+{
+    struct fx *f = *state;
+    struct bm_audit_entry e = {
+        .at = T0, .actor = "cli", .action = "org_unit.create", .object_type = "org_unit",
+        .object_id = "1", .detail = "{}",
+    };
+    struct bm_audit_entry after = e;
+    unsigned char head[BM_AUDIT_HASH_LEN];
+    int64_t last = -1;
+    struct bm_audit_report rep;
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_audit_append(f->st, &e, &f->err));
+    assert_int_equal(e.id, 1);
+    bm_store_rollback(f->st);
+
+    EXPECT_OK(f, bm_store_audit_head(f->st, &last, head, &f->err));
+    assert_int_equal(last, 0);
+    assert_memory_equal(head, bm_audit_genesis, BM_AUDIT_HASH_LEN);
+    rep = verify(f);
+    assert_int_equal(rep.bad_id, 0);
+    assert_int_equal(rep.checked, 0);
+
+    /* The id is reused: the chain has no gap where the rolled-back entry was. */
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_audit_append(f->st, &after, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    assert_int_equal(after.id, 1);
+    rep = verify(f);
+    assert_int_equal(rep.bad_id, 0);
+    assert_int_equal(rep.checked, 1);
+}
+
+/* ---- organisation units ------------------------------------------------------------- */
+
+static void
+test_org_insert_get_roundtrip(void **state)
+{
+    struct fx *f = *state;
+    struct bm_org_unit town = {
+        .kind = BM_ORG_TOWNSHIP, .name = "溪翁庄镇", .division_code = "110118100000",
+        .credit_code = "11110228000012345E", .mgmt_mode = BM_MGMT_NONE, .is_active = true,
+    };
+    struct bm_org_unit got;
+    int64_t county, town_id = 0, village, station, n = -1;
+
+    assert_int_equal(org_count(f), 0);
+    county = add_org(f, 0, BM_ORG_COUNTY, "北京市密云区", "110118");
+    town.parent_id = county;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_org_insert(f->st, &town, T0 + 60, &town_id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    village = add_org(f, town_id, BM_ORG_VILLAGE, "金叵罗村", "110118100201");
+    station = add_org_full(f, town_id, BM_ORG_STATION, "溪翁庄镇农业综合服务站", "",
+                           BM_MGMT_DUAL);
+
+    got = get_org(f, county);
+    assert_int_equal(got.id, county);
+    assert_int_equal(got.parent_id, 0);
+    assert_int_equal(got.kind, BM_ORG_COUNTY);
+    assert_string_equal(got.path, mkpath(f, 1, county));
+    assert_string_equal(got.division_code, "110118");
+
+    got = get_org(f, town_id);
+    assert_int_equal(got.id, town_id);
+    assert_int_equal(got.parent_id, county);
+    assert_int_equal(got.kind, BM_ORG_TOWNSHIP);
+    assert_string_equal(got.name, "溪翁庄镇");
+    assert_string_equal(got.division_code, "110118100000");
+    assert_string_equal(got.credit_code, "11110228000012345E");
+    assert_int_equal(got.mgmt_mode, BM_MGMT_NONE);
+    assert_string_equal(got.path, mkpath(f, 2, county, town_id));
+    assert_true(got.is_active);
+    assert_int_equal(got.version, 1);
+    assert_int_equal(got.created_at, T0 + 60);
+    assert_int_equal(got.updated_at, T0 + 60);
+
+    got = get_org(f, village);
+    assert_int_equal(got.kind, BM_ORG_VILLAGE);
+    assert_string_equal(got.name, "金叵罗村");
+    assert_string_equal(got.path, mkpath(f, 3, county, town_id, village));
+    assert_string_equal(got.credit_code, "");
+
+    got = get_org(f, station);
+    assert_int_equal(got.kind, BM_ORG_STATION);
+    assert_int_equal(got.mgmt_mode, BM_MGMT_DUAL);
+    assert_string_equal(got.division_code, "");
+    assert_string_equal(got.path, mkpath(f, 3, county, town_id, station));
+
+    EXPECT_OK(f, bm_store_org_count(f->st, &n, &f->err));
+    assert_int_equal(n, 4);
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_org_get(f->st, station + 100, f->a, &got, &f->err));
+
+    /* An inactive unit is stored as inactive. */
+    town.name = "已撤并的乡";
+    town.division_code = "110118200000";
+    town.credit_code = "";
+    town.is_active = false;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_org_insert(f->st, &town, T0, &town_id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    assert_false(get_org(f, town_id).is_active);
+}
+
+static void
+test_org_duplicate_division_code(void **state)
+{
+    struct fx *f = *state;
+    int64_t county = add_org(f, 0, BM_ORG_COUNTY, "北京市密云区", "110118");
+    struct bm_org_unit dup = {
+        .parent_id = county, .kind = BM_ORG_TOWNSHIP, .name = "另一个镇",
+        .division_code = "110118100000", .credit_code = "", .is_active = true,
+    };
+    int64_t id = 0;
+    bool named = false;
+
+    add_org(f, county, BM_ORG_TOWNSHIP, "溪翁庄镇", "110118100000");
+    assert_int_equal(org_count(f), 2);
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_ECONFLICT, bm_store_org_insert(f->st, &dup, T0, &id, &f->err));
+    assert_int_equal(f->err.rc, BM_ECONFLICT);
+    for (int i = 0; i < f->err.n_fields && i < BM_ERR_FIELDS; i++)
+        named = named || strcmp(f->err.fields[i].field, "division_code") == 0;
+    assert_true(named);
+    bm_store_rollback(f->st);
+    assert_int_equal(org_count(f), 2);
+
+    /* "" means "no code" and may repeat: stations and offices usually have none. */
+    add_org(f, county, BM_ORG_DEPARTMENT, "县农业农村局", "");
+    add_org(f, county, BM_ORG_DEPARTMENT, "县民政局", "");
+    assert_int_equal(org_count(f), 4);
+}
+
+static void
+test_org_list_prefix(void **state)
+{
+    struct fx *f = *state;
+    int64_t a = add_org(f, 0, BM_ORG_COUNTY, "北京市密云区", "110118");
+    int64_t t1 = add_org(f, a, BM_ORG_TOWNSHIP, "溪翁庄镇", "110118100000");
+    int64_t b = add_org(f, 0, BM_ORG_COUNTY, "北京市怀柔区", "110116");
+    int64_t v1 = add_org(f, t1, BM_ORG_VILLAGE, "金叵罗村", "110118100201");
+    int64_t t2 = add_org(f, a, BM_ORG_TOWNSHIP, "穆家峪镇", "110118101000");
+    int64_t t3 = add_org(f, b, BM_ORG_TOWNSHIP, "怀柔镇", "110116100000");
+    struct bm_org_unit *l;
+    size_t n = 99;
+    char aid[24];
+    int64_t lookalike = 0;
+
+    /* The township subtree: the unit itself and its village, nothing of the neighbours. */
+    EXPECT_OK(f, bm_store_org_list(f->st, mkpath(f, 2, a, t1), f->a, &l, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(l[0].id, t1);
+    assert_int_equal(l[1].id, v1);
+    assert_string_equal(l[1].name, "金叵罗村");
+
+    /* County A, ordered by id although the rows of B are interleaved. */
+    EXPECT_OK(f, bm_store_org_list(f->st, mkpath(f, 1, a), f->a, &l, &n, &f->err));
+    assert_int_equal(n, 4);
+    assert_int_equal(l[0].id, a);
+    assert_int_equal(l[1].id, t1);
+    assert_int_equal(l[2].id, v1);
+    assert_int_equal(l[3].id, t2);
+
+    EXPECT_OK(f, bm_store_org_list(f->st, "", f->a, &l, &n, &f->err));
+    assert_int_equal(n, 6);
+    for (size_t i = 1; i < n; i++)
+        assert_true(l[i - 1].id < l[i].id);
+    assert_int_equal(l[5].id, t3);
+
+    EXPECT_OK(f, bm_store_org_list(f->st, "/99999/", f->a, &l, &n, &f->err));
+    assert_int_equal(n, 0);
+
+    /*
+     * A prefix is a whole path: "/1/" must not match "/1x/". Add counties until one's id
+     * starts with A's digits, then list A again.
+     */
+    snprintf(aid, sizeof(aid), "%" PRId64, a);
+    for (int i = 0; i < 40 && lookalike == 0; i++) {
+        int64_t id = add_org(f, 0, BM_ORG_COUNTY, "填充县", "");
+        char s[24];
+        snprintf(s, sizeof(s), "%" PRId64, id);
+        if (strncmp(s, aid, strlen(aid)) == 0 && strcmp(s, aid) != 0)
+            lookalike = id;
+    }
+    assert_true(lookalike != 0);
+    EXPECT_OK(f, bm_store_org_list(f->st, mkpath(f, 1, a), f->a, &l, &n, &f->err));
+    assert_int_equal(n, 4);
+    for (size_t i = 0; i < n; i++)
+        assert_true(l[i].id != lookalike);
+}
+
+static void
+test_org_update_version(void **state)
+{
+    struct fx *f = *state;
+    int64_t county = add_org(f, 0, BM_ORG_COUNTY, "北京市密云区", "110118");
+    int64_t st_id = add_org_full(f, county, BM_ORG_STATION, "县农机站", "", BM_MGMT_COUNTY);
+    struct bm_org_unit u = get_org(f, st_id), stale, got;
+
+    stale = u;
+    u.name = "县农业机械化服务站";
+    u.credit_code = "12110228MB1234567D";
+    u.mgmt_mode = BM_MGMT_DUAL;
+    u.is_active = false;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_org_update(f->st, &u, T0 + 100, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+
+    got = get_org(f, st_id);
+    assert_string_equal(got.name, "县农业机械化服务站");
+    assert_string_equal(got.credit_code, "12110228MB1234567D");
+    assert_int_equal(got.mgmt_mode, BM_MGMT_DUAL);
+    assert_false(got.is_active);
+    assert_int_equal(got.version, 2);
+    assert_int_equal(got.created_at, T0);
+    assert_int_equal(got.updated_at, T0 + 100);
+    assert_string_equal(got.path, mkpath(f, 2, county, st_id));
+
+    /* Someone else's edit based on version 1 loses and changes nothing. */
+    stale.name = "过期的名称";
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_ESTALE, bm_store_org_update(f->st, &stale, T0 + 200, &f->err));
+    bm_store_rollback(f->st);
+    got = get_org(f, st_id);
+    assert_string_equal(got.name, "县农业机械化服务站");
+    assert_int_equal(got.version, 2);
+    assert_int_equal(got.updated_at, T0 + 100);
+}
+
+static void
+test_org_move_rewrites_subtree(void **state)
+{
+    struct fx *f = *state;
+    /* 区划调整: a township with its village and station moves to the neighbouring county. */
+    int64_t a = add_org(f, 0, BM_ORG_COUNTY, "北京市密云区", "110118");
+    int64_t b = add_org(f, 0, BM_ORG_COUNTY, "北京市怀柔区", "110116");
+    int64_t t1 = add_org(f, a, BM_ORG_TOWNSHIP, "溪翁庄镇", "110118100000");
+    int64_t v1 = add_org(f, t1, BM_ORG_VILLAGE, "金叵罗村", "110118100201");
+    int64_t s1 = add_org_full(f, t1, BM_ORG_STATION, "溪翁庄镇农业综合服务站", "",
+                              BM_MGMT_TOWNSHIP);
+    int64_t t2 = add_org(f, a, BM_ORG_TOWNSHIP, "穆家峪镇", "110118101000");
+    int64_t t3 = add_org(f, b, BM_ORG_TOWNSHIP, "怀柔镇", "110116100000");
+    int64_t clerk = add_user(f, "cunguan", BM_ROLE_CLERK, v1);
+    struct bm_org_unit u = get_org(f, t1), stale = u, got;
+    struct bm_org_unit *l;
+    size_t n = 0;
+
+    u.parent_id = b;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_org_update(f->st, &u, T0 + 10, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+
+    got = get_org(f, t1);
+    assert_int_equal(got.parent_id, b);
+    assert_int_equal(got.version, 2);
+    assert_string_equal(got.path, mkpath(f, 2, b, t1));
+    got = get_org(f, v1);
+    assert_int_equal(got.parent_id, t1);
+    assert_string_equal(got.path, mkpath(f, 3, b, t1, v1));
+    got = get_org(f, s1);
+    assert_string_equal(got.path, mkpath(f, 3, b, t1, s1));
+    /* Everything outside the moved subtree keeps its path. */
+    assert_string_equal(get_org(f, a).path, mkpath(f, 1, a));
+    assert_string_equal(get_org(f, t2).path, mkpath(f, 2, a, t2));
+    assert_string_equal(get_org(f, t3).path, mkpath(f, 2, b, t3));
+
+    EXPECT_OK(f, bm_store_org_list(f->st, mkpath(f, 1, a), f->a, &l, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(l[0].id, a);
+    assert_int_equal(l[1].id, t2);
+    EXPECT_OK(f, bm_store_org_list(f->st, mkpath(f, 1, b), f->a, &l, &n, &f->err));
+    assert_int_equal(n, 5);
+    assert_int_equal(l[0].id, b);
+    assert_int_equal(l[1].id, t1);
+    assert_int_equal(l[2].id, v1);
+    assert_int_equal(l[3].id, s1);
+    assert_int_equal(l[4].id, t3);
+
+    /* A user's scope follows the tree. */
+    assert_string_equal(get_user(f, clerk).org_path, mkpath(f, 3, b, t1, v1));
+
+    /* A stale move back changes no path. */
+    stale.parent_id = a;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_ESTALE, bm_store_org_update(f->st, &stale, T0 + 20,
+                                                 &f->err));
+    bm_store_rollback(f->st);
+    assert_string_equal(get_org(f, v1).path, mkpath(f, 3, b, t1, v1));
+    assert_int_equal(get_org(f, t1).parent_id, b);
+}
+
+static void
+test_org_move_after_ancestor_moved(void **state)
+{
+    struct fx *f = *state;
+    int64_t a = add_org(f, 0, BM_ORG_COUNTY, "北京市密云区", "110118");
+    int64_t b = add_org(f, 0, BM_ORG_COUNTY, "北京市怀柔区", "110116");
+    int64_t t1 = add_org(f, a, BM_ORG_TOWNSHIP, "溪翁庄镇", "110118100000");
+    int64_t t2 = add_org(f, b, BM_ORG_TOWNSHIP, "怀柔镇", "110116100000");
+    int64_t v = add_org(f, t1, BM_ORG_VILLAGE, "金叵罗村", "110118100201");
+    struct bm_org_unit town, village, got;
+    struct bm_org_unit *l;
+    size_t n = 0;
+    bool listed = false;
+
+    /*
+     * Two edits interleave. Editor 1 reads village v (and its destination, township t2) to
+     * move v under t2. Meanwhile editor 2 moves v's township t1 from county a to county b,
+     * which changes v's path but not v itself. Editor 1 then saves with v's version, which
+     * is still current. Either the store refuses (BM_ESTALE) or the move must land: v under
+     * t2 with the path of t2's subtree, and never a path that contradicts its parent.
+     */
+    village = get_org(f, v);
+    (void)get_org(f, t2); /* editor 1 also looked at the destination */
+
+    town = get_org(f, t1);
+    town.parent_id = b;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_org_update(f->st, &town, T0 + 10, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    assert_string_equal(get_org(f, v).path, mkpath(f, 3, b, t1, v));
+
+    village.parent_id = t2;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    bm_err_clear(&f->err);
+    if (bm_store_org_update(f->st, &village, T0 + 20, &f->err) != BM_OK) {
+        assert_int_equal(f->err.rc, BM_ESTALE);
+        bm_store_rollback(f->st);
+        assert_int_equal(get_org(f, v).parent_id, t1);
+        return;
+    }
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    got = get_org(f, v);
+    assert_int_equal(got.parent_id, t2);
+    assert_string_equal(got.path, mkpath(f, 3, b, t2, v));
+    EXPECT_OK(f, bm_store_org_list(f->st, mkpath(f, 2, b, t2), f->a, &l, &n, &f->err));
+    for (size_t i = 0; i < n; i++)
+        listed = listed || l[i].id == v;
+    assert_true(listed);
+}
+
+/* ---- users --------------------------------------------------------------------------- */
+
+/* A unit moved under itself or its own descendant would make a cycle: refused, nothing changes. */
+static void
+test_org_move_cycle_refused(void **state)
+{
+    struct fx *f = *state;
+    int64_t c = add_org(f, 0, BM_ORG_COUNTY, "北京市密云区", "110118");
+    int64_t t = add_org(f, c, BM_ORG_TOWNSHIP, "西田各庄镇", "110118102000");
+    int64_t v = add_org(f, t, BM_ORG_VILLAGE, "仓头村民委员会", "110118102202");
+    struct bm_org_unit town = get_org(f, t);
+
+    town.parent_id = v;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_EINVAL, bm_store_org_update(f->st, &town, T0 + 10, &f->err));
+    assert_string_equal(f->err.fields[0].field, "parent_id");
+    bm_store_rollback(f->st);
+    town.parent_id = t;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_EINVAL, bm_store_org_update(f->st, &town, T0 + 10, &f->err));
+    bm_store_rollback(f->st);
+    assert_int_equal(get_org(f, t).parent_id, c);
+    assert_int_equal(get_org(f, t).version, 1);
+    assert_string_equal(get_org(f, v).path, mkpath(f, 3, c, t, v));
+}
+
+static void
+test_user_insert_get_login(void **state)
+{
+    struct fx *f = *state;
+    int64_t county = add_org(f, 0, BM_ORG_COUNTY, "北京市密云区", "110118");
+    int64_t town = add_org(f, county, BM_ORG_TOWNSHIP, "溪翁庄镇", "110118100000");
+    struct bm_user u = {
+        .username = "zhangsan", .display_name = "张三", .phone = "13800138000",
+        .roles = BM_ROLE_CLERK | BM_ROLE_HANDLER, .org_unit_id = town, .is_active = true,
+    };
+    const char *hash = NULL;
+    struct bm_user got;
+    int64_t id = 0;
+
+    assert_int_equal(user_count(f), 0);
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_user_insert(f->st, &u, "$argon2id$v=19$first", T0 + 1, &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    assert_true(id > 0);
+    assert_int_equal(user_count(f), 1);
+
+    got = get_user(f, id);
+    assert_int_equal(got.id, id);
+    assert_string_equal(got.username, "zhangsan");
+    assert_string_equal(got.display_name, "张三");
+    assert_string_equal(got.phone, "13800138000");
+    assert_int_equal(got.roles, BM_ROLE_CLERK | BM_ROLE_HANDLER);
+    assert_int_equal(got.org_unit_id, town);
+    assert_string_equal(got.org_path, mkpath(f, 2, county, town));
+    assert_string_equal(got.org_name, "溪翁庄镇");
+    assert_true(got.is_active);
+    assert_int_equal(got.version, 1);
+    assert_int_equal(got.created_at, T0 + 1);
+    assert_int_equal(got.updated_at, T0 + 1);
+    assert_int_equal(got.last_login_at, 0);
+
+    EXPECT_OK(f, bm_store_user_get_login(f->st, "zhangsan", f->a, &got, &hash, &f->err));
+    assert_int_equal(got.id, id);
+    assert_non_null(hash);
+    assert_string_equal(hash, "$argon2id$v=19$first");
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_user_get_login(f->st, "lisi", f->a, &got, &hash,
+                                                       &f->err));
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_user_get(f->st, id + 1000, f->a, &got, &f->err));
+
+    /* A new password replaces the hash; the old one no longer comes back. */
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_user_set_password(f->st, id, "$argon2id$v=19$second", T0 + 50,
+                                            &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_user_get_login(f->st, "zhangsan", f->a, &got, &hash, &f->err));
+    assert_string_equal(hash, "$argon2id$v=19$second");
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_user_set_password(f->st, id + 1000, "$x", T0, &f->err));
+
+    EXPECT_OK(f, bm_store_user_touch_login(f->st, id, T0 + 60, &f->err));
+    assert_int_equal(get_user(f, id).last_login_at, T0 + 60);
+
+    /* A citizen has no unit: the joined path and name are empty, not NULL. */
+    id = add_user(f, "citizen01", BM_ROLE_CITIZEN, 0);
+    got = get_user(f, id);
+    assert_int_equal(got.org_unit_id, 0);
+    assert_string_equal(got.org_path, "");
+    assert_string_equal(got.org_name, "");
+    assert_int_equal(user_count(f), 2);
+}
+
+static void
+test_user_duplicate_username(void **state)
+{
+    struct fx *f = *state;
+    int64_t county = add_org(f, 0, BM_ORG_COUNTY, "北京市密云区", "110118");
+    struct bm_user u = {
+        .username = "zhangsan", .display_name = "另一个张三", .phone = "",
+        .roles = BM_ROLE_CLERK, .org_unit_id = county, .is_active = true,
+    };
+    int64_t id = 0;
+    bool named = false;
+
+    add_user(f, "zhangsan", BM_ROLE_CLERK, county);
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_ECONFLICT, bm_store_user_insert(f->st, &u, "$h", T0, &id, &f->err));
+    assert_int_equal(f->err.rc, BM_ECONFLICT);
+    for (int i = 0; i < f->err.n_fields && i < BM_ERR_FIELDS; i++)
+        named = named || strcmp(f->err.fields[i].field, "username") == 0;
+    assert_true(named);
+    bm_store_rollback(f->st);
+    assert_int_equal(user_count(f), 1);
+}
+
+static void
+test_users_list_scope_and_pages(void **state)
+{
+    struct fx *f = *state;
+    int64_t county = add_org(f, 0, BM_ORG_COUNTY, "北京市密云区", "110118");
+    int64_t ta = add_org(f, county, BM_ORG_TOWNSHIP, "溪翁庄镇", "110118100000");
+    int64_t tb = add_org(f, county, BM_ORG_TOWNSHIP, "穆家峪镇", "110118101000");
+    int64_t va = add_org(f, ta, BM_ORG_VILLAGE, "金叵罗村", "110118100201");
+    int64_t in_a[5], other, citizen, boss;
+    struct bm_user *l;
+    size_t n = 0;
+    const char *pa = mkpath(f, 2, county, ta);
+    int64_t after = 0;
+    int seen = 0;
+
+    in_a[0] = add_user(f, "clerk_a1", BM_ROLE_CLERK, ta);
+    other = add_user(f, "clerk_b1", BM_ROLE_CLERK, tb);
+    in_a[1] = add_user(f, "clerk_a2", BM_ROLE_CLERK, ta);
+    citizen = add_user(f, "citizen01", BM_ROLE_CITIZEN, 0);
+    in_a[2] = add_user(f, "cunguan_a", BM_ROLE_CLERK, va);
+    in_a[3] = add_user(f, "handler_a", BM_ROLE_HANDLER, ta);
+    boss = add_user(f, "county_admin", BM_ROLE_COUNTY_ADMIN, county);
+    in_a[4] = add_user(f, "admin_a", BM_ROLE_TOWNSHIP_ADMIN, ta);
+
+    /* Township A in pages of two: every user of A (village included) once, in id order. */
+    for (int page = 0; page < 4; page++) {
+        EXPECT_OK(f, bm_store_users_list(f->st, pa, after, 2, f->a, &l, &n, &f->err));
+        assert_true(n <= 2);
+        for (size_t i = 0; i < n; i++) {
+            assert_true(seen < 5);
+            assert_int_equal(l[i].id, in_a[seen]);
+            assert_true(l[i].id > after);
+            assert_true(strncmp(l[i].org_path, pa, strlen(pa)) == 0);
+            seen++;
+        }
+        if (n > 0)
+            after = l[n - 1].id;
+        if (n < 2)
+            break;
+    }
+    assert_int_equal(seen, 5);
+    EXPECT_OK(f, bm_store_users_list(f->st, pa, in_a[4], 2, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 0);
+
+    /* The county sees both townships and its own staff, but citizens are not staff. */
+    EXPECT_OK(f, bm_store_users_list(f->st, mkpath(f, 1, county), 0, 100, f->a, &l, &n,
+                                     &f->err));
+    assert_int_equal(n, 7);
+    for (size_t i = 0; i < n; i++)
+        assert_true(l[i].id != citizen);
+    assert_int_equal(l[1].id, other);
+    assert_int_equal(l[5].id, boss);
+
+    /* Township B sees only its own clerk. */
+    EXPECT_OK(f, bm_store_users_list(f->st, mkpath(f, 2, county, tb), 0, 100, f->a, &l, &n,
+                                     &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(l[0].id, other);
+    assert_string_equal(l[0].username, "clerk_b1");
+
+    /* "" is everyone, citizens included. */
+    EXPECT_OK(f, bm_store_users_list(f->st, "", 0, 100, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 8);
+    assert_int_equal(l[3].id, citizen);
+    assert_int_equal(user_count(f), 8);
+}
+
+static void
+test_user_update_version(void **state)
+{
+    struct fx *f = *state;
+    int64_t county = add_org(f, 0, BM_ORG_COUNTY, "北京市密云区", "110118");
+    int64_t ta = add_org(f, county, BM_ORG_TOWNSHIP, "溪翁庄镇", "110118100000");
+    int64_t tb = add_org(f, county, BM_ORG_TOWNSHIP, "穆家峪镇", "110118101000");
+    int64_t id = add_user(f, "zhangsan", BM_ROLE_CLERK, ta);
+    struct bm_user u = get_user(f, id), stale = u, got;
+
+    u.display_name = "张三丰";
+    u.phone = "010-69041234";
+    u.roles = BM_ROLE_HANDLER | BM_ROLE_APPROVER;
+    u.org_unit_id = tb;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_user_update(f->st, &u, T0 + 30, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+
+    got = get_user(f, id);
+    assert_string_equal(got.username, "zhangsan");
+    assert_string_equal(got.display_name, "张三丰");
+    assert_string_equal(got.phone, "010-69041234");
+    assert_int_equal(got.roles, BM_ROLE_HANDLER | BM_ROLE_APPROVER);
+    assert_int_equal(got.org_unit_id, tb);
+    assert_string_equal(got.org_path, mkpath(f, 2, county, tb));
+    assert_string_equal(got.org_name, "穆家峪镇");
+    assert_int_equal(got.version, 2);
+    assert_int_equal(got.created_at, T0);
+    assert_int_equal(got.updated_at, T0 + 30);
+
+    stale.display_name = "过期";
+    stale.is_active = false;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_ESTALE, bm_store_user_update(f->st, &stale, T0 + 40, &f->err));
+    bm_store_rollback(f->st);
+    got = get_user(f, id);
+    assert_string_equal(got.display_name, "张三丰");
+    assert_true(got.is_active);
+    assert_int_equal(got.version, 2);
+}
+
+/* ---- sessions ------------------------------------------------------------------------ */
+
+static void
+test_session_auth_and_expiry(void **state)
+{
+    struct fx *f = *state;
+    int64_t county = add_org(f, 0, BM_ORG_COUNTY, "北京市密云区", "110118");
+    int64_t uid = add_user(f, "zhangsan", BM_ROLE_CLERK | BM_ROLE_HANDLER, county);
+    int64_t sid = add_session(f, 1, uid, T0, T0 + 1800);
+    struct bm_auth au;
+
+    assert_int_equal(auth_session(f, 1, T0 + 10, &au), BM_OK);
+    assert_int_equal(au.session_id, sid);
+    assert_int_equal(au.token_id, 0);
+    assert_int_equal(au.user.id, uid);
+    assert_string_equal(au.user.username, "zhangsan");
+    assert_int_equal(au.user.roles, BM_ROLE_CLERK | BM_ROLE_HANDLER);
+    assert_string_equal(au.user.org_path, mkpath(f, 1, county));
+    assert_true(au.user.is_active);
+    assert_string_equal(au.csrf_token, "csrf-令牌-0123456789");
+    assert_int_equal(au.last_seen_at, T0);
+
+    assert_int_equal(auth_session(f, 1, T0 + 1799, NULL), BM_OK);
+    assert_int_equal(auth_session(f, 1, T0 + 1801, NULL), BM_EUNAUTH);
+    assert_int_equal(auth_session(f, 1, T0 + 86400, NULL), BM_EUNAUTH);
+    /* A hash nobody was given. */
+    assert_int_equal(auth_session(f, 2, T0 + 10, NULL), BM_EUNAUTH);
+}
+
+static void
+test_session_inactive_user(void **state)
+{
+    struct fx *f = *state;
+    int64_t county = add_org(f, 0, BM_ORG_COUNTY, "北京市密云区", "110118");
+    int64_t uid = add_user(f, "zhangsan", BM_ROLE_CLERK, county);
+
+    add_session(f, 1, uid, T0, T0 + 1800);
+    assert_int_equal(auth_session(f, 1, T0 + 10, NULL), BM_OK);
+    set_active(f, uid, false);
+    assert_int_equal(auth_session(f, 1, T0 + 10, NULL), BM_EUNAUTH);
+    /* The check is made on every request, not when the session was created. */
+    set_active(f, uid, true);
+    assert_int_equal(auth_session(f, 1, T0 + 10, NULL), BM_OK);
+}
+
+static void
+test_session_touch_slides_with_cap(void **state)
+{
+    struct fx *f = *state;
+    int64_t county = add_org(f, 0, BM_ORG_COUNTY, "北京市密云区", "110118");
+    int64_t uid = add_user(f, "zhangsan", BM_ROLE_CLERK, county);
+    int64_t sid = add_session(f, 1, uid, T0, T0 + 1800);
+    const int64_t max_age = 2400;
+    struct bm_auth au;
+
+    /*
+     * Activity at +500 slides the idle expiry from +1800 to +2300, within the cap.
+     * auth_session only reads, so asking about later instants first is harmless.
+     */
+    EXPECT_OK(f, bm_store_session_touch(f->st, sid, T0 + 500, T0 + 2300, max_age, &f->err));
+    assert_int_equal(auth_session(f, 1, T0 + 2000, &au), BM_OK); /* past the first expiry */
+    assert_int_equal(au.last_seen_at, T0 + 500);
+    assert_int_equal(auth_session(f, 1, T0 + 2301, NULL), BM_EUNAUTH);
+
+    /* Sliding again asks for +3800, but the session may live only max_age after creation. */
+    EXPECT_OK(f, bm_store_session_touch(f->st, sid, T0 + 2000, T0 + 3800, max_age, &f->err));
+    assert_int_equal(auth_session(f, 1, T0 + 2399, &au), BM_OK);
+    assert_int_equal(au.last_seen_at, T0 + 2000);
+    assert_int_equal(auth_session(f, 1, T0 + 2401, NULL), BM_EUNAUTH);
+    assert_int_equal(auth_session(f, 1, T0 + 3000, NULL), BM_EUNAUTH);
+}
+
+static void
+test_session_delete(void **state)
+{
+    struct fx *f = *state;
+    int64_t county = add_org(f, 0, BM_ORG_COUNTY, "北京市密云区", "110118");
+    int64_t alice = add_user(f, "alice", BM_ROLE_CLERK, county);
+    int64_t bob = add_user(f, "bob", BM_ROLE_CLERK, county);
+    int64_t s1 = add_session(f, 1, alice, T0, T0 + 1800);
+
+    add_session(f, 2, alice, T0, T0 + 1800);
+    add_session(f, 3, bob, T0, T0 + 1800);
+
+    EXPECT_OK(f, bm_store_session_delete(f->st, s1, &f->err));
+    assert_int_equal(auth_session(f, 1, T0 + 1, NULL), BM_EUNAUTH);
+    assert_int_equal(auth_session(f, 2, T0 + 1, NULL), BM_OK);
+
+    EXPECT_OK(f, bm_store_sessions_delete_user(f->st, alice, &f->err));
+    assert_int_equal(auth_session(f, 2, T0 + 1, NULL), BM_EUNAUTH);
+    assert_int_equal(auth_session(f, 3, T0 + 1, NULL), BM_OK);
+}
+
+/* ---- API tokens ---------------------------------------------------------------------- */
+
+static void
+test_token_auth_and_revoke(void **state)
+{
+    struct fx *f = *state;
+    int64_t county = add_org(f, 0, BM_ORG_COUNTY, "北京市密云区", "110118");
+    int64_t town = add_org(f, county, BM_ORG_TOWNSHIP, "溪翁庄镇", "110118100000");
+    int64_t uid = add_user(f, "hotline", BM_ROLE_HANDLER, town);
+    int64_t tid = add_token(f, 1, uid, "12345 热线对接", T0, 0);
+    struct bm_api_token t;
+    const char *path = NULL;
+    struct bm_auth au;
+
+    assert_int_equal(auth_token(f, 1, T0 + 100, &au), BM_OK);
+    assert_int_equal(au.token_id, tid);
+    assert_int_equal(au.session_id, 0);
+    assert_string_equal(au.csrf_token, "");
+    assert_int_equal(au.user.id, uid);
+    assert_string_equal(au.user.username, "hotline");
+    assert_string_equal(au.user.org_path, mkpath(f, 2, county, town));
+    assert_int_equal(auth_token(f, 2, T0 + 100, NULL), BM_EUNAUTH);
+
+    EXPECT_OK(f, bm_store_token_get(f->st, tid, f->a, &t, &path, &f->err));
+    assert_int_equal(t.id, tid);
+    assert_int_equal(t.user_id, uid);
+    assert_string_equal(t.username, "hotline");
+    assert_string_equal(t.name, "12345 热线对接");
+    assert_string_equal(t.prefix, "bmt_a1b2");
+    assert_int_equal(t.created_at, T0);
+    assert_int_equal(t.last_used_at, T0 + 100);
+    assert_int_equal(t.expires_at, 0);
+    assert_int_equal(t.revoked_at, 0);
+    assert_non_null(path);
+    assert_string_equal(path, mkpath(f, 2, county, town));
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_token_get(f->st, tid + 100, f->a, &t, &path, &f->err));
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_token_revoke(f->st, tid, T0 + 200, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    assert_int_equal(auth_token(f, 1, T0 + 201, NULL), BM_EUNAUTH);
+    EXPECT_OK(f, bm_store_token_get(f->st, tid, f->a, &t, NULL, &f->err));
+    assert_int_equal(t.revoked_at, T0 + 200);
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_ECONFLICT, bm_store_token_revoke(f->st, tid, T0 + 300, &f->err));
+    bm_store_rollback(f->st);
+    EXPECT_OK(f, bm_store_token_get(f->st, tid, f->a, &t, NULL, &f->err));
+    assert_int_equal(t.revoked_at, T0 + 200);
+}
+
+static void
+test_token_expiry_and_inactive_user(void **state)
+{
+    struct fx *f = *state;
+    int64_t county = add_org(f, 0, BM_ORG_COUNTY, "北京市密云区", "110118");
+    int64_t uid = add_user(f, "robot", BM_ROLE_HANDLER, county);
+
+    add_token(f, 1, uid, "临时令牌", T0, T0 + 100);
+    add_token(f, 2, uid, "长期令牌", T0, 0);
+    assert_int_equal(auth_token(f, 1, T0 + 99, NULL), BM_OK);
+    assert_int_equal(auth_token(f, 1, T0 + 101, NULL), BM_EUNAUTH);
+    /* expires_at 0 means "never". */
+    assert_int_equal(auth_token(f, 2, T0 + 10 * 365 * 86400, NULL), BM_OK);
+
+    set_active(f, uid, false);
+    assert_int_equal(auth_token(f, 2, T0 + 1, NULL), BM_EUNAUTH);
+}
+
+static void
+test_tokens_list_prefix(void **state)
+{
+    struct fx *f = *state;
+    int64_t county = add_org(f, 0, BM_ORG_COUNTY, "北京市密云区", "110118");
+    int64_t ta = add_org(f, county, BM_ORG_TOWNSHIP, "溪翁庄镇", "110118100000");
+    int64_t tb = add_org(f, county, BM_ORG_TOWNSHIP, "穆家峪镇", "110118101000");
+    int64_t ua = add_user(f, "robot_a", BM_ROLE_HANDLER, ta);
+    int64_t ub = add_user(f, "robot_b", BM_ROLE_HANDLER, tb);
+    int64_t uc = add_user(f, "citizen01", BM_ROLE_CITIZEN, 0);
+    int64_t a1 = add_token(f, 1, ua, "a-1", T0, 0);
+    int64_t b1 = add_token(f, 2, ub, "b-1", T0, 0);
+    int64_t a2 = add_token(f, 3, ua, "a-2", T0 + 1, 0);
+    int64_t c1 = add_token(f, 4, uc, "c-1", T0 + 2, 0);
+    struct bm_api_token *l;
+    size_t n = 0;
+
+    EXPECT_OK(f, bm_store_tokens_list(f->st, mkpath(f, 2, county, ta), f->a, &l, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(l[0].id, a2); /* newest first */
+    assert_int_equal(l[1].id, a1);
+    assert_string_equal(l[0].username, "robot_a");
+    assert_string_equal(l[0].name, "a-2");
+
+    EXPECT_OK(f, bm_store_tokens_list(f->st, mkpath(f, 1, county), f->a, &l, &n, &f->err));
+    assert_int_equal(n, 3);
+    assert_int_equal(l[0].id, a2);
+    assert_int_equal(l[1].id, b1);
+    assert_int_equal(l[2].id, a1);
+
+    EXPECT_OK(f, bm_store_tokens_list(f->st, "", f->a, &l, &n, &f->err));
+    assert_int_equal(n, 4);
+    assert_int_equal(l[0].id, c1);
+}
+
+/* ---- log-in throttling --------------------------------------------------------------- */
+
+static void
+test_login_failures(void **state)
+{
+    struct fx *f = *state;
+    int64_t nu = -1, ni = -1;
+
+    EXPECT_OK(f, bm_store_login_failure_add(f->st, "alice", "192.0.2.1", T0 + 100, &f->err));
+    EXPECT_OK(f, bm_store_login_failure_add(f->st, "bob", "192.0.2.1", T0 + 150, &f->err));
+    EXPECT_OK(f, bm_store_login_failure_add(f->st, "alice", "192.0.2.1", T0 + 200, &f->err));
+    EXPECT_OK(f, bm_store_login_failure_add(f->st, "alice", "198.51.100.9", T0 + 300, &f->err));
+    EXPECT_OK(f, bm_store_login_failure_add(f->st, "carol", "203.0.113.5", T0 + 400, &f->err));
+
+    EXPECT_OK(f, bm_store_login_failures(f->st, "alice", "192.0.2.1", T0, &nu, &ni, &f->err));
+    assert_int_equal(nu, 3);
+    assert_int_equal(ni, 3);
+    /* Only failures at or after `since` count. */
+    EXPECT_OK(f, bm_store_login_failures(f->st, "alice", "192.0.2.1", T0 + 150, &nu, &ni,
+                                         &f->err));
+    assert_int_equal(nu, 2);
+    assert_int_equal(ni, 2);
+    EXPECT_OK(f, bm_store_login_failures(f->st, "nobody", "10.0.0.1", T0, &nu, &ni, &f->err));
+    assert_int_equal(nu, 0);
+    assert_int_equal(ni, 0);
+
+    /* Alice logs in: her rows go, and so does everything older than T0+160 (bob's). */
+    EXPECT_OK(f, bm_store_login_failures_clear(f->st, "alice", T0 + 160, &f->err));
+    EXPECT_OK(f, bm_store_login_failures(f->st, "alice", "192.0.2.1", T0, &nu, &ni, &f->err));
+    assert_int_equal(nu, 0);
+    assert_int_equal(ni, 0);
+    EXPECT_OK(f, bm_store_login_failures(f->st, "bob", "198.51.100.9", T0, &nu, &ni, &f->err));
+    assert_int_equal(nu, 0);
+    assert_int_equal(ni, 0);
+    EXPECT_OK(f, bm_store_login_failures(f->st, "carol", "203.0.113.5", T0, &nu, &ni, &f->err));
+    assert_int_equal(nu, 1);
+    assert_int_equal(ni, 1);
+}
+
+/* ---- audit chain --------------------------------------------------------------------- */
+
+static void
+test_audit_chain(void **state)
+{
+    struct fx *f = *state;
+    struct bm_audit_entry e[3], more = {
+        .at = T0 + 10, .actor_id = 7, .actor = "zhangsan", .action = "session.create",
+        .object_type = "session", .object_id = "1", .detail = "{}",
+    };
+    struct bm_audit_entry *l;
+    unsigned char head[BM_AUDIT_HASH_LEN];
+    int64_t last = -1;
+    struct bm_audit_report rep;
+    size_t n = 0;
+
+    append_three(f, e);
+    assert_int_equal(e[0].id, 1);
+    assert_int_equal(e[1].id, 2);
+    assert_int_equal(e[2].id, 3);
+    assert_memory_equal(e[0].prev_hash, bm_audit_genesis, BM_AUDIT_HASH_LEN);
+    assert_memory_equal(e[1].prev_hash, e[0].hash, BM_AUDIT_HASH_LEN);
+    assert_memory_equal(e[2].prev_hash, e[1].hash, BM_AUDIT_HASH_LEN);
+    assert_memory_not_equal(e[0].hash, e[1].hash, BM_AUDIT_HASH_LEN);
+
+    EXPECT_OK(f, bm_store_audit_head(f->st, &last, head, &f->err));
+    assert_int_equal(last, 3);
+    assert_memory_equal(head, e[2].hash, BM_AUDIT_HASH_LEN);
+
+    /* Oldest first, two per page. */
+    EXPECT_OK(f, bm_store_audit_list(f->st, 0, false, 2, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(l[0].id, 1);
+    assert_int_equal(l[1].id, 2);
+    assert_int_equal(l[1].at, T0 + 1);
+    assert_string_equal(l[1].actor, "cli");
+    assert_string_equal(l[1].action, "org_unit.create");
+    assert_string_equal(l[1].object_type, "org_unit");
+    assert_string_equal(l[1].object_id, "2");
+    assert_string_equal(l[1].detail, e[1].detail);
+    assert_memory_equal(l[1].prev_hash, e[0].hash, BM_AUDIT_HASH_LEN);
+    assert_memory_equal(l[1].hash, e[1].hash, BM_AUDIT_HASH_LEN);
+    EXPECT_OK(f, bm_store_audit_list(f->st, l[1].id, false, 2, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(l[0].id, 3);
+    EXPECT_OK(f, bm_store_audit_list(f->st, 3, false, 2, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 0);
+
+    /* Newest first: cursor 0 starts at the head, then ids below the cursor. */
+    EXPECT_OK(f, bm_store_audit_list(f->st, 0, true, 2, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(l[0].id, 3);
+    assert_int_equal(l[1].id, 2);
+    EXPECT_OK(f, bm_store_audit_list(f->st, l[1].id, true, 2, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(l[0].id, 1);
+    assert_string_equal(l[0].detail, e[0].detail);
+    EXPECT_OK(f, bm_store_audit_list(f->st, 1, true, 2, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 0);
+
+    rep = verify(f);
+    assert_int_equal(rep.bad_id, 0);
+    assert_int_equal(rep.checked, 3);
+    assert_int_equal(rep.head_id, 3);
+    assert_null(rep.reason);
+
+    /* A later transaction continues the same chain. */
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_audit_append(f->st, &more, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    assert_int_equal(more.id, 4);
+    assert_memory_equal(more.prev_hash, e[2].hash, BM_AUDIT_HASH_LEN);
+    rep = verify(f);
+    assert_int_equal(rep.bad_id, 0);
+    assert_int_equal(rep.checked, 4);
+    assert_int_equal(rep.head_id, 4);
+}
+
+static void
+test_audit_verify_long_chain(void **state)
+{
+    struct fx *f = *state;
+    /* Long enough that the verifier must read the trail in several pages. */
+    enum { N = 1203 };
+    struct bm_audit_entry e;
+    struct bm_audit_report rep;
+    char oid[24];
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    for (int i = 0; i < N; i++) {
+        snprintf(oid, sizeof(oid), "%d", i + 1);
+        memset(&e, 0, sizeof(e));
+        e.at = T0 + i;
+        e.actor = "cli";
+        e.action = "user.update";
+        e.object_type = "user";
+        e.object_id = oid;
+        e.detail = "{\"display_name\":\"张三\"}";
+        EXPECT_OK(f, bm_store_audit_append(f->st, &e, &f->err));
+        assert_int_equal(e.id, i + 1);
+    }
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    rep = verify(f);
+    assert_int_equal(rep.bad_id, 0);
+    assert_int_equal(rep.checked, N);
+    assert_int_equal(rep.head_id, N);
+
+    /* A break deep in a later page is still found, at the right entry. */
+    backend_tamper(f, "UPDATE audit_log SET actor = 'admin' WHERE id = 1100");
+    rep = verify(f);
+    assert_int_equal(rep.bad_id, 1100);
+    assert_int_equal(rep.checked, 1099);
+}
+
+/*
+ * Tamper tests: someone with write access to the database file edits the trail behind the
+ * server's back (backend_tamper). `bianmin audit verify` must name where it broke.
+ */
+
+static void
+test_tamper_edit_detail(void **state)
+{
+    struct fx *f = *state;
+    struct bm_audit_entry e[3];
+    struct bm_audit_report rep;
+
+    append_three(f, e);
+    backend_tamper(f, "UPDATE audit_log SET detail = '{\"name\":\"别的镇\"}' WHERE id = 2");
+    rep = verify(f);
+    assert_int_equal(rep.bad_id, 2);
+    assert_int_equal(rep.checked, 1);
+    assert_int_equal(rep.head_id, 3);
+    assert_non_null(rep.reason);
+}
+
+static void
+test_tamper_edit_and_reseal(void **state)
+{
+    struct fx *f = *state;
+    struct bm_audit_entry e[3], forged;
+    struct bm_audit_report rep;
+    char hex[65], sql[256];
+
+    append_three(f, e);
+    /* A careful forger also recomputes the edited row's hash: the next row still points
+     * at the original, so the chain breaks right after the forgery. */
+    forged = e[1];
+    forged.detail = "{}";
+    bm_audit_seal(&forged);
+    bm_audit_hex(forged.hash, hex);
+    snprintf(sql, sizeof(sql), "UPDATE audit_log SET detail = '{}', hash = X'%s' WHERE id = 2",
+             hex);
+    backend_tamper(f, sql);
+    rep = verify(f);
+    assert_int_equal(rep.bad_id, 3);
+    assert_int_equal(rep.checked, 2);
+}
+
+static void
+test_tamper_delete_middle(void **state)
+{
+    struct fx *f = *state;
+    struct bm_audit_entry e[3];
+    struct bm_audit_report rep;
+
+    append_three(f, e);
+    backend_tamper(f, "DELETE FROM audit_log WHERE id = 2");
+    rep = verify(f);
+    assert_int_equal(rep.checked, 1);
+    assert_non_null(rep.reason);
+    assert_int_equal(rep.expected_id, 2);
+    /* The report names the missing entry, as it does for a removed tail. */
+    assert_int_equal(rep.bad_id, 2);
+}
+
+static void
+test_tamper_delete_last(void **state)
+{
+    struct fx *f = *state;
+    struct bm_audit_entry e[3];
+    struct bm_audit_report rep;
+
+    append_three(f, e);
+    backend_tamper(f, "DELETE FROM audit_log WHERE id = 3");
+    rep = verify(f);
+    assert_int_equal(rep.checked, 2);
+    assert_int_equal(rep.head_id, 3);
+    assert_int_equal(rep.bad_id, 3);
+    assert_non_null(rep.reason);
+}
+
+static void
+test_tamper_swap_rows(void **state)
+{
+    struct fx *f = *state;
+    struct bm_audit_entry e[3];
+    struct bm_audit_report rep;
+
+    append_three(f, e);
+    /* Rows 2 and 3 trade places, each keeping its own (valid) hash. */
+    backend_tamper(f, "UPDATE audit_log SET id = -2 WHERE id = 2;"
+                      "UPDATE audit_log SET id = 2 WHERE id = 3;"
+                      "UPDATE audit_log SET id = 3 WHERE id = -2;");
+    rep = verify(f);
+    assert_int_equal(rep.bad_id, 2);
+    assert_int_equal(rep.checked, 1);
+    assert_non_null(rep.reason);
+}
+
+static void
+test_tamper_delete_head_record(void **state)
+{
+    struct fx *f = *state;
+    struct bm_audit_entry e[3];
+    struct bm_audit_report rep;
+
+    append_three(f, e);
+    /* Without the head record a removed tail could no longer be noticed. */
+    backend_tamper(f, "DELETE FROM audit_head");
+    rep = verify(f);
+    assert_true(rep.bad_id != 0);
+    assert_non_null(rep.reason);
+}
+
+static void
+test_tamper_newer_schema_refused(void **state)
+{
+    struct fx *f = *state;
+    int n = -1, have = 0, known = 0;
+
+    backend_fake_newer_schema(f);
+    EXPECT_OK(f, bm_store_schema_version(f->st, &have, &known, &f->err));
+    assert_true(have > known);
+    EXPECT_RC(f, BM_ECONFLICT, bm_store_migrate(f->st, &n, &f->err));
+    assert_int_equal(n, 0);
+}
+
+/* ---- backup -------------------------------------------------------------------------- */
+
+static void
+test_backup(void **state)
+{
+    struct fx *f = *state;
+    int64_t county = add_org(f, 0, BM_ORG_COUNTY, "北京市密云区", "110118");
+    int64_t town = add_org(f, county, BM_ORG_TOWNSHIP, "溪翁庄镇", "110118100000");
+    int64_t uid = add_user(f, "zhangsan", BM_ROLE_CLERK, town);
+    struct bm_audit_entry e[3];
+    struct bm_audit_report rep;
+    struct bm_user got;
+    char dest[192], url[224];
+    int64_t n = -1;
+    int have = 0, known = 0;
+
+    append_three(f, e);
+    backend_backup_target(f, "backup.db", dest, sizeof(dest), url, sizeof(url));
+    EXPECT_OK(f, bm_store_backup(f->st, dest, &f->err));
+
+    EXPECT_OK(f, bm_store_open(url, &f->st2, &f->err));
+    EXPECT_OK(f, bm_store_schema_version(f->st2, &have, &known, &f->err));
+    assert_int_equal(have, known);
+    EXPECT_OK(f, bm_store_org_count(f->st2, &n, &f->err));
+    assert_int_equal(n, org_count(f));
+    EXPECT_OK(f, bm_store_user_count(f->st2, &n, &f->err));
+    assert_int_equal(n, user_count(f));
+    EXPECT_OK(f, bm_store_user_get(f->st2, uid, f->a, &got, &f->err));
+    assert_string_equal(got.org_path, mkpath(f, 2, county, town));
+    EXPECT_OK(f, bm_store_audit_verify(f->st2, &rep, &f->err));
+    assert_int_equal(rep.bad_id, 0);
+    assert_int_equal(rep.checked, 3);
+
+    /* A backup never overwrites: not an earlier backup, not the live database. */
+    EXPECT_RC(f, BM_ECONFLICT, bm_store_backup(f->st, dest, &f->err));
+    EXPECT_RC(f, BM_ECONFLICT, bm_store_backup(f->st, f->path, &f->err));
+    EXPECT_OK(f, bm_store_org_count(f->st2, &n, &f->err));
+    assert_int_equal(n, 2);
+}
+
+/* ---- two connections ----------------------------------------------------------------- */
+
+static void
+test_two_connections(void **state)
+{
+    struct fx *f = *state;
+    struct bm_org_unit u = {
+        .kind = BM_ORG_COUNTY, .name = "北京市密云区", .division_code = "110118",
+        .credit_code = "", .is_active = true,
+    };
+    struct bm_org_unit got;
+    int64_t id = 0, n = -1;
+
+    EXPECT_OK(f, bm_store_open(f->url, &f->st2, &f->err));
+
+    /* B does not see A's write until A commits, and sees it afterwards. */
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_org_insert(f->st, &u, T0, &id, &f->err));
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_org_get(f->st2, id, f->a, &got, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_org_get(f->st2, id, f->a, &got, &f->err));
+    assert_string_equal(got.name, "北京市密云区");
+
+    /*
+     * While A holds the write transaction, B may still read, but B's own write transaction
+     * gives up after the busy timeout with a retryable code. (Slow: the timeout is 5 s.)
+     */
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_org_count(f->st2, &n, &f->err));
+    assert_int_equal(n, 1);
+    EXPECT_RC(f, BM_EBUSY, bm_store_begin(f->st2, &f->err));
+    assert_false(bm_store_in_tx(f->st2));
+    assert_true(f->err.retry_after_s > 0);
+    bm_store_rollback(f->st);
+
+    /* Once A is done, B gets its turn. */
+    EXPECT_OK(f, bm_store_begin(f->st2, &f->err));
+    assert_true(bm_store_in_tx(f->st2));
+    u.name = "北京市怀柔区";
+    u.division_code = "110116";
+    EXPECT_OK(f, bm_store_org_insert(f->st2, &u, T0, &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st2, &f->err));
+    assert_int_equal(org_count(f), 2);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_open_migrate, setup_empty, teardown),
+        cmocka_unit_test_setup_teardown(test_tx_rollback_leaves_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tx_commit_keeps, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tx_rollback_undoes_audit_append, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_org_insert_get_roundtrip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_org_duplicate_division_code, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_org_list_prefix, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_org_update_version, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_org_move_rewrites_subtree, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_org_move_after_ancestor_moved, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_org_move_cycle_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_user_insert_get_login, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_user_duplicate_username, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_users_list_scope_and_pages, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_user_update_version, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_session_auth_and_expiry, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_session_inactive_user, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_session_touch_slides_with_cap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_session_delete, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_token_auth_and_revoke, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_token_expiry_and_inactive_user, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tokens_list_prefix, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_login_failures, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_audit_verify_long_chain, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tamper_edit_detail, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tamper_edit_and_reseal, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tamper_delete_middle, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tamper_delete_last, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tamper_swap_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tamper_delete_head_record, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tamper_newer_schema_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_backup, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_two_connections, setup, teardown),
+    };
+
+    /* Migrations log at info; keep the output to what explains a failure. */
+    bm_log_set_level(BM_LOG_ERROR);
+    return cmocka_run_group_tests_name("store contract (sqlite)", tests, NULL, NULL);
+}
