@@ -53,7 +53,8 @@ bool bm_access_in_scope(const struct bm_principal *p, enum bm_perm perm, const c
 
 /*
  * Roles the principal may give to users (or take away) under USER_ADMIN: everything for a
- * county administrator; front and back office roles for a township administrator.
+ * county administrator; for a township administrator the front and back office roles and
+ * township administrator itself (for a deputy in the same township).
  */
 unsigned bm_access_grantable_roles(const struct bm_principal *p);
 

@@ -157,7 +157,7 @@ township_code(const char *in, const char *county, char out[13], struct bm_err *e
                             "乡级区划代码应为9位数字，或以000结尾的12位统计用区划代码");
     memcpy(out, in, 9);
     memcpy(out + 9, "000", 4);
-    if (county[0] != '\0' && memcmp(out, county, 6) != 0)
+    if (county[0] != '\0' && strncmp(out, county, 6) != 0)
         return bm_err_field(err, "division_code", "乡镇区划代码应以所属县的代码%s开头", county);
     if (bm_org_township_type(out) == NULL)
         return bm_err_field(err, "division_code", "乡级代码第7至9位应在001至599之间");
@@ -169,7 +169,7 @@ village_code(const char *in, const char *township, char out[13], struct bm_err *
 {
     if (strlen(in) != 12 || !all_digits(in, 12))
         return bm_err_field(err, "division_code", "村级区划代码应为12位数字");
-    if (township[0] != '\0' && memcmp(in, township, 9) != 0)
+    if (township[0] != '\0' && strncmp(in, township, 9) != 0)
         return bm_err_field(err, "division_code", "村级区划代码应以所属乡镇的代码%.9s开头",
                             township);
     if (bm_org_village_type(in) == NULL)
@@ -182,11 +182,10 @@ enum bm_rc
 bm_org_validate(const struct bm_org_unit *u, const struct bm_org_unit *parent, char code_out[13],
                 struct bm_err *err)
 {
-    const char *code = u->division_code ? u->division_code : "";
+    const char *in_code = u->division_code ? u->division_code : "";
     const char *pcode = parent && parent->division_code ? parent->division_code : "";
     size_t name_chars = u->name ? bm_utf8_count(u->name) : 0;
-
-    code_out[0] = '\0';
+    char code[13] = "";
     if (name_chars < 1 || name_chars > 100)
         (void)bm_err_field(err, "name", "名称应为1至100个字");
     if (u->kind == BM_ORG_COUNTY && parent != NULL)
@@ -203,18 +202,21 @@ bm_org_validate(const struct bm_org_unit *u, const struct bm_org_unit *parent, c
 
     switch (u->kind) {
     case BM_ORG_COUNTY:
-        (void)county_code(code, code_out, err);
+        (void)county_code(in_code, code, err);
         break;
     case BM_ORG_TOWNSHIP:
-        (void)township_code(code, pcode, code_out, err);
+        (void)township_code(in_code, pcode, code, err);
         break;
     case BM_ORG_VILLAGE:
-        (void)village_code(code, pcode, code_out, err);
+        (void)village_code(in_code, pcode, code, err);
         break;
     default:
-        if (code[0] != '\0')
+        if (in_code[0] != '\0')
             (void)bm_err_field(err, "division_code", "%s没有行政区划代码",
                                bm_org_kind_name_zh(u->kind));
     }
-    return err->n_fields > 0 ? BM_EINVAL : BM_OK;
+    if (err->n_fields > 0)
+        return BM_EINVAL;
+    memcpy(code_out, code, sizeof(code));
+    return BM_OK;
 }

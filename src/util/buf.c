@@ -85,6 +85,7 @@ bm_buf_json_str(struct bm_buf *b, const char *s)
 {
     enum bm_rc rc = BM_OK;
     const unsigned char *p;
+    size_t len0 = b->len;
     char esc[8];
 
     for (p = (const unsigned char *)s; *p != '\0' && rc == BM_OK; p++) {
@@ -103,6 +104,11 @@ bm_buf_json_str(struct bm_buf *b, const char *s)
             }
         }
     }
+    if (rc != BM_OK && b->ptr != NULL) {
+        /* All or nothing: a refused string leaves no half-escaped tail behind. */
+        b->len = len0;
+        b->ptr[len0] = '\0';
+    }
     return rc;
 }
 
@@ -110,8 +116,9 @@ char *
 bm_buf_detach(struct bm_buf *b, size_t *len)
 {
     char *p = b->ptr ? b->ptr : bm_xstrdup("");
+    size_t max = b->max;
     if (len != NULL)
         *len = b->len;
-    memset(b, 0, sizeof(*b));
+    bm_buf_init(b, max);
     return p;
 }

@@ -179,7 +179,7 @@ bm_config_split_listen(const char *listen, char *host, size_t host_size, int *po
         h++;
         hl -= 2;
     }
-    if (hl == 0 || hl >= host_size)
+    if (hl == 0 || hl >= host_size || memchr(h, '[', hl) != NULL || memchr(h, ']', hl) != NULL)
         return false;
     memcpy(host, h, hl);
     host[hl] = '\0';

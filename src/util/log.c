@@ -69,7 +69,8 @@ bm_log(enum bm_log_level lvl, const char *event, const char *fmt, ...)
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     bm_time_rfc3339(bm_now(), ts, sizeof(ts));
-    bm_buf_init(&b, 4096);
+    /* Room for the message escaped at worst (6 bytes per byte) plus the fixed fields. */
+    bm_buf_init(&b, 8192);
     rc = bm_buf_printf(&b, "{\"ts\":\"%s\",\"level\":\"%s\"", ts, names[lvl]);
     if (rc == BM_OK && request_id[0] != '\0')
         rc = bm_buf_printf(&b, ",\"req\":\"%s\"", request_id);
