@@ -15,7 +15,7 @@ bm_api_audit_list(struct bm_req *rq, struct bm_resp *rs)
     size_t n = 0;
     int limit;
     int64_t cursor;
-    json_t *items, *root;
+    json_t *items;
     enum bm_rc rc;
 
     rc = bm_req_page(rq, 50, 500, &limit, &cursor);
@@ -35,10 +35,7 @@ bm_api_audit_list(struct bm_req *rq, struct bm_resp *rs)
                              es[i].object_type, "object_id", es[i].object_id, "detail",
                              detail ? detail : json_string(es[i].detail), "hash", hex));
     }
-    root = json_pack("{s:o}", "items", items);
-    json_object_set_new(root, "next_cursor",
-                        (int)n == limit ? json_sprintf("%" PRId64, es[n - 1].id) : json_null());
-    return bm_json_reply(rq, rs, 200, root);
+    return bm_json_page(rq, rs, items, (int)n == limit, n ? es[n - 1].id : 0);
 }
 
 enum bm_rc

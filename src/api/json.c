@@ -168,6 +168,14 @@ bm_json_reply(struct bm_req *rq, struct bm_resp *rs, int status, json_t *root)
     return BM_OK;
 }
 
+enum bm_rc
+bm_json_page(struct bm_req *rq, struct bm_resp *rs, json_t *items, bool full, int64_t last_id)
+{
+    return bm_json_reply(rq, rs, 200,
+                         json_pack("{s:o,s:o}", "items", items, "next_cursor",
+                                   full ? json_sprintf("%" PRId64, last_id) : json_null()));
+}
+
 json_t *
 bm_json_time(int64_t t)
 {

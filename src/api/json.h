@@ -40,6 +40,13 @@ enum bm_rc bm_json_get_roles(struct bm_req *rq, json_t *obj, const char *key,
 BM_MUST_CHECK enum bm_rc bm_json_reply(struct bm_req *rq, struct bm_resp *rs, int status,
                                        json_t *root);
 
+/*
+ * Replies 200 with the list wrapper {"items": items, "next_cursor": ...}: the cursor is
+ * `last_id` as text when the page was full (`full`), else null. Steals `items`.
+ */
+BM_MUST_CHECK enum bm_rc bm_json_page(struct bm_req *rq, struct bm_resp *rs, json_t *items,
+                                      bool full, int64_t last_id);
+
 /* Helpers for building responses. */
 json_t *bm_json_time(int64_t t); /* RFC 3339 string in +08:00, or null for 0 */
 json_t *bm_json_roles(unsigned roles);

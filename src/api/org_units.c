@@ -107,7 +107,7 @@ bm_api_org_list(struct bm_req *rq, struct bm_resp *rs)
         else
             json_array_append_new(roots, nodes[i]);
     }
-    return bm_json_reply(rq, rs, 200, json_pack("{s:o,s:n}", "items", roots, "next_cursor"));
+    return bm_json_page(rq, rs, roots, false, 0);
 }
 
 static enum bm_rc

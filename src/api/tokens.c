@@ -37,7 +37,7 @@ bm_api_tokens_list(struct bm_req *rq, struct bm_resp *rs)
     items = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(items, token_json(&ts[i]));
-    return bm_json_reply(rq, rs, 200, json_pack("{s:o,s:n}", "items", items, "next_cursor"));
+    return bm_json_page(rq, rs, items, false, 0);
 }
 
 enum bm_rc

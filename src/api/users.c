@@ -74,7 +74,7 @@ bm_api_users_list(struct bm_req *rq, struct bm_resp *rs)
     size_t n = 0;
     int limit;
     int64_t cursor;
-    json_t *items, *root;
+    json_t *items;
     enum bm_rc rc;
 
     rc = bm_req_page(rq, 50, 500, &limit, &cursor);
@@ -88,10 +88,7 @@ bm_api_users_list(struct bm_req *rq, struct bm_resp *rs)
     items = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(items, bm_api_user_json(&us[i]));
-    root = json_pack("{s:o}", "items", items);
-    json_object_set_new(root, "next_cursor",
-                        (int)n == limit ? json_sprintf("%" PRId64, us[n - 1].id) : json_null());
-    return bm_json_reply(rq, rs, 200, root);
+    return bm_json_page(rq, rs, items, (int)n == limit, n ? us[n - 1].id : 0);
 }
 
 static enum bm_rc

@@ -181,7 +181,7 @@ cli_org(struct bm_store *st, const struct bm_org_unit *u, int64_t *id, struct bm
 {
     struct bm_arena *a = bm_arena_new(1 << 16);
     struct bm_org_unit parent;
-    char code[13], detail[512];
+    char code[13] = "", detail[512];
     struct bm_org_unit v = *u;
     enum bm_rc rc = BM_OK;
 

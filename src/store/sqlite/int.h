@@ -39,6 +39,17 @@ BM_MUST_CHECK enum bm_rc sq_exec(struct bm_store *st, sqlite3_stmt *s, const cha
 /* Copies column text into the arena ("" for NULL); NULL only past the arena cap. */
 const char *sq_text(struct bm_arena *a, sqlite3_stmt *s, int col);
 
+/* The user columns every query that returns a user selects first (users u, org_units o). */
+#define SQ_USER_COLS                                                                        \
+    "u.id, u.username, u.display_name, u.phone, u.roles, coalesce(u.org_unit_id, 0), "     \
+    "coalesce(o.path, ''), coalesce(o.name, ''), u.is_active, u.version, u.created_at, "   \
+    "u.updated_at, u.last_login_at"
+#define SQ_USER_NCOLS 13
+
+/* Reads SQ_USER_COLS from the current row into `u` (text copied into the arena). */
+BM_MUST_CHECK enum bm_rc sq_read_user(sqlite3_stmt *s, struct bm_arena *a, struct bm_user *u,
+                                      struct bm_err *err);
+
 /* Binds a C string as text (NULL binds ""). */
 int sq_bind_text(sqlite3_stmt *s, int idx, const char *v);
 

@@ -5,29 +5,11 @@
 
 #include "store/sqlite/int.h"
 
-/* The user columns of users.c, for the joins that resolve a credential to its user. */
-#define AUTH_USER_COLS                                                                     \
-    "u.id, u.username, u.display_name, u.phone, u.roles, coalesce(u.org_unit_id, 0), "     \
-    "coalesce(o.path, ''), coalesce(o.name, ''), u.version"
-
 static enum bm_rc
 read_auth_user(sqlite3_stmt *s, struct bm_arena *a, struct bm_auth *out, struct bm_err *err)
 {
-    struct bm_user *u = &out->user;
     memset(out, 0, sizeof(*out));
-    u->id = sqlite3_column_int64(s, 0);
-    u->username = sq_text(a, s, 1);
-    u->display_name = sq_text(a, s, 2);
-    u->phone = sq_text(a, s, 3);
-    u->roles = (unsigned)sqlite3_column_int64(s, 4);
-    u->org_unit_id = sqlite3_column_int64(s, 5);
-    u->org_path = sq_text(a, s, 6);
-    u->org_name = sq_text(a, s, 7);
-    u->version = sqlite3_column_int64(s, 8);
-    u->is_active = true;
-    if (!u->username || !u->display_name || !u->phone || !u->org_path || !u->org_name)
-        return bm_err_set(err, BM_ETOOBIG, "结果过大");
-    return BM_OK;
+    return sq_read_user(s, a, &out->user, err);
 }
 
 static const char SQL_SESSION_INSERT[] =
@@ -58,7 +40,7 @@ bm_store_session_insert(struct bm_store *st, const unsigned char hash[BM_TOKEN_H
 }
 
 static const char SQL_AUTH_SESSION[] =
-    "SELECT " AUTH_USER_COLS ", s.id, s.csrf_token, s.last_seen_at FROM sessions s "
+    "SELECT " SQ_USER_COLS ", s.id, s.csrf_token, s.last_seen_at FROM sessions s "
     "JOIN users u ON u.id = s.user_id LEFT JOIN org_units o ON o.id = u.org_unit_id "
     "WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.is_active = 1";
 
@@ -77,9 +59,9 @@ bm_store_auth_session(struct bm_store *st, const unsigned char hash[BM_TOKEN_HAS
     src = sqlite3_step(s);
     if (src == SQLITE_ROW) {
         rc = read_auth_user(s, a, out, err);
-        out->session_id = sqlite3_column_int64(s, 9);
-        out->csrf_token = sq_text(a, s, 10);
-        out->last_seen_at = sqlite3_column_int64(s, 11);
+        out->session_id = sqlite3_column_int64(s, SQ_USER_NCOLS);
+        out->csrf_token = sq_text(a, s, SQ_USER_NCOLS + 1);
+        out->last_seen_at = sqlite3_column_int64(s, SQ_USER_NCOLS + 2);
         if (rc == BM_OK && out->csrf_token == NULL)
             rc = bm_err_set(err, BM_ETOOBIG, "结果过大");
     } else if (src == SQLITE_DONE) {
@@ -162,7 +144,7 @@ bm_store_token_insert(struct bm_store *st, const struct bm_api_token *t,
 }
 
 static const char SQL_AUTH_TOKEN[] =
-    "SELECT " AUTH_USER_COLS ", t.id FROM api_tokens t "
+    "SELECT " SQ_USER_COLS ", t.id FROM api_tokens t "
     "JOIN users u ON u.id = t.user_id LEFT JOIN org_units o ON o.id = u.org_unit_id "
     "WHERE t.token_hash = ?1 AND t.revoked_at = 0 AND (t.expires_at = 0 OR t.expires_at > ?2) "
     "AND u.is_active = 1";
@@ -185,7 +167,7 @@ bm_store_auth_token(struct bm_store *st, const unsigned char hash[BM_TOKEN_HASH_
     src = sqlite3_step(s);
     if (src == SQLITE_ROW) {
         rc = read_auth_user(s, a, out, err);
-        out->token_id = sqlite3_column_int64(s, 9);
+        out->token_id = sqlite3_column_int64(s, SQ_USER_NCOLS);
         out->csrf_token = "";
     } else if (src == SQLITE_DONE) {
         rc = bm_err_set(err, BM_EUNAUTH, "访问令牌无效或已被吊销");

@@ -5,14 +5,11 @@
 
 #include "store/sqlite/int.h"
 
-#define USER_COLS                                                                          \
-    "u.id, u.username, u.display_name, u.phone, u.roles, coalesce(u.org_unit_id, 0), "     \
-    "coalesce(o.path, ''), coalesce(o.name, ''), u.is_active, u.version, u.created_at, "   \
-    "u.updated_at, u.last_login_at"
+#define USER_COLS SQ_USER_COLS
 #define USER_FROM " FROM users u LEFT JOIN org_units o ON o.id = u.org_unit_id "
 
-static enum bm_rc
-read_user(sqlite3_stmt *s, struct bm_arena *a, struct bm_user *u, struct bm_err *err)
+enum bm_rc
+sq_read_user(sqlite3_stmt *s, struct bm_arena *a, struct bm_user *u, struct bm_err *err)
 {
     memset(u, 0, sizeof(*u));
     u->id = sqlite3_column_int64(s, 0);
@@ -42,8 +39,8 @@ one_user(struct bm_store *st, sqlite3_stmt *s, struct bm_arena *a, struct bm_use
     int src = sqlite3_step(s);
 
     if (src == SQLITE_ROW) {
-        rc = read_user(s, a, out, err);
-        if (rc == BM_OK && hash != NULL && (*hash = sq_text(a, s, 13)) == NULL)
+        rc = sq_read_user(s, a, out, err);
+        if (rc == BM_OK && hash != NULL && (*hash = sq_text(a, s, SQ_USER_NCOLS)) == NULL)
             rc = bm_err_set(err, BM_ETOOBIG, "结果过大");
     } else if (src == SQLITE_DONE) {
         rc = bm_err_set(err, BM_ENOTFOUND, "用户不存在");
@@ -139,7 +136,7 @@ bm_store_users_list(struct bm_store *st, const char *prefix, int64_t after_id, i
     sqlite3_bind_int64(s, 2, after_id);
     sqlite3_bind_int(s, 3, limit);
     while (rc == BM_OK && (int)i < limit && (src = sqlite3_step(s)) == SQLITE_ROW)
-        rc = read_user(s, a, &(*out)[i++], err);
+        rc = sq_read_user(s, a, &(*out)[i++], err);
     if (rc == BM_OK && (int)i < limit && src != SQLITE_DONE)
         rc = sq_fail(st, src, "users list", err);
     sq_done(s);
