@@ -11,7 +11,7 @@
 static const char SQL_HEAD[] = "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1";
 
 enum bm_rc
-bm_store_audit_head(struct bm_store *st, int64_t *last_id, unsigned char hash[BM_AUDIT_HASH_LEN],
+sqlite_audit_head(struct bm_store *st, int64_t *last_id, unsigned char hash[BM_AUDIT_HASH_LEN],
                     struct bm_err *err)
 {
     sqlite3_stmt *s;
@@ -45,7 +45,7 @@ static const char SQL_HEAD_SET[] =
     "last_hash = excluded.last_hash";
 
 enum bm_rc
-bm_store_audit_append(struct bm_store *st, struct bm_audit_entry *e, struct bm_err *err)
+sqlite_audit_append(struct bm_store *st, struct bm_audit_entry *e, struct bm_err *err)
 {
     sqlite3_stmt *s;
     enum bm_rc rc;
@@ -97,7 +97,7 @@ blob32(sqlite3_stmt *s, int col, unsigned char out[BM_AUDIT_HASH_LEN])
 }
 
 enum bm_rc
-bm_store_audit_list(struct bm_store *st, int64_t cursor, bool newest_first, int limit,
+sqlite_audit_list(struct bm_store *st, int64_t cursor, bool newest_first, int limit,
                     struct bm_arena *a, struct bm_audit_entry **out, size_t *n, struct bm_err *err)
 {
     sqlite3_stmt *s;

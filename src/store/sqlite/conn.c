@@ -3,6 +3,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "store/sqlite/int.h"
 #include "util/embed.h"
@@ -27,7 +28,7 @@ sq_fail(struct bm_store *st, int src, const char *what, struct bm_err *err)
         return bm_err_set(err, BM_ECONFLICT, "与现有数据重复");
     bm_metrics_store_error();
     bm_log(BM_LOG_ERROR, "store_error", "%s: %s (%s)", what,
-           st && st->db ? sqlite3_errmsg(st->db) : "", sqlite3_errstr(src));
+           st && SQ(st)->db ? sqlite3_errmsg(SQ(st)->db) : "", sqlite3_errstr(src));
     return bm_err_set(err, BM_EINTERNAL, "数据存储出错");
 }
 
@@ -36,19 +37,19 @@ sq_prepare(struct bm_store *st, const char *sql, sqlite3_stmt **out, struct bm_e
 {
     int i, src;
 
-    for (i = 0; i < st->n_cache; i++) {
-        if (st->cache[i].sql == sql) {
-            *out = st->cache[i].stmt;
+    for (i = 0; i < SQ(st)->n_cache; i++) {
+        if (SQ(st)->cache[i].sql == sql) {
+            *out = SQ(st)->cache[i].stmt;
             return BM_OK;
         }
     }
-    BM_ASSERT(st->n_cache < SQ_STMT_CACHE);
-    src = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st->cache[i].stmt, NULL);
+    BM_ASSERT(SQ(st)->n_cache < SQ_STMT_CACHE);
+    src = sqlite3_prepare_v3(SQ(st)->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &SQ(st)->cache[i].stmt, NULL);
     if (src != SQLITE_OK)
         return sq_fail(st, src, "prepare", err);
-    st->cache[i].sql = sql;
-    st->n_cache++;
-    *out = st->cache[i].stmt;
+    SQ(st)->cache[i].sql = sql;
+    SQ(st)->n_cache++;
+    *out = SQ(st)->cache[i].stmt;
     return BM_OK;
 }
 
@@ -104,26 +105,28 @@ static enum bm_rc
 pragma(struct bm_store *st, const char *sql, struct bm_err *err)
 {
     /* Constant text with no parameters; sqlite3_exec prepares it. */
-    int src = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+    int src = sqlite3_exec(SQ(st)->db, sql, NULL, NULL, NULL);
     return src == SQLITE_OK ? BM_OK : sq_fail(st, src, sql, err);
 }
 
-static enum bm_rc
-sqlite_open(const char *path, struct bm_store **out, struct bm_err *err)
+enum bm_rc
+bm_sqlite_open(const char *path, struct bm_store **out, struct bm_err *err)
 {
-    struct bm_store *st = bm_xcalloc(1, sizeof(*st));
+    struct sq_store *sq = bm_xcalloc(1, sizeof(*sq));
+    struct bm_store *st = &sq->base;
     enum bm_rc rc;
     int src;
 
-    src = sqlite3_open_v2(path, &st->db,
+    st->ops = &bm_sqlite_ops;
+    src = sqlite3_open_v2(path, &sq->db,
                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (src != SQLITE_OK) {
         bm_log(BM_LOG_ERROR, "store_open", "%s: %s", path, sqlite3_errstr(src));
         rc = bm_err_set(err, BM_EINTERNAL, "无法打开数据库文件 %s", path);
         goto fail;
     }
-    sqlite3_extended_result_codes(st->db, 1);
-    sqlite3_busy_timeout(st->db, 5000);
+    sqlite3_extended_result_codes(sq->db, 1);
+    sqlite3_busy_timeout(sq->db, 5000);
     /* WAL: readers never block the writer; synchronous=FULL: an acknowledged commit
      * survives power loss, which is what "no acknowledged write is ever lost" needs. */
     rc = pragma(st, "PRAGMA journal_mode=WAL", err);
@@ -136,32 +139,19 @@ sqlite_open(const char *path, struct bm_store **out, struct bm_err *err)
     *out = st;
     return BM_OK;
 fail:
-    bm_store_close(st);
+    sqlite_close(st);
     return rc;
 }
 
-enum bm_rc
-bm_store_open(const char *url, struct bm_store **out, struct bm_err *err)
-{
-    if (url == NULL || url[0] == '\0')
-        return bm_err_set(err, BM_EINVAL, "未指定数据库（--db 或 BIANMIN_DB）");
-    if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
-        return bm_err_set(err, BM_EINVAL, "此版本尚未包含 PostgreSQL 存储后端");
-    if (strncmp(url, "sqlite:", 7) == 0)
-        url += 7;
-    return sqlite_open(url, out, err);
-}
-
 void
-bm_store_close(struct bm_store *st)
+sqlite_close(struct bm_store *st)
 {
-    if (st == NULL)
-        return;
-    for (int i = 0; i < st->n_cache; i++)
-        sqlite3_finalize(st->cache[i].stmt);
-    if (st->db != NULL)
-        sqlite3_close_v2(st->db);
-    free(st);
+    struct sq_store *sq = SQ(st);
+    for (int i = 0; i < sq->n_cache; i++)
+        sqlite3_finalize(sq->cache[i].stmt);
+    if (sq->db != NULL)
+        sqlite3_close_v2(sq->db);
+    free(sq);
 }
 
 static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
@@ -169,7 +159,7 @@ static const char SQL_COMMIT[] = "COMMIT";
 static const char SQL_ROLLBACK[] = "ROLLBACK";
 
 enum bm_rc
-bm_store_begin(struct bm_store *st, struct bm_err *err)
+sqlite_begin(struct bm_store *st, struct bm_err *err)
 {
     sqlite3_stmt *s;
     enum bm_rc rc;
@@ -184,7 +174,7 @@ bm_store_begin(struct bm_store *st, struct bm_err *err)
 }
 
 enum bm_rc
-bm_store_commit(struct bm_store *st, struct bm_err *err)
+sqlite_commit(struct bm_store *st, struct bm_err *err)
 {
     sqlite3_stmt *s;
     enum bm_rc rc;
@@ -202,7 +192,7 @@ bm_store_commit(struct bm_store *st, struct bm_err *err)
 }
 
 void
-bm_store_rollback(struct bm_store *st)
+sqlite_rollback(struct bm_store *st)
 {
     sqlite3_stmt *s;
     struct bm_err e;
@@ -216,16 +206,10 @@ bm_store_rollback(struct bm_store *st)
     /* Rollback after a failed COMMIT may find no transaction: nothing left to undo. */
 }
 
-bool
-bm_store_in_tx(const struct bm_store *st)
-{
-    return st->in_tx;
-}
-
 static const char SQL_PING[] = "SELECT count(*) FROM schema_migrations";
 
 enum bm_rc
-bm_store_ping(struct bm_store *st, struct bm_err *err)
+sqlite_ping(struct bm_store *st, struct bm_err *err)
 {
     sqlite3_stmt *s;
     enum bm_rc rc = sq_prepare(st, SQL_PING, &s, err);
@@ -249,7 +233,7 @@ static const char SQL_MIG_ADD[] =
     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)";
 
 enum bm_rc
-bm_store_schema_version(struct bm_store *st, int *have, int *known, struct bm_err *err)
+sqlite_schema_version(struct bm_store *st, int *have, int *known, struct bm_err *err)
 {
     sqlite3_stmt *s;
     enum bm_rc rc = pragma(st, SQL_MIG_TABLE, err);
@@ -261,14 +245,14 @@ bm_store_schema_version(struct bm_store *st, int *have, int *known, struct bm_er
     if (sqlite3_step(s) == SQLITE_ROW)
         *have = sqlite3_column_int(s, 0);
     else
-        rc = sq_fail(st, sqlite3_errcode(st->db), "schema version", err);
+        rc = sq_fail(st, sqlite3_errcode(SQ(st)->db), "schema version", err);
     sq_done(s);
     *known = known_version();
     return rc;
 }
 
 enum bm_rc
-bm_store_migrate(struct bm_store *st, int *n_applied, struct bm_err *err)
+sqlite_migrate(struct bm_store *st, int *n_applied, struct bm_err *err)
 {
     int have = 0, known = 0, src;
     sqlite3_stmt *s;
@@ -287,7 +271,7 @@ bm_store_migrate(struct bm_store *st, int *n_applied, struct bm_err *err)
         rc = bm_store_begin(st, err);
         if (rc != BM_OK)
             return rc;
-        src = sqlite3_exec(st->db, m->text, NULL, NULL, NULL);
+        src = sqlite3_exec(SQ(st)->db, m->text, NULL, NULL, NULL);
         if (src != SQLITE_OK) {
             rc = sq_fail(st, src, m->name, err);
             goto fail;
@@ -313,7 +297,7 @@ fail:
 }
 
 enum bm_rc
-bm_store_backup(struct bm_store *st, const char *dest, struct bm_err *err)
+sqlite_backup(struct bm_store *st, const char *dest, struct bm_err *err)
 {
     sqlite3 *to = NULL;
     sqlite3_backup *bk;
@@ -331,7 +315,7 @@ bm_store_backup(struct bm_store *st, const char *dest, struct bm_err *err)
         rc = bm_err_set(err, BM_EINVAL, "无法创建备份文件 %s", dest);
         goto out;
     }
-    bk = sqlite3_backup_init(to, "main", st->db, "main");
+    bk = sqlite3_backup_init(to, "main", SQ(st)->db, "main");
     if (bk == NULL) {
         rc = sq_fail(st, sqlite3_errcode(to), "backup init", err);
         goto out;
@@ -348,5 +332,7 @@ bm_store_backup(struct bm_store *st, const char *dest, struct bm_err *err)
         rc = sq_fail(st, src, "backup", err);
 out:
     sqlite3_close_v2(to);
+    if (rc != BM_OK && to != NULL)
+        (void)unlink(dest); /* no half-written backup that would block the next attempt */
     return rc;
 }

@@ -7,19 +7,22 @@
 
 #include <sqlite3.h>
 
-#include "store/store.h"
+#include "store/backend.h"
 
 #define SQ_STMT_CACHE 64
 
-struct bm_store {
+struct sq_store {
+    struct bm_store base; /* first: a struct bm_store * points here */
     sqlite3 *db;
-    bool in_tx;
     struct {
         const char *sql; /* identity of the statement: the address of its static text */
         sqlite3_stmt *stmt;
     } cache[SQ_STMT_CACHE];
     int n_cache;
 };
+
+#define SQ(st) ((struct sq_store *)(st))
+
 
 /*
  * Prepared statement for `sql` (a static string), prepared once per connection. The caller
@@ -55,5 +58,45 @@ int sq_bind_text(sqlite3_stmt *s, int idx, const char *v);
 
 /* Binds a LIKE prefix pattern: `prefix` with %, _ and \ escaped, then '%'. */
 int sq_bind_prefix(sqlite3_stmt *s, int idx, const char *prefix, struct bm_arena *a);
+
+
+/* The backend's implementations of the store.h verbs (ops.c puts them in bm_sqlite_ops). */
+void sqlite_close(struct bm_store *st);
+enum bm_rc sqlite_migrate(struct bm_store *st, int *n_applied, struct bm_err *err);
+enum bm_rc sqlite_schema_version(struct bm_store *st, int *have, int *known, struct bm_err *err);
+enum bm_rc sqlite_begin(struct bm_store *st, struct bm_err *err);
+enum bm_rc sqlite_commit(struct bm_store *st, struct bm_err *err);
+void sqlite_rollback(struct bm_store *st);
+enum bm_rc sqlite_ping(struct bm_store *st, struct bm_err *err);
+enum bm_rc sqlite_backup(struct bm_store *st, const char *dest, struct bm_err *err);
+enum bm_rc sqlite_org_insert(struct bm_store *st, const struct bm_org_unit *u, int64_t now, int64_t *id, struct bm_err *err);
+enum bm_rc sqlite_org_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_org_unit *out, struct bm_err *err);
+enum bm_rc sqlite_org_list(struct bm_store *st, const char *path_prefix, struct bm_arena *a, struct bm_org_unit **out, size_t *n, struct bm_err *err);
+enum bm_rc sqlite_org_update(struct bm_store *st, const struct bm_org_unit *u, int64_t now, struct bm_err *err);
+enum bm_rc sqlite_org_count(struct bm_store *st, int64_t *n, struct bm_err *err);
+enum bm_rc sqlite_user_insert(struct bm_store *st, const struct bm_user *u, const char *password_hash, int64_t now, int64_t *id, struct bm_err *err);
+enum bm_rc sqlite_user_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_user *out, struct bm_err *err);
+enum bm_rc sqlite_user_get_login(struct bm_store *st, const char *username, struct bm_arena *a, struct bm_user *out, const char **password_hash, struct bm_err *err);
+enum bm_rc sqlite_users_list(struct bm_store *st, const char *path_prefix, int64_t after_id, int limit, struct bm_arena *a, struct bm_user **out, size_t *n, struct bm_err *err);
+enum bm_rc sqlite_user_update(struct bm_store *st, const struct bm_user *u, int64_t now, struct bm_err *err);
+enum bm_rc sqlite_user_set_password(struct bm_store *st, int64_t user_id, const char *password_hash, int64_t now, struct bm_err *err);
+enum bm_rc sqlite_user_count(struct bm_store *st, int64_t *n, struct bm_err *err);
+enum bm_rc sqlite_session_insert(struct bm_store *st, const unsigned char hash[BM_TOKEN_HASH_LEN], int64_t user_id, const char *csrf_token, const char *ip, const char *user_agent, int64_t now, int64_t expires_at, int64_t *id, struct bm_err *err);
+enum bm_rc sqlite_auth_session(struct bm_store *st, const unsigned char hash[BM_TOKEN_HASH_LEN], int64_t now, struct bm_arena *a, struct bm_auth *out, struct bm_err *err);
+enum bm_rc sqlite_session_touch(struct bm_store *st, int64_t session_id, int64_t now, int64_t expires_at, int64_t max_age_s, struct bm_err *err);
+enum bm_rc sqlite_session_delete(struct bm_store *st, int64_t session_id, struct bm_err *err);
+enum bm_rc sqlite_sessions_delete_user(struct bm_store *st, int64_t user_id, struct bm_err *err);
+enum bm_rc sqlite_token_insert(struct bm_store *st, const struct bm_api_token *t, const unsigned char hash[BM_TOKEN_HASH_LEN], int64_t *id, struct bm_err *err);
+enum bm_rc sqlite_auth_token(struct bm_store *st, const unsigned char hash[BM_TOKEN_HASH_LEN], int64_t now, struct bm_arena *a, struct bm_auth *out, struct bm_err *err);
+enum bm_rc sqlite_tokens_list(struct bm_store *st, const char *path_prefix, struct bm_arena *a, struct bm_api_token **out, size_t *n, struct bm_err *err);
+enum bm_rc sqlite_token_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_api_token *out, const char **user_path, struct bm_err *err);
+enum bm_rc sqlite_token_revoke(struct bm_store *st, int64_t id, int64_t now, struct bm_err *err);
+enum bm_rc sqlite_login_failures(struct bm_store *st, const char *username, const char *ip, int64_t since, int64_t *n_user, int64_t *n_ip, struct bm_err *err);
+enum bm_rc sqlite_login_failure_add(struct bm_store *st, const char *username, const char *ip, int64_t now, struct bm_err *err);
+enum bm_rc sqlite_login_failures_clear(struct bm_store *st, const char *username, int64_t before, struct bm_err *err);
+enum bm_rc sqlite_user_touch_login(struct bm_store *st, int64_t user_id, int64_t now, struct bm_err *err);
+enum bm_rc sqlite_audit_append(struct bm_store *st, struct bm_audit_entry *e, struct bm_err *err);
+enum bm_rc sqlite_audit_list(struct bm_store *st, int64_t cursor, bool newest_first, int limit, struct bm_arena *a, struct bm_audit_entry **out, size_t *n, struct bm_err *err);
+enum bm_rc sqlite_audit_head(struct bm_store *st, int64_t *last_id, unsigned char hash[BM_AUDIT_HASH_LEN], struct bm_err *err);
 
 #endif

@@ -50,7 +50,7 @@ static const char SQL_ORG_SET_PATH[] =
     "|| ?1 || '/' WHERE id = ?1";
 
 enum bm_rc
-bm_store_org_insert(struct bm_store *st, const struct bm_org_unit *u, int64_t now, int64_t *id,
+sqlite_org_insert(struct bm_store *st, const struct bm_org_unit *u, int64_t now, int64_t *id,
                     struct bm_err *err)
 {
     sqlite3_stmt *s;
@@ -73,7 +73,7 @@ bm_store_org_insert(struct bm_store *st, const struct bm_org_unit *u, int64_t no
         return dup_code(err);
     if (rc != BM_OK)
         return rc;
-    new_id = sqlite3_last_insert_rowid(st->db);
+    new_id = sqlite3_last_insert_rowid(SQ(st)->db);
     rc = sq_prepare(st, SQL_ORG_SET_PATH, &s, err);
     if (rc != BM_OK)
         return rc;
@@ -88,7 +88,7 @@ bm_store_org_insert(struct bm_store *st, const struct bm_org_unit *u, int64_t no
 static const char SQL_ORG_GET[] = "SELECT " ORG_COLS " FROM org_units WHERE id = ?1";
 
 enum bm_rc
-bm_store_org_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_org_unit *out,
+sqlite_org_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_org_unit *out,
                  struct bm_err *err)
 {
     sqlite3_stmt *s;
@@ -116,7 +116,7 @@ static const char SQL_ORG_COUNT_PREFIX[] =
     "SELECT count(*) FROM org_units WHERE path LIKE ?1 ESCAPE '\\'";
 
 enum bm_rc
-bm_store_org_list(struct bm_store *st, const char *prefix, struct bm_arena *a,
+sqlite_org_list(struct bm_store *st, const char *prefix, struct bm_arena *a,
                   struct bm_org_unit **out, size_t *n, struct bm_err *err)
 {
     sqlite3_stmt *s;
@@ -180,7 +180,7 @@ check_cycle(struct bm_store *st, const struct bm_org_unit *u, struct bm_err *err
     sqlite3_bind_int64(s, 1, u->id);
     sqlite3_bind_int64(s, 2, u->parent_id);
     if (sqlite3_step(s) != SQLITE_ROW)
-        rc = sq_fail(st, sqlite3_errcode(st->db), "org cycle", err);
+        rc = sq_fail(st, sqlite3_errcode(SQ(st)->db), "org cycle", err);
     else if (sqlite3_column_int64(s, 0) > 0)
         rc = bm_err_field(err, "parent_id", "不能把单位移到它自己或它的下级单位之下");
     sq_done(s);
@@ -203,7 +203,7 @@ repath(struct bm_store *st, int64_t id, struct bm_err *err)
         old_path = sq_text(a, s, 0);
         new_path = sq_text(a, s, 1);
     } else {
-        rc = sq_fail(st, sqlite3_errcode(st->db), "org paths", err);
+        rc = sq_fail(st, sqlite3_errcode(SQ(st)->db), "org paths", err);
     }
     sq_done(s);
     if (rc != BM_OK || strcmp(old_path, new_path) == 0)
@@ -221,7 +221,7 @@ out:
 }
 
 enum bm_rc
-bm_store_org_update(struct bm_store *st, const struct bm_org_unit *u, int64_t now,
+sqlite_org_update(struct bm_store *st, const struct bm_org_unit *u, int64_t now,
                     struct bm_err *err)
 {
     sqlite3_stmt *s;
@@ -247,7 +247,7 @@ bm_store_org_update(struct bm_store *st, const struct bm_org_unit *u, int64_t no
         return dup_code(err);
     if (rc != BM_OK)
         return rc;
-    if (sqlite3_changes(st->db) == 0)
+    if (sqlite3_changes(SQ(st)->db) == 0)
         return bm_err_set(err, BM_ESTALE, "该单位已被他人修改，请刷新后重试");
     return repath(st, u->id, err);
 }
@@ -255,7 +255,7 @@ bm_store_org_update(struct bm_store *st, const struct bm_org_unit *u, int64_t no
 static const char SQL_ORG_COUNT[] = "SELECT count(*) FROM org_units";
 
 enum bm_rc
-bm_store_org_count(struct bm_store *st, int64_t *n, struct bm_err *err)
+sqlite_org_count(struct bm_store *st, int64_t *n, struct bm_err *err)
 {
     sqlite3_stmt *s;
     enum bm_rc rc = sq_prepare(st, SQL_ORG_COUNT, &s, err);
@@ -264,7 +264,7 @@ bm_store_org_count(struct bm_store *st, int64_t *n, struct bm_err *err)
     if (sqlite3_step(s) == SQLITE_ROW)
         *n = sqlite3_column_int64(s, 0);
     else
-        rc = sq_fail(st, sqlite3_errcode(st->db), "org count", err);
+        rc = sq_fail(st, sqlite3_errcode(SQ(st)->db), "org count", err);
     sq_done(s);
     return rc;
 }

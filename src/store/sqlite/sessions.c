@@ -17,7 +17,7 @@ static const char SQL_SESSION_INSERT[] =
     "last_seen_at, expires_at) VALUES (?1, ?2, ?3, ?4, substr(?5, 1, 200), ?6, ?6, ?7)";
 
 enum bm_rc
-bm_store_session_insert(struct bm_store *st, const unsigned char hash[BM_TOKEN_HASH_LEN],
+sqlite_session_insert(struct bm_store *st, const unsigned char hash[BM_TOKEN_HASH_LEN],
                         int64_t user_id, const char *csrf, const char *ip, const char *ua,
                         int64_t now, int64_t expires_at, int64_t *id, struct bm_err *err)
 {
@@ -35,7 +35,7 @@ bm_store_session_insert(struct bm_store *st, const unsigned char hash[BM_TOKEN_H
     sqlite3_bind_int64(s, 7, expires_at);
     rc = sq_exec(st, s, "session insert", err);
     if (rc == BM_OK)
-        *id = sqlite3_last_insert_rowid(st->db);
+        *id = sqlite3_last_insert_rowid(SQ(st)->db);
     return rc;
 }
 
@@ -45,7 +45,7 @@ static const char SQL_AUTH_SESSION[] =
     "WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.is_active = 1";
 
 enum bm_rc
-bm_store_auth_session(struct bm_store *st, const unsigned char hash[BM_TOKEN_HASH_LEN],
+sqlite_auth_session(struct bm_store *st, const unsigned char hash[BM_TOKEN_HASH_LEN],
                       int64_t now, struct bm_arena *a, struct bm_auth *out, struct bm_err *err)
 {
     sqlite3_stmt *s;
@@ -77,7 +77,7 @@ static const char SQL_SESSION_TOUCH[] =
     "UPDATE sessions SET last_seen_at = ?2, expires_at = min(?3, created_at + ?4) WHERE id = ?1";
 
 enum bm_rc
-bm_store_session_touch(struct bm_store *st, int64_t id, int64_t now, int64_t expires_at,
+sqlite_session_touch(struct bm_store *st, int64_t id, int64_t now, int64_t expires_at,
                        int64_t max_age_s, struct bm_err *err)
 {
     sqlite3_stmt *s;
@@ -94,7 +94,7 @@ bm_store_session_touch(struct bm_store *st, int64_t id, int64_t now, int64_t exp
 static const char SQL_SESSION_DELETE[] = "DELETE FROM sessions WHERE id = ?1";
 
 enum bm_rc
-bm_store_session_delete(struct bm_store *st, int64_t id, struct bm_err *err)
+sqlite_session_delete(struct bm_store *st, int64_t id, struct bm_err *err)
 {
     sqlite3_stmt *s;
     enum bm_rc rc = sq_prepare(st, SQL_SESSION_DELETE, &s, err);
@@ -107,7 +107,7 @@ bm_store_session_delete(struct bm_store *st, int64_t id, struct bm_err *err)
 static const char SQL_SESSIONS_DELETE_USER[] = "DELETE FROM sessions WHERE user_id = ?1";
 
 enum bm_rc
-bm_store_sessions_delete_user(struct bm_store *st, int64_t user_id, struct bm_err *err)
+sqlite_sessions_delete_user(struct bm_store *st, int64_t user_id, struct bm_err *err)
 {
     sqlite3_stmt *s;
     enum bm_rc rc = sq_prepare(st, SQL_SESSIONS_DELETE_USER, &s, err);
@@ -122,7 +122,7 @@ static const char SQL_TOKEN_INSERT[] =
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 
 enum bm_rc
-bm_store_token_insert(struct bm_store *st, const struct bm_api_token *t,
+sqlite_token_insert(struct bm_store *st, const struct bm_api_token *t,
                       const unsigned char hash[BM_TOKEN_HASH_LEN], int64_t *id,
                       struct bm_err *err)
 {
@@ -139,7 +139,7 @@ bm_store_token_insert(struct bm_store *st, const struct bm_api_token *t,
     sqlite3_bind_int64(s, 6, t->expires_at);
     rc = sq_exec(st, s, "token insert", err);
     if (rc == BM_OK)
-        *id = sqlite3_last_insert_rowid(st->db);
+        *id = sqlite3_last_insert_rowid(SQ(st)->db);
     return rc;
 }
 
@@ -153,7 +153,7 @@ static const char SQL_TOKEN_USED[] =
     "UPDATE api_tokens SET last_used_at = ?2 WHERE id = ?1 AND last_used_at < ?2 - 60";
 
 enum bm_rc
-bm_store_auth_token(struct bm_store *st, const unsigned char hash[BM_TOKEN_HASH_LEN], int64_t now,
+sqlite_auth_token(struct bm_store *st, const unsigned char hash[BM_TOKEN_HASH_LEN], int64_t now,
                     struct bm_arena *a, struct bm_auth *out, struct bm_err *err)
 {
     sqlite3_stmt *s;
@@ -218,7 +218,7 @@ static const char SQL_TOKENS_LIST[] =
     "ORDER BY t.id DESC LIMIT 1000";
 
 enum bm_rc
-bm_store_tokens_list(struct bm_store *st, const char *prefix, struct bm_arena *a,
+sqlite_tokens_list(struct bm_store *st, const char *prefix, struct bm_arena *a,
                      struct bm_api_token **out, size_t *n, struct bm_err *err)
 {
     sqlite3_stmt *s;
@@ -254,7 +254,7 @@ bm_store_tokens_list(struct bm_store *st, const char *prefix, struct bm_arena *a
 static const char SQL_TOKEN_GET[] = "SELECT " TOKEN_COLS TOKEN_FROM "WHERE t.id = ?1";
 
 enum bm_rc
-bm_store_token_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_api_token *out,
+sqlite_token_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_api_token *out,
                    const char **user_path, struct bm_err *err)
 {
     sqlite3_stmt *s;
@@ -279,7 +279,7 @@ static const char SQL_TOKEN_REVOKE[] =
     "UPDATE api_tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at = 0";
 
 enum bm_rc
-bm_store_token_revoke(struct bm_store *st, int64_t id, int64_t now, struct bm_err *err)
+sqlite_token_revoke(struct bm_store *st, int64_t id, int64_t now, struct bm_err *err)
 {
     sqlite3_stmt *s;
     enum bm_rc rc = sq_prepare(st, SQL_TOKEN_REVOKE, &s, err);
@@ -288,7 +288,7 @@ bm_store_token_revoke(struct bm_store *st, int64_t id, int64_t now, struct bm_er
     sqlite3_bind_int64(s, 1, id);
     sqlite3_bind_int64(s, 2, now);
     rc = sq_exec(st, s, "token revoke", err);
-    if (rc == BM_OK && sqlite3_changes(st->db) == 0)
+    if (rc == BM_OK && sqlite3_changes(SQ(st)->db) == 0)
         rc = bm_err_set(err, BM_ECONFLICT, "令牌已被吊销");
     return rc;
 }
@@ -298,7 +298,7 @@ static const char SQL_FAIL_COUNT[] =
     "(SELECT count(*) FROM login_failures WHERE ip = ?2 AND at >= ?3)";
 
 enum bm_rc
-bm_store_login_failures(struct bm_store *st, const char *username, const char *ip, int64_t since,
+sqlite_login_failures(struct bm_store *st, const char *username, const char *ip, int64_t since,
                         int64_t *n_user, int64_t *n_ip, struct bm_err *err)
 {
     sqlite3_stmt *s;
@@ -325,7 +325,7 @@ static const char SQL_FAIL_ADD[] =
     "INSERT INTO login_failures (username, ip, at) VALUES (substr(?1, 1, 64), ?2, ?3)";
 
 enum bm_rc
-bm_store_login_failure_add(struct bm_store *st, const char *username, const char *ip, int64_t now,
+sqlite_login_failure_add(struct bm_store *st, const char *username, const char *ip, int64_t now,
                            struct bm_err *err)
 {
     sqlite3_stmt *s;
@@ -342,7 +342,7 @@ static const char SQL_FAIL_CLEAR[] =
     "DELETE FROM login_failures WHERE username = ?1 OR at < ?2";
 
 enum bm_rc
-bm_store_login_failures_clear(struct bm_store *st, const char *username, int64_t before,
+sqlite_login_failures_clear(struct bm_store *st, const char *username, int64_t before,
                               struct bm_err *err)
 {
     sqlite3_stmt *s;

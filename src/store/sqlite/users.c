@@ -57,7 +57,7 @@ static const char SQL_USER_INSERT[] =
     "VALUES (?1, ?2, ?3, ?4, ?5, nullif(?6, 0), ?7, ?8, ?8, ?8)";
 
 enum bm_rc
-bm_store_user_insert(struct bm_store *st, const struct bm_user *u, const char *password_hash,
+sqlite_user_insert(struct bm_store *st, const struct bm_user *u, const char *password_hash,
                      int64_t now, int64_t *id, struct bm_err *err)
 {
     sqlite3_stmt *s;
@@ -79,14 +79,14 @@ bm_store_user_insert(struct bm_store *st, const struct bm_user *u, const char *p
         return bm_err_set(err, BM_ECONFLICT, "用户名已被使用");
     }
     if (rc == BM_OK)
-        *id = sqlite3_last_insert_rowid(st->db);
+        *id = sqlite3_last_insert_rowid(SQ(st)->db);
     return rc;
 }
 
 static const char SQL_USER_GET[] = "SELECT " USER_COLS USER_FROM "WHERE u.id = ?1";
 
 enum bm_rc
-bm_store_user_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_user *out,
+sqlite_user_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_user *out,
                   struct bm_err *err)
 {
     sqlite3_stmt *s;
@@ -101,7 +101,7 @@ static const char SQL_USER_LOGIN[] =
     "SELECT " USER_COLS ", u.password_hash" USER_FROM "WHERE u.username = ?1";
 
 enum bm_rc
-bm_store_user_get_login(struct bm_store *st, const char *username, struct bm_arena *a,
+sqlite_user_get_login(struct bm_store *st, const char *username, struct bm_arena *a,
                         struct bm_user *out, const char **password_hash, struct bm_err *err)
 {
     sqlite3_stmt *s;
@@ -118,7 +118,7 @@ static const char SQL_USERS_LIST[] =
     "WHERE u.id > ?2 AND (coalesce(o.path, '') LIKE ?1 ESCAPE '\\') ORDER BY u.id LIMIT ?3";
 
 enum bm_rc
-bm_store_users_list(struct bm_store *st, const char *prefix, int64_t after_id, int limit,
+sqlite_users_list(struct bm_store *st, const char *prefix, int64_t after_id, int limit,
                     struct bm_arena *a, struct bm_user **out, size_t *n, struct bm_err *err)
 {
     sqlite3_stmt *s;
@@ -149,7 +149,7 @@ static const char SQL_USER_UPDATE[] =
     "is_active = ?6, version = version + 1, updated_at = ?7 WHERE id = ?1 AND version = ?8";
 
 enum bm_rc
-bm_store_user_update(struct bm_store *st, const struct bm_user *u, int64_t now,
+sqlite_user_update(struct bm_store *st, const struct bm_user *u, int64_t now,
                      struct bm_err *err)
 {
     sqlite3_stmt *s;
@@ -166,7 +166,7 @@ bm_store_user_update(struct bm_store *st, const struct bm_user *u, int64_t now,
     sqlite3_bind_int64(s, 7, now);
     sqlite3_bind_int64(s, 8, u->version);
     rc = sq_exec(st, s, "user update", err);
-    if (rc == BM_OK && sqlite3_changes(st->db) == 0)
+    if (rc == BM_OK && sqlite3_changes(SQ(st)->db) == 0)
         rc = bm_err_set(err, BM_ESTALE, "该用户已被他人修改，请刷新后重试");
     return rc;
 }
@@ -176,7 +176,7 @@ static const char SQL_USER_PASSWORD[] =
     "version = version + 1 WHERE id = ?1";
 
 enum bm_rc
-bm_store_user_set_password(struct bm_store *st, int64_t user_id, const char *hash, int64_t now,
+sqlite_user_set_password(struct bm_store *st, int64_t user_id, const char *hash, int64_t now,
                            struct bm_err *err)
 {
     sqlite3_stmt *s;
@@ -188,7 +188,7 @@ bm_store_user_set_password(struct bm_store *st, int64_t user_id, const char *has
     sq_bind_text(s, 2, hash);
     sqlite3_bind_int64(s, 3, now);
     rc = sq_exec(st, s, "user password", err);
-    if (rc == BM_OK && sqlite3_changes(st->db) == 0)
+    if (rc == BM_OK && sqlite3_changes(SQ(st)->db) == 0)
         rc = bm_err_set(err, BM_ENOTFOUND, "用户不存在");
     return rc;
 }
@@ -196,7 +196,7 @@ bm_store_user_set_password(struct bm_store *st, int64_t user_id, const char *has
 static const char SQL_USER_TOUCH[] = "UPDATE users SET last_login_at = ?2 WHERE id = ?1";
 
 enum bm_rc
-bm_store_user_touch_login(struct bm_store *st, int64_t user_id, int64_t now, struct bm_err *err)
+sqlite_user_touch_login(struct bm_store *st, int64_t user_id, int64_t now, struct bm_err *err)
 {
     sqlite3_stmt *s;
     enum bm_rc rc = sq_prepare(st, SQL_USER_TOUCH, &s, err);
@@ -210,7 +210,7 @@ bm_store_user_touch_login(struct bm_store *st, int64_t user_id, int64_t now, str
 static const char SQL_USER_COUNT[] = "SELECT count(*) FROM users";
 
 enum bm_rc
-bm_store_user_count(struct bm_store *st, int64_t *n, struct bm_err *err)
+sqlite_user_count(struct bm_store *st, int64_t *n, struct bm_err *err)
 {
     sqlite3_stmt *s;
     enum bm_rc rc = sq_prepare(st, SQL_USER_COUNT, &s, err);
@@ -219,7 +219,7 @@ bm_store_user_count(struct bm_store *st, int64_t *n, struct bm_err *err)
     if (sqlite3_step(s) == SQLITE_ROW)
         *n = sqlite3_column_int64(s, 0);
     else
-        rc = sq_fail(st, sqlite3_errcode(st->db), "user count", err);
+        rc = sq_fail(st, sqlite3_errcode(SQ(st)->db), "user count", err);
     sq_done(s);
     return rc;
 }

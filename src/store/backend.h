@@ -1,0 +1,64 @@
+/*
+ * Private to src/store: the table of operations a backend fills (one slot per store.h
+ * verb) and the head every backend's connection struct starts with. store.c dispatches the
+ * public bm_store_* functions through it, so callers never know which backend they talk to.
+ */
+#ifndef BM_STORE_BACKEND_H
+#define BM_STORE_BACKEND_H
+
+#include "store/store.h"
+
+struct bm_store_ops {
+    const char *name; /* "sqlite", "postgres" */
+    void (*close)(struct bm_store *st);
+    enum bm_rc (*migrate)(struct bm_store *st, int *n_applied, struct bm_err *err);
+    enum bm_rc (*schema_version)(struct bm_store *st, int *have, int *known, struct bm_err *err);
+    enum bm_rc (*begin)(struct bm_store *st, struct bm_err *err);
+    enum bm_rc (*commit)(struct bm_store *st, struct bm_err *err);
+    void (*rollback)(struct bm_store *st);
+    enum bm_rc (*ping)(struct bm_store *st, struct bm_err *err);
+    enum bm_rc (*backup)(struct bm_store *st, const char *dest, struct bm_err *err);
+    enum bm_rc (*org_insert)(struct bm_store *st, const struct bm_org_unit *u, int64_t now, int64_t *id, struct bm_err *err);
+    enum bm_rc (*org_get)(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_org_unit *out, struct bm_err *err);
+    enum bm_rc (*org_list)(struct bm_store *st, const char *path_prefix, struct bm_arena *a, struct bm_org_unit **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*org_update)(struct bm_store *st, const struct bm_org_unit *u, int64_t now, struct bm_err *err);
+    enum bm_rc (*org_count)(struct bm_store *st, int64_t *n, struct bm_err *err);
+    enum bm_rc (*user_insert)(struct bm_store *st, const struct bm_user *u, const char *password_hash, int64_t now, int64_t *id, struct bm_err *err);
+    enum bm_rc (*user_get)(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_user *out, struct bm_err *err);
+    enum bm_rc (*user_get_login)(struct bm_store *st, const char *username, struct bm_arena *a, struct bm_user *out, const char **password_hash, struct bm_err *err);
+    enum bm_rc (*users_list)(struct bm_store *st, const char *path_prefix, int64_t after_id, int limit, struct bm_arena *a, struct bm_user **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*user_update)(struct bm_store *st, const struct bm_user *u, int64_t now, struct bm_err *err);
+    enum bm_rc (*user_set_password)(struct bm_store *st, int64_t user_id, const char *password_hash, int64_t now, struct bm_err *err);
+    enum bm_rc (*user_count)(struct bm_store *st, int64_t *n, struct bm_err *err);
+    enum bm_rc (*session_insert)(struct bm_store *st, const unsigned char hash[BM_TOKEN_HASH_LEN], int64_t user_id, const char *csrf_token, const char *ip, const char *user_agent, int64_t now, int64_t expires_at, int64_t *id, struct bm_err *err);
+    enum bm_rc (*auth_session)(struct bm_store *st, const unsigned char hash[BM_TOKEN_HASH_LEN], int64_t now, struct bm_arena *a, struct bm_auth *out, struct bm_err *err);
+    enum bm_rc (*session_touch)(struct bm_store *st, int64_t session_id, int64_t now, int64_t expires_at, int64_t max_age_s, struct bm_err *err);
+    enum bm_rc (*session_delete)(struct bm_store *st, int64_t session_id, struct bm_err *err);
+    enum bm_rc (*sessions_delete_user)(struct bm_store *st, int64_t user_id, struct bm_err *err);
+    enum bm_rc (*token_insert)(struct bm_store *st, const struct bm_api_token *t, const unsigned char hash[BM_TOKEN_HASH_LEN], int64_t *id, struct bm_err *err);
+    enum bm_rc (*auth_token)(struct bm_store *st, const unsigned char hash[BM_TOKEN_HASH_LEN], int64_t now, struct bm_arena *a, struct bm_auth *out, struct bm_err *err);
+    enum bm_rc (*tokens_list)(struct bm_store *st, const char *path_prefix, struct bm_arena *a, struct bm_api_token **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*token_get)(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_api_token *out, const char **user_path, struct bm_err *err);
+    enum bm_rc (*token_revoke)(struct bm_store *st, int64_t id, int64_t now, struct bm_err *err);
+    enum bm_rc (*login_failures)(struct bm_store *st, const char *username, const char *ip, int64_t since, int64_t *n_user, int64_t *n_ip, struct bm_err *err);
+    enum bm_rc (*login_failure_add)(struct bm_store *st, const char *username, const char *ip, int64_t now, struct bm_err *err);
+    enum bm_rc (*login_failures_clear)(struct bm_store *st, const char *username, int64_t before, struct bm_err *err);
+    enum bm_rc (*user_touch_login)(struct bm_store *st, int64_t user_id, int64_t now, struct bm_err *err);
+    enum bm_rc (*audit_append)(struct bm_store *st, struct bm_audit_entry *e, struct bm_err *err);
+    enum bm_rc (*audit_list)(struct bm_store *st, int64_t cursor, bool newest_first, int limit, struct bm_arena *a, struct bm_audit_entry **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*audit_head)(struct bm_store *st, int64_t *last_id, unsigned char hash[BM_AUDIT_HASH_LEN], struct bm_err *err);
+};
+
+/* Every backend's connection struct begins with this. */
+struct bm_store {
+    const struct bm_store_ops *ops;
+    bool in_tx;
+};
+
+extern const struct bm_store_ops bm_sqlite_ops;
+
+/* Backend constructors, chosen by URL in store.c. */
+BM_MUST_CHECK enum bm_rc bm_sqlite_open(const char *path, struct bm_store **out,
+                                        struct bm_err *err);
+
+#endif

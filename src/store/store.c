@@ -1,0 +1,258 @@
+/*
+ * Opens a store by URL and dispatches every bm_store_* call to the backend behind it.
+ */
+#include <string.h>
+#include <unistd.h>
+
+#include "store/backend.h"
+
+enum bm_rc
+bm_store_open(const char *url, struct bm_store **out, struct bm_err *err)
+{
+    if (url == NULL || url[0] == '\0')
+        return bm_err_set(err, BM_EINVAL, "未指定数据库（--db 或 BIANMIN_DB）");
+    if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
+        return bm_err_set(err, BM_EINVAL, "此版本尚未包含 PostgreSQL 存储后端");
+    if (strncmp(url, "sqlite:", 7) == 0)
+        url += 7;
+    return bm_sqlite_open(url, out, err);
+}
+
+bool
+bm_store_exists(const char *url)
+{
+    if (url == NULL || strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
+        return url != NULL;
+    if (strncmp(url, "sqlite:", 7) == 0)
+        url += 7;
+    return access(url, F_OK) == 0;
+}
+
+bool
+bm_store_in_tx(const struct bm_store *st)
+{
+    return st->in_tx;
+}
+
+void
+bm_store_close(struct bm_store *st)
+{
+    if (st != NULL)
+        st->ops->close(st);
+}
+
+enum bm_rc
+bm_store_migrate(struct bm_store *st, int *n_applied, struct bm_err *err)
+{
+    return st->ops->migrate(st, n_applied, err);
+}
+
+enum bm_rc
+bm_store_schema_version(struct bm_store *st, int *have, int *known, struct bm_err *err)
+{
+    return st->ops->schema_version(st, have, known, err);
+}
+
+enum bm_rc
+bm_store_begin(struct bm_store *st, struct bm_err *err)
+{
+    return st->ops->begin(st, err);
+}
+
+enum bm_rc
+bm_store_commit(struct bm_store *st, struct bm_err *err)
+{
+    return st->ops->commit(st, err);
+}
+
+void
+bm_store_rollback(struct bm_store *st)
+{
+    st->ops->rollback(st);
+}
+
+enum bm_rc
+bm_store_ping(struct bm_store *st, struct bm_err *err)
+{
+    return st->ops->ping(st, err);
+}
+
+enum bm_rc
+bm_store_backup(struct bm_store *st, const char *dest, struct bm_err *err)
+{
+    return st->ops->backup(st, dest, err);
+}
+
+enum bm_rc
+bm_store_org_insert(struct bm_store *st, const struct bm_org_unit *u, int64_t now, int64_t *id, struct bm_err *err)
+{
+    return st->ops->org_insert(st, u, now, id, err);
+}
+
+enum bm_rc
+bm_store_org_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_org_unit *out, struct bm_err *err)
+{
+    return st->ops->org_get(st, id, a, out, err);
+}
+
+enum bm_rc
+bm_store_org_list(struct bm_store *st, const char *path_prefix, struct bm_arena *a, struct bm_org_unit **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->org_list(st, path_prefix, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_org_update(struct bm_store *st, const struct bm_org_unit *u, int64_t now, struct bm_err *err)
+{
+    return st->ops->org_update(st, u, now, err);
+}
+
+enum bm_rc
+bm_store_org_count(struct bm_store *st, int64_t *n, struct bm_err *err)
+{
+    return st->ops->org_count(st, n, err);
+}
+
+enum bm_rc
+bm_store_user_insert(struct bm_store *st, const struct bm_user *u, const char *password_hash, int64_t now, int64_t *id, struct bm_err *err)
+{
+    return st->ops->user_insert(st, u, password_hash, now, id, err);
+}
+
+enum bm_rc
+bm_store_user_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_user *out, struct bm_err *err)
+{
+    return st->ops->user_get(st, id, a, out, err);
+}
+
+enum bm_rc
+bm_store_user_get_login(struct bm_store *st, const char *username, struct bm_arena *a, struct bm_user *out, const char **password_hash, struct bm_err *err)
+{
+    return st->ops->user_get_login(st, username, a, out, password_hash, err);
+}
+
+enum bm_rc
+bm_store_users_list(struct bm_store *st, const char *path_prefix, int64_t after_id, int limit, struct bm_arena *a, struct bm_user **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->users_list(st, path_prefix, after_id, limit, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_user_update(struct bm_store *st, const struct bm_user *u, int64_t now, struct bm_err *err)
+{
+    return st->ops->user_update(st, u, now, err);
+}
+
+enum bm_rc
+bm_store_user_set_password(struct bm_store *st, int64_t user_id, const char *password_hash, int64_t now, struct bm_err *err)
+{
+    return st->ops->user_set_password(st, user_id, password_hash, now, err);
+}
+
+enum bm_rc
+bm_store_user_count(struct bm_store *st, int64_t *n, struct bm_err *err)
+{
+    return st->ops->user_count(st, n, err);
+}
+
+enum bm_rc
+bm_store_session_insert(struct bm_store *st, const unsigned char hash[BM_TOKEN_HASH_LEN], int64_t user_id, const char *csrf_token, const char *ip, const char *user_agent, int64_t now, int64_t expires_at, int64_t *id, struct bm_err *err)
+{
+    return st->ops->session_insert(st, hash, user_id, csrf_token, ip, user_agent, now, expires_at, id, err);
+}
+
+enum bm_rc
+bm_store_auth_session(struct bm_store *st, const unsigned char hash[BM_TOKEN_HASH_LEN], int64_t now, struct bm_arena *a, struct bm_auth *out, struct bm_err *err)
+{
+    return st->ops->auth_session(st, hash, now, a, out, err);
+}
+
+enum bm_rc
+bm_store_session_touch(struct bm_store *st, int64_t session_id, int64_t now, int64_t expires_at, int64_t max_age_s, struct bm_err *err)
+{
+    return st->ops->session_touch(st, session_id, now, expires_at, max_age_s, err);
+}
+
+enum bm_rc
+bm_store_session_delete(struct bm_store *st, int64_t session_id, struct bm_err *err)
+{
+    return st->ops->session_delete(st, session_id, err);
+}
+
+enum bm_rc
+bm_store_sessions_delete_user(struct bm_store *st, int64_t user_id, struct bm_err *err)
+{
+    return st->ops->sessions_delete_user(st, user_id, err);
+}
+
+enum bm_rc
+bm_store_token_insert(struct bm_store *st, const struct bm_api_token *t, const unsigned char hash[BM_TOKEN_HASH_LEN], int64_t *id, struct bm_err *err)
+{
+    return st->ops->token_insert(st, t, hash, id, err);
+}
+
+enum bm_rc
+bm_store_auth_token(struct bm_store *st, const unsigned char hash[BM_TOKEN_HASH_LEN], int64_t now, struct bm_arena *a, struct bm_auth *out, struct bm_err *err)
+{
+    return st->ops->auth_token(st, hash, now, a, out, err);
+}
+
+enum bm_rc
+bm_store_tokens_list(struct bm_store *st, const char *path_prefix, struct bm_arena *a, struct bm_api_token **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->tokens_list(st, path_prefix, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_token_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_api_token *out, const char **user_path, struct bm_err *err)
+{
+    return st->ops->token_get(st, id, a, out, user_path, err);
+}
+
+enum bm_rc
+bm_store_token_revoke(struct bm_store *st, int64_t id, int64_t now, struct bm_err *err)
+{
+    return st->ops->token_revoke(st, id, now, err);
+}
+
+enum bm_rc
+bm_store_login_failures(struct bm_store *st, const char *username, const char *ip, int64_t since, int64_t *n_user, int64_t *n_ip, struct bm_err *err)
+{
+    return st->ops->login_failures(st, username, ip, since, n_user, n_ip, err);
+}
+
+enum bm_rc
+bm_store_login_failure_add(struct bm_store *st, const char *username, const char *ip, int64_t now, struct bm_err *err)
+{
+    return st->ops->login_failure_add(st, username, ip, now, err);
+}
+
+enum bm_rc
+bm_store_login_failures_clear(struct bm_store *st, const char *username, int64_t before, struct bm_err *err)
+{
+    return st->ops->login_failures_clear(st, username, before, err);
+}
+
+enum bm_rc
+bm_store_user_touch_login(struct bm_store *st, int64_t user_id, int64_t now, struct bm_err *err)
+{
+    return st->ops->user_touch_login(st, user_id, now, err);
+}
+
+enum bm_rc
+bm_store_audit_append(struct bm_store *st, struct bm_audit_entry *e, struct bm_err *err)
+{
+    return st->ops->audit_append(st, e, err);
+}
+
+enum bm_rc
+bm_store_audit_list(struct bm_store *st, int64_t cursor, bool newest_first, int limit, struct bm_arena *a, struct bm_audit_entry **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->audit_list(st, cursor, newest_first, limit, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_audit_head(struct bm_store *st, int64_t *last_id, unsigned char hash[BM_AUDIT_HASH_LEN], struct bm_err *err)
+{
+    return st->ops->audit_head(st, last_id, hash, err);
+}
