@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api/problem.h"
 #include "core/secret.h"
@@ -84,6 +85,14 @@ authenticate(struct bm_req *rq)
     return BM_OK;
 }
 
+/* "application/json", optionally followed by parameters ("; charset=utf-8"). */
+static bool
+is_json(const char *ct)
+{
+    return strncasecmp(ct, "application/json", 16) == 0 &&
+           (ct[16] == '\0' || ct[16] == ';' || ct[16] == ' ');
+}
+
 static bool
 changes_state(enum bm_method m)
 {
@@ -105,7 +114,7 @@ check(const struct bm_route *r, struct bm_req *rq)
     if (changes_state(rq->method) && rq->auth.session_id != 0 && !(r->flags & BM_ROUTE_NO_CSRF) &&
         !bm_secret_equal(rq->csrf_token, rq->auth.csrf_token))
         return bm_err_set(&rq->err, BM_EFORBIDDEN, "缺少或错误的 X-CSRF-Token 请求头");
-    if (rq->body_len > 0 && strncmp(rq->content_type, "application/json", 16) != 0)
+    if (rq->body_len > 0 && !is_json(rq->content_type))
         return bm_err_set(&rq->err, BM_EMEDIA, "请求体应为 application/json");
     if ((int64_t)rq->body_len > rq->cfg->body_max_bytes)
         return bm_err_set(&rq->err, BM_ETOOBIG, "请求体超过 %lld 字节的上限",

@@ -194,9 +194,9 @@ bm_api_org_create(struct bm_req *rq, struct bm_resp *rs)
     read_fields(rq, body, &u, true);
     if (rq->err.n_fields > 0)
         return BM_EINVAL;
-    rc = writable_parent(rq, u.parent_id, &parent);
-    if (rc == BM_OK && county_level(u.kind) && !(rq->who.roles & BM_ROLE_COUNTY_ADMIN))
-        rc = bm_err_set(&rq->err, BM_EFORBIDDEN, "只有县级管理员可以设立部门和乡镇");
+    rc = county_level(u.kind) && !(rq->who.roles & BM_ROLE_COUNTY_ADMIN)
+             ? bm_err_set(&rq->err, BM_EFORBIDDEN, "只有县级管理员可以设立部门和乡镇")
+             : writable_parent(rq, u.parent_id, &parent);
     if (rc == BM_OK)
         rc = bm_org_validate(&u, &parent, code, &rq->err);
     if (rc != BM_OK)
@@ -256,11 +256,14 @@ bm_api_org_update(struct bm_req *rq, struct bm_resp *rs)
         return BM_EINVAL;
     if (has_parent && old.kind == BM_ORG_COUNTY)
         return bm_err_field(&rq->err, "parent_id", "县级单位不能有上级单位");
-    if (u.parent_id != 0) {
+    /* A new parent must be in the caller's scope; an unchanged one is only read, for the
+     * division-code check (a township administrator edits units below their own). */
+    if (u.parent_id != 0 && u.parent_id != old.parent_id)
         rc = writable_parent(rq, u.parent_id, &parent);
-        if (rc != BM_OK)
-            return rc;
-    }
+    else if (u.parent_id != 0)
+        rc = bm_store_org_get(rq->store, u.parent_id, rq->arena, &parent, &rq->err);
+    if (rc != BM_OK)
+        return rc;
     rc = bm_org_validate(&u, u.parent_id ? &parent : NULL, code, &rq->err);
     if (rc != BM_OK)
         return rc;

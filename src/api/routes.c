@@ -10,7 +10,7 @@
 const struct bm_route bm_routes[] = {
     {BM_GET, "/healthz", bm_api_healthz, BM_PERM_PUBLIC, 0, "GET /healthz"},
     {BM_GET, "/readyz", bm_api_readyz, BM_PERM_PUBLIC, 0, "GET /readyz"},
-    {BM_GET, "/metrics", bm_api_metrics, BM_PERM_PUBLIC, BM_ROUTE_TEXT, "GET /metrics"},
+    {BM_GET, "/metrics", bm_api_metrics, BM_PERM_PUBLIC, 0, "GET /metrics"},
     {BM_GET, "/api/v1/enums", bm_api_enums, BM_PERM_PUBLIC, 0, "GET /api/v1/enums"},
 
     {BM_POST, "/api/v1/session", bm_api_session_create, BM_PERM_PUBLIC,

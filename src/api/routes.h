@@ -10,7 +10,6 @@
 enum bm_route_flag {
     BM_ROUTE_SLOW = 1u << 0,    /* runs on the worker pool (password hashing, exports) */
     BM_ROUTE_NO_CSRF = 1u << 1, /* log-in itself: there is no session yet */
-    BM_ROUTE_TEXT = 1u << 2,    /* not JSON (metrics) */
 };
 
 struct bm_route {

@@ -10,6 +10,7 @@
 #include "api/json.h"
 #include "core/secret.h"
 #include "util/log.h"
+#include "util/metrics.h"
 
 /* Verified against when the user name is unknown, so both failures take equally long. */
 static char dummy_hash[BM_SECRET_HASH_STR];
@@ -79,6 +80,7 @@ bm_api_session_create(struct bm_req *rq, struct bm_resp *rs)
         return rc;
     if (is_throttled) {
         bm_log(BM_LOG_WARN, "login_throttled", "user=%s ip=%s", username, rq->client_ip);
+        bm_metrics_throttled();
         rq->err.retry_after_s = rq->cfg->login_window_s;
         return bm_err_set(&rq->err, BM_ETHROTTLED, "登录失败次数过多，请 %d 分钟后再试",
                           rq->cfg->login_window_s / 60);

@@ -59,7 +59,9 @@ bm_api_tokens_create(struct bm_req *rq, struct bm_resp *rs)
         rc = bm_json_only(rq, body, fields);
     if (rc != BM_OK)
         return rc;
-    (void)bm_json_get_str(rq, body, "name", true, 100, &t.name, NULL);
+    if (bm_json_get_str(rq, body, "name", true, 100, &t.name, NULL) == BM_OK && t.name != NULL &&
+        t.name[0] == '\0')
+        (void)bm_err_field(&rq->err, "name", "请填写令牌用途");
     (void)bm_json_get_int(rq, body, "user_id", true, 1, INT64_MAX, &t.user_id, NULL);
     (void)bm_json_get_int(rq, body, "expires_in_days", false, 1, 3650, &days, NULL);
     if (rq->err.n_fields > 0)

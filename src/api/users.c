@@ -242,6 +242,10 @@ bm_api_users_update(struct bm_req *rq, struct bm_resp *rs)
         rc = bm_store_user_update(rq->store, &u, rq->now, &rq->err);
     if (rc == BM_OK && password != NULL)
         rc = bm_store_user_set_password(rq->store, u.id, hash, rq->now, &rq->err);
+    /* A reset also lifts a log-in lock, so a locked-out clerk can work again at once. */
+    if (rc == BM_OK && password != NULL)
+        rc = bm_store_login_failures_clear(rq->store, u.username,
+                                           rq->now - rq->cfg->login_window_s, &rq->err);
     /* Changed rights take effect now, not when the old session expires. */
     if (rc == BM_OK && end_sessions)
         rc = bm_store_sessions_delete_user(rq->store, u.id, &rq->err);

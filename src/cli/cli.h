@@ -36,8 +36,12 @@ struct cli_cmd {
 int cli_parse(const char *name, const char *usage, int argc, char **argv, struct bm_config *cfg,
               const struct cli_opt *own, const char **pos, int max_pos, int *n_pos);
 
-/* Opens cfg->db and applies pending migrations; prints the error and returns NULL on failure. */
-struct bm_store *cli_open(const struct bm_config *cfg);
+/*
+ * Opens cfg->db; prints the error and returns NULL on failure. Only `create` may make a new
+ * store (init, demo); `migrate` applies pending migrations (serve and migrate do; backup and
+ * audit verify read the store as it is).
+ */
+struct bm_store *cli_open(const struct bm_config *cfg, bool create, bool migrate);
 
 /* Appends an audit entry for a command-line change (actor "cli"); inside a transaction. */
 BM_MUST_CHECK enum bm_rc cli_audit(struct bm_store *st, const char *action,

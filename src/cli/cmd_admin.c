@@ -31,7 +31,7 @@ cli_init(int argc, char **argv)
         return r < 0 ? 2 : 0;
     if ((pw = cli_admin_password(buf, sizeof(buf))) == NULL)
         return 2;
-    if ((st = cli_open(&cfg)) == NULL)
+    if ((st = cli_open(&cfg, true, true)) == NULL)
         return 1;
     bm_err_clear(&err);
     rc = bm_store_begin(st, &err);
@@ -62,6 +62,10 @@ cli_migrate(int argc, char **argv)
     if (r <= 0)
         return r < 0 ? 2 : 0;
     bm_err_clear(&err);
+    if (!bm_store_exists(cfg.db)) {
+        fprintf(stderr, "bianmin: no store at %s (create one with `bianmin init`)\n", cfg.db);
+        return 1;
+    }
     if (bm_store_open(cfg.db, &st, &err) != BM_OK || bm_store_migrate(st, &n, &err) != BM_OK ||
         bm_store_schema_version(st, &have, &known, &err) != BM_OK) {
         cli_print_err(&err);
@@ -88,7 +92,7 @@ cli_backup(int argc, char **argv)
         fprintf(stderr, "bianmin backup: name the backup file: bianmin backup --db URL FILE\n");
         return 2;
     }
-    if ((st = cli_open(&cfg)) == NULL)
+    if ((st = cli_open(&cfg, false, false)) == NULL)
         return 1;
     bm_err_clear(&err);
     if (bm_store_backup(st, pos[0], &err) != BM_OK) {
@@ -117,7 +121,7 @@ cli_audit_cmd(int argc, char **argv)
         fprintf(stderr, "bianmin audit: the only subcommand is 'verify'\n");
         return 2;
     }
-    if ((st = cli_open(&cfg)) == NULL)
+    if ((st = cli_open(&cfg, false, false)) == NULL)
         return 2;
     bm_err_clear(&err);
     if (bm_store_audit_verify(st, &rep, &err) != BM_OK) {

@@ -185,7 +185,7 @@ cli_demo(int argc, char **argv)
         pw = DEMO_PASSWORD;
     if (admin_pw == NULL || admin_pw[0] == '\0')
         admin_pw = pw;
-    if ((st = cli_open(&cfg)) == NULL)
+    if ((st = cli_open(&cfg, true, true)) == NULL)
         return 1;
     bm_err_clear(&err);
     bm_buf_init(&table, 1 << 16);

@@ -19,7 +19,7 @@ on_ready(void *arg, int port)
 int
 cli_run_server(const struct bm_config *cfg, const char *banner)
 {
-    struct bm_store *st = cli_open(cfg);
+    struct bm_store *st = cli_open(cfg, false, true);
     struct bm_err err;
     int64_t n = 0;
 

@@ -12,6 +12,7 @@
 #include "core/roles.h"
 #include "core/secret.h"
 #include "core/user.h"
+#include "util/buf.h"
 #include "util/log.h"
 #include "util/time.h"
 
@@ -143,14 +144,20 @@ cli_parse(const char *name, const char *usage, int argc, char **argv, struct bm_
 }
 
 struct bm_store *
-cli_open(const struct bm_config *cfg)
+cli_open(const struct bm_config *cfg, bool create, bool migrate)
 {
     struct bm_store *st = NULL;
     struct bm_err err;
     int n = 0;
 
+    if (!create && !bm_store_exists(cfg->db)) {
+        fprintf(stderr, "bianmin: no store at %s (create one with `bianmin init --db %s`)\n",
+                cfg->db, cfg->db);
+        return NULL;
+    }
     bm_err_clear(&err);
-    if (bm_store_open(cfg->db, &st, &err) != BM_OK || bm_store_migrate(st, &n, &err) != BM_OK) {
+    if (bm_store_open(cfg->db, &st, &err) != BM_OK ||
+        (migrate && bm_store_migrate(st, &n, &err) != BM_OK)) {
         cli_print_err(&err);
         bm_store_close(st);
         return NULL;
@@ -181,7 +188,8 @@ cli_org(struct bm_store *st, const struct bm_org_unit *u, int64_t *id, struct bm
 {
     struct bm_arena *a = bm_arena_new(1 << 16);
     struct bm_org_unit parent;
-    char code[13] = "", detail[512];
+    char code[13] = "";
+    struct bm_buf detail;
     struct bm_org_unit v = *u;
     enum bm_rc rc = BM_OK;
 
@@ -192,10 +200,17 @@ cli_org(struct bm_store *st, const struct bm_org_unit *u, int64_t *id, struct bm
     v.division_code = code;
     if (rc == BM_OK)
         rc = bm_store_org_insert(st, &v, bm_now(), id, err);
-    snprintf(detail, sizeof(detail), "{\"kind\":\"%s\",\"division_code\":\"%s\"}",
-             bm_org_kind_code(u->kind), code);
+    /* The same detail, keys sorted, as the API's org_unit.create entries. */
+    bm_buf_init(&detail, 4096);
+    if (rc == BM_OK &&
+        (bm_buf_printf(&detail, "{\"division_code\":\"%s\",\"kind\":\"%s\",\"name\":\"", code,
+                       bm_org_kind_code(u->kind)) != BM_OK ||
+         bm_buf_json_str(&detail, u->name) != BM_OK ||
+         bm_buf_printf(&detail, "\",\"parent_id\":%" PRId64 "}", u->parent_id) != BM_OK))
+        rc = bm_err_set(err, BM_ETOOBIG, "单位名称过长");
     if (rc == BM_OK)
-        rc = cli_audit(st, "org_unit.create", "org_unit", *id, detail, err);
+        rc = cli_audit(st, "org_unit.create", "org_unit", *id, detail.ptr, err);
+    bm_buf_fini(&detail);
     bm_arena_free(a);
     return rc;
 }
@@ -204,7 +219,9 @@ enum bm_rc
 cli_user(struct bm_store *st, const char *username, const char *display_name, unsigned roles,
          int64_t org_unit_id, const char *password, struct bm_err *err)
 {
-    char hash[BM_SECRET_HASH_STR], detail[256];
+    char hash[BM_SECRET_HASH_STR];
+    struct bm_buf detail;
+    bool first = true;
     struct bm_user u;
     int64_t id;
     enum bm_rc rc;
@@ -224,9 +241,26 @@ cli_user(struct bm_store *st, const char *username, const char *display_name, un
     rc = bm_secret_hash_password(password, hash, err);
     if (rc == BM_OK)
         rc = bm_store_user_insert(st, &u, hash, bm_now(), &id, err);
-    snprintf(detail, sizeof(detail), "{\"username\":\"%s\",\"roles\":%u}", username, roles);
+    /* The same detail, keys sorted, as the API's user.create entries. */
+    bm_buf_init(&detail, 4096);
+    if (rc == BM_OK && (bm_buf_puts(&detail, "{\"display_name\":\"") != BM_OK ||
+                        bm_buf_json_str(&detail, display_name) != BM_OK ||
+                        bm_buf_printf(&detail, "\",\"org_unit_id\":%" PRId64 ",\"roles\":[",
+                                      org_unit_id) != BM_OK))
+        rc = bm_err_set(err, BM_ETOOBIG, "姓名过长");
+    for (int i = 0; rc == BM_OK && i < BM_ROLE_COUNT; i++) {
+        if (!(roles & (unsigned)bm_role_at(i)))
+            continue;
+        if (bm_buf_printf(&detail, "%s\"%s\"", first ? "" : ",", bm_role_code(bm_role_at(i))) !=
+            BM_OK)
+            rc = bm_err_set(err, BM_ETOOBIG, "角色过多");
+        first = false;
+    }
+    if (rc == BM_OK && bm_buf_printf(&detail, "],\"username\":\"%s\"}", username) != BM_OK)
+        rc = bm_err_set(err, BM_ETOOBIG, "用户名过长");
     if (rc == BM_OK)
-        rc = cli_audit(st, "user.create", "user", id, detail, err);
+        rc = cli_audit(st, "user.create", "user", id, detail.ptr, err);
+    bm_buf_fini(&detail);
     bm_secret_wipe(hash, sizeof(hash));
     return rc;
 }

@@ -323,8 +323,17 @@ client_ip(struct call *c, struct evkeyvalq *h)
     ev_uint16_t port = 0;
     const char *fwd;
 
-    if (c->loop->srv->cfg->trust_proxy && (fwd = evhttp_find_header(h, "X-Forwarded-For")) != NULL)
-        return bm_arena_strndup(c->rq.arena, fwd, strcspn(fwd, ", "));
+    if (c->loop->srv->cfg->trust_proxy && (fwd = evhttp_find_header(h, "X-Forwarded-For")) != NULL) {
+        /* Only the last entry was written by our own proxy; earlier ones are the client's word. */
+        const char *last = strrchr(fwd, ',');
+        char ip[64];
+        unsigned char bin[16];
+        last = last ? last + 1 : fwd;
+        last += strspn(last, " ");
+        snprintf(ip, sizeof(ip), "%.*s", (int)strcspn(last, " "), last);
+        if (inet_pton(AF_INET, ip, bin) == 1 || inet_pton(AF_INET6, ip, bin) == 1)
+            return bm_arena_strdup(c->rq.arena, ip);
+    }
     evhttp_connection_get_peer(conn, &addr, &port);
     return bm_arena_strdup(c->rq.arena, addr ? addr : "");
 }
@@ -645,8 +654,11 @@ bm_server_run(const struct bm_config *cfg, void (*ready)(void *, int), void *arg
 out:
     for (int i = 0; i < started; i++)
         pthread_join(s.loops[i].th, NULL);
-    /* Jobs still queued finish before the stores close. */
+    /* Jobs still queued finish before the stores close; their replies were handed to loops
+     * that have stopped, so run each loop once more to send them and free the calls. */
     bm_pool_free(s.pool);
+    for (int i = 0; i < started; i++)
+        event_base_loop(s.loops[i].base, EVLOOP_NONBLOCK);
     for (int i = 0; i < s.n_loops; i++)
         loop_fini(&s.loops[i]);
     free(s.loops);

@@ -1,6 +1,8 @@
 /*
  * Walks the whole audit chain through the store interface, whatever the backend, and
- * reports the first entry that breaks it. Used by `bianmin audit verify` and the API.
+ * reports the first entry that breaks it. The recorded head is read before and after the
+ * walk, so entries appended while a live store is checked cause no false alarm, while a
+ * removed tail or a removed head record is still noticed.
  */
 #include "store/audit_verify.h"
 
@@ -12,12 +14,12 @@ enum bm_rc
 bm_store_audit_verify(struct bm_store *st, struct bm_audit_report *rep, struct bm_err *err)
 {
     unsigned char prev[BM_AUDIT_HASH_LEN], head_hash[BM_AUDIT_HASH_LEN];
-    int64_t head_id = 0, cursor = 0;
+    int64_t head_before = 0, head_after = 0, cursor = 0;
     enum bm_rc rc;
 
     memset(rep, 0, sizeof(*rep));
     memcpy(prev, bm_audit_genesis, BM_AUDIT_HASH_LEN);
-    rc = bm_store_audit_head(st, &head_id, head_hash, err);
+    rc = bm_store_audit_head(st, &head_before, head_hash, err);
     while (rc == BM_OK) {
         struct bm_arena *a = bm_arena_new((size_t)64 << 20);
         struct bm_audit_entry *es;
@@ -41,13 +43,23 @@ bm_store_audit_verify(struct bm_store *st, struct bm_audit_report *rep, struct b
         if (rc != BM_OK || rep->bad_id != 0 || n < PAGE)
             break;
     }
-    if (rc == BM_OK && rep->bad_id == 0 &&
-        (head_id != rep->checked || memcmp(head_hash, prev, BM_AUDIT_HASH_LEN) != 0)) {
-        /* Every row chains, but the recorded head says more entries existed. */
+    if (rc == BM_OK)
+        rc = bm_store_audit_head(st, &head_after, head_hash, err);
+    if (rc != BM_OK || rep->bad_id != 0)
+        goto out;
+    if (rep->checked < head_before) {
+        /* Every row chains, but the head said more entries existed before the walk began. */
         rep->bad_id = rep->checked + 1;
-        rep->expected_id = rep->checked + 1;
         rep->reason = "chain ends before the recorded head (entries removed from the end)";
+    } else if (rep->checked > head_after) {
+        rep->bad_id = head_after + 1;
+        rep->reason = "entries beyond the recorded head (head record removed or rewound)";
+    } else if (rep->checked == head_after && memcmp(head_hash, prev, BM_AUDIT_HASH_LEN) != 0) {
+        rep->bad_id = head_after;
+        rep->reason = "recorded head hash does not match the last entry";
     }
-    rep->head_id = head_id;
+    rep->expected_id = rep->bad_id;
+out:
+    rep->head_id = head_after ? head_after : head_before;
     return rc;
 }

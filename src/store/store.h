@@ -42,6 +42,13 @@ struct bm_api_token {
     int64_t created_at, last_used_at, expires_at, revoked_at;
 };
 
+/*
+ * True if the store named by `url` already exists (for SQLite: the file is there; a server
+ * database is assumed to). Lets commands other than `init` refuse a mistyped path instead
+ * of creating an empty store.
+ */
+bool bm_store_exists(const char *url);
+
 /* Opens a connection; applies nothing. Caller closes. BM_EINVAL for an unknown scheme. */
 BM_MUST_CHECK enum bm_rc bm_store_open(const char *url, struct bm_store **out, struct bm_err *err);
 void bm_store_close(struct bm_store *st);

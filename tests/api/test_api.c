@@ -319,6 +319,10 @@ test_bad_bodies_change_nothing(void **state)
     req(&srv, &ss[ADMIN], "POST", "/api/v1/org-units", "{}", ct_text, &r);
     assert_problem(&r, 415, "unsupported_media_type");
     resp_free(&r);
+    req(&srv, &ss[ADMIN], "POST", "/api/v1/org-units", "{}",
+        (const char *const[]){"Content-Type: application/jsonx", NULL}, &r);
+    assert_problem(&r, 415, "unsupported_media_type");
+    resp_free(&r);
     /* 2 MiB of JSON: over the 1 MiB JSON limit. */
     big = malloc(2u << 20);
     memset(big, ' ', (2u << 20) - 1);
@@ -435,6 +439,7 @@ test_login_throttling(void **state)
     resp_free(&r);
     assert_int_equal(req(&srv, NULL, "GET", "/metrics", NULL, NULL, &r), 200);
     assert_non_null(strstr(r.body, "route=\"POST /api/v1/session\",status=\"429\""));
+    assert_null(strstr(r.body, "bianmin_login_throttled_total 0\n"));
     resp_free(&r);
 }
 
@@ -929,6 +934,11 @@ test_api_tokens(void **state)
     req(&srv, &ss[ADMIN], "DELETE", fmt("/api/v1/api-tokens/%lld", tid), NULL, NULL, &r);
     assert_problem(&r, 409, "conflict");
     resp_free(&r);
+    req(&srv, &ss[ADMIN], "POST", "/api/v1/api-tokens", fmt("{\"name\":\"\",\"user_id\":%lld}", uid),
+        NULL, &r);
+    assert_problem(&r, 400, "validation_failed");
+    assert_true(has_field_error(&r, "name"));
+    resp_free(&r);
     req(&srv, &ss[ADMIN], "POST", "/api/v1/api-tokens", "{\"name\":\"x\",\"user_id\":99999}", NULL,
         &r);
     assert_problem(&r, 400, "validation_failed");
@@ -1133,6 +1143,12 @@ test_cli_init_and_errors(void **state)
                          "%s migrate --config %s/c.conf --db %s/i.db > /dev/null 2>&1", d, b, d, d),
                      2);
     assert_int_equal(run("BIANMIN_THREADS=abc %s migrate --db %s/i.db > /dev/null 2>&1", b, d), 2);
+    /* A mistyped store path is an error, and no empty store is left behind. */
+    assert_int_equal(run("%s audit verify --db %s/typo.db > /dev/null 2>&1", b, d), 2);
+    assert_int_equal(run("%s backup --db %s/typo.db %s/b2.db > /dev/null 2>&1", b, d, d), 1);
+    assert_int_equal(run("%s serve --db %s/typo.db --listen 127.0.0.1:1 > /dev/null 2>&1", b, d), 1);
+    assert_int_equal(run("%s migrate --db %s/typo.db > /dev/null 2>&1", b, d), 1);
+    assert_int_equal(run("test -e %s/typo.db || test -e %s/b2.db", d, d), 1);
     assert_int_equal(run("printf 'db = %s/i.db\\n' > %s/ok.conf && %s audit verify --config "
                          "%s/ok.conf > /dev/null 2>&1", d, d, b, d),
                      0);
