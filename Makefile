@@ -1,7 +1,7 @@
 # Bianmin build. `make demo` and `make test` are the two commands a newcomer needs;
 # both install missing Debian packages through scripts/deps.sh first.
 
-PKGS     := libevent libevent_pthreads jansson libsodium sqlite3
+PKGS     := libevent libevent_pthreads jansson libsodium sqlite3 libpq
 TESTPKGS := cmocka libcurl
 
 BUILD    ?= build
@@ -19,17 +19,17 @@ TEST_LIBS  = $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
 
 UTIL_SRC  := $(wildcard src/util/*.c)
 CORE_SRC  := $(wildcard src/core/*.c)
-STORE_SRC := $(wildcard src/store/*.c src/store/sqlite/*.c)
+STORE_SRC := $(wildcard src/store/*.c src/store/sqlite/*.c src/store/pg/*.c)
 HTTP_SRC  := $(wildcard src/http/*.c)
 API_SRC   := $(wildcard src/api/*.c)
 CLI_SRC   := $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
-GEN_SRC   := $(BUILD)/gen/migrations.c
+GEN_SRC   := $(BUILD)/gen/migrations.c $(BUILD)/gen/migrations_pg.c
 LIB_SRC   := $(UTIL_SRC) $(CORE_SRC) $(STORE_SRC) $(HTTP_SRC) $(API_SRC) $(CLI_SRC)
-MIGRATIONS := $(sort $(wildcard src/store/migrations/sqlite/*.sql))
+MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all deps demo test test-asan unit store-test api-test check web clean bench help
+.PHONY: all deps demo test test-asan unit store-test api-test pg-test check web clean bench help
 .DEFAULT_GOAL := all
 
 help:
@@ -45,6 +45,10 @@ all: $(BUILD)/bianmin
 $(BUILD)/gen/migrations.c: $(MIGRATIONS) scripts/embed.sh
 	@mkdir -p $(BUILD)/gen
 	$(Q)scripts/embed.sh bm_migrations_sqlite $(MIGRATIONS) > $@
+
+$(BUILD)/gen/migrations_pg.c: $(MIGRATIONS) scripts/embed.sh
+	@mkdir -p $(BUILD)/gen
+	$(Q)scripts/embed.sh --pg bm_migrations_pg $(MIGRATIONS) > $@
 
 # Release objects
 $(BUILD)/rel/%.o: %.c
@@ -81,6 +85,10 @@ $(BUILD)/asan/tests/api/test_api: $(BUILD)/asan/tests/api/test_api.o $(BUILD)/as
 	@$(if $(V),,echo "  LINK    $@")
 	$(Q)$(CC) $(SANFLAGS) -o $@ $^ $(shell pkg-config --libs jansson) $(TEST_LIBS) -lpthread
 
+$(BUILD)/asan/tests/api/test_multi: $(BUILD)/asan/tests/api/test_multi.o $(BUILD)/asan/tests/api/client.o
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(SANFLAGS) -o $@ $^ $(shell pkg-config --libs jansson) $(TEST_LIBS) -lpthread
+
 check:
 	scripts/check-banned.sh
 	scripts/check-includes.sh
@@ -94,6 +102,12 @@ store-test: $(BUILD)/asan/tests/store/test_store
 api-test: $(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_api
 	BIANMIN_BIN=$(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_api
 
+# The same store and API suites on PostgreSQL, plus two processes on one database; the
+# script starts a throwaway server and stops it.
+pg-test: $(BUILD)/asan/bianmin $(BUILD)/asan/tests/store/test_store $(BUILD)/asan/tests/api/test_api \
+         $(BUILD)/asan/tests/api/test_multi
+	scripts/test-pg.sh $(BUILD)
+
 # The whole suite, under AddressSanitizer and UndefinedBehaviorSanitizer, plus a
 # warning-free release build. CI runs exactly this.
 test: deps
@@ -105,6 +119,7 @@ test-asan:
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory store-test
 	@$(MAKE) --no-print-directory api-test
+	@$(MAKE) --no-print-directory pg-test
 	@echo "all test suites passed"
 
 DEMO_DB   ?= demo/bianmin.db

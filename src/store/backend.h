@@ -56,9 +56,12 @@ struct bm_store {
 };
 
 extern const struct bm_store_ops bm_sqlite_ops;
+extern const struct bm_store_ops bm_pg_ops;
 
 /* Backend constructors, chosen by URL in store.c. */
 BM_MUST_CHECK enum bm_rc bm_sqlite_open(const char *path, struct bm_store **out,
                                         struct bm_err *err);
+
+BM_MUST_CHECK enum bm_rc bm_pg_open(const char *url, struct bm_store **out, struct bm_err *err);
 
 #endif

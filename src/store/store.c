@@ -1,6 +1,7 @@
 /*
  * Opens a store by URL and dispatches every bm_store_* call to the backend behind it.
  */
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -12,9 +13,12 @@ bm_store_open(const char *url, struct bm_store **out, struct bm_err *err)
     if (url == NULL || url[0] == '\0')
         return bm_err_set(err, BM_EINVAL, "未指定数据库（--db 或 BIANMIN_DB）");
     if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
-        return bm_err_set(err, BM_EINVAL, "此版本尚未包含 PostgreSQL 存储后端");
+        return bm_pg_open(url, out, err);
     if (strncmp(url, "sqlite:", 7) == 0)
         url += 7;
+    else if (strstr(url, "://") != NULL)
+        return bm_err_set(err, BM_EINVAL, "不支持的数据库地址 %s（可用 SQLite 文件路径或 postgres://）",
+                          url);
     return bm_sqlite_open(url, out, err);
 }
 

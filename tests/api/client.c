@@ -57,19 +57,28 @@ server_prepare(struct server *s)
 {
     char tmpl[] = "/tmp/bianmin-api-XXXXXX";
 
-    memset(s, 0, sizeof(s->pid) + sizeof(s->port));
+    memset(s, 0, sizeof(*s));
     s->bin = getenv("BIANMIN_BIN") ? getenv("BIANMIN_BIN") : "build/asan/bianmin";
     if (mkdtemp(tmpl) == NULL)
         return false;
     snprintf(s->dir, sizeof(s->dir), "%s", tmpl);
-    snprintf(s->db, sizeof(s->db), "%s/t.db", s->dir);
+    s->is_pg = getenv("BIANMIN_TEST_PG") != NULL;
+    if (s->is_pg) {
+        /* A scratch database: start from an empty schema. */
+        snprintf(s->db, sizeof(s->db), "%s", getenv("BIANMIN_TEST_PG"));
+        if (run("psql -q '%s' -c 'SET client_min_messages = warning; DROP SCHEMA IF EXISTS "
+                "public CASCADE; CREATE SCHEMA public' > /dev/null", s->db) != 0)
+            return false;
+    } else {
+        snprintf(s->db, sizeof(s->db), "%s/t.db", s->dir);
+    }
     snprintf(s->log, sizeof(s->log), "%s/server.log", s->dir);
     if (run("mkdir -p %s/web/assets && printf '<!doctype html><title>便民</title>' > "
             "%s/web/index.html && printf 'console.log(1)' > %s/web/assets/app.js && "
             "ln -s /etc/passwd %s/web/leak.txt",
             s->dir, s->dir, s->dir, s->dir) != 0)
         return false;
-    return run("%s demo --db %s --no-serve > %s/demo.log 2>&1", s->bin, s->db, s->dir) == 0;
+    return run("%s demo --db '%s' --no-serve > %s/demo.log 2>&1", s->bin, s->db, s->dir) == 0;
 }
 
 bool

@@ -13,9 +13,10 @@ struct server {
     pid_t pid;
     int port;
     char dir[256];     /* temporary folder: store, web root, logs */
-    char db[320];
+    char db[320];      /* SQLite file, or a postgres:// URL */
     char log[320];
     const char *bin;
+    bool is_pg;        /* the store is the PostgreSQL database named by BIANMIN_TEST_PG */
 };
 
 struct session {

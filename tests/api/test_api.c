@@ -1077,28 +1077,50 @@ test_static_files(void **state)
 
 /* ---- command line against the same store ---- */
 
+/* Runs SQL on the server's store behind its back: the sqlite3 shell, or psql. */
+static int
+raw_sql(const char *sql)
+{
+    if (srv.is_pg)
+        return run("psql -q '%s' -c \"%s\" > /dev/null", srv.db, sql);
+    return run("sqlite3 %s \"%s\"", srv.db, sql);
+}
+
 static void
 test_audit_cli_detects_tampering(void **state)
 {
     (void)state;
-    /* Verified while the server is still running (WAL: readers are not blocked). */
-    assert_int_equal(run("%s audit verify --db %s > /dev/null 2>&1", srv.bin, srv.db), 0);
-    assert_int_equal(run("%s backup --db %s %s/backup.db > /dev/null 2>&1", srv.bin, srv.db,
-                         srv.dir),
-                     0);
-    assert_int_equal(run("%s audit verify --db %s/backup.db > /dev/null 2>&1", srv.bin, srv.dir), 0);
-    /* Backups never overwrite. */
-    assert_int_equal(run("%s backup --db %s %s/backup.db > /dev/null 2>&1", srv.bin, srv.db,
-                         srv.dir),
-                     1);
-    /* Edit one row with the sqlite3 shell, behind the server's back. */
-    assert_int_equal(run("sqlite3 %s/backup.db \"UPDATE audit_log SET actor = 'mallory' WHERE id = 5\"",
-                         srv.dir),
-                     0);
-    assert_int_equal(run("%s audit verify --db %s/backup.db > %s/verify.out 2>&1", srv.bin, srv.dir,
+    /* Verified while the server is still running. */
+    assert_int_equal(run("%s audit verify --db '%s' > /dev/null 2>&1", srv.bin, srv.db), 0);
+    if (srv.is_pg) {
+        /* PostgreSQL is backed up with its own tools; the command says so and writes nothing. */
+        assert_int_equal(run("%s backup --db '%s' %s/backup.db > %s/backup.out 2>&1", srv.bin,
+                             srv.db, srv.dir, srv.dir),
+                         1);
+        assert_int_equal(run("grep -q pg_dump %s/backup.out && test ! -e %s/backup.db", srv.dir,
+                             srv.dir),
+                         0);
+    } else {
+        assert_int_equal(run("%s backup --db %s %s/backup.db > /dev/null 2>&1", srv.bin, srv.db,
+                             srv.dir),
+                         0);
+        assert_int_equal(run("%s audit verify --db %s/backup.db > /dev/null 2>&1", srv.bin,
+                             srv.dir),
+                         0);
+        /* Backups never overwrite. */
+        assert_int_equal(run("%s backup --db %s %s/backup.db > /dev/null 2>&1", srv.bin, srv.db,
+                             srv.dir),
+                         1);
+    }
+    /* Edit one row with the database's own shell, behind the server's back ... */
+    assert_int_equal(raw_sql("UPDATE audit_log SET actor = 'mallory' WHERE id = 5"), 0);
+    assert_int_equal(run("%s audit verify --db '%s' > %s/verify.out 2>&1", srv.bin, srv.db,
                          srv.dir),
                      1);
     assert_int_equal(run("grep -q 'entry 5' %s/verify.out", srv.dir), 0);
+    /* ... and put it back: the chain is whole again. */
+    assert_int_equal(raw_sql("UPDATE audit_log SET actor = 'cli' WHERE id = 5"), 0);
+    assert_int_equal(run("%s audit verify --db '%s' > /dev/null 2>&1", srv.bin, srv.db), 0);
 }
 
 static void
@@ -1161,7 +1183,7 @@ test_graceful_shutdown(void **state)
     assert_int_equal(server_stop(&srv), 0);
     assert_int_equal(run("grep -q '\"event\":\"stopped\"' %s", srv.log), 0);
     /* The store is left consistent and the chain intact. */
-    assert_int_equal(run("%s audit verify --db %s > /dev/null 2>&1", srv.bin, srv.db), 0);
+    assert_int_equal(run("%s audit verify --db '%s' > /dev/null 2>&1", srv.bin, srv.db), 0);
 }
 
 int
@@ -1198,5 +1220,6 @@ main(void)
         cmocka_unit_test(test_cli_init_and_errors),
         cmocka_unit_test(test_graceful_shutdown),
     };
-    return cmocka_run_group_tests_name("api", tests, group_setup, group_teardown);
+    return cmocka_run_group_tests_name(getenv("BIANMIN_TEST_PG") ? "api (postgres)" : "api (sqlite)",
+                                       tests, group_setup, group_teardown);
 }

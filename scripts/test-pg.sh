@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs the store contract suite, the API suite and the two-process test against a throwaway
+# PostgreSQL server that this script starts (scripts/pg-tmp.sh) and stops on exit, so CI
+# needs nothing running beforehand. Usage: test-pg.sh [BUILD_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+dir=$(mktemp -d /tmp/bianmin-pg.XXXXXX)
+trap 'scripts/pg-tmp.sh stop "$dir"; rm -rf "$dir"' EXIT
+url=$(scripts/pg-tmp.sh start "$dir")
+base=${url%/*}
+for db in bianmin_store bianmin_api bianmin_multi; do
+  psql -q "$url" -c "CREATE DATABASE $db"
+done
+echo "== store contract on PostgreSQL"
+BIANMIN_TEST_PG=$base/bianmin_store "$build/asan/tests/store/test_store"
+echo "== API on PostgreSQL"
+BIANMIN_TEST_PG=$base/bianmin_api BIANMIN_BIN="$build/asan/bianmin" "$build/asan/tests/api/test_api"
+echo "== two bianmin processes on one PostgreSQL database"
+BIANMIN_TEST_PG=$base/bianmin_multi BIANMIN_BIN="$build/asan/bianmin" "$build/asan/tests/api/test_multi"

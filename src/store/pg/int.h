@@ -1,0 +1,112 @@
+/*
+ * Private to the PostgreSQL backend: the connection struct, the prepared-statement cache,
+ * parameter lists and result readers every resource file uses. Nothing outside
+ * src/store/pg includes this.
+ */
+#ifndef BM_STORE_PG_INT_H
+#define BM_STORE_PG_INT_H
+
+#include <libpq-fe.h>
+
+#include "store/backend.h"
+
+#define PQ_STMT_CACHE 64
+#define PQ_MAX_ARGS 16
+
+struct pq_store {
+    struct bm_store base; /* first: a struct bm_store * points here */
+    PGconn *conn;
+    char *url;
+    struct {
+        const char *sql; /* identity of the statement: the address of its static text */
+        char name[16];
+    } cache[PQ_STMT_CACHE];
+    int n_cache;
+};
+
+#define PQ(st) ((struct pq_store *)(st))
+
+/* Parameters of one statement, all sent as text except byte strings (binary). */
+struct pq_args {
+    const char *v[PQ_MAX_ARGS];
+    int len[PQ_MAX_ARGS];
+    int fmt[PQ_MAX_ARGS];
+    char num[PQ_MAX_ARGS][24];
+    int n;
+};
+
+void pq_i64(struct pq_args *a, int64_t v);
+void pq_str(struct pq_args *a, const char *s); /* NULL sends "" */
+void pq_bytes(struct pq_args *a, const unsigned char *p, int len);
+
+/*
+ * Runs the static statement `sql` (prepared once per connection) with `args`. Returns the
+ * result (caller PQclear()s it) or NULL with err set: unique violation -> BM_ECONFLICT,
+ * serialization failure, deadlock or a lost connection -> BM_EBUSY, else BM_EINTERNAL.
+ */
+PGresult *pq_run(struct bm_store *st, const char *sql, const struct pq_args *args,
+                 const char *what, struct bm_err *err);
+
+/* Runs a statement that returns no rows; writes the number of affected rows if asked. */
+BM_MUST_CHECK enum bm_rc pq_exec(struct bm_store *st, const char *sql, const struct pq_args *args,
+                                 const char *what, int64_t *changed, struct bm_err *err);
+
+/* Readers of a text-format result. pq_text copies into the arena ("" for NULL). */
+const char *pq_text(struct bm_arena *a, const PGresult *r, int row, int col);
+int64_t pq_int(const PGresult *r, int row, int col);
+/* Decodes a bytea column ("\x..." hex) of exactly `len` bytes; zeros otherwise. */
+void pq_blob(const PGresult *r, int row, int col, unsigned char *out, size_t len);
+
+/* The user columns every query that returns a user selects first (users u, org_units o). */
+#define PQ_USER_COLS                                                                        \
+    "u.id, u.username, u.display_name, u.phone, u.roles, coalesce(u.org_unit_id, 0), "     \
+    "coalesce(o.path, ''), coalesce(o.name, ''), u.is_active, u.version, u.created_at, "   \
+    "u.updated_at, u.last_login_at"
+#define PQ_USER_NCOLS 13
+
+BM_MUST_CHECK enum bm_rc pq_read_user(const PGresult *r, int row, struct bm_arena *a,
+                                      struct bm_user *u, struct bm_err *err);
+
+/* A LIKE pattern matching everything that starts with `prefix` (%, _ and \ escaped). */
+const char *pq_prefix(struct bm_arena *a, const char *prefix);
+
+/* The backend's implementations of the store.h verbs (ops.c puts them in bm_pg_ops). */
+void pg_close(struct bm_store *st);
+enum bm_rc pg_migrate(struct bm_store *st, int *n_applied, struct bm_err *err);
+enum bm_rc pg_schema_version(struct bm_store *st, int *have, int *known, struct bm_err *err);
+enum bm_rc pg_begin(struct bm_store *st, struct bm_err *err);
+enum bm_rc pg_commit(struct bm_store *st, struct bm_err *err);
+void pg_rollback(struct bm_store *st);
+enum bm_rc pg_ping(struct bm_store *st, struct bm_err *err);
+enum bm_rc pg_backup(struct bm_store *st, const char *dest, struct bm_err *err);
+enum bm_rc pg_org_insert(struct bm_store *st, const struct bm_org_unit *u, int64_t now, int64_t *id, struct bm_err *err);
+enum bm_rc pg_org_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_org_unit *out, struct bm_err *err);
+enum bm_rc pg_org_list(struct bm_store *st, const char *path_prefix, struct bm_arena *a, struct bm_org_unit **out, size_t *n, struct bm_err *err);
+enum bm_rc pg_org_update(struct bm_store *st, const struct bm_org_unit *u, int64_t now, struct bm_err *err);
+enum bm_rc pg_org_count(struct bm_store *st, int64_t *n, struct bm_err *err);
+enum bm_rc pg_user_insert(struct bm_store *st, const struct bm_user *u, const char *password_hash, int64_t now, int64_t *id, struct bm_err *err);
+enum bm_rc pg_user_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_user *out, struct bm_err *err);
+enum bm_rc pg_user_get_login(struct bm_store *st, const char *username, struct bm_arena *a, struct bm_user *out, const char **password_hash, struct bm_err *err);
+enum bm_rc pg_users_list(struct bm_store *st, const char *path_prefix, int64_t after_id, int limit, struct bm_arena *a, struct bm_user **out, size_t *n, struct bm_err *err);
+enum bm_rc pg_user_update(struct bm_store *st, const struct bm_user *u, int64_t now, struct bm_err *err);
+enum bm_rc pg_user_set_password(struct bm_store *st, int64_t user_id, const char *password_hash, int64_t now, struct bm_err *err);
+enum bm_rc pg_user_count(struct bm_store *st, int64_t *n, struct bm_err *err);
+enum bm_rc pg_session_insert(struct bm_store *st, const unsigned char hash[BM_TOKEN_HASH_LEN], int64_t user_id, const char *csrf_token, const char *ip, const char *user_agent, int64_t now, int64_t expires_at, int64_t *id, struct bm_err *err);
+enum bm_rc pg_auth_session(struct bm_store *st, const unsigned char hash[BM_TOKEN_HASH_LEN], int64_t now, struct bm_arena *a, struct bm_auth *out, struct bm_err *err);
+enum bm_rc pg_session_touch(struct bm_store *st, int64_t session_id, int64_t now, int64_t expires_at, int64_t max_age_s, struct bm_err *err);
+enum bm_rc pg_session_delete(struct bm_store *st, int64_t session_id, struct bm_err *err);
+enum bm_rc pg_sessions_delete_user(struct bm_store *st, int64_t user_id, struct bm_err *err);
+enum bm_rc pg_token_insert(struct bm_store *st, const struct bm_api_token *t, const unsigned char hash[BM_TOKEN_HASH_LEN], int64_t *id, struct bm_err *err);
+enum bm_rc pg_auth_token(struct bm_store *st, const unsigned char hash[BM_TOKEN_HASH_LEN], int64_t now, struct bm_arena *a, struct bm_auth *out, struct bm_err *err);
+enum bm_rc pg_tokens_list(struct bm_store *st, const char *path_prefix, struct bm_arena *a, struct bm_api_token **out, size_t *n, struct bm_err *err);
+enum bm_rc pg_token_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_api_token *out, const char **user_path, struct bm_err *err);
+enum bm_rc pg_token_revoke(struct bm_store *st, int64_t id, int64_t now, struct bm_err *err);
+enum bm_rc pg_login_failures(struct bm_store *st, const char *username, const char *ip, int64_t since, int64_t *n_user, int64_t *n_ip, struct bm_err *err);
+enum bm_rc pg_login_failure_add(struct bm_store *st, const char *username, const char *ip, int64_t now, struct bm_err *err);
+enum bm_rc pg_login_failures_clear(struct bm_store *st, const char *username, int64_t before, struct bm_err *err);
+enum bm_rc pg_user_touch_login(struct bm_store *st, int64_t user_id, int64_t now, struct bm_err *err);
+enum bm_rc pg_audit_append(struct bm_store *st, struct bm_audit_entry *e, struct bm_err *err);
+enum bm_rc pg_audit_list(struct bm_store *st, int64_t cursor, bool newest_first, int limit, struct bm_arena *a, struct bm_audit_entry **out, size_t *n, struct bm_err *err);
+enum bm_rc pg_audit_head(struct bm_store *st, int64_t *last_id, unsigned char hash[BM_AUDIT_HASH_LEN], struct bm_err *err);
+
+#endif
