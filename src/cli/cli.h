@@ -73,6 +73,7 @@ int cli_migrate(int argc, char **argv);
 int cli_backup(int argc, char **argv);
 int cli_audit_cmd(int argc, char **argv);
 int cli_demo(int argc, char **argv);
+int cli_migrate_store(int argc, char **argv);
 
 /* Serves with cfg (shared by serve and demo); prints `banner` when listening. */
 int cli_run_server(const struct bm_config *cfg, const char *banner);

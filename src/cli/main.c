@@ -14,6 +14,9 @@ static const struct cli_cmd cmds[] = {
     {"demo", "[--db FILE] [--listen HOST:PORT]", "create the demo county if empty, then serve",
      cli_demo},
     {"migrate", "--db URL", "apply pending schema migrations", cli_migrate},
+    {"migrate-store", "--from URL --to URL",
+     "copy a whole store to another backend (e.g. SQLite to PostgreSQL), verified",
+     cli_migrate_store},
     {"backup", "--db URL FILE", "write an online, consistent copy of the store to FILE",
      cli_backup},
     {"audit", "verify --db URL", "check the audit chain; exit 1 naming the first bad entry",
@@ -25,7 +28,7 @@ usage(FILE *f)
 {
     fprintf(f, "usage: bianmin COMMAND [options]   (bianmin COMMAND --help for details)\n\n");
     for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-        fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].summary);
+        fprintf(f, "  %-14s %s\n", cmds[i].name, cmds[i].summary);
     fprintf(f, "\nConfiguration: --config FILE (or BIANMIN_CONFIG), BIANMIN_* variables, flags.\n"
                "See docs/operations.md.\n");
 }

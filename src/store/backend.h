@@ -6,6 +6,7 @@
 #ifndef BM_STORE_BACKEND_H
 #define BM_STORE_BACKEND_H
 
+#include "store/copy.h"
 #include "store/store.h"
 
 struct bm_store_ops {
@@ -47,6 +48,18 @@ struct bm_store_ops {
     enum bm_rc (*audit_append)(struct bm_store *st, struct bm_audit_entry *e, struct bm_err *err);
     enum bm_rc (*audit_list)(struct bm_store *st, int64_t cursor, bool newest_first, int limit, struct bm_arena *a, struct bm_audit_entry **out, size_t *n, struct bm_err *err);
     enum bm_rc (*audit_head)(struct bm_store *st, int64_t *last_id, unsigned char hash[BM_AUDIT_HASH_LEN], struct bm_err *err);
+
+    /* Whole-store copy (copy.c): a read snapshot of the source, rows out as text, rows in,
+     * and the per-table finish (statement release; identity sequences on PostgreSQL). */
+    enum bm_rc (*begin_snapshot)(struct bm_store *st, struct bm_err *err);
+    enum bm_rc (*count_rows)(struct bm_store *st, const struct bm_copy_table *t, int64_t *n,
+                             struct bm_err *err);
+    enum bm_rc (*copy_out)(struct bm_store *st, const struct bm_copy_table *t, bm_copy_row_fn fn,
+                           void *ctx, int64_t *rows, struct bm_err *err);
+    enum bm_rc (*copy_in)(struct bm_store *st, const struct bm_copy_table *t,
+                          const char *const *values, struct bm_err *err);
+    enum bm_rc (*copy_finish)(struct bm_store *st, const struct bm_copy_table *t,
+                              struct bm_err *err);
 };
 
 /* Every backend's connection struct begins with this. */

@@ -2,6 +2,7 @@
  * Several `bianmin serve` processes on one PostgreSQL database, as a province runs them
  * behind a load balancer: a session opened on one process works on the other, and writes
  * hammered through both at once all land, with unique ids and one unbroken audit chain.
+ * Also: moving a county's store from SQLite to PostgreSQL and back with migrate-store.
  * Runs only against PostgreSQL (BIANMIN_TEST_PG); SQLite is one process by design.
  */
 #include <setjmp.h>
@@ -165,6 +166,82 @@ test_concurrent_writes_through_two_processes(void **state)
     assert_int_equal(run("%s audit verify --db '%s' > /dev/null 2>&1", a.bin, a.db), 0);
 }
 
+/* A database URL on the same server as BIANMIN_TEST_PG, with another database name. */
+static void
+sibling_db(const char *name, char *out, size_t size)
+{
+    const char *base = getenv("BIANMIN_TEST_PG"), *slash = strrchr(base, '/');
+    snprintf(out, size, "%.*s/%s", (int)(slash - base), base, name);
+}
+
+static void
+test_migrate_store_sqlite_to_postgres_and_back(void **state)
+{
+    char pg[300], lite[300], back[300];
+    struct server c;
+    struct session s;
+    struct resp r;
+    (void)state;
+
+    sibling_db("bianmin_move", pg, sizeof(pg));
+    snprintf(lite, sizeof(lite), "%s/county.db", a.dir);
+    snprintf(back, sizeof(back), "%s/back.db", a.dir);
+    assert_int_equal(run("psql -q '%s' -c 'CREATE DATABASE bianmin_move'", a.db), 0);
+    assert_int_equal(run("%s demo --db %s --no-serve > /dev/null 2>&1", a.bin, lite), 0);
+
+    /* SQLite -> PostgreSQL: everything arrives, counts and chain checked by the command. */
+    assert_int_equal(run("%s migrate-store --from %s --to '%s' > %s/move.out 2>&1", a.bin, lite,
+                         pg, a.dir),
+                     0);
+    assert_int_equal(run("grep -q 'users            12 rows' %s/move.out", a.dir), 0);
+    assert_int_equal(run("psql -At '%s' -c 'SELECT count(*) FROM org_units' | grep -qx "
+                         "\"$(sqlite3 %s 'SELECT count(*) FROM org_units')\"", pg, lite),
+                     0);
+    assert_int_equal(run("%s audit verify --db '%s' > /dev/null 2>&1", a.bin, pg), 0);
+    /* A second move into the now full database is refused and writes nothing. */
+    assert_int_equal(run("%s migrate-store --from %s --to '%s' > /dev/null 2>&1", a.bin, lite, pg),
+                     1);
+    assert_int_equal(run("psql -At '%s' -c 'SELECT count(*) FROM users' | grep -qx 12", pg), 0);
+
+    /* The moved county serves: passwords, sessions and new ids work. */
+    memset(&c, 0, sizeof(c));
+    c = a;
+    snprintf(c.db, sizeof(c.db), "%s", pg);
+    assert_true(server_start(&c, NULL));
+    assert_int_equal(login(&c, &s, "xtgz_admin", PW), 200);
+    assert_int_equal(req(&c, &s, "POST", "/api/v1/org-units",
+                         "{\"name\":\"迁移后新建办公室\",\"kind\":\"office\",\"parent_id\":1}",
+                         NULL, &r),
+                     400); /* parent outside a township administrator's scope */
+    resp_free(&r);
+    assert_int_equal(login(&c, &s, "admin", PW), 200);
+    assert_int_equal(req(&c, &s, "POST", "/api/v1/org-units",
+                         "{\"name\":\"迁移后新建部门\",\"kind\":\"department\",\"parent_id\":1}",
+                         NULL, &r),
+                     201);
+    assert_true(json_integer_value(json_object_get(r.json, "id")) > 70);
+    resp_free(&r);
+    assert_int_equal(server_stop(&c), 0);
+
+    /* ... and back to a new SQLite file, chain intact. */
+    assert_int_equal(run("%s migrate-store --from '%s' --to %s > /dev/null 2>&1", a.bin, pg, back),
+                     0);
+    assert_int_equal(run("%s audit verify --db %s > /dev/null 2>&1", a.bin, back), 0);
+    assert_int_equal(run("sqlite3 %s \"SELECT name FROM org_units ORDER BY id DESC LIMIT 1\" | "
+                         "grep -qx 迁移后新建部门",
+                         back),
+                     0);
+    /* A source whose audit chain is broken is refused, and the target stays empty. */
+    assert_int_equal(run("sqlite3 %s \"UPDATE audit_log SET actor = 'x' WHERE id = 3\"", back), 0);
+    sibling_db("bianmin_move2", pg, sizeof(pg));
+    assert_int_equal(run("psql -q '%s' -c 'CREATE DATABASE bianmin_move2'", a.db), 0);
+    assert_int_equal(run("%s migrate-store --from %s --to '%s' > %s/move2.out 2>&1", a.bin, back,
+                         pg, a.dir),
+                     1);
+    assert_int_equal(run("grep -q '审计链' %s/move2.out", a.dir), 0);
+    assert_int_equal(run("psql -At '%s' -c 'SELECT count(*) FROM org_units' | grep -qx 0", pg), 0);
+}
+
 static void
 test_both_stop_cleanly(void **state)
 {
@@ -180,6 +257,8 @@ main(void)
         cmocka_unit_test(test_session_shared_across_processes),
         cmocka_unit_test(test_concurrent_writes_through_two_processes),
         cmocka_unit_test(test_both_stop_cleanly),
+        cmocka_unit_test(test_migrate_store_sqlite_to_postgres_and_back),
     };
-    return cmocka_run_group_tests_name("two processes (postgres)", tests, setup, teardown);
+    return cmocka_run_group_tests_name("processes and store moves (postgres)", tests, setup,
+                                       teardown);
 }

@@ -22,6 +22,7 @@ struct pq_store {
         char name[16];
     } cache[PQ_STMT_CACHE];
     int n_cache;
+    const struct bm_copy_table *copy_table; /* whose insert "bmcopy_<table>" is prepared */
 };
 
 #define PQ(st) ((struct pq_store *)(st))
@@ -108,5 +109,14 @@ enum bm_rc pg_user_touch_login(struct bm_store *st, int64_t user_id, int64_t now
 enum bm_rc pg_audit_append(struct bm_store *st, struct bm_audit_entry *e, struct bm_err *err);
 enum bm_rc pg_audit_list(struct bm_store *st, int64_t cursor, bool newest_first, int limit, struct bm_arena *a, struct bm_audit_entry **out, size_t *n, struct bm_err *err);
 enum bm_rc pg_audit_head(struct bm_store *st, int64_t *last_id, unsigned char hash[BM_AUDIT_HASH_LEN], struct bm_err *err);
+
+enum bm_rc pg_begin_snapshot(struct bm_store *st, struct bm_err *err);
+enum bm_rc pg_count_rows(struct bm_store *st, const struct bm_copy_table *t, int64_t *n,
+                         struct bm_err *err);
+enum bm_rc pg_copy_out(struct bm_store *st, const struct bm_copy_table *t, bm_copy_row_fn fn,
+                       void *ctx, int64_t *rows, struct bm_err *err);
+enum bm_rc pg_copy_in(struct bm_store *st, const struct bm_copy_table *t,
+                      const char *const *values, struct bm_err *err);
+enum bm_rc pg_copy_finish(struct bm_store *st, const struct bm_copy_table *t, struct bm_err *err);
 
 #endif

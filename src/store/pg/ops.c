@@ -42,4 +42,9 @@ const struct bm_store_ops bm_pg_ops = {
     .audit_append = pg_audit_append,
     .audit_list = pg_audit_list,
     .audit_head = pg_audit_head,
+    .begin_snapshot = pg_begin_snapshot,
+    .count_rows = pg_count_rows,
+    .copy_out = pg_copy_out,
+    .copy_in = pg_copy_in,
+    .copy_finish = pg_copy_finish,
 };

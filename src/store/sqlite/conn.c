@@ -147,6 +147,7 @@ void
 sqlite_close(struct bm_store *st)
 {
     struct sq_store *sq = SQ(st);
+    sqlite3_finalize(sq->copy_stmt);
     for (int i = 0; i < sq->n_cache; i++)
         sqlite3_finalize(sq->cache[i].stmt);
     if (sq->db != NULL)

@@ -19,6 +19,9 @@ struct sq_store {
         sqlite3_stmt *stmt;
     } cache[SQ_STMT_CACHE];
     int n_cache;
+    /* The insert of the table being copied by a whole-store move (copy.c). */
+    const struct bm_copy_table *copy_table;
+    sqlite3_stmt *copy_stmt;
 };
 
 #define SQ(st) ((struct sq_store *)(st))
@@ -98,5 +101,15 @@ enum bm_rc sqlite_user_touch_login(struct bm_store *st, int64_t user_id, int64_t
 enum bm_rc sqlite_audit_append(struct bm_store *st, struct bm_audit_entry *e, struct bm_err *err);
 enum bm_rc sqlite_audit_list(struct bm_store *st, int64_t cursor, bool newest_first, int limit, struct bm_arena *a, struct bm_audit_entry **out, size_t *n, struct bm_err *err);
 enum bm_rc sqlite_audit_head(struct bm_store *st, int64_t *last_id, unsigned char hash[BM_AUDIT_HASH_LEN], struct bm_err *err);
+
+enum bm_rc sqlite_begin_snapshot(struct bm_store *st, struct bm_err *err);
+enum bm_rc sqlite_count_rows(struct bm_store *st, const struct bm_copy_table *t, int64_t *n,
+                             struct bm_err *err);
+enum bm_rc sqlite_copy_out(struct bm_store *st, const struct bm_copy_table *t, bm_copy_row_fn fn,
+                           void *ctx, int64_t *rows, struct bm_err *err);
+enum bm_rc sqlite_copy_in(struct bm_store *st, const struct bm_copy_table *t,
+                          const char *const *values, struct bm_err *err);
+enum bm_rc sqlite_copy_finish(struct bm_store *st, const struct bm_copy_table *t,
+                              struct bm_err *err);
 
 #endif

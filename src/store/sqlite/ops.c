@@ -42,4 +42,9 @@ const struct bm_store_ops bm_sqlite_ops = {
     .audit_append = sqlite_audit_append,
     .audit_list = sqlite_audit_list,
     .audit_head = sqlite_audit_head,
+    .begin_snapshot = sqlite_begin_snapshot,
+    .count_rows = sqlite_count_rows,
+    .copy_out = sqlite_copy_out,
+    .copy_in = sqlite_copy_in,
+    .copy_finish = sqlite_copy_finish,
 };

@@ -1,0 +1,126 @@
+/*
+ * Whole-store copy between backends, through the backends' copy verbs.
+ */
+#include "store/copy.h"
+
+#include <string.h>
+
+#include "store/audit_verify.h"
+#include "store/backend.h"
+#include "util/log.h"
+
+/* The schema's tables (migration 0001). Keep in step with src/store/migrations/. */
+const struct bm_copy_table bm_copy_tables[] = {
+    {"org_units", "length(path), id",
+     {"id", "parent_id", "kind", "name", "division_code", "credit_code", "management_mode", "path",
+      "county_code", "is_active", "version", "created_at", "updated_at"},
+     "intttttttiiii", true},
+    {"users", "id",
+     {"id", "username", "display_name", "phone", "password_hash", "roles", "org_unit_id",
+      "is_active", "version", "created_at", "updated_at", "last_login_at", "password_changed_at"},
+     "ittttiniiiiii", true},
+    {"sessions", "id",
+     {"id", "token_hash", "user_id", "csrf_token", "ip", "user_agent", "created_at",
+      "last_seen_at", "expires_at"},
+     "ibitttiii", true},
+    {"api_tokens", "id",
+     {"id", "user_id", "name", "prefix", "token_hash", "created_at", "last_used_at", "expires_at",
+      "revoked_at"},
+     "iittbiiii", true},
+    {"login_failures", "id", {"id", "username", "ip", "at"}, "itti", true},
+    {"audit_log", "id",
+     {"id", "at", "actor_id", "actor", "action", "object_type", "object_id", "detail", "prev_hash",
+      "hash"},
+     "iiitttttbb", true},
+    {"audit_head", "singleton", {"singleton", "last_id", "last_hash"}, "iib", false},
+};
+
+const size_t bm_n_copy_tables = sizeof(bm_copy_tables) / sizeof(bm_copy_tables[0]);
+
+struct sink {
+    struct bm_store *to;
+    const struct bm_copy_table *t;
+};
+
+static enum bm_rc
+put_row(void *ctx, const char *const *values, struct bm_err *err)
+{
+    struct sink *k = ctx;
+    return k->to->ops->copy_in(k->to, k->t, values, err);
+}
+
+static enum bm_rc
+check_empty(struct bm_store *to, struct bm_err *err)
+{
+    int64_t n = 0;
+    for (size_t i = 0; i < bm_n_copy_tables; i++) {
+        enum bm_rc rc = to->ops->count_rows(to, &bm_copy_tables[i], &n, err);
+        if (rc != BM_OK)
+            return rc;
+        if (n > 0)
+            return bm_err_set(err, BM_ECONFLICT, "目标数据库不是空的（%s 表已有数据）",
+                              bm_copy_tables[i].name);
+    }
+    return BM_OK;
+}
+
+enum bm_rc
+bm_store_copy_all(struct bm_store *from, struct bm_store *to, struct bm_copy_report *rep,
+                  struct bm_err *err)
+{
+    struct bm_audit_report src_audit, dst_audit;
+    int have_from = 0, have_to = 0, known = 0;
+    enum bm_rc rc;
+
+    memset(rep, 0, sizeof(*rep));
+    rc = bm_store_schema_version(from, &have_from, &known, err);
+    if (rc == BM_OK)
+        rc = bm_store_schema_version(to, &have_to, &known, err);
+    if (rc != BM_OK)
+        return rc;
+    if (have_from != known || have_to != known)
+        return bm_err_set(err, BM_ECONFLICT,
+                          "两个数据库的结构版本须与本程序一致（源 %d，目标 %d，程序 %d），请先运行 "
+                          "bianmin migrate",
+                          have_from, have_to, known);
+    /* Everything read from the source, its chain check included, sees one snapshot. */
+    rc = from->ops->begin_snapshot(from, err);
+    if (rc == BM_OK)
+        rc = bm_store_audit_verify(from, &src_audit, err);
+    if (rc == BM_OK && src_audit.bad_id != 0)
+        rc = bm_err_set(err, BM_ECONFLICT, "源数据库的审计链在第 %lld 条处断裂，拒绝迁移",
+                        (long long)src_audit.bad_id);
+    if (rc == BM_OK)
+        rc = bm_store_begin(to, err);
+    if (rc == BM_OK)
+        rc = check_empty(to, err);
+    for (size_t i = 0; rc == BM_OK && i < bm_n_copy_tables; i++) {
+        const struct bm_copy_table *t = &bm_copy_tables[i];
+        struct sink k = {to, t};
+        int64_t out = 0, in = 0;
+
+        rc = from->ops->copy_out(from, t, put_row, &k, &out, err);
+        if (rc == BM_OK)
+            rc = to->ops->copy_finish(to, t, err);
+        if (rc == BM_OK)
+            rc = to->ops->count_rows(to, t, &in, err);
+        if (rc == BM_OK && in != out)
+            rc = bm_err_set(err, BM_EINTERNAL, "%s 表复制后行数不符（%lld / %lld）", t->name,
+                            (long long)in, (long long)out);
+        rep->tables[rep->n_tables].table = t->name;
+        rep->tables[rep->n_tables++].rows = out;
+    }
+    /* The copied chain must verify on the destination, with the same head as the source. */
+    if (rc == BM_OK)
+        rc = bm_store_audit_verify(to, &dst_audit, err);
+    if (rc == BM_OK && (dst_audit.bad_id != 0 || dst_audit.head_id != src_audit.head_id))
+        rc = bm_err_set(err, BM_EINTERNAL, "复制后的审计链校验失败（第 %lld 条）",
+                        (long long)dst_audit.bad_id);
+    if (rc == BM_OK)
+        rc = bm_store_commit(to, err);
+    bm_store_rollback(to);
+    bm_store_rollback(from); /* ends the read snapshot */
+    if (rc == BM_OK)
+        rep->audit_checked = dst_audit.checked;
+    return rc;
+}
