@@ -39,8 +39,20 @@ enum bm_rc bm_api_tokens_revoke(struct bm_req *rq, struct bm_resp *rs);
 enum bm_rc bm_api_audit_list(struct bm_req *rq, struct bm_resp *rs);
 enum bm_rc bm_api_audit_verify(struct bm_req *rq, struct bm_resp *rs);
 
+/* items.c */
+enum bm_rc bm_api_items_list(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_items_get(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_items_create(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_items_update(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_items_publish(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_items_retire(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_items_versions(struct bm_req *rq, struct bm_resp *rs);
+
 /* users.c: the JSON form of a user, shared with session.c */
 struct json_t;
 struct json_t *bm_api_user_json(const struct bm_user *u);
+/* items.c: an item as JSON; `full` adds the guide's texts and the materials. */
+struct bm_item;
+struct json_t *bm_api_item_json(const struct bm_item *it, bool full);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "api/handlers.h"
 #include "api/json.h"
+#include "core/item.h"
 #include "core/org.h"
 #include "core/roles.h"
 #include "util/buf.h"
@@ -63,7 +64,27 @@ bm_api_enums(struct bm_req *rq, struct bm_resp *rs)
         json_array_append_new(modes, json_pack("{s:s,s:s}", "code",
                                                bm_mgmt_mode_code((enum bm_mgmt_mode)m), "name",
                                                mode_zh[m]));
-    return bm_json_reply(rq, rs, 200,
-                         json_pack("{s:o,s:o,s:o}", "roles", roles, "org_kinds", kinds,
-                                   "management_modes", modes));
+    {
+        static const struct {
+            const char *key;
+            const struct bm_code *table;
+        } item_enums[] = {
+            {"item_types", bm_item_types},           {"item_categories", bm_item_categories},
+            {"service_objects", bm_item_objects},    {"item_levels", bm_item_levels},
+            {"case_kinds", bm_item_case_kinds},      {"result_types", bm_item_results},
+            {"delivery_methods", bm_item_deliveries}, {"item_statuses", bm_item_statuses},
+            {"material_sources", bm_material_sources},
+        };
+        json_t *root = json_pack("{s:o,s:o,s:o}", "roles", roles, "org_kinds", kinds,
+                                 "management_modes", modes);
+        for (size_t e = 0; e < sizeof(item_enums) / sizeof(item_enums[0]); e++) {
+            json_t *list = json_array();
+            for (size_t i = 0; item_enums[e].table[i].code != NULL; i++)
+                json_array_append_new(list, json_pack("{s:s,s:s}", "code",
+                                                      item_enums[e].table[i].code, "name",
+                                                      item_enums[e].table[i].zh));
+            json_object_set_new(root, item_enums[e].key, list);
+        }
+        return bm_json_reply(rq, rs, 200, root);
+    }
 }

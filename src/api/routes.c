@@ -44,6 +44,18 @@ const struct bm_route bm_routes[] = {
     {BM_DELETE, "/api/v1/api-tokens/{id}", bm_api_tokens_revoke, BM_PERM_TOKEN_ADMIN, 0,
      "DELETE /api/v1/api-tokens/{id}"},
 
+    {BM_GET, "/api/v1/items", bm_api_items_list, BM_PERM_PUBLIC, 0, "GET /api/v1/items"},
+    {BM_POST, "/api/v1/items", bm_api_items_create, BM_PERM_ITEM_WRITE, 0, "POST /api/v1/items"},
+    {BM_GET, "/api/v1/items/{id}", bm_api_items_get, BM_PERM_PUBLIC, 0, "GET /api/v1/items/{id}"},
+    {BM_PATCH, "/api/v1/items/{id}", bm_api_items_update, BM_PERM_ITEM_WRITE, 0,
+     "PATCH /api/v1/items/{id}"},
+    {BM_POST, "/api/v1/items/{id}/publish", bm_api_items_publish, BM_PERM_ITEM_PUBLISH, 0,
+     "POST /api/v1/items/{id}/publish"},
+    {BM_POST, "/api/v1/items/{id}/retire", bm_api_items_retire, BM_PERM_ITEM_PUBLISH, 0,
+     "POST /api/v1/items/{id}/retire"},
+    {BM_GET, "/api/v1/items/{id}/versions", bm_api_items_versions, BM_PERM_PUBLIC, 0,
+     "GET /api/v1/items/{id}/versions"},
+
     {BM_GET, "/api/v1/audit", bm_api_audit_list, BM_PERM_AUDIT_READ, 0, "GET /api/v1/audit"},
     {BM_GET, "/api/v1/audit/verify", bm_api_audit_verify, BM_PERM_AUDIT_READ, BM_ROUTE_SLOW,
      "GET /api/v1/audit/verify"},

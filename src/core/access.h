@@ -32,6 +32,8 @@ enum bm_perm {
     BM_PERM_USER_ADMIN,  /* list, create and change users */
     BM_PERM_TOKEN_ADMIN, /* API tokens for other systems */
     BM_PERM_AUDIT_READ,  /* read the audit trail */
+    BM_PERM_ITEM_WRITE,  /* draft catalog items (township administrators: their own township) */
+    BM_PERM_ITEM_PUBLISH, /* publish and retire catalog items; delegations and power lists */
     BM_PERM_COUNT
 };
 

@@ -48,6 +48,13 @@ struct bm_store_ops {
     enum bm_rc (*audit_append)(struct bm_store *st, struct bm_audit_entry *e, struct bm_err *err);
     enum bm_rc (*audit_list)(struct bm_store *st, int64_t cursor, bool newest_first, int limit, struct bm_arena *a, struct bm_audit_entry **out, size_t *n, struct bm_err *err);
     enum bm_rc (*audit_head)(struct bm_store *st, int64_t *last_id, unsigned char hash[BM_AUDIT_HASH_LEN], struct bm_err *err);
+    enum bm_rc (*item_insert)(struct bm_store *st, const struct bm_item *it, int64_t now, int64_t *id, struct bm_err *err);
+    enum bm_rc (*item_get)(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_item *out, struct bm_err *err);
+    enum bm_rc (*item_update)(struct bm_store *st, const struct bm_item *it, int64_t now, struct bm_err *err);
+    enum bm_rc (*item_set_status)(struct bm_store *st, int64_t id, int64_t version, int status, int64_t now, struct bm_err *err);
+    enum bm_rc (*item_versions)(struct bm_store *st, const char *code, struct bm_arena *a, struct bm_item **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*item_last_version)(struct bm_store *st, const char *code, int *last, struct bm_err *err);
+    enum bm_rc (*items_search)(struct bm_store *st, const struct bm_item_query *q, struct bm_arena *a, struct bm_item **out, size_t *n, struct bm_err *err);
 
     /* Whole-store copy (copy.c): a read snapshot of the source, rows out as text, rows in,
      * and the per-table finish (statement release; identity sequences on PostgreSQL). */

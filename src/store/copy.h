@@ -8,11 +8,13 @@
 
 #include "store/store.h"
 
+#define BM_COPY_MAX_COLS 48
+
 /* Column kinds: 'i' integer, 'n' integer or NULL, 't' text, 'b' bytes (hex in transit). */
 struct bm_copy_table {
     const char *name;
     const char *order_by;   /* parents before children, so foreign keys hold row by row */
-    const char *columns[16];
+    const char *columns[BM_COPY_MAX_COLS];
     const char *kinds;      /* one letter per column */
     bool has_identity;      /* an `id` column whose sequence must move past the copied ids */
 };
@@ -28,7 +30,7 @@ struct bm_copy_report {
     struct {
         const char *table;
         int64_t rows;
-    } tables[16];
+    } tables[24];
     size_t n_tables;
     int64_t audit_checked;
 };

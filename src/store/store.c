@@ -260,3 +260,45 @@ bm_store_audit_head(struct bm_store *st, int64_t *last_id, unsigned char hash[BM
 {
     return st->ops->audit_head(st, last_id, hash, err);
 }
+
+enum bm_rc
+bm_store_item_insert(struct bm_store *st, const struct bm_item *it, int64_t now, int64_t *id, struct bm_err *err)
+{
+    return st->ops->item_insert(st, it, now, id, err);
+}
+
+enum bm_rc
+bm_store_item_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_item *out, struct bm_err *err)
+{
+    return st->ops->item_get(st, id, a, out, err);
+}
+
+enum bm_rc
+bm_store_item_update(struct bm_store *st, const struct bm_item *it, int64_t now, struct bm_err *err)
+{
+    return st->ops->item_update(st, it, now, err);
+}
+
+enum bm_rc
+bm_store_item_set_status(struct bm_store *st, int64_t id, int64_t version, int status, int64_t now, struct bm_err *err)
+{
+    return st->ops->item_set_status(st, id, version, status, now, err);
+}
+
+enum bm_rc
+bm_store_item_versions(struct bm_store *st, const char *code, struct bm_arena *a, struct bm_item **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->item_versions(st, code, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_item_last_version(struct bm_store *st, const char *code, int *last, struct bm_err *err)
+{
+    return st->ops->item_last_version(st, code, last, err);
+}
+
+enum bm_rc
+bm_store_items_search(struct bm_store *st, const struct bm_item_query *q, struct bm_arena *a, struct bm_item **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->items_search(st, q, a, out, n, err);
+}

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "core/audit.h"
+#include "core/item.h"
 #include "core/org.h"
 #include "core/user.h"
 #include "util/arena.h"
@@ -183,6 +184,61 @@ BM_MUST_CHECK enum bm_rc bm_store_login_failures_clear(struct bm_store *st, cons
                                                        int64_t before, struct bm_err *err);
 BM_MUST_CHECK enum bm_rc bm_store_user_touch_login(struct bm_store *st, int64_t user_id,
                                                    int64_t now, struct bm_err *err);
+
+/* ---- service catalog ---- */
+
+#define BM_SEARCH_TERMS 4
+
+/* What a catalog listing asks for; every filter is optional. */
+struct bm_item_query {
+    const char *terms[BM_SEARCH_TERMS]; /* search terms (all must match), NULL-padded */
+    int n_terms;
+    const char *category;      /* category code, "" for any */
+    unsigned objects;          /* 0 for any, else items serving one of these objects */
+    const char *township_path; /* "" for any, else items of units under it or county-wide */
+    bool online_only;          /* only items with some online handling */
+    const char *status;        /* status code, "" for any */
+    const char *unit_prefix;   /* "" for any, else items of units under this path */
+    int offset, limit;         /* ranked results are paged by offset */
+};
+
+/*
+ * Inserts an item version with its materials (the store sets county_code from the unit).
+ * BM_ECONFLICT if the code already has a draft (or the same item_version).
+ */
+BM_MUST_CHECK enum bm_rc bm_store_item_insert(struct bm_store *st, const struct bm_item *it,
+                                              int64_t now, int64_t *id, struct bm_err *err);
+/* One item version with materials, unit name and unit path. BM_ENOTFOUND if none. */
+BM_MUST_CHECK enum bm_rc bm_store_item_get(struct bm_store *st, int64_t id, struct bm_arena *a,
+                                           struct bm_item *out, struct bm_err *err);
+/*
+ * Rewrites a draft's fields and materials if its version is still it->version (BM_ESTALE
+ * otherwise; BM_ETRANSITION if it is no longer a draft).
+ */
+BM_MUST_CHECK enum bm_rc bm_store_item_update(struct bm_store *st, const struct bm_item *it,
+                                              int64_t now, struct bm_err *err);
+/*
+ * Moves an item version to `status` if its record version is `version` (0: any). Publishing
+ * marks the code's previously published version superseded in the same transaction.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_item_set_status(struct bm_store *st, int64_t id,
+                                                  int64_t version, int status, int64_t now,
+                                                  struct bm_err *err);
+/* Every version of a code, newest first, without materials. */
+BM_MUST_CHECK enum bm_rc bm_store_item_versions(struct bm_store *st, const char *code,
+                                                struct bm_arena *a, struct bm_item **out,
+                                                size_t *n, struct bm_err *err);
+/* The highest item_version of a code (0 if the code is new). */
+BM_MUST_CHECK enum bm_rc bm_store_item_last_version(struct bm_store *st, const char *code,
+                                                    int *last, struct bm_err *err);
+/*
+ * Items matching `q`, without materials: ranked by relevance when there are terms (names
+ * before keywords, earlier and shorter matches first), else by category and code. At most
+ * q->limit + 1 are returned, so the caller can tell whether there is a next page.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_items_search(struct bm_store *st, const struct bm_item_query *q,
+                                               struct bm_arena *a, struct bm_item **out,
+                                               size_t *n, struct bm_err *err);
 
 /* ---- audit trail ---- */
 

@@ -55,7 +55,7 @@ pg_copy_out(struct bm_store *st, const struct bm_copy_table *t, bm_copy_row_fn f
             int64_t *rows, struct bm_err *err)
 {
     size_t n = strlen(t->kinds);
-    const char *values[16];
+    const char *values[BM_COPY_MAX_COLS];
     struct bm_buf b;
     PGresult *r = NULL;
     enum bm_rc rc;
@@ -104,9 +104,9 @@ pg_copy_in(struct bm_store *st, const struct bm_copy_table *t, const char *const
 {
     struct pq_store *pq = PQ(st);
     size_t n = strlen(t->kinds);
-    unsigned char bytes[16][64];
-    const char *v[16];
-    int len[16], fmt[16];
+    unsigned char bytes[BM_COPY_MAX_COLS][64];
+    const char *v[BM_COPY_MAX_COLS];
+    int len[BM_COPY_MAX_COLS], fmt[BM_COPY_MAX_COLS];
     char name[64];
     PGresult *r;
 

@@ -119,4 +119,12 @@ enum bm_rc pg_copy_in(struct bm_store *st, const struct bm_copy_table *t,
                       const char *const *values, struct bm_err *err);
 enum bm_rc pg_copy_finish(struct bm_store *st, const struct bm_copy_table *t, struct bm_err *err);
 
+enum bm_rc pg_item_insert(struct bm_store *st, const struct bm_item *it, int64_t now, int64_t *id, struct bm_err *err);
+enum bm_rc pg_item_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_item *out, struct bm_err *err);
+enum bm_rc pg_item_update(struct bm_store *st, const struct bm_item *it, int64_t now, struct bm_err *err);
+enum bm_rc pg_item_set_status(struct bm_store *st, int64_t id, int64_t version, int status, int64_t now, struct bm_err *err);
+enum bm_rc pg_item_versions(struct bm_store *st, const char *code, struct bm_arena *a, struct bm_item **out, size_t *n, struct bm_err *err);
+enum bm_rc pg_item_last_version(struct bm_store *st, const char *code, int *last, struct bm_err *err);
+enum bm_rc pg_items_search(struct bm_store *st, const struct bm_item_query *q, struct bm_arena *a, struct bm_item **out, size_t *n, struct bm_err *err);
+
 #endif

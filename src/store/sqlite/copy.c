@@ -105,8 +105,8 @@ sqlite_copy_out(struct bm_store *st, const struct bm_copy_table *t, bm_copy_row_
                 int64_t *rows, struct bm_err *err)
 {
     size_t n = strlen(t->kinds);
-    const char *values[16];
-    char hexbuf[16][130];
+    const char *values[BM_COPY_MAX_COLS];
+    char hexbuf[BM_COPY_MAX_COLS][130];
     sqlite3_stmt *s = NULL;
     enum bm_rc rc = prepare_tmp(st, t, false, &s, err);
     int src = SQLITE_DONE;
