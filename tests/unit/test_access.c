@@ -24,26 +24,28 @@ who(unsigned roles, const char *path)
 }
 
 /* One row per role: does it hold PUBLIC, LOGIN, STAFF, ORG_WRITE, USER_ADMIN, TOKEN_ADMIN,
- * AUDIT_READ? */
+ * AUDIT_READ, ITEM_WRITE, ITEM_PUBLISH? */
 static const struct {
     unsigned role;
     const char *name;
     bool perm[BM_PERM_COUNT];
 } matrix[] = {
-    /*                                  PUB    LOGIN  STAFF  ORG_W  USER_A TOKEN  AUDIT */
-    {BM_ROLE_CITIZEN, "citizen", {true, true, false, false, false, false, false}},
-    {BM_ROLE_CLERK, "clerk", {true, true, true, false, false, false, false}},
-    {BM_ROLE_HANDLER, "handler", {true, true, true, false, false, false, false}},
-    {BM_ROLE_APPROVER, "approver", {true, true, true, false, false, false, false}},
-    {BM_ROLE_SUPERVISOR, "supervisor", {true, true, true, false, false, false, false}},
-    {BM_ROLE_TOWNSHIP_ADMIN, "township_admin", {true, true, true, true, true, false, false}},
-    {BM_ROLE_COUNTY_ADMIN, "county_admin", {true, true, true, true, true, true, true}},
-    {BM_ROLE_EVALUATOR, "evaluator", {true, true, true, false, false, false, false}},
-    {BM_ROLE_AUDITOR, "auditor", {true, true, true, false, false, false, true}},
+    /*                           PUB   LOGIN STAFF ORG_W USER_A TOKEN AUDIT ITEM_W ITEM_P */
+    {BM_ROLE_CITIZEN, "citizen", {true, true, false, false, false, false, false, false, false}},
+    {BM_ROLE_CLERK, "clerk", {true, true, true, false, false, false, false, false, false}},
+    {BM_ROLE_HANDLER, "handler", {true, true, true, false, false, false, false, false, false}},
+    {BM_ROLE_APPROVER, "approver", {true, true, true, false, false, false, false, false, false}},
+    {BM_ROLE_SUPERVISOR, "supervisor", {true, true, true, false, false, false, false, false, false}},
+    {BM_ROLE_TOWNSHIP_ADMIN, "township_admin",
+     {true, true, true, true, true, false, false, true, false}},
+    {BM_ROLE_COUNTY_ADMIN, "county_admin", {true, true, true, true, true, true, true, true, true}},
+    {BM_ROLE_EVALUATOR, "evaluator", {true, true, true, false, false, false, false, false, false}},
+    {BM_ROLE_AUDITOR, "auditor", {true, true, true, false, false, false, true, false, false}},
 };
 
 static const char *const perm_names[BM_PERM_COUNT] = {
     "PUBLIC", "LOGIN", "STAFF", "ORG_WRITE", "USER_ADMIN", "TOKEN_ADMIN", "AUDIT_READ",
+    "ITEM_WRITE", "ITEM_PUBLISH",
 };
 
 static void
