@@ -1155,7 +1155,11 @@ test_cli_init_and_errors(void **state)
                      1);
     assert_int_equal(run("grep -q 'bianmin init' %s/k.err", d), 0);
     /* migrate, audit verify, usage and option errors. */
-    assert_int_equal(run("%s migrate --db %s/i.db | grep -q 'schema version 1'", b, d), 0);
+    /* init applied every migration already: nothing is left to do. */
+    assert_int_equal(run("%s migrate --db %s/i.db | grep -qE 'applied 0 migration\\(s\\); schema "
+                         "version [1-9]'",
+                         b, d),
+                     0);
     assert_int_equal(run("%s audit verify --db %s/i.db > /dev/null", b, d), 0);
     assert_int_equal(run("%s no-such-command > /dev/null 2>&1", b), 2);
     assert_int_equal(run("%s serve --bogus > /dev/null 2>&1", b), 2);
