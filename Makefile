@@ -1,7 +1,7 @@
 # Bianmin build. `make demo` and `make test` are the two commands a newcomer needs;
 # both install missing Debian packages through scripts/deps.sh first.
 
-PKGS     := libevent libevent_pthreads jansson libsodium sqlite3 libpq
+PKGS     := libevent libevent_pthreads jansson libsodium sqlite3 libpq xlsxwriter
 TESTPKGS := cmocka libcurl
 
 BUILD    ?= build
@@ -22,9 +22,10 @@ CORE_SRC  := $(wildcard src/core/*.c)
 STORE_SRC := $(wildcard src/store/*.c src/store/sqlite/*.c src/store/pg/*.c)
 HTTP_SRC  := $(wildcard src/http/*.c)
 API_SRC   := $(wildcard src/api/*.c)
+IO_SRC    := $(wildcard src/io/*.c)
 CLI_SRC   := $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
-GEN_SRC   := $(BUILD)/gen/migrations.c $(BUILD)/gen/migrations_pg.c
-LIB_SRC   := $(UTIL_SRC) $(CORE_SRC) $(STORE_SRC) $(HTTP_SRC) $(API_SRC) $(CLI_SRC)
+GEN_SRC   := $(BUILD)/gen/migrations.c $(BUILD)/gen/migrations_pg.c $(BUILD)/gen/demo_data.c
+LIB_SRC   := $(UTIL_SRC) $(CORE_SRC) $(STORE_SRC) $(HTTP_SRC) $(IO_SRC) $(API_SRC) $(CLI_SRC)
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
@@ -45,6 +46,11 @@ all: $(BUILD)/bianmin
 $(BUILD)/gen/migrations.c: $(MIGRATIONS) scripts/embed.sh
 	@mkdir -p $(BUILD)/gen
 	$(Q)scripts/embed.sh bm_migrations_sqlite $(MIGRATIONS) > $@
+
+# The demo county's catalog ships inside the binary, so `bianmin demo` works from anywhere.
+$(BUILD)/gen/demo_data.c: data/demo/catalog.json scripts/embed.sh
+	@mkdir -p $(BUILD)/gen
+	$(Q)scripts/embed.sh bm_demo_data data/demo/catalog.json > $@
 
 $(BUILD)/gen/migrations_pg.c: $(MIGRATIONS) scripts/embed.sh
 	@mkdir -p $(BUILD)/gen

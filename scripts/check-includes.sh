@@ -13,6 +13,7 @@ check src/util  'core/|store/|http/|api/|cli/|event2/|jansson|sqlite3|libpq|sodi
 check src/core  'store/|http/|api/|cli/|event2/|jansson|sqlite3|libpq' 'store, http, api, jansson or database headers'
 check src/store 'http/|api/|cli/|event2/|jansson' 'http, api or jansson'
 check src/api   'http/|cli/|event2/|sqlite3|libpq|store/sqlite|store/pg' 'http, libevent or backend headers'
+check src/io    'http/|api/|cli/|event2/|sqlite3|libpq|store/sqlite|store/pg' 'http, api, cli or backend headers'
 check src/http  'cli/|jansson|sqlite3|libpq|store/sqlite|store/pg' 'jansson or store backends'
 hits=$(grep -rnE 'sqlite3\.h' src --include='*.c' --include='*.h' | grep -v '^src/store/sqlite/' || true)
 [ -n "$hits" ] && { echo "$hits"; echo "check-includes: only src/store/sqlite may include sqlite3.h" >&2; fail=1; }

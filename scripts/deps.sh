@@ -5,7 +5,7 @@ set -euo pipefail
 
 pkgs=(
   build-essential pkg-config
-  libevent-dev libjansson-dev libsodium-dev libsqlite3-dev sqlite3 libpq-dev
+  libevent-dev libjansson-dev libsodium-dev libsqlite3-dev sqlite3 libpq-dev libxlsxwriter-dev
   postgresql postgresql-contrib
   libcmocka-dev libcurl4-openssl-dev
 )

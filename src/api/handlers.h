@@ -48,11 +48,20 @@ enum bm_rc bm_api_items_publish(struct bm_req *rq, struct bm_resp *rs);
 enum bm_rc bm_api_items_retire(struct bm_req *rq, struct bm_resp *rs);
 enum bm_rc bm_api_items_versions(struct bm_req *rq, struct bm_resp *rs);
 
+/* catalog.c */
+enum bm_rc bm_api_delegations_list(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_delegations_get(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_delegations_create(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_delegations_revoke(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_powers_list(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_powers_get(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_powers_create(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_powers_update(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_catalog_export(struct bm_req *rq, struct bm_resp *rs);
+
 /* users.c: the JSON form of a user, shared with session.c */
 struct json_t;
 struct json_t *bm_api_user_json(const struct bm_user *u);
-/* items.c: an item as JSON; `full` adds the guide's texts and the materials. */
-struct bm_item;
-struct json_t *bm_api_item_json(const struct bm_item *it, bool full);
+
 
 #endif

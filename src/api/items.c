@@ -10,259 +10,8 @@
 #include "api/handlers.h"
 #include "api/json.h"
 #include "core/item.h"
+#include "io/item_json.h"
 #include "util/parse.h"
-
-/* ---- JSON out ---- */
-
-static json_t *
-code_json(const struct bm_code *table, int i)
-{
-    return json_string(i >= 0 ? table[i].code : "");
-}
-
-static json_t *
-bits_json(const struct bm_code *table, unsigned bits)
-{
-    json_t *a = json_array();
-    for (size_t i = 0; table[i].code != NULL; i++)
-        if (bits & (1u << i))
-            json_array_append_new(a, json_string(table[i].code));
-    return a;
-}
-
-json_t *
-bm_api_item_json(const struct bm_item *it, bool full)
-{
-    json_t *j = json_object();
-
-    json_object_set_new(j, "id", json_integer(it->id));
-    json_object_set_new(j, "code", json_string(it->code));
-    json_object_set_new(j, "name", json_string(it->name));
-    json_object_set_new(j, "type", code_json(bm_item_types, it->type));
-    json_object_set_new(j, "type_name", json_string(bm_item_types[it->type].zh));
-    json_object_set_new(j, "category", code_json(bm_item_categories, it->category));
-    json_object_set_new(j, "category_name", json_string(bm_item_categories[it->category].zh));
-    json_object_set_new(j, "service_objects", bits_json(bm_item_objects, it->objects));
-    json_object_set_new(j, "implementing_unit_id", json_integer(it->implementing_unit_id));
-    json_object_set_new(j, "implementing_unit_name", json_string(it->unit_name ? it->unit_name : ""));
-    json_object_set_new(j, "level", code_json(bm_item_levels, it->level));
-    json_object_set_new(j, "legal_days", json_integer(it->legal_days));
-    json_object_set_new(j, "promised_days", json_integer(it->promised_days));
-    json_object_set_new(j, "case_kind", code_json(bm_item_case_kinds, it->case_kind));
-    json_object_set_new(j, "visits", json_integer(it->visits));
-    json_object_set_new(j, "online_depth", json_integer(it->online_depth));
-    json_object_set_new(j, "county_wide", json_boolean(it->county_wide));
-    json_object_set_new(j, "is_fee", json_boolean(it->is_fee));
-    json_object_set_new(j, "status", code_json(bm_item_statuses, it->status));
-    json_object_set_new(j, "item_version", json_integer(it->item_version));
-    json_object_set_new(j, "version", json_integer(it->version));
-    json_object_set_new(j, "published_at", bm_json_time(it->published_at));
-    if (!full)
-        return j;
-    json_object_set_new(j, "catalog_code", json_string(it->catalog_code));
-    json_object_set_new(j, "conditions", json_string(it->conditions));
-    json_object_set_new(j, "legal_basis", json_string(it->legal_basis));
-    json_object_set_new(j, "process", json_string(it->process));
-    json_object_set_new(j, "faq", json_string(it->faq));
-    json_object_set_new(j, "keywords", json_string(it->keywords));
-    json_object_set_new(j, "fee_standard", json_string(it->fee_standard));
-    json_object_set_new(j, "fee_basis", json_string(it->fee_basis));
-    json_object_set_new(j, "visits_reason", json_string(it->visits_reason));
-    json_object_set_new(j, "online_url", json_string(it->online_url));
-    json_object_set_new(j, "needs_approval", json_boolean(it->needs_approval));
-    json_object_set_new(j, "result_name", json_string(it->result_name));
-    json_object_set_new(j, "result_type", code_json(bm_item_results, it->result_type));
-    json_object_set_new(j, "delivery_methods", bits_json(bm_item_deliveries, it->deliveries));
-    json_object_set_new(j, "consult_phone", json_string(it->consult_phone));
-    json_object_set_new(j, "complaint_phone", json_string(it->complaint_phone));
-    json_object_set_new(j, "window_address", json_string(it->window_address));
-    json_object_set_new(j, "office_hours", json_string(it->office_hours));
-    json_object_set_new(j, "created_at", bm_json_time(it->created_at));
-    json_object_set_new(j, "updated_at", bm_json_time(it->updated_at));
-    json_object_set_new(j, "retired_at", bm_json_time(it->retired_at));
-    {
-        json_t *ms = json_array();
-        for (size_t i = 0; i < it->n_materials; i++) {
-            const struct bm_material *m = &it->materials[i];
-            json_array_append_new(
-                ms, json_pack("{s:s,s:b,s:i,s:i,s:s,s:s,s:s,s:s}", "name", m->name, "required",
-                              m->required, "original_count", m->original_count, "copy_count",
-                              m->copy_count, "source", bm_material_sources[m->source].code,
-                              "source_name", bm_material_sources[m->source].zh, "notes",
-                              m->notes ? m->notes : "", "form_url", m->form_url ? m->form_url : ""));
-        }
-        json_object_set_new(j, "materials", ms);
-    }
-    return j;
-}
-
-/* ---- JSON in ---- */
-
-static const char *const item_fields[] = {
-    "code", "catalog_code", "name", "type", "category", "service_objects", "implementing_unit_id",
-    "level", "conditions", "legal_basis", "process", "faq", "keywords", "legal_days",
-    "promised_days", "case_kind", "is_fee", "fee_standard", "fee_basis", "visits", "visits_reason",
-    "online_depth", "online_url", "county_wide", "needs_approval", "result_name", "result_type",
-    "delivery_methods", "consult_phone", "complaint_phone", "window_address", "office_hours",
-    "materials", NULL};
-
-static void
-get_code(struct bm_req *rq, json_t *b, const char *key, const struct bm_code *table, int *out)
-{
-    const char *s = NULL;
-    bool present;
-    if (bm_json_get_str(rq, b, key, false, 40, &s, &present) == BM_OK && present) {
-        int i = bm_code_find(table, s);
-        if (i < 0)
-            (void)bm_err_field(&rq->err, key, "未知的取值“%s”", s);
-        else
-            *out = i;
-    }
-}
-
-static void
-get_bits(struct bm_req *rq, json_t *b, const char *key, const struct bm_code *table, unsigned *out)
-{
-    json_t *v = json_object_get(b, key), *e;
-    unsigned bits = 0;
-    size_t i;
-
-    if (v == NULL || json_is_null(v))
-        return;
-    if (!json_is_array(v)) {
-        (void)bm_err_field(&rq->err, key, "应为代码数组");
-        return;
-    }
-    json_array_foreach(v, i, e) {
-        int k = json_is_string(e) ? bm_code_find(table, json_string_value(e)) : -1;
-        if (k < 0) {
-            (void)bm_err_field(&rq->err, key, "第 %zu 项不是有效的代码", i + 1);
-            return;
-        }
-        bits |= 1u << k;
-    }
-    *out = bits;
-}
-
-static void
-get_text(struct bm_req *rq, json_t *b, const char *key, size_t max, const char **out)
-{
-    (void)bm_json_get_str(rq, b, key, false, max, out, NULL);
-}
-
-static void
-get_int(struct bm_req *rq, json_t *b, const char *key, int64_t lo, int64_t hi, int *out)
-{
-    int64_t v;
-    bool present;
-    if (bm_json_get_int(rq, b, key, false, lo, hi, &v, &present) == BM_OK && present)
-        *out = (int)v;
-}
-
-static void
-get_bool(struct bm_req *rq, json_t *b, const char *key, bool *out)
-{
-    (void)bm_json_get_bool(rq, b, key, false, out, NULL);
-}
-
-static void
-get_materials(struct bm_req *rq, json_t *b, struct bm_item *it)
-{
-    static const char *const fields[] = {"name",  "required", "original_count", "copy_count",
-                                         "source", "notes",   "form_url",       NULL};
-    json_t *v = json_object_get(b, "materials"), *e;
-    size_t i;
-
-    if (v == NULL || json_is_null(v))
-        return;
-    if (!json_is_array(v) || json_array_size(v) > BM_ITEM_MAX_MATERIALS) {
-        (void)bm_err_field(&rq->err, "materials", "应为不超过%d项的材料数组", BM_ITEM_MAX_MATERIALS);
-        return;
-    }
-    it->n_materials = json_array_size(v);
-    it->materials = bm_arena_alloc(rq->arena, sizeof(*it->materials) * (it->n_materials + 1));
-    if (it->materials == NULL) {
-        (void)bm_err_field(&rq->err, "materials", "材料过多");
-        return;
-    }
-    json_array_foreach(v, i, e) {
-        struct bm_material *m = &it->materials[i];
-        const char *src = "applicant";
-        char f[48];
-        int64_t n;
-
-        m->required = true;
-        m->original_count = 1;
-        m->notes = m->form_url = "";
-        snprintf(f, sizeof(f), "materials[%zu]", i);
-        if (!json_is_object(e) || bm_json_only(rq, e, fields) != BM_OK) {
-            (void)bm_err_field(&rq->err, f, "材料应为对象，且只能包含 name、required、"
-                                            "original_count、copy_count、source、notes、form_url");
-            continue;
-        }
-        m->name = json_string_value(json_object_get(e, "name"));
-        if (m->name == NULL)
-            m->name = "";
-        if (json_object_get(e, "required"))
-            m->required = json_is_true(json_object_get(e, "required"));
-        if (json_is_integer(json_object_get(e, "original_count")))
-            m->original_count = (int)json_integer_value(json_object_get(e, "original_count"));
-        if (json_is_integer((json_object_get(e, "copy_count"))))
-            m->copy_count = (int)json_integer_value(json_object_get(e, "copy_count"));
-        n = json_is_string(json_object_get(e, "source"))
-                ? bm_code_find(bm_material_sources, json_string_value(json_object_get(e, "source")))
-                : json_object_get(e, "source") ? -1 : bm_code_find(bm_material_sources, src);
-        m->source = (int)n;
-        if (json_is_string(json_object_get(e, "notes")))
-            m->notes = json_string_value(json_object_get(e, "notes"));
-        if (json_is_string(json_object_get(e, "form_url")))
-            m->form_url = json_string_value(json_object_get(e, "form_url"));
-    }
-}
-
-/* Applies the fields present in `b` to `it` (all of them, for a new item). */
-static void
-read_item(struct bm_req *rq, json_t *b, struct bm_item *it)
-{
-    int64_t unit;
-    bool present;
-
-    get_text(rq, b, "catalog_code", 12, &it->catalog_code);
-    get_text(rq, b, "name", 200, &it->name);
-    get_code(rq, b, "type", bm_item_types, &it->type);
-    get_code(rq, b, "category", bm_item_categories, &it->category);
-    get_bits(rq, b, "service_objects", bm_item_objects, &it->objects);
-    if (bm_json_get_int(rq, b, "implementing_unit_id", false, 1, INT64_MAX, &unit, &present) ==
-            BM_OK &&
-        present)
-        it->implementing_unit_id = unit;
-    get_code(rq, b, "level", bm_item_levels, &it->level);
-    get_text(rq, b, "conditions", 4000, &it->conditions);
-    get_text(rq, b, "legal_basis", 4000, &it->legal_basis);
-    get_text(rq, b, "process", 4000, &it->process);
-    get_text(rq, b, "faq", 4000, &it->faq);
-    get_text(rq, b, "keywords", 200, &it->keywords);
-    get_int(rq, b, "legal_days", 0, 365, &it->legal_days);
-    get_int(rq, b, "promised_days", 0, 365, &it->promised_days);
-    get_code(rq, b, "case_kind", bm_item_case_kinds, &it->case_kind);
-    get_bool(rq, b, "is_fee", &it->is_fee);
-    get_text(rq, b, "fee_standard", 1000, &it->fee_standard);
-    get_text(rq, b, "fee_basis", 1000, &it->fee_basis);
-    get_int(rq, b, "visits", 0, 9, &it->visits);
-    get_text(rq, b, "visits_reason", 500, &it->visits_reason);
-    get_int(rq, b, "online_depth", 0, BM_ONLINE_DEPTH_FULL, &it->online_depth);
-    get_text(rq, b, "online_url", 500, &it->online_url);
-    get_bool(rq, b, "county_wide", &it->county_wide);
-    get_bool(rq, b, "needs_approval", &it->needs_approval);
-    get_text(rq, b, "result_name", 200, &it->result_name);
-    get_code(rq, b, "result_type", bm_item_results, &it->result_type);
-    get_bits(rq, b, "delivery_methods", bm_item_deliveries, &it->deliveries);
-    get_text(rq, b, "consult_phone", 20, &it->consult_phone);
-    get_text(rq, b, "complaint_phone", 20, &it->complaint_phone);
-    get_text(rq, b, "window_address", 200, &it->window_address);
-    get_text(rq, b, "office_hours", 200, &it->office_hours);
-    get_materials(rq, b, it);
-}
 
 /* ---- access ---- */
 
@@ -379,7 +128,7 @@ bm_api_items_list(struct bm_req *rq, struct bm_resp *rs)
         return rc;
     items = json_array();
     for (size_t i = 0; i < n && (int)i < q.limit; i++)
-        json_array_append_new(items, bm_api_item_json(&its[i], false));
+        json_array_append_new(items, bm_io_item_json(&its[i], false));
     /* Ranked results page by offset: the cursor is the offset of the next page. */
     return bm_json_page(rq, rs, items, (int)n > q.limit, q.offset + q.limit);
 }
@@ -389,8 +138,12 @@ bm_api_items_get(struct bm_req *rq, struct bm_resp *rs)
 {
     struct bm_item it;
     enum bm_rc rc = load(rq, &it);
-    return rc == BM_OK ? bm_json_reply(rq, rs, 200, bm_api_item_json(&it, true)) : rc;
+    return rc == BM_OK ? bm_json_reply(rq, rs, 200, bm_io_item_json(&it, true)) : rc;
 }
+
+/* What a new item must state (api-contract.md); the rest has defaults. */
+static const char *const required_fields[] = {"code", "name", "type", "category",
+                                              "implementing_unit_id", "promised_days", NULL};
 
 enum bm_rc
 bm_api_items_create(struct bm_req *rq, struct bm_resp *rs)
@@ -401,32 +154,16 @@ bm_api_items_create(struct bm_req *rq, struct bm_resp *rs)
     int64_t id;
     enum bm_rc rc;
 
-    memset(&it, 0, sizeof(it));
-    it.type = it.category = -1;
-    it.level = bm_code_find(bm_item_levels, "township");
-    it.result_type = bm_code_find(bm_item_results, "other");
-    it.case_kind = -1;
-    it.objects = BM_OBJECT_NATURAL;
-    it.deliveries = BM_DELIVERY_WINDOW;
-    it.visits = 1;
-    it.legal_days = it.promised_days = -1;
-    it.status = BM_ITEM_DRAFT;
+    bm_io_item_defaults(&it);
     rc = bm_json_body(rq, &body);
     if (rc == BM_OK)
-        rc = bm_json_only(rq, body, item_fields);
+        rc = bm_json_only(rq, body, bm_io_item_fields);
     if (rc != BM_OK)
         return rc;
-    (void)bm_json_get_str(rq, body, "code", true, 36, &it.code, NULL);
-    if (json_object_get(body, "name") == NULL)
-        (void)bm_err_field(&rq->err, "name", "必填");
-    if (json_object_get(body, "promised_days") == NULL)
-        (void)bm_err_field(&rq->err, "promised_days", "必填");
-    read_item(rq, body, &it);
-    /* 即办件 follows from a promise of 0 unless stated. */
-    if (it.case_kind < 0 && it.promised_days >= 0)
-        it.case_kind = it.promised_days == 0 ? BM_CASE_KIND_IMMEDIATE : BM_CASE_KIND_PROMISED;
-    if (it.legal_days < 0)
-        it.legal_days = it.promised_days;
+    for (const char *const *req = required_fields; *req; req++)
+        if (json_object_get(body, *req) == NULL)
+            (void)bm_err_field(&rq->err, *req, "必填");
+    bm_io_item_read(body, rq->arena, "", &it, &rq->err);
     if (rq->err.n_fields == 0)
         (void)bm_item_check(&it, &rq->err);
     if (rq->err.n_fields == 0)
@@ -452,7 +189,7 @@ bm_api_items_create(struct bm_req *rq, struct bm_resp *rs)
     if (rc != BM_OK)
         return rc;
     bm_resp_header(rs, "Location", bm_arena_printf(rq->arena, "/api/v1/items/%" PRId64, id));
-    return bm_json_reply(rq, rs, 201, bm_api_item_json(&it, true));
+    return bm_json_reply(rq, rs, 201, bm_io_item_json(&it, true));
 }
 
 enum bm_rc
@@ -478,10 +215,10 @@ bm_api_items_update(struct bm_req *rq, struct bm_resp *rs)
     if (rc == BM_OK && json_object_get(body, "code") != NULL)
         rc = bm_err_field(&rq->err, "code", "事项编码不能修改");
     if (rc == BM_OK)
-        rc = bm_json_only(rq, body, item_fields);
+        rc = bm_json_only(rq, body, bm_io_item_fields);
     if (rc != BM_OK)
         return rc;
-    read_item(rq, body, &it);
+    bm_io_item_read(body, rq->arena, "", &it, &rq->err);
     if (rq->err.n_fields == 0)
         (void)bm_item_check(&it, &rq->err);
     if (rq->err.n_fields == 0 && json_object_get(body, "implementing_unit_id") != NULL)
@@ -513,7 +250,7 @@ bm_api_items_update(struct bm_req *rq, struct bm_resp *rs)
         return rc;
     if (status == 201)
         bm_resp_header(rs, "Location", bm_arena_printf(rq->arena, "/api/v1/items/%" PRId64, id));
-    return bm_json_reply(rq, rs, status, bm_api_item_json(&it, true));
+    return bm_json_reply(rq, rs, status, bm_io_item_json(&it, true));
 }
 
 /* Publish or retire: If-Match is checked when sent. */
@@ -543,7 +280,7 @@ transition(struct bm_req *rq, struct bm_resp *rs, int from, int to, const char *
         rc = bm_store_commit(rq->store, &rq->err);
     if (rc == BM_OK)
         rc = bm_store_item_get(rq->store, it.id, rq->arena, &it, &rq->err);
-    return rc == BM_OK ? bm_json_reply(rq, rs, 200, bm_api_item_json(&it, true)) : rc;
+    return rc == BM_OK ? bm_json_reply(rq, rs, 200, bm_io_item_json(&it, true)) : rc;
 }
 
 enum bm_rc
@@ -573,6 +310,6 @@ bm_api_items_versions(struct bm_req *rq, struct bm_resp *rs)
     items = json_array();
     for (size_t i = 0; i < n; i++)
         if (visible(rq, &vs[i]))
-            json_array_append_new(items, bm_api_item_json(&vs[i], false));
+            json_array_append_new(items, bm_io_item_json(&vs[i], false));
     return bm_json_page(rq, rs, items, false, 0);
 }

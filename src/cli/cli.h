@@ -74,6 +74,10 @@ int cli_backup(int argc, char **argv);
 int cli_audit_cmd(int argc, char **argv);
 int cli_demo(int argc, char **argv);
 int cli_migrate_store(int argc, char **argv);
+int cli_import(int argc, char **argv);
+int cli_export(int argc, char **argv);
+/* Imports a catalog file's text into an open store (demo uses it); 0 on success. */
+int cli_import_text(struct bm_store *st, const char *text, size_t len, bool publish, bool quiet);
 
 /* Serves with cfg (shared by serve and demo); prints `banner` when listening. */
 int cli_run_server(const struct bm_config *cfg, const char *banner);

@@ -12,6 +12,9 @@
 #include "cli/cli.h"
 #include "core/roles.h"
 #include "util/buf.h"
+#include "util/embed.h"
+
+extern const struct bm_embedded bm_demo_data[];
 
 #define DEMO_PASSWORD "Bianmin2026"
 
@@ -169,13 +172,14 @@ cli_demo(int argc, char **argv)
     struct bm_err err;
     struct bm_buf table, banner;
     const char *pw = getenv("BIANMIN_DEMO_PASSWORD"), *admin_pw = getenv("BIANMIN_ADMIN_PASSWORD");
-    bool no_serve = false;
+    bool no_serve = false, no_catalog = false;
     const struct cli_opt own[] = {
         {"no-serve", NULL, &no_serve, "create the demo county and exit"},
+        {"no-catalog", NULL, &no_catalog, "leave the service catalog empty (for import tests)"},
         {NULL, NULL, NULL, NULL},
     };
     int64_t n = 0;
-    int n_pos, r = cli_parse("demo", "[--db FILE] [--listen HOST:PORT] [--no-serve]", argc, argv,
+    int n_pos, r = cli_parse("demo", "[--db FILE] [--listen HOST:PORT] [--no-serve] [--no-catalog]", argc, argv,
                              &cfg, own, NULL, 0, &n_pos);
     enum bm_rc rc;
 
@@ -200,13 +204,17 @@ cli_demo(int argc, char **argv)
         if (rc == BM_OK)
             rc = bm_store_commit(st, &err);
         bm_store_rollback(st);
+        /* The catalog: published items, delegated powers and 西田各庄镇's power list. */
+        if (rc == BM_OK && !no_catalog &&
+            cli_import_text(st, bm_demo_data[0].text, strlen(bm_demo_data[0].text), true, true) != 0)
+            rc = bm_err_set(&err, BM_EINTERNAL, "演示目录导入失败");
     } else if (rc == BM_OK) {
         rc = bm_buf_printf(&table, "  (store already populated; demo passwords as first printed)\n");
     }
     bm_store_close(st);
     if (rc == BM_OK)
         rc = bm_buf_printf(&banner,
-                           "\nDemo county: 北京市密云区 (110118), 20 townships, 西田各庄镇 villages\n"
+                           "\nDemo county: 北京市密云区 (110118), 20 townships, 西田各庄镇 villages, the service catalog\n"
                            "Demo accounts (user name, name, role, password):\n%s\n"
                            "Open http://%s/  ·  health: http://%s/healthz\n",
                            table.ptr ? table.ptr : "", cfg.listen, cfg.listen);

@@ -55,6 +55,14 @@ struct bm_store_ops {
     enum bm_rc (*item_versions)(struct bm_store *st, const char *code, struct bm_arena *a, struct bm_item **out, size_t *n, struct bm_err *err);
     enum bm_rc (*item_last_version)(struct bm_store *st, const char *code, int *last, struct bm_err *err);
     enum bm_rc (*items_search)(struct bm_store *st, const struct bm_item_query *q, struct bm_arena *a, struct bm_item **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*delegation_insert)(struct bm_store *st, const struct bm_delegation *d, int64_t now, int64_t *id, struct bm_err *err);
+    enum bm_rc (*delegation_get)(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_delegation *out, struct bm_err *err);
+    enum bm_rc (*delegations_list)(struct bm_store *st, struct bm_arena *a, struct bm_delegation **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*delegation_revoke)(struct bm_store *st, int64_t id, int64_t version, int64_t now, struct bm_err *err);
+    enum bm_rc (*power_insert)(struct bm_store *st, const struct bm_power *p, int64_t now, int64_t *id, struct bm_err *err);
+    enum bm_rc (*power_get)(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_power *out, struct bm_err *err);
+    enum bm_rc (*powers_list)(struct bm_store *st, int64_t township_id, struct bm_arena *a, struct bm_power **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*power_update)(struct bm_store *st, const struct bm_power *p, int64_t now, struct bm_err *err);
 
     /* Whole-store copy (copy.c): a read snapshot of the source, rows out as text, rows in,
      * and the per-table finish (statement release; identity sequences on PostgreSQL). */

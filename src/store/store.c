@@ -302,3 +302,51 @@ bm_store_items_search(struct bm_store *st, const struct bm_item_query *q, struct
 {
     return st->ops->items_search(st, q, a, out, n, err);
 }
+
+enum bm_rc
+bm_store_delegation_insert(struct bm_store *st, const struct bm_delegation *d, int64_t now, int64_t *id, struct bm_err *err)
+{
+    return st->ops->delegation_insert(st, d, now, id, err);
+}
+
+enum bm_rc
+bm_store_delegation_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_delegation *out, struct bm_err *err)
+{
+    return st->ops->delegation_get(st, id, a, out, err);
+}
+
+enum bm_rc
+bm_store_delegations_list(struct bm_store *st, struct bm_arena *a, struct bm_delegation **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->delegations_list(st, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_delegation_revoke(struct bm_store *st, int64_t id, int64_t version, int64_t now, struct bm_err *err)
+{
+    return st->ops->delegation_revoke(st, id, version, now, err);
+}
+
+enum bm_rc
+bm_store_power_insert(struct bm_store *st, const struct bm_power *p, int64_t now, int64_t *id, struct bm_err *err)
+{
+    return st->ops->power_insert(st, p, now, id, err);
+}
+
+enum bm_rc
+bm_store_power_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_power *out, struct bm_err *err)
+{
+    return st->ops->power_get(st, id, a, out, err);
+}
+
+enum bm_rc
+bm_store_powers_list(struct bm_store *st, int64_t township_id, struct bm_arena *a, struct bm_power **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->powers_list(st, township_id, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_power_update(struct bm_store *st, const struct bm_power *p, int64_t now, struct bm_err *err)
+{
+    return st->ops->power_update(st, p, now, err);
+}

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "core/audit.h"
+#include "core/delegation.h"
 #include "core/item.h"
 #include "core/org.h"
 #include "core/user.h"
@@ -239,6 +240,36 @@ BM_MUST_CHECK enum bm_rc bm_store_item_last_version(struct bm_store *st, const c
 BM_MUST_CHECK enum bm_rc bm_store_items_search(struct bm_store *st, const struct bm_item_query *q,
                                                struct bm_arena *a, struct bm_item **out,
                                                size_t *n, struct bm_err *err);
+
+/* ---- delegated powers and power lists ---- */
+
+/* Inserts a delegation with its townships; county_code from the delegating department. */
+BM_MUST_CHECK enum bm_rc bm_store_delegation_insert(struct bm_store *st,
+                                                    const struct bm_delegation *d, int64_t now,
+                                                    int64_t *id, struct bm_err *err);
+/* One delegation with department and township names. BM_ENOTFOUND if none. */
+BM_MUST_CHECK enum bm_rc bm_store_delegation_get(struct bm_store *st, int64_t id,
+                                                 struct bm_arena *a, struct bm_delegation *out,
+                                                 struct bm_err *err);
+/* All delegations, newest first (a county has tens, not thousands). */
+BM_MUST_CHECK enum bm_rc bm_store_delegations_list(struct bm_store *st, struct bm_arena *a,
+                                                   struct bm_delegation **out, size_t *n,
+                                                   struct bm_err *err);
+/* Marks a delegation revoked if its version matches (BM_ESTALE otherwise). */
+BM_MUST_CHECK enum bm_rc bm_store_delegation_revoke(struct bm_store *st, int64_t id,
+                                                    int64_t version, int64_t now,
+                                                    struct bm_err *err);
+BM_MUST_CHECK enum bm_rc bm_store_power_insert(struct bm_store *st, const struct bm_power *p,
+                                               int64_t now, int64_t *id, struct bm_err *err);
+BM_MUST_CHECK enum bm_rc bm_store_power_get(struct bm_store *st, int64_t id, struct bm_arena *a,
+                                            struct bm_power *out, struct bm_err *err);
+/* A township's power list (township_id 0: every township's), by id. */
+BM_MUST_CHECK enum bm_rc bm_store_powers_list(struct bm_store *st, int64_t township_id,
+                                              struct bm_arena *a, struct bm_power **out,
+                                              size_t *n, struct bm_err *err);
+/* Rewrites name, type, basis, responsibilities, accountability if the version matches. */
+BM_MUST_CHECK enum bm_rc bm_store_power_update(struct bm_store *st, const struct bm_power *p,
+                                               int64_t now, struct bm_err *err);
 
 /* ---- audit trail ---- */
 

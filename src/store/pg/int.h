@@ -11,7 +11,7 @@
 #include "store/backend.h"
 
 #define PQ_STMT_CACHE 64
-#define PQ_MAX_ARGS 16
+#define PQ_MAX_ARGS 40
 
 struct pq_store {
     struct bm_store base; /* first: a struct bm_store * points here */
@@ -126,5 +126,14 @@ enum bm_rc pg_item_set_status(struct bm_store *st, int64_t id, int64_t version, 
 enum bm_rc pg_item_versions(struct bm_store *st, const char *code, struct bm_arena *a, struct bm_item **out, size_t *n, struct bm_err *err);
 enum bm_rc pg_item_last_version(struct bm_store *st, const char *code, int *last, struct bm_err *err);
 enum bm_rc pg_items_search(struct bm_store *st, const struct bm_item_query *q, struct bm_arena *a, struct bm_item **out, size_t *n, struct bm_err *err);
+
+enum bm_rc pg_delegation_insert(struct bm_store *st, const struct bm_delegation *d, int64_t now, int64_t *id, struct bm_err *err);
+enum bm_rc pg_delegation_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_delegation *out, struct bm_err *err);
+enum bm_rc pg_delegations_list(struct bm_store *st, struct bm_arena *a, struct bm_delegation **out, size_t *n, struct bm_err *err);
+enum bm_rc pg_delegation_revoke(struct bm_store *st, int64_t id, int64_t version, int64_t now, struct bm_err *err);
+enum bm_rc pg_power_insert(struct bm_store *st, const struct bm_power *p, int64_t now, int64_t *id, struct bm_err *err);
+enum bm_rc pg_power_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_power *out, struct bm_err *err);
+enum bm_rc pg_powers_list(struct bm_store *st, int64_t township_id, struct bm_arena *a, struct bm_power **out, size_t *n, struct bm_err *err);
+enum bm_rc pg_power_update(struct bm_store *st, const struct bm_power *p, int64_t now, struct bm_err *err);
 
 #endif

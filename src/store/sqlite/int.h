@@ -120,4 +120,13 @@ enum bm_rc sqlite_item_versions(struct bm_store *st, const char *code, struct bm
 enum bm_rc sqlite_item_last_version(struct bm_store *st, const char *code, int *last, struct bm_err *err);
 enum bm_rc sqlite_items_search(struct bm_store *st, const struct bm_item_query *q, struct bm_arena *a, struct bm_item **out, size_t *n, struct bm_err *err);
 
+enum bm_rc sqlite_delegation_insert(struct bm_store *st, const struct bm_delegation *d, int64_t now, int64_t *id, struct bm_err *err);
+enum bm_rc sqlite_delegation_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_delegation *out, struct bm_err *err);
+enum bm_rc sqlite_delegations_list(struct bm_store *st, struct bm_arena *a, struct bm_delegation **out, size_t *n, struct bm_err *err);
+enum bm_rc sqlite_delegation_revoke(struct bm_store *st, int64_t id, int64_t version, int64_t now, struct bm_err *err);
+enum bm_rc sqlite_power_insert(struct bm_store *st, const struct bm_power *p, int64_t now, int64_t *id, struct bm_err *err);
+enum bm_rc sqlite_power_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_power *out, struct bm_err *err);
+enum bm_rc sqlite_powers_list(struct bm_store *st, int64_t township_id, struct bm_arena *a, struct bm_power **out, size_t *n, struct bm_err *err);
+enum bm_rc sqlite_power_update(struct bm_store *st, const struct bm_power *p, int64_t now, struct bm_err *err);
+
 #endif

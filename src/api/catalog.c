@@ -1,0 +1,242 @@
+/*
+ * Delegated powers (下放事项), townships' power and responsibility lists (权力清单、责任清单),
+ * and the catalog export. Reading is public (government-affairs disclosure); writing is for
+ * county administrators.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "api/handlers.h"
+#include "api/json.h"
+#include "io/catalog.h"
+#include "util/parse.h"
+
+static enum bm_rc
+units(struct bm_req *rq, struct bm_io_units *u)
+{
+    return bm_io_units_load(rq->store, rq->arena, u, &rq->err);
+}
+
+enum bm_rc
+bm_api_delegations_list(struct bm_req *rq, struct bm_resp *rs)
+{
+    struct bm_delegation *ds;
+    size_t n = 0;
+    json_t *items;
+    enum bm_rc rc = bm_store_delegations_list(rq->store, rq->arena, &ds, &n, &rq->err);
+
+    if (rc != BM_OK)
+        return rc;
+    items = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(items, bm_io_delegation_json(&ds[i]));
+    return bm_json_page(rq, rs, items, false, 0);
+}
+
+enum bm_rc
+bm_api_delegations_get(struct bm_req *rq, struct bm_resp *rs)
+{
+    struct bm_delegation d;
+    int64_t id;
+    enum bm_rc rc = bm_req_param_id(rq, 0, &id);
+    if (rc == BM_OK)
+        rc = bm_store_delegation_get(rq->store, id, rq->arena, &d, &rq->err);
+    return rc == BM_OK ? bm_json_reply(rq, rs, 200, bm_io_delegation_json(&d)) : rc;
+}
+
+enum bm_rc
+bm_api_delegations_create(struct bm_req *rq, struct bm_resp *rs)
+{
+    struct bm_io_units u;
+    struct bm_delegation d;
+    json_t *body;
+    int64_t id;
+    enum bm_rc rc = bm_json_body(rq, &body);
+
+    if (rc == BM_OK)
+        rc = units(rq, &u);
+    if (rc != BM_OK)
+        return rc;
+    bm_io_delegation_read(body, &u, "", &d, &rq->err);
+    if (rq->err.n_fields > 0)
+        return BM_EINVAL;
+    rc = bm_store_begin(rq->store, &rq->err);
+    if (rc == BM_OK)
+        rc = bm_store_delegation_insert(rq->store, &d, rq->now, &id, &rq->err);
+    if (rc == BM_OK)
+        rc = bm_api_audit(rq, "delegation.create", "delegation", id,
+                          json_pack("{s:s,s:I,s:i}", "name", d.name, "from_unit_id",
+                                    (json_int_t)d.from_unit_id, "townships", (int)d.n_townships));
+    if (rc == BM_OK)
+        rc = bm_store_commit(rq->store, &rq->err);
+    if (rc == BM_OK)
+        rc = bm_store_delegation_get(rq->store, id, rq->arena, &d, &rq->err);
+    if (rc != BM_OK)
+        return rc;
+    bm_resp_header(rs, "Location", bm_arena_printf(rq->arena, "/api/v1/delegations/%" PRId64, id));
+    return bm_json_reply(rq, rs, 201, bm_io_delegation_json(&d));
+}
+
+enum bm_rc
+bm_api_delegations_revoke(struct bm_req *rq, struct bm_resp *rs)
+{
+    struct bm_delegation d;
+    int64_t id, version;
+    enum bm_rc rc = bm_req_param_id(rq, 0, &id);
+
+    if (rc == BM_OK)
+        rc = bm_store_delegation_get(rq->store, id, rq->arena, &d, &rq->err);
+    if (rc == BM_OK && !d.is_active)
+        rc = bm_err_set(&rq->err, BM_ETRANSITION, "该下放事项已撤销");
+    if (rc == BM_OK)
+        rc = bm_req_if_match(rq, &version);
+    if (rc == BM_OK)
+        rc = bm_store_begin(rq->store, &rq->err);
+    if (rc == BM_OK)
+        rc = bm_store_delegation_revoke(rq->store, id, version, rq->now, &rq->err);
+    if (rc == BM_OK)
+        rc = bm_api_audit(rq, "delegation.revoke", "delegation", id,
+                          json_pack("{s:s}", "name", d.name));
+    if (rc == BM_OK)
+        rc = bm_store_commit(rq->store, &rq->err);
+    if (rc == BM_OK)
+        rc = bm_store_delegation_get(rq->store, id, rq->arena, &d, &rq->err);
+    return rc == BM_OK ? bm_json_reply(rq, rs, 200, bm_io_delegation_json(&d)) : rc;
+}
+
+enum bm_rc
+bm_api_powers_list(struct bm_req *rq, struct bm_resp *rs)
+{
+    const char *t = bm_req_query(rq, "township_id");
+    struct bm_power *ps;
+    size_t n = 0;
+    int64_t township = 0;
+    json_t *items;
+    enum bm_rc rc;
+
+    if (t != NULL && t[0] && !bm_parse_i64z(t, 1, INT64_MAX, &township))
+        return bm_err_field(&rq->err, "township_id", "应为乡镇编号");
+    rc = bm_store_powers_list(rq->store, township, rq->arena, &ps, &n, &rq->err);
+    if (rc != BM_OK)
+        return rc;
+    items = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(items, bm_io_power_json(&ps[i]));
+    return bm_json_page(rq, rs, items, false, 0);
+}
+
+enum bm_rc
+bm_api_powers_get(struct bm_req *rq, struct bm_resp *rs)
+{
+    struct bm_power p;
+    int64_t id;
+    enum bm_rc rc = bm_req_param_id(rq, 0, &id);
+    if (rc == BM_OK)
+        rc = bm_store_power_get(rq->store, id, rq->arena, &p, &rq->err);
+    return rc == BM_OK ? bm_json_reply(rq, rs, 200, bm_io_power_json(&p)) : rc;
+}
+
+enum bm_rc
+bm_api_powers_create(struct bm_req *rq, struct bm_resp *rs)
+{
+    struct bm_io_units u;
+    struct bm_power p;
+    json_t *body;
+    int64_t id;
+    enum bm_rc rc = bm_json_body(rq, &body);
+
+    if (rc == BM_OK)
+        rc = units(rq, &u);
+    if (rc != BM_OK)
+        return rc;
+    bm_io_power_read(body, &u, rq->arena, "", &p, &rq->err);
+    if (rq->err.n_fields > 0)
+        return BM_EINVAL;
+    rc = bm_store_begin(rq->store, &rq->err);
+    if (rc == BM_OK)
+        rc = bm_store_power_insert(rq->store, &p, rq->now, &id, &rq->err);
+    if (rc == BM_OK)
+        rc = bm_api_audit(rq, "power.create", "power", id,
+                          json_pack("{s:s,s:I}", "name", p.name, "township_id",
+                                    (json_int_t)p.township_id));
+    if (rc == BM_OK)
+        rc = bm_store_commit(rq->store, &rq->err);
+    if (rc == BM_OK)
+        rc = bm_store_power_get(rq->store, id, rq->arena, &p, &rq->err);
+    if (rc != BM_OK)
+        return rc;
+    bm_resp_header(rs, "Location", bm_arena_printf(rq->arena, "/api/v1/powers/%" PRId64, id));
+    return bm_json_reply(rq, rs, 201, bm_io_power_json(&p));
+}
+
+enum bm_rc
+bm_api_powers_update(struct bm_req *rq, struct bm_resp *rs)
+{
+    struct bm_io_units u;
+    struct bm_power old, p;
+    json_t *body;
+    int64_t id, version;
+    enum bm_rc rc = bm_req_param_id(rq, 0, &id);
+
+    if (rc == BM_OK)
+        rc = bm_store_power_get(rq->store, id, rq->arena, &old, &rq->err);
+    if (rc == BM_OK)
+        rc = bm_req_if_match(rq, &version);
+    if (rc == BM_OK)
+        rc = bm_json_body(rq, &body);
+    if (rc == BM_OK)
+        rc = units(rq, &u);
+    if (rc != BM_OK)
+        return rc;
+    /* A power list entry is replaced whole; it stays in its township. */
+    if (json_object_get(body, "township_id") == NULL && json_object_get(body, "township") == NULL)
+        json_object_set_new(body, "township_id", json_integer(old.township_id));
+    bm_io_power_read(body, &u, rq->arena, "", &p, &rq->err);
+    if (rq->err.n_fields == 0 && p.township_id != old.township_id)
+        (void)bm_err_field(&rq->err, "township_id", "权责清单事项不能移到其他乡镇");
+    if (rq->err.n_fields > 0)
+        return BM_EINVAL;
+    p.id = id;
+    p.version = version;
+    rc = bm_store_begin(rq->store, &rq->err);
+    if (rc == BM_OK)
+        rc = bm_store_power_update(rq->store, &p, rq->now, &rq->err);
+    if (rc == BM_OK)
+        rc = bm_api_audit(rq, "power.update", "power", id, json_pack("{s:s}", "name", p.name));
+    if (rc == BM_OK)
+        rc = bm_store_commit(rq->store, &rq->err);
+    if (rc == BM_OK)
+        rc = bm_store_power_get(rq->store, id, rq->arena, &p, &rq->err);
+    return rc == BM_OK ? bm_json_reply(rq, rs, 200, bm_io_power_json(&p)) : rc;
+}
+
+enum bm_rc
+bm_api_catalog_export(struct bm_req *rq, struct bm_resp *rs)
+{
+    static const struct {
+        const char *format, *type, *disposition;
+        enum bm_rc (*fn)(struct bm_store *, struct bm_arena *, char **, size_t *, struct bm_err *);
+    } formats[] = {
+        {"json", "application/json; charset=utf-8", "attachment; filename=\"catalog.json\"",
+         bm_io_catalog_export_json},
+        {"csv", "text/csv; charset=utf-8", "attachment; filename=\"catalog.csv\"",
+         bm_io_catalog_export_csv},
+        {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+         "attachment; filename=\"catalog.xlsx\"", bm_io_catalog_export_xlsx},
+    };
+    const char *format = bm_req_query(rq, "format");
+    enum bm_rc rc;
+
+    for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+        if (strcmp(format ? format : "json", formats[i].format) != 0)
+            continue;
+        rc = formats[i].fn(rq->store, rq->arena, &rs->body, &rs->body_len, &rq->err);
+        if (rc != BM_OK)
+            return rc;
+        rs->status = 200;
+        rs->content_type = formats[i].type;
+        bm_resp_header(rs, "Content-Disposition", formats[i].disposition);
+        return BM_OK;
+    }
+    return bm_err_field(&rq->err, "format", "应为 json、csv 或 xlsx");
+}

@@ -1,0 +1,734 @@
+/*
+ * Catalog import and export.
+ */
+#include "io/catalog.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "io/item_json.h"
+#include <unistd.h>
+#include <xlsxwriter.h>
+#include "util/buf.h"
+#include "util/time.h"
+
+#define MAX_REPORT_LINES 500
+
+enum bm_rc
+bm_io_units_load(struct bm_store *st, struct bm_arena *a, struct bm_io_units *out,
+                 struct bm_err *err)
+{
+    return bm_store_org_list(st, "", a, &out->units, &out->n, err);
+}
+
+static const struct bm_org_unit *
+unit_by_id(const struct bm_io_units *u, int64_t id)
+{
+    for (size_t i = 0; u != NULL && i < u->n; i++)
+        if (u->units[i].id == id)
+            return &u->units[i];
+    return NULL;
+}
+
+static const struct bm_org_unit *
+unit_by_name(const struct bm_io_units *u, const char *name, int kind)
+{
+    for (size_t i = 0; u != NULL && name != NULL && i < u->n; i++)
+        if ((kind < 0 || (int)u->units[i].kind == kind) && strcmp(u->units[i].name, name) == 0)
+            return &u->units[i];
+    return NULL;
+}
+
+static void
+field(struct bm_err *err, const char *prefix, const char *key, const char *msg)
+{
+    char f[96];
+    snprintf(f, sizeof(f), "%s%s", prefix, key);
+    (void)bm_err_field(err, f, "%s", msg);
+}
+
+static const char *
+str(json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static void
+only(json_t *obj, const char *const *allowed, const char *prefix, struct bm_err *err)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(obj, key, v) {
+        const char *const *a;
+        for (a = allowed; *a && strcmp(*a, key) != 0; a++)
+            ;
+        if (*a == NULL)
+            field(err, prefix, key, "未知字段");
+    }
+}
+
+/* ---- delegations ---- */
+
+static const char *const delegation_fields[] = {
+    "name", "from_unit_id", "from_department", "township_ids", "townships", "legal_basis",
+    "approval_document", "approval_date", "procedure", "department_responsibility",
+    "township_responsibility", NULL};
+
+void
+bm_io_delegation_read(json_t *obj, const struct bm_io_units *u, const char *prefix,
+                      struct bm_delegation *d, struct bm_err *err)
+{
+    json_t *ids = json_object_get(obj, "township_ids"), *names = json_object_get(obj, "townships");
+    const struct bm_org_unit *dep = NULL;
+    json_t *e;
+    size_t i;
+
+    memset(d, 0, sizeof(*d));
+    only(obj, delegation_fields, prefix, err);
+    d->name = str(obj, "name");
+    d->legal_basis = str(obj, "legal_basis");
+    d->approval_document = str(obj, "approval_document");
+    d->approval_date = str(obj, "approval_date");
+    d->procedure = str(obj, "procedure") ? str(obj, "procedure") : "";
+    d->department_responsibility =
+        str(obj, "department_responsibility") ? str(obj, "department_responsibility") : "";
+    d->township_responsibility =
+        str(obj, "township_responsibility") ? str(obj, "township_responsibility") : "";
+    d->is_active = true;
+    if (json_is_integer(json_object_get(obj, "from_unit_id")))
+        dep = unit_by_id(u, json_integer_value(json_object_get(obj, "from_unit_id")));
+    else if (str(obj, "from_department") != NULL)
+        dep = unit_by_name(u, str(obj, "from_department"), BM_ORG_DEPARTMENT);
+    if (dep == NULL || dep->kind != BM_ORG_DEPARTMENT)
+        field(err, prefix, "from_unit_id", "下放权力的单位应为本县的县直部门");
+    else
+        d->from_unit_id = dep->id;
+    if (json_is_array(names) && json_array_size(names) == 1 &&
+        json_is_string(json_array_get(names, 0)) &&
+        strcmp(json_string_value(json_array_get(names, 0)), "*") == 0) {
+        /* Every township of the county. */
+        for (i = 0; u && i < u->n && d->n_townships < BM_DELEGATION_MAX_TOWNSHIPS; i++)
+            if (u->units[i].kind == BM_ORG_TOWNSHIP)
+                d->township_ids[d->n_townships++] = u->units[i].id;
+    } else if (json_is_array(ids) || json_is_array(names)) {
+        json_array_foreach(ids ? ids : names, i, e) {
+            const struct bm_org_unit *t =
+                ids ? (json_is_integer(e) ? unit_by_id(u, json_integer_value(e)) : NULL)
+                    : (json_is_string(e) ? unit_by_name(u, json_string_value(e), BM_ORG_TOWNSHIP)
+                                         : NULL);
+            if (t == NULL || t->kind != BM_ORG_TOWNSHIP ||
+                d->n_townships >= BM_DELEGATION_MAX_TOWNSHIPS) {
+                field(err, prefix, ids ? "township_ids" : "townships", "含有不存在的乡镇");
+                break;
+            }
+            d->township_ids[d->n_townships++] = t->id;
+        }
+    }
+    if (d->name == NULL)
+        d->name = "";
+    if (d->legal_basis == NULL)
+        d->legal_basis = "";
+    if (d->approval_document == NULL)
+        d->approval_document = "";
+    if (d->approval_date == NULL)
+        d->approval_date = "";
+    if (err->n_fields == 0) {
+        struct bm_err e2;
+        bm_err_clear(&e2);
+        if (bm_delegation_check(d, &e2) != BM_OK)
+            for (int k = 0; k < e2.n_fields && k < BM_ERR_FIELDS; k++)
+                field(err, prefix, e2.fields[k].field, e2.fields[k].message);
+    }
+}
+
+json_t *
+bm_io_delegation_json(const struct bm_delegation *d)
+{
+    json_t *towns = json_array(), *ids = json_array();
+    for (size_t i = 0; i < d->n_townships; i++) {
+        json_array_append_new(ids, json_integer(d->township_ids[i]));
+        json_array_append_new(towns, json_string(d->township_names[i] ? d->township_names[i] : ""));
+    }
+    return json_pack("{s:I,s:s,s:I,s:s,s:o,s:o,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I}", "id",
+                     (json_int_t)d->id, "name", d->name, "from_unit_id",
+                     (json_int_t)d->from_unit_id, "from_department",
+                     d->from_unit_name ? d->from_unit_name : "", "township_ids", ids, "townships",
+                     towns, "legal_basis", d->legal_basis, "approval_document",
+                     d->approval_document, "approval_date", d->approval_date, "procedure",
+                     d->procedure, "department_responsibility", d->department_responsibility,
+                     "township_responsibility", d->township_responsibility, "status",
+                     d->is_active ? "active" : "revoked", "version", (json_int_t)d->version);
+}
+
+/* ---- powers ---- */
+
+static const char *const power_fields[] = {"township_id", "township",       "name",
+                                           "type",        "legal_basis",    "responsibilities",
+                                           "accountability", NULL};
+
+void
+bm_io_power_read(json_t *obj, const struct bm_io_units *u, struct bm_arena *a, const char *prefix,
+                 struct bm_power *p, struct bm_err *err)
+{
+    json_t *resp = json_object_get(obj, "responsibilities"), *acc = json_object_get(obj, "accountability"),
+           *e;
+    const struct bm_org_unit *t = NULL;
+    size_t i;
+    char *text;
+
+    memset(p, 0, sizeof(*p));
+    only(obj, power_fields, prefix, err);
+    p->name = str(obj, "name") ? str(obj, "name") : "";
+    p->legal_basis = str(obj, "legal_basis") ? str(obj, "legal_basis") : "";
+    p->type = str(obj, "type") ? bm_code_find(bm_power_types, str(obj, "type")) : -1;
+    if (json_is_integer(json_object_get(obj, "township_id")))
+        t = unit_by_id(u, json_integer_value(json_object_get(obj, "township_id")));
+    else if (str(obj, "township") != NULL)
+        t = unit_by_name(u, str(obj, "township"), BM_ORG_TOWNSHIP);
+    if (t == NULL || t->kind != BM_ORG_TOWNSHIP)
+        field(err, prefix, "township_id", "应为本县的乡镇");
+    else
+        p->township_id = t->id;
+    /* [{"stage", "duty"}, ...] and ["situation", ...]: checked, then kept as JSON text. */
+    if (!json_is_array(resp) || json_array_size(resp) == 0 || json_array_size(resp) > 20)
+        field(err, prefix, "responsibilities", "应为1至20条责任事项");
+    else
+        json_array_foreach(resp, i, e) if (!json_is_object(e) || !str(e, "stage") ||
+                                           !str(e, "duty") || json_object_size(e) != 2) {
+            field(err, prefix, "responsibilities", "每条责任事项应为 {\"stage\", \"duty\"}");
+            break;
+        }
+    if (!json_is_array(acc) || json_array_size(acc) > 40)
+        field(err, prefix, "accountability", "应为追责情形的数组");
+    else
+        json_array_foreach(acc, i, e) if (!json_is_string(e)) {
+            field(err, prefix, "accountability", "追责情形应为文字");
+            break;
+        }
+    if (err->n_fields == 0) {
+        struct bm_err e2;
+        bm_err_clear(&e2);
+        if (bm_power_check(p, &e2) != BM_OK)
+            for (int k = 0; k < e2.n_fields && k < BM_ERR_FIELDS; k++)
+                field(err, prefix, e2.fields[k].field, e2.fields[k].message);
+    }
+    if (err->n_fields == 0) {
+        text = json_dumps(resp, JSON_COMPACT);
+        p->responsibilities = text ? bm_arena_strdup(a, text) : NULL;
+        free(text);
+        text = json_dumps(acc, JSON_COMPACT);
+        p->accountability = text ? bm_arena_strdup(a, text) : NULL;
+        free(text);
+        if (p->responsibilities == NULL || p->accountability == NULL)
+            field(err, prefix, "responsibilities", "内容过大");
+    }
+}
+
+json_t *
+bm_io_power_json(const struct bm_power *p)
+{
+    json_t *resp = json_loads(p->responsibilities, 0, NULL), *acc = json_loads(p->accountability, 0, NULL);
+    return json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:I}", "id", (json_int_t)p->id,
+                     "township_id", (json_int_t)p->township_id, "township",
+                     p->township_name ? p->township_name : "", "name", p->name, "type",
+                     bm_power_types[p->type].code, "type_name", bm_power_types[p->type].zh,
+                     "legal_basis", p->legal_basis, "responsibilities", resp ? resp : json_array(),
+                     "accountability", acc ? acc : json_array(), "version", (json_int_t)p->version);
+}
+
+/* ---- import ---- */
+
+static void
+report(struct bm_import_report *rep, struct bm_arena *a, const struct bm_err *e, const char *what)
+{
+    for (int k = 0; k < e->n_fields && k < BM_ERR_FIELDS; k++) {
+        const char *line;
+        if (rep->n_lines >= MAX_REPORT_LINES)
+            return;
+        line = bm_arena_printf(a, "%s：%s：%s", what, e->fields[k].field, e->fields[k].message);
+        if (line != NULL)
+            rep->lines[rep->n_lines++] = line;
+    }
+    if (e->n_fields == 0 && e->message[0] && rep->n_lines < MAX_REPORT_LINES)
+        rep->lines[rep->n_lines++] = bm_arena_printf(a, "%s：%s", what, e->message);
+}
+
+static const char *const file_fields[] = {"items", "delegations", "powers", NULL};
+
+/* Fields an item record of a file may carry: the API's, plus the unit by name. */
+static bool
+item_key_known(const char *key)
+{
+    if (strcmp(key, "implementing_unit") == 0)
+        return true;
+    for (const char *const *f = bm_io_item_fields; *f; f++)
+        if (strcmp(*f, key) == 0)
+            return true;
+    return false;
+}
+
+enum bm_rc
+bm_io_catalog_import(struct bm_store *st, const char *text, size_t len, bool publish,
+                     const char *actor, int64_t actor_id, int64_t now, struct bm_arena *a,
+                     struct bm_import_report *rep, bm_progress_fn progress, void *pctx,
+                     struct bm_err *err)
+{
+    json_error_t jerr;
+    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr), *items, *dels, *pows, *e;
+    struct bm_io_units units;
+    struct bm_item *its = NULL;
+    struct bm_delegation *ds = NULL;
+    struct bm_power *ps = NULL;
+    size_t i, n_items, n_dels, n_pows, done = 0, total;
+    enum bm_rc rc = BM_OK;
+
+    memset(rep, 0, sizeof(*rep));
+    rep->lines = bm_arena_alloc(a, sizeof(*rep->lines) * MAX_REPORT_LINES);
+    if (root == NULL)
+        return bm_err_set(err, BM_EINVAL, "文件不是有效的 JSON（第 %d 行第 %d 列）：%s", jerr.line,
+                          jerr.column, jerr.text);
+    if (!json_is_object(root)) {
+        json_decref(root);
+        return bm_err_set(err, BM_EINVAL, "文件应为对象 {\"items\": [...], \"delegations\": [...], "
+                                          "\"powers\": [...]}");
+    }
+    items = json_object_get(root, "items");
+    dels = json_object_get(root, "delegations");
+    pows = json_object_get(root, "powers");
+    n_items = json_array_size(items);
+    n_dels = json_array_size(dels);
+    n_pows = json_array_size(pows);
+    total = n_items + n_dels + n_pows;
+    rc = bm_io_units_load(st, a, &units, err);
+    if (rc == BM_OK) {
+        its = bm_arena_alloc(a, sizeof(*its) * (n_items + 1));
+        ds = bm_arena_alloc(a, sizeof(*ds) * (n_dels + 1));
+        ps = bm_arena_alloc(a, sizeof(*ps) * (n_pows + 1));
+        if (its == NULL || ds == NULL || ps == NULL || rep->lines == NULL)
+            rc = bm_err_set(err, BM_ETOOBIG, "文件过大");
+    }
+    if (rc != BM_OK)
+        goto out;
+    {
+        struct bm_err fe;
+        const char *key;
+        json_t *v;
+        bm_err_clear(&fe);
+        only(root, file_fields, "", &fe);
+        json_object_foreach(root, key, v) if (!json_is_array(v)) field(&fe, "", key, "应为数组");
+        report(rep, a, &fe, "文件");
+    }
+
+    /* Pass 1: check everything; write nothing. */
+    json_array_foreach(items, i, e) {
+        struct bm_err ie;
+        char prefix[48], what[96];
+        const char *key;
+        json_t *v;
+        int last = 0;
+
+        bm_err_clear(&ie);
+        snprintf(prefix, sizeof(prefix), "items[%zu].", i);
+        bm_io_item_defaults(&its[i]);
+        if (!json_is_object(e)) {
+            field(&ie, prefix, "", "应为对象");
+        } else {
+            json_object_foreach(e, key, v) if (!item_key_known(key)) field(&ie, prefix, key, "未知字段");
+            bm_io_item_read(e, a, prefix, &its[i], &ie);
+            if (str(e, "implementing_unit") != NULL) {
+                const struct bm_org_unit *o = unit_by_name(&units, str(e, "implementing_unit"), -1);
+                if (o == NULL)
+                    field(&ie, prefix, "implementing_unit", "找不到该实施主体");
+                else
+                    its[i].implementing_unit_id = o->id;
+            } else if (its[i].implementing_unit_id != 0 &&
+                       unit_by_id(&units, its[i].implementing_unit_id) == NULL) {
+                field(&ie, prefix, "implementing_unit_id", "找不到该实施主体");
+            }
+            if (json_object_get(e, "name") == NULL)
+                field(&ie, prefix, "name", "必填");
+            if (json_object_get(e, "promised_days") == NULL)
+                field(&ie, prefix, "promised_days", "必填");
+        }
+        if (ie.n_fields == 0) {
+            struct bm_err ce;
+            bm_err_clear(&ce);
+            its[i].status = publish ? BM_ITEM_PUBLISHED : BM_ITEM_DRAFT;
+            its[i].item_version = 1;
+            if ((publish ? bm_item_check_publish(&its[i], &ce) : bm_item_check(&its[i], &ce)) !=
+                BM_OK)
+                for (int k = 0; k < ce.n_fields && k < BM_ERR_FIELDS; k++)
+                    field(&ie, prefix, ce.fields[k].field, ce.fields[k].message);
+        }
+        for (size_t k = 0; ie.n_fields == 0 && k < i; k++)
+            if (strcmp(its[k].code, its[i].code) == 0)
+                field(&ie, prefix, "code", "与文件中前面的事项编码重复");
+        if (ie.n_fields == 0) {
+            rc = bm_store_item_last_version(st, its[i].code, &last, err);
+            if (rc != BM_OK)
+                goto out;
+            if (last > 0)
+                field(&ie, prefix, "code", "数据库中已有该编码的事项");
+        }
+        snprintf(what, sizeof(what), "第 %zu 条事项", i + 1);
+        report(rep, a, &ie, what);
+        if (progress)
+            progress(pctx, ++done, total);
+    }
+    json_array_foreach(dels, i, e) {
+        struct bm_err de;
+        char prefix[48], what[64];
+        bm_err_clear(&de);
+        snprintf(prefix, sizeof(prefix), "delegations[%zu].", i);
+        if (json_is_object(e))
+            bm_io_delegation_read(e, &units, prefix, &ds[i], &de);
+        else
+            field(&de, prefix, "", "应为对象");
+        snprintf(what, sizeof(what), "第 %zu 条下放事项", i + 1);
+        report(rep, a, &de, what);
+        if (progress)
+            progress(pctx, ++done, total);
+    }
+    json_array_foreach(pows, i, e) {
+        struct bm_err pe;
+        char prefix[48], what[64];
+        bm_err_clear(&pe);
+        snprintf(prefix, sizeof(prefix), "powers[%zu].", i);
+        if (json_is_object(e))
+            bm_io_power_read(e, &units, a, prefix, &ps[i], &pe);
+        else
+            field(&pe, prefix, "", "应为对象");
+        snprintf(what, sizeof(what), "第 %zu 条权责清单事项", i + 1);
+        report(rep, a, &pe, what);
+        if (progress)
+            progress(pctx, ++done, total);
+    }
+    rep->items = (int)n_items;
+    rep->delegations = (int)n_dels;
+    rep->powers = (int)n_pows;
+    if (rep->n_lines > 0) {
+        rc = bm_err_set(err, BM_EINVAL, "文件中有 %zu 处错误，未导入任何数据", rep->n_lines);
+        goto out;
+    }
+
+    /* Pass 2: one transaction for all of it, an audit entry per record. */
+    rc = bm_store_begin(st, err);
+    for (i = 0; rc == BM_OK && i < n_items + n_dels + n_pows; i++) {
+        struct bm_audit_entry ae;
+        int64_t id = 0;
+        char detail[256];
+
+        memset(&ae, 0, sizeof(ae));
+        if (i < n_items) {
+            rc = bm_store_item_insert(st, &its[i], now, &id, err);
+            if (rc == BM_OK && publish)
+                rc = bm_store_item_set_status(st, id, 0, BM_ITEM_PUBLISHED, now, err);
+            ae.action = "item.import";
+            ae.object_type = "item";
+            snprintf(detail, sizeof(detail), "{\"code\":\"%s\",\"status\":\"%s\"}", its[i].code,
+                     publish ? "published" : "draft");
+        } else if (i < n_items + n_dels) {
+            rc = bm_store_delegation_insert(st, &ds[i - n_items], now, &id, err);
+            ae.action = "delegation.import";
+            ae.object_type = "delegation";
+            snprintf(detail, sizeof(detail), "{\"townships\":%zu}", ds[i - n_items].n_townships);
+        } else {
+            rc = bm_store_power_insert(st, &ps[i - n_items - n_dels], now, &id, err);
+            ae.action = "power.import";
+            ae.object_type = "power";
+            snprintf(detail, sizeof(detail), "{\"township_id\":%" PRId64 "}",
+                     ps[i - n_items - n_dels].township_id);
+        }
+        if (rc != BM_OK)
+            break;
+        ae.at = now;
+        ae.actor_id = actor_id;
+        ae.actor = actor;
+        ae.object_id = bm_arena_printf(a, "%" PRId64, id);
+        ae.detail = detail;
+        rc = bm_store_audit_append(st, &ae, err);
+    }
+    if (rc == BM_OK)
+        rc = bm_store_commit(st, err);
+    bm_store_rollback(st);
+out:
+    json_decref(root);
+    return rc;
+}
+
+/* ---- export ---- */
+
+static const char *
+unit_name(const struct bm_io_units *u, int64_t id)
+{
+    const struct bm_org_unit *o = unit_by_id(u, id);
+    return o ? o->name : "";
+}
+
+/* Every published item, in full. */
+static enum bm_rc
+published(struct bm_store *st, struct bm_arena *a, struct bm_item **out, size_t *n,
+          struct bm_err *err)
+{
+    struct bm_item_query q;
+    struct bm_item *list;
+    size_t m = 0;
+    enum bm_rc rc;
+
+    memset(&q, 0, sizeof(q));
+    q.category = q.township_path = q.unit_prefix = "";
+    q.status = "published";
+    q.limit = 100000;
+    rc = bm_store_items_search(st, &q, a, &list, &m, err);
+    if (rc != BM_OK)
+        return rc;
+    *out = bm_arena_alloc(a, sizeof(**out) * (m + 1));
+    if (*out == NULL)
+        return bm_err_set(err, BM_ETOOBIG, "目录过大");
+    for (size_t i = 0; rc == BM_OK && i < m; i++)
+        rc = bm_store_item_get(st, list[i].id, a, &(*out)[i], err);
+    *n = m;
+    return rc;
+}
+
+enum bm_rc
+bm_io_catalog_export_json(struct bm_store *st, struct bm_arena *a, char **out, size_t *len,
+                          struct bm_err *err)
+{
+    struct bm_io_units units;
+    struct bm_item *its;
+    struct bm_delegation *ds;
+    struct bm_power *ps;
+    size_t ni = 0, nd = 0, np = 0;
+    json_t *root, *items, *dels, *pows;
+    enum bm_rc rc = bm_io_units_load(st, a, &units, err);
+
+    if (rc == BM_OK)
+        rc = published(st, a, &its, &ni, err);
+    if (rc == BM_OK)
+        rc = bm_store_delegations_list(st, a, &ds, &nd, err);
+    if (rc == BM_OK)
+        rc = bm_store_powers_list(st, 0, a, &ps, &np, err);
+    if (rc != BM_OK)
+        return rc;
+    items = json_array();
+    for (size_t i = 0; i < ni; i++) {
+        json_t *j = bm_io_item_json(&its[i], true);
+        /* The import format: no ids or history, the unit by name. */
+        static const char *const drop[] = {"id", "type_name", "category_name", "status",
+                                           "item_version", "version", "published_at",
+                                           "created_at", "updated_at", "retired_at",
+                                           "implementing_unit_id", "implementing_unit_name", NULL};
+        json_object_set_new(j, "implementing_unit",
+                            json_string(unit_name(&units, its[i].implementing_unit_id)));
+        for (const char *const *k = drop; *k; k++)
+            json_object_del(j, *k);
+        {
+            json_t *m;
+            size_t x;
+            json_array_foreach(json_object_get(j, "materials"), x, m) json_object_del(m, "source_name");
+        }
+        json_array_append_new(items, j);
+    }
+    dels = json_array();
+    /* The store lists the newest first; a file keeps the order they were made in. */
+    for (size_t k = nd; k-- > 0;) {
+        json_t *j;
+        if (!ds[k].is_active)
+            continue;
+        j = bm_io_delegation_json(&ds[k]);
+        json_object_del(j, "id");
+        json_object_del(j, "from_unit_id");
+        json_object_del(j, "township_ids");
+        json_object_del(j, "status");
+        json_object_del(j, "version");
+        json_array_append_new(dels, j);
+    }
+    pows = json_array();
+    for (size_t i = 0; i < np; i++) {
+        json_t *j = bm_io_power_json(&ps[i]);
+        json_object_del(j, "id");
+        json_object_del(j, "township_id");
+        json_object_del(j, "type_name");
+        json_object_del(j, "version");
+        json_array_append_new(pows, j);
+    }
+    root = json_pack("{s:o,s:o,s:o}", "items", items, "delegations", dels, "powers", pows);
+    *out = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+    json_decref(root);
+    if (*out == NULL)
+        return bm_err_set(err, BM_EINTERNAL, "无法生成导出文件");
+    *len = strlen(*out);
+    return BM_OK;
+}
+
+/* The item list's columns, shared by the CSV and the spreadsheet export. */
+static const char *const item_header[] = {
+    "事项编码", "事项名称", "事项类型", "服务类别", "实施主体", "行使层级",
+    "法定时限（工作日）", "承诺时限（工作日）", "办件类型", "到现场次数", "网办深度",
+    "全县通办", "收费", "受理条件", "设定依据", "申请材料", "咨询电话", "投诉电话", NULL};
+#define N_ITEM_COLS 18
+
+/* One item as the export's row of texts (arena strings). */
+static enum bm_rc
+item_row(const struct bm_item *it, const struct bm_io_units *u, struct bm_arena *a,
+         const char *cols[N_ITEM_COLS], struct bm_err *err)
+{
+    struct bm_buf m;
+    enum bm_rc rc = BM_OK;
+
+    bm_buf_init(&m, 1 << 16);
+    for (size_t k = 0; rc == BM_OK && k < it->n_materials; k++)
+        rc = bm_buf_printf(&m, "%s%s（%s，%s）", k ? "；" : "", it->materials[k].name,
+                           it->materials[k].required ? "必要" : "非必要",
+                           bm_material_sources[it->materials[k].source].zh);
+    cols[0] = it->code;
+    cols[1] = it->name;
+    cols[2] = bm_item_types[it->type].zh;
+    cols[3] = bm_item_categories[it->category].zh;
+    cols[4] = unit_name(u, it->implementing_unit_id);
+    cols[5] = bm_item_levels[it->level].zh;
+    cols[6] = bm_arena_printf(a, "%d", it->legal_days);
+    cols[7] = bm_arena_printf(a, "%d", it->promised_days);
+    cols[8] = bm_item_case_kinds[it->case_kind].zh;
+    cols[9] = bm_arena_printf(a, "%d", it->visits);
+    cols[10] = bm_arena_printf(a, "%d", it->online_depth);
+    cols[11] = it->county_wide ? "是" : "否";
+    cols[12] = it->is_fee ? "是" : "否";
+    cols[13] = it->conditions;
+    cols[14] = it->legal_basis;
+    cols[15] = bm_arena_strdup(a, m.ptr ? m.ptr : "");
+    cols[16] = it->consult_phone;
+    cols[17] = it->complaint_phone;
+    bm_buf_fini(&m);
+    for (int k = 0; rc == BM_OK && k < N_ITEM_COLS; k++)
+        if (cols[k] == NULL)
+            rc = BM_ETOOBIG;
+    return rc == BM_OK ? BM_OK : bm_err_set(err, BM_ETOOBIG, "导出内容过大");
+}
+
+/* One CSV field: quoted, with inner quotes doubled. */
+static enum bm_rc
+csv(struct bm_buf *b, const char *s, bool last)
+{
+    enum bm_rc rc = bm_buf_puts(b, "\"");
+    for (const char *p = s ? s : ""; rc == BM_OK && *p; p++)
+        rc = *p == '"' ? bm_buf_puts(b, "\"\"") : bm_buf_append(b, p, 1);
+    if (rc == BM_OK)
+        rc = bm_buf_puts(b, last ? "\"\r\n" : "\",");
+    return rc;
+}
+
+enum bm_rc
+bm_io_catalog_export_csv(struct bm_store *st, struct bm_arena *a, char **out, size_t *len,
+                         struct bm_err *err)
+{
+    struct bm_io_units units;
+    struct bm_item *its;
+    const char *cols[N_ITEM_COLS];
+    size_t n = 0;
+    struct bm_buf b;
+    enum bm_rc rc = bm_io_units_load(st, a, &units, err);
+
+    if (rc == BM_OK)
+        rc = published(st, a, &its, &n, err);
+    if (rc != BM_OK)
+        return rc;
+    bm_buf_init(&b, (size_t)256 << 20);
+    rc = bm_buf_puts(&b, "\xef\xbb\xbf"); /* BOM: spreadsheet programs then read UTF-8 */
+    for (int k = 0; rc == BM_OK && k < N_ITEM_COLS; k++)
+        rc = csv(&b, item_header[k], k == N_ITEM_COLS - 1);
+    for (size_t i = 0; rc == BM_OK && i < n; i++) {
+        rc = item_row(&its[i], &units, a, cols, err);
+        for (int k = 0; rc == BM_OK && k < N_ITEM_COLS; k++)
+            rc = csv(&b, cols[k], k == N_ITEM_COLS - 1);
+    }
+    if (rc != BM_OK) {
+        bm_buf_fini(&b);
+        return bm_err_set(err, BM_ETOOBIG, "导出文件过大");
+    }
+    *out = bm_buf_detach(&b, len);
+    return BM_OK;
+}
+
+/* libxlsxwriter 1.1 writes only to a file: write a private temporary one and read it back. */
+enum bm_rc
+bm_io_catalog_export_xlsx(struct bm_store *st, struct bm_arena *a, char **out, size_t *len,
+                          struct bm_err *err)
+{
+    static const char *const mat_header[] = {"事项编码", "事项名称", "材料名称", "是否必要",
+                                             "原件份数", "复印件份数", "来源渠道", "备注", NULL};
+    char path[] = "/tmp/bianmin-export-XXXXXX";
+    struct bm_io_units units;
+    struct bm_item *its;
+    const char *cols[N_ITEM_COLS];
+    size_t n = 0;
+    lxw_workbook *wb;
+    lxw_worksheet *ws, *wm;
+    lxw_format *bold;
+    int fd, row = 1;
+    enum bm_rc rc = bm_io_units_load(st, a, &units, err);
+    FILE *f;
+    long size;
+
+    if (rc == BM_OK)
+        rc = published(st, a, &its, &n, err);
+    if (rc != BM_OK)
+        return rc;
+    if ((fd = mkstemp(path)) < 0)
+        return bm_err_set(err, BM_EINTERNAL, "无法创建临时文件");
+    close(fd);
+    wb = workbook_new(path);
+    if (wb == NULL) {
+        unlink(path);
+        return bm_err_set(err, BM_EINTERNAL, "无法生成表格文件");
+    }
+    bold = workbook_add_format(wb);
+    format_set_bold(bold);
+    ws = workbook_add_worksheet(wb, "服务事项目录");
+    wm = workbook_add_worksheet(wb, "申请材料");
+    for (int k = 0; k < N_ITEM_COLS; k++)
+        worksheet_write_string(ws, 0, (lxw_col_t)k, item_header[k], bold);
+    for (int k = 0; mat_header[k]; k++)
+        worksheet_write_string(wm, 0, (lxw_col_t)k, mat_header[k], bold);
+    worksheet_set_column(ws, 1, 1, 36, NULL);
+    worksheet_set_column(wm, 2, 2, 36, NULL);
+    for (size_t i = 0; rc == BM_OK && i < n; i++) {
+        rc = item_row(&its[i], &units, a, cols, err);
+        for (int k = 0; rc == BM_OK && k < N_ITEM_COLS; k++)
+            worksheet_write_string(ws, (lxw_row_t)(i + 1), (lxw_col_t)k, cols[k], NULL);
+        for (size_t m = 0; rc == BM_OK && m < its[i].n_materials; m++, row++) {
+            const struct bm_material *mt = &its[i].materials[m];
+            worksheet_write_string(wm, (lxw_row_t)row, 0, its[i].code, NULL);
+            worksheet_write_string(wm, (lxw_row_t)row, 1, its[i].name, NULL);
+            worksheet_write_string(wm, (lxw_row_t)row, 2, mt->name, NULL);
+            worksheet_write_string(wm, (lxw_row_t)row, 3, mt->required ? "必要" : "非必要", NULL);
+            worksheet_write_number(wm, (lxw_row_t)row, 4, mt->original_count, NULL);
+            worksheet_write_number(wm, (lxw_row_t)row, 5, mt->copy_count, NULL);
+            worksheet_write_string(wm, (lxw_row_t)row, 6, bm_material_sources[mt->source].zh, NULL);
+            worksheet_write_string(wm, (lxw_row_t)row, 7, mt->notes, NULL);
+        }
+    }
+    if (workbook_close(wb) != LXW_NO_ERROR && rc == BM_OK)
+        rc = bm_err_set(err, BM_EINTERNAL, "无法生成表格文件");
+    if (rc == BM_OK && ((f = fopen(path, "rb")) == NULL))
+        rc = bm_err_set(err, BM_EINTERNAL, "无法读取表格文件");
+    if (rc == BM_OK) {
+        if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0) {
+            *out = bm_xmalloc((size_t)size);
+            *len = fread(*out, 1, (size_t)size, f);
+            if (*len != (size_t)size) {
+                free(*out);
+                *out = NULL;
+                rc = bm_err_set(err, BM_EINTERNAL, "无法读取表格文件");
+            }
+        } else {
+            rc = bm_err_set(err, BM_EINTERNAL, "无法读取表格文件");
+        }
+        fclose(f);
+    }
+    unlink(path);
+    return rc;
+}
