@@ -228,9 +228,14 @@ bm_api_catalog_export(struct bm_req *rq, struct bm_resp *rs)
     enum bm_rc rc;
 
     for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+        struct bm_arena *big;
         if (strcmp(format ? format : "json", formats[i].format) != 0)
             continue;
-        rc = formats[i].fn(rq->store, rq->arena, &rs->body, &rs->body_len, &rq->err);
+        /* The whole catalog outgrows a request's memory cap: this worker-pool route gets an
+         * arena of its own, sized for a county's catalog. */
+        big = bm_arena_new((size_t)512 << 20);
+        rc = formats[i].fn(rq->store, big, &rs->body, &rs->body_len, &rq->err);
+        bm_arena_free(big);
         if (rc != BM_OK)
             return rc;
         rs->status = 200;

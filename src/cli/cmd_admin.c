@@ -46,7 +46,11 @@ cli_init(int argc, char **argv)
         cli_print_err(&err);
         return 1;
     }
-    printf("initialised %s: county %s (%s), administrator 'admin'\n", cfg.db, name, code);
+    {
+        char db[512];
+        bm_url_redact(cfg.db, db, sizeof(db));
+        printf("initialised %s: county %s (%s), administrator 'admin'\n", db, name, code);
+    }
     return 0;
 }
 

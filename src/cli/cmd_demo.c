@@ -196,7 +196,9 @@ cli_demo(int argc, char **argv)
     bm_buf_init(&banner, 1 << 16);
     rc = bm_store_org_count(st, &n, &err);
     if (rc == BM_OK && n == 0) {
-        printf("creating the demo county 北京市密云区 in %s ...\n", cfg.db);
+        char db[512];
+        bm_url_redact(cfg.db, db, sizeof(db));
+        printf("creating the demo county 北京市密云区 in %s ...\n", db);
         fflush(stdout);
         rc = bm_store_begin(st, &err);
         if (rc == BM_OK)

@@ -41,13 +41,18 @@ cli_migrate_store(int argc, char **argv)
     bm_err_clear(&err);
     r = bm_store_copy_all(src, dst, &rep, &err) == BM_OK ? 0 : 1;
     if (r == 0) {
-        printf("copied %s to %s:\n", from, to);
+        char f[512], t[512];
+        bm_url_redact(from, f, sizeof(f));
+        bm_url_redact(to, t, sizeof(t));
+        printf("copied %s to %s:\n", f, t);
         for (size_t i = 0; i < rep.n_tables; i++)
             printf("  %-16s %" PRId64 " rows\n", rep.tables[i].table, rep.tables[i].rows);
         printf("audit chain verified on the destination: %" PRId64 " entries\n", rep.audit_checked);
     } else {
         cli_print_err(&err);
-        fprintf(stderr, "bianmin migrate-store: nothing was written to %s\n", to);
+        char t[512];
+        bm_url_redact(to, t, sizeof(t));
+        fprintf(stderr, "bianmin migrate-store: nothing was written to %s\n", t);
     }
     bm_store_close(dst);
     bm_store_close(src);

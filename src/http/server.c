@@ -641,8 +641,12 @@ bm_server_run(const struct bm_config *cfg, void (*ready)(void *, int), void *arg
     }
     for (int i = 0; i < s.n_loops; i++, started++)
         pthread_create(&s.loops[i].th, NULL, loop_main, &s.loops[i]);
-    bm_log(BM_LOG_INFO, "listening", "http://%s:%d/ loops=%d workers=%d db=%s", host, port,
-           s.n_loops, cfg->workers, cfg->db);
+    {
+        char db[512];
+        bm_url_redact(cfg->db, db, sizeof(db));
+        bm_log(BM_LOG_INFO, "listening", "http://%s:%d/ loops=%d workers=%d db=%s", host, port,
+               s.n_loops, cfg->workers, db);
+    }
     if (ready != NULL)
         ready(arg, port);
     sigwait(&set, &sig);

@@ -1,7 +1,7 @@
 /*
  * The one interface to persistent data. Callers speak the domain (org units, users,
  * sessions, audit entries), never SQL; a backend is chosen by URL in bm_store_open
- * ("sqlite:FILE" or a plain file path today; "postgres://..." when that backend lands).
+ * ("sqlite:FILE" or a plain file path for SQLite; "postgres://..." for PostgreSQL).
  * A handle is one database connection: never use it from two threads at once.
  * Every write use case runs between bm_store_begin and bm_store_commit, audit entry
  * included; any error before commit is followed by bm_store_rollback.

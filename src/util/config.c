@@ -186,3 +186,16 @@ bm_config_split_listen(const char *listen, char *host, size_t host_size, int *po
     *port = (int)p;
     return true;
 }
+
+void
+bm_url_redact(const char *url, char *out, size_t out_size)
+{
+    const char *scheme = strstr(url, "://"), *at, *colon;
+
+    if (scheme == NULL || (at = strchr(scheme + 3, '@')) == NULL ||
+        (colon = memchr(scheme + 3, ':', (size_t)(at - scheme - 3))) == NULL) {
+        snprintf(out, out_size, "%s", url);
+        return;
+    }
+    snprintf(out, out_size, "%.*s***%s", (int)(colon + 1 - url), url, at);
+}

@@ -53,4 +53,10 @@ BM_MUST_CHECK enum bm_rc bm_config_load_env(struct bm_config *c, struct bm_err *
 /* Splits "host:port" (or "[v6]:port"); false if malformed. */
 bool bm_config_split_listen(const char *listen, char *host, size_t host_size, int *port);
 
+/*
+ * A store URL fit for logs and messages: the password of "postgres://user:secret@host/db"
+ * becomes "***". Other text is copied as is (truncated to out_size).
+ */
+void bm_url_redact(const char *url, char *out, size_t out_size);
+
 #endif

@@ -1001,6 +1001,23 @@ test_authorization_matrix(void **state)
         {"DELETE", "/api/v1/api-tokens/99999", NULL, R(ADMIN)},
         {"GET", "/api/v1/audit", NULL, R(ADMIN) | R(AUDITOR)},
         {"GET", "/api/v1/audit/verify", NULL, R(ADMIN) | R(AUDITOR)},
+        {"GET", "/api/v1/items", NULL, R_ALL},
+        {"POST", "/api/v1/items", "{}", R(ADMIN) | R(XT_ADMIN) | R(XW_ADMIN)},
+        {"GET", "/api/v1/items/1", NULL, R_ALL},
+        /* Item 1 is a county department's: township administrators are refused on the object. */
+        {"PATCH", "/api/v1/items/1", "{}", R(ADMIN)},
+        {"POST", "/api/v1/items/1/publish", NULL, R(ADMIN)},
+        {"POST", "/api/v1/items/99999/retire", NULL, R(ADMIN)},
+        {"GET", "/api/v1/items/1/versions", NULL, R_ALL},
+        {"GET", "/api/v1/delegations", NULL, R_ALL},
+        {"POST", "/api/v1/delegations", "{}", R(ADMIN)},
+        {"GET", "/api/v1/delegations/1", NULL, R_ALL},
+        {"POST", "/api/v1/delegations/99999/revoke", NULL, R(ADMIN)},
+        {"GET", "/api/v1/powers", NULL, R_ALL},
+        {"POST", "/api/v1/powers", "{}", R(ADMIN)},
+        {"GET", "/api/v1/powers/1", NULL, R_ALL},
+        {"PATCH", "/api/v1/powers/99999", "{}", R(ADMIN)},
+        {"GET", "/api/v1/catalog/export?format=csv", NULL, R(ADMIN) | R(XT_ADMIN) | R(XW_ADMIN)},
         {"GET", "/api/v1/enums", NULL, R_ALL},
         {"GET", "/healthz", NULL, R_ALL},
         {"GET", "/readyz", NULL, R_ALL},
@@ -1036,6 +1053,404 @@ test_authorization_matrix(void **state)
         assert_problem(&r, 401, "unauthenticated");
         resp_free(&r);
     }
+}
+
+/* ---- the service catalog ---- */
+
+/* A complete item that passes the publication rules; `code` and `name` vary per test. */
+static const char *
+item_body(const char *code, const char *name, long long unit)
+{
+    return fmt("{\"code\":\"%s\",\"name\":\"%s\",\"type\":\"public_service\","
+               "\"category\":\"agriculture\",\"implementing_unit_id\":%lld,\"promised_days\":5,"
+               "\"legal_days\":10,\"county_wide\":true,\"visits\":1,\"visits_reason\":\"核验原件\","
+               "\"conditions\":\"本镇农户\",\"legal_basis\":\"《中华人民共和国农业法》第十条\","
+               "\"consult_phone\":\"010-69041111\",\"complaint_phone\":\"12345\","
+               "\"window_address\":\"西田各庄镇便民服务中心\",\"delivery_methods\":[\"window\"],"
+               "\"keywords\":\"苗木 补助\",\"materials\":[{\"name\":\"居民身份证\","
+               "\"source\":\"shared\"},{\"name\":\"申请表\",\"original_count\":1}]}",
+               code, name, unit);
+}
+
+static long long
+items_found(const char *query, const char *name)
+{
+    struct resp r;
+    json_t *e;
+    size_t i;
+    long long found = 0;
+    assert_int_equal(req(&srv, NULL, "GET", fmt("/api/v1/items?limit=50&q=%s", query), NULL, NULL,
+                         &r),
+                     200);
+    json_array_foreach(json_object_get(r.json, "items"), i, e) if (strcmp(jstr(e, "name"), name) ==
+                                                                   0) found = jint(e, "id");
+    resp_free(&r);
+    return found;
+}
+
+static void
+test_catalog_search(void **state)
+{
+    struct resp r;
+    json_t *e;
+    size_t i;
+    (void)state;
+    /* Two characters (低保), one, and a longer phrase: the demo catalog answers them all. */
+    assert_true(items_found("%E4%BD%8E%E4%BF%9D", "最低生活保障审核确认") > 0);
+    assert_int_equal(req(&srv, NULL, "GET", "/api/v1/items?q=%E4%BD%8E%E4%BF%9D", NULL, NULL, &r),
+                     200);
+    assert_non_null(strstr(jstr(r.json, "items.0.name"), "最低生活保障"));
+    resp_free(&r);
+    assert_int_equal(req(&srv, NULL, "GET", "/api/v1/items?q=%E4%BF%9D", NULL, NULL, &r), 200);
+    assert_true(json_array_size(json_object_get(r.json, "items")) > 0);
+    resp_free(&r);
+    assert_int_equal(req(&srv, NULL, "GET",
+                         "/api/v1/items?q=%E5%85%BB%E8%80%81%E4%BF%9D%E9%99%A9", NULL, NULL, &r),
+                     200);
+    assert_non_null(strstr(jstr(r.json, "items.0.name"), "养老保险"));
+    resp_free(&r);
+    /* Filters. */
+    assert_int_equal(req(&srv, NULL, "GET", "/api/v1/items?category=education&limit=100", NULL,
+                         NULL, &r),
+                     200);
+    assert_true(json_array_size(json_object_get(r.json, "items")) >= 3);
+    json_array_foreach(json_object_get(r.json, "items"), i, e)
+        assert_string_equal(jstr(e, "category"), "education");
+    resp_free(&r);
+    assert_int_equal(req(&srv, NULL, "GET", "/api/v1/items?online=true&limit=100", NULL, NULL, &r),
+                     200);
+    json_array_foreach(json_object_get(r.json, "items"), i, e) assert_true(jint(e, "online_depth") > 0);
+    resp_free(&r);
+    assert_int_equal(req(&srv, NULL, "GET", "/api/v1/items?object=legal_person&limit=100", NULL,
+                         NULL, &r),
+                     200);
+    json_array_foreach(json_object_get(r.json, "items"), i, e) {
+        json_t *objs = json_object_get(e, "service_objects"), *o;
+        size_t k;
+        bool legal = false;
+        json_array_foreach(objs, k, o) legal |= strcmp(json_string_value(o), "legal_person") == 0;
+        assert_true(legal);
+    }
+    resp_free(&r);
+    /* Pages by offset, and bad filters. */
+    assert_int_equal(req(&srv, NULL, "GET", "/api/v1/items?limit=5", NULL, NULL, &r), 200);
+    assert_string_equal(jstr(r.json, "next_cursor"), "5");
+    resp_free(&r);
+    req(&srv, NULL, "GET", "/api/v1/items?category=astrology", NULL, NULL, &r);
+    assert_problem(&r, 400, "validation_failed");
+    assert_true(has_field_error(&r, "category"));
+    resp_free(&r);
+    req(&srv, NULL, "GET", "/api/v1/items?status=draft", NULL, NULL, &r);
+    assert_problem(&r, 401, "unauthenticated");
+    resp_free(&r);
+}
+
+static void
+test_items_lifecycle(void **state)
+{
+    long long unit = org_id("北京市密云区农业农村局"), id, id2;
+    struct resp r;
+    (void)state;
+    req(&srv, &ss[ADMIN], "POST", "/api/v1/items", item_body("TEST-LC-1", "林果苗木补助申请测试", unit),
+        NULL, &r);
+    assert_int_equal(r.status, 201);
+    assert_string_equal(jstr(r.json, "status"), "draft");
+    assert_int_equal(jint(r.json, "item_version"), 1);
+    assert_int_equal(jint(r.json, "version"), 1);
+    assert_string_equal(jstr(r.json, "materials.0.source"), "shared");
+    id = jint(r.json, "id");
+    resp_free(&r);
+    /* A draft is nobody's business but its editors'. */
+    req(&srv, NULL, "GET", fmt("/api/v1/items/%lld", id), NULL, NULL, &r);
+    assert_problem(&r, 404, "not_found");
+    resp_free(&r);
+    assert_int_equal(items_found("%E8%8B%97%E6%9C%A8", "林果苗木补助申请测试"), 0);
+    /* Published: found by a two-character fragment of its name (苗木). */
+    req(&srv, &ss[ADMIN], "POST", fmt("/api/v1/items/%lld/publish", id), NULL,
+        (const char *const[]){"If-Match: \"1\"", NULL}, &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(jstr(r.json, "status"), "published");
+    resp_free(&r);
+    assert_int_equal(items_found("%E8%8B%97%E6%9C%A8", "林果苗木补助申请测试"), id);
+    assert_int_equal(items_found("%E8%A1%A5%E5%8A%A9%E7%94%B3%E8%AF%B7", "林果苗木补助申请测试"), id);
+    /* Editing the published item makes version 2 as a new draft; version 1 stays public. */
+    req(&srv, &ss[ADMIN], "PATCH", fmt("/api/v1/items/%lld", id), "{\"promised_days\":3}",
+        (const char *const[]){"If-Match: \"2\"", NULL}, &r);
+    assert_int_equal(r.status, 201);
+    assert_int_equal(jint(r.json, "item_version"), 2);
+    assert_string_equal(jstr(r.json, "status"), "draft");
+    id2 = jint(r.json, "id");
+    assert_true(id2 != id);
+    resp_free(&r);
+    req(&srv, &ss[ADMIN], "PATCH", fmt("/api/v1/items/%lld", id), "{\"promised_days\":4}",
+        (const char *const[]){"If-Match: \"2\"", NULL}, &r);
+    assert_problem(&r, 409, "conflict"); /* one draft at a time */
+    resp_free(&r);
+    assert_int_equal(req(&srv, NULL, "GET", fmt("/api/v1/items/%lld", id), NULL, NULL, &r), 200);
+    assert_int_equal(jint(r.json, "promised_days"), 5);
+    resp_free(&r);
+    req(&srv, &ss[ADMIN], "POST", fmt("/api/v1/items/%lld/publish", id2), NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    /* The old version is superseded but still shows what a case accepted under it used. */
+    assert_int_equal(req(&srv, NULL, "GET", fmt("/api/v1/items/%lld", id), NULL, NULL, &r), 200);
+    assert_string_equal(jstr(r.json, "status"), "superseded");
+    assert_int_equal(jint(r.json, "promised_days"), 5);
+    resp_free(&r);
+    assert_int_equal(items_found("%E8%8B%97%E6%9C%A8", "林果苗木补助申请测试"), id2);
+    assert_int_equal(req(&srv, NULL, "GET", fmt("/api/v1/items/%lld/versions", id), NULL, NULL, &r),
+                     200);
+    assert_int_equal(json_array_size(json_object_get(r.json, "items")), 2);
+    assert_int_equal(jint(r.json, "items.0.item_version"), 2);
+    resp_free(&r);
+    /* Retired: gone from search, still readable. */
+    req(&srv, &ss[ADMIN], "POST", fmt("/api/v1/items/%lld/retire", id2), NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(jstr(r.json, "status"), "retired");
+    resp_free(&r);
+    assert_int_equal(items_found("%E8%8B%97%E6%9C%A8", "林果苗木补助申请测试"), 0);
+    assert_int_equal(req(&srv, NULL, "GET", fmt("/api/v1/items/%lld", id2), NULL, NULL, &r), 200);
+    resp_free(&r);
+    req(&srv, &ss[ADMIN], "PATCH", fmt("/api/v1/items/%lld", id2), "{\"promised_days\":4}",
+        (const char *const[]){fmt("If-Match: \"%d\"", 3), NULL}, &r);
+    assert_problem(&r, 409, "illegal_transition");
+    resp_free(&r);
+}
+
+static void
+test_items_bad_input(void **state)
+{
+    long long unit = org_id("北京市密云区农业农村局"), before, id;
+    struct resp r;
+    (void)state;
+    req(&srv, &ss[ADMIN], "POST", "/api/v1/items", item_body("TEST-BAD-1", "草稿事项测试", unit), NULL,
+        &r);
+    assert_int_equal(r.status, 201);
+    id = jint(r.json, "id");
+    resp_free(&r);
+    before = audit_top();
+    req(&srv, &ss[ADMIN], "POST", "/api/v1/items", "{\"name\":\"缺字段\"}", NULL, &r);
+    assert_problem(&r, 400, "validation_failed");
+    assert_true(has_field_error(&r, "code"));
+    assert_true(has_field_error(&r, "category"));
+    assert_true(has_field_error(&r, "promised_days"));
+    resp_free(&r);
+    req(&srv, &ss[ADMIN], "POST", "/api/v1/items",
+        fmt("{\"code\":\"X-1\",\"name\":\"时限错误\",\"type\":\"permit\",\"category\":\"astrology\","
+            "\"implementing_unit_id\":%lld,\"promised_days\":30,\"legal_days\":20}", unit),
+        NULL, &r);
+    assert_problem(&r, 400, "validation_failed");
+    assert_true(has_field_error(&r, "category"));
+    resp_free(&r);
+    req(&srv, &ss[ADMIN], "POST", "/api/v1/items",
+        fmt("{\"code\":\"X-1\",\"name\":\"时限错误\",\"type\":\"permit\",\"category\":\"health\","
+            "\"implementing_unit_id\":%lld,\"promised_days\":30,\"legal_days\":20,\"colour\":1}",
+            unit),
+        NULL, &r);
+    assert_problem(&r, 400, "validation_failed");
+    assert_true(has_field_error(&r, "colour"));
+    resp_free(&r);
+    req(&srv, &ss[ADMIN], "POST", "/api/v1/items",
+        fmt("{\"code\":\"X-1\",\"name\":\"时限错误\",\"type\":\"permit\",\"category\":\"health\","
+            "\"implementing_unit_id\":%lld,\"promised_days\":30,\"legal_days\":20}", unit),
+        NULL, &r);
+    assert_problem(&r, 400, "validation_failed");
+    assert_true(has_field_error(&r, "promised_days"));
+    resp_free(&r);
+    req(&srv, &ss[ADMIN], "POST", "/api/v1/items", item_body("TEST-BAD-1", "重复编码", unit), NULL,
+        &r);
+    assert_problem(&r, 409, "conflict");
+    assert_true(has_field_error(&r, "code"));
+    resp_free(&r);
+    /* A draft that breaks a publication rule cannot be published. */
+    req(&srv, &ss[ADMIN], "PATCH", fmt("/api/v1/items/%lld", id), "{\"promised_days\":6}", NULL, &r);
+    assert_problem(&r, 400, "validation_failed"); /* no If-Match */
+    resp_free(&r);
+    req(&srv, &ss[ADMIN], "PATCH", fmt("/api/v1/items/%lld", id), "{\"promised_days\":6}",
+        (const char *const[]){"If-Match: \"7\"", NULL}, &r);
+    assert_problem(&r, 412, "precondition_failed");
+    resp_free(&r);
+    req(&srv, &ss[ADMIN], "POST", fmt("/api/v1/items/%lld/retire", id), NULL, NULL, &r);
+    assert_problem(&r, 409, "illegal_transition");
+    resp_free(&r);
+    assert_int_equal(audit_top(), before);
+    req(&srv, &ss[ADMIN], "PATCH", fmt("/api/v1/items/%lld", id),
+        "{\"consult_phone\":\"12345678\",\"visits_reason\":\"\"}",
+        (const char *const[]){"If-Match: \"1\"", NULL}, &r);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    before = audit_top();
+    req(&srv, &ss[ADMIN], "POST", fmt("/api/v1/items/%lld/publish", id), NULL, NULL, &r);
+    assert_problem(&r, 400, "validation_failed");
+    assert_true(has_field_error(&r, "consult_phone"));
+    assert_true(has_field_error(&r, "visits_reason"));
+    resp_free(&r);
+    assert_int_equal(audit_top(), before);
+}
+
+static void
+test_items_scope(void **state)
+{
+    long long office = 0, dept = org_id("北京市密云区民政局"), id;
+    struct resp r;
+    json_t *e;
+    size_t i;
+    (void)state;
+    /* 西田各庄镇's 社会事务办公室 (the first one in the tree is 溪翁庄镇's or 西田各庄镇's). */
+    assert_int_equal(req(&srv, &ss[XT_ADMIN], "GET", "/api/v1/org-units?flat=true", NULL, NULL, &r),
+                     200);
+    json_array_foreach(json_object_get(r.json, "items"), i, e) {
+        if (strcmp(jstr(e, "name"), "社会事务办公室") == 0 && jint(e, "parent_id") == org_id("西田各庄镇"))
+            office = jint(e, "id");
+    }
+    resp_free(&r);
+    assert_true(office > 0);
+    /* A township administrator drafts for their own township, not for a county department. */
+    req(&srv, &ss[XT_ADMIN], "POST", "/api/v1/items", item_body("TEST-XT-1", "西田各庄镇自拟事项", office),
+        NULL, &r);
+    assert_int_equal(r.status, 201);
+    id = jint(r.json, "id");
+    resp_free(&r);
+    req(&srv, &ss[XT_ADMIN], "POST", "/api/v1/items", item_body("TEST-XT-2", "越权事项", dept), NULL,
+        &r);
+    assert_problem(&r, 400, "validation_failed");
+    assert_true(has_field_error(&r, "implementing_unit_id"));
+    resp_free(&r);
+    /* Only the county publishes. */
+    req(&srv, &ss[XT_ADMIN], "POST", fmt("/api/v1/items/%lld/publish", id), NULL, NULL, &r);
+    assert_problem(&r, 403, "forbidden");
+    resp_free(&r);
+    /* Drafts are listed for their township only. */
+    assert_int_equal(req(&srv, &ss[XT_ADMIN], "GET", "/api/v1/items?status=draft", NULL, NULL, &r),
+                     200);
+    assert_int_equal(json_array_size(json_object_get(r.json, "items")), 1);
+    assert_string_equal(jstr(r.json, "items.0.code"), "TEST-XT-1");
+    resp_free(&r);
+    assert_int_equal(req(&srv, &ss[XW_ADMIN], "GET", "/api/v1/items?status=draft", NULL, NULL, &r),
+                     200);
+    assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0);
+    resp_free(&r);
+    req(&srv, &ss[XW_ADMIN], "GET", fmt("/api/v1/items/%lld", id), NULL, NULL, &r);
+    assert_problem(&r, 404, "not_found");
+    resp_free(&r);
+    req(&srv, &ss[XT_CLERK], "GET", "/api/v1/items?status=draft", NULL, NULL, &r);
+    assert_problem(&r, 403, "forbidden");
+    resp_free(&r);
+}
+
+static void
+test_delegations_and_powers(void **state)
+{
+    long long xt = org_id("西田各庄镇"), xw = org_id("溪翁庄镇"), dept = org_id("北京市密云区农业农村局"),
+              did, pid, before;
+    struct resp r;
+    (void)state;
+    assert_int_equal(req(&srv, NULL, "GET", "/api/v1/delegations", NULL, NULL, &r), 200);
+    assert_true(json_array_size(json_object_get(r.json, "items")) >= 5);
+    resp_free(&r);
+    assert_int_equal(req(&srv, NULL, "GET", fmt("/api/v1/powers?township_id=%lld", xt), NULL, NULL,
+                         &r),
+                     200);
+    assert_true(json_array_size(json_object_get(r.json, "items")) >= 12);
+    assert_true(json_array_size(jget(r.json, "items.0.responsibilities")) >= 3);
+    resp_free(&r);
+
+    before = audit_top();
+    req(&srv, &ss[ADMIN], "POST", "/api/v1/delegations",
+        fmt("{\"name\":\"测试下放事项\",\"from_unit_id\":%lld,\"township_ids\":[%lld,%lld],"
+            "\"legal_basis\":\"《测试条例》第一条\",\"approval_document\":\"密政发〔2026〕1号\","
+            "\"approval_date\":\"2026-02-30\"}", dept, xt, xw),
+        NULL, &r);
+    assert_problem(&r, 400, "validation_failed");
+    assert_true(has_field_error(&r, "approval_date"));
+    resp_free(&r);
+    req(&srv, &ss[ADMIN], "POST", "/api/v1/delegations",
+        fmt("{\"name\":\"测试下放事项\",\"from_unit_id\":%lld,\"township_ids\":[%lld],"
+            "\"legal_basis\":\"《测试条例》第一条\",\"approval_document\":\"密政发〔2026〕1号\","
+            "\"approval_date\":\"2026-03-02\"}", xt, xt),
+        NULL, &r);
+    assert_problem(&r, 400, "validation_failed"); /* a township does not delegate */
+    resp_free(&r);
+    assert_int_equal(audit_top(), before);
+    req(&srv, &ss[ADMIN], "POST", "/api/v1/delegations",
+        fmt("{\"name\":\"测试下放事项\",\"from_unit_id\":%lld,\"township_ids\":[%lld,%lld],"
+            "\"legal_basis\":\"《测试条例》第一条\",\"approval_document\":\"密政发〔2026〕1号\","
+            "\"approval_date\":\"2026-03-02\"}", dept, xt, xw),
+        NULL, &r);
+    assert_int_equal(r.status, 201);
+    assert_int_equal(json_array_size(json_object_get(r.json, "townships")), 2);
+    did = jint(r.json, "id");
+    resp_free(&r);
+    req(&srv, &ss[ADMIN], "POST", fmt("/api/v1/delegations/%lld/revoke", did), NULL, NULL, &r);
+    assert_problem(&r, 400, "validation_failed"); /* If-Match required */
+    resp_free(&r);
+    req(&srv, &ss[ADMIN], "POST", fmt("/api/v1/delegations/%lld/revoke", did), NULL,
+        (const char *const[]){"If-Match: \"1\"", NULL}, &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(jstr(r.json, "status"), "revoked");
+    resp_free(&r);
+    req(&srv, &ss[ADMIN], "POST", fmt("/api/v1/delegations/%lld/revoke", did), NULL,
+        (const char *const[]){"If-Match: \"2\"", NULL}, &r);
+    assert_problem(&r, 409, "illegal_transition");
+    resp_free(&r);
+
+    req(&srv, &ss[ADMIN], "POST", "/api/v1/powers",
+        fmt("{\"township_id\":%lld,\"name\":\"测试权力\",\"type\":\"inspection\","
+            "\"legal_basis\":\"《测试法》第二条\",\"responsibilities\":[\"不是对象\"],"
+            "\"accountability\":[]}", xt),
+        NULL, &r);
+    assert_problem(&r, 400, "validation_failed");
+    assert_true(has_field_error(&r, "responsibilities"));
+    resp_free(&r);
+    req(&srv, &ss[ADMIN], "POST", "/api/v1/powers",
+        fmt("{\"township_id\":%lld,\"name\":\"测试权力\",\"type\":\"inspection\","
+            "\"legal_basis\":\"《测试法》第二条\",\"responsibilities\":[{\"stage\":\"检查责任\","
+            "\"duty\":\"依法检查\"}],\"accountability\":[\"不依法检查的\"]}", xt),
+        NULL, &r);
+    assert_int_equal(r.status, 201);
+    pid = jint(r.json, "id");
+    assert_string_equal(jstr(r.json, "responsibilities.0.stage"), "检查责任");
+    resp_free(&r);
+    req(&srv, &ss[ADMIN], "PATCH", fmt("/api/v1/powers/%lld", pid),
+        "{\"name\":\"测试权力（修订）\",\"type\":\"inspection\",\"legal_basis\":\"《测试法》第二条\","
+        "\"responsibilities\":[{\"stage\":\"检查责任\",\"duty\":\"依法检查\"}],"
+        "\"accountability\":[]}",
+        (const char *const[]){"If-Match: \"1\"", NULL}, &r);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(jint(r.json, "version"), 2);
+    resp_free(&r);
+    req(&srv, &ss[ADMIN], "PATCH", fmt("/api/v1/powers/%lld", pid),
+        "{\"name\":\"x过期\",\"type\":\"inspection\",\"legal_basis\":\"《测试法》第二条\","
+        "\"responsibilities\":[{\"stage\":\"检查责任\",\"duty\":\"依法检查\"}],\"accountability\":[]}",
+        (const char *const[]){"If-Match: \"1\"", NULL}, &r);
+    assert_problem(&r, 412, "precondition_failed");
+    resp_free(&r);
+}
+
+static void
+test_catalog_export(void **state)
+{
+    struct resp r;
+    (void)state;
+    assert_int_equal(req(&srv, &ss[ADMIN], "GET", "/api/v1/catalog/export?format=csv", NULL, NULL,
+                         &r),
+                     200);
+    assert_string_equal(r.content_type, "text/csv; charset=utf-8");
+    assert_int_equal(memcmp(r.body, "\xef\xbb\xbf\"事项编码\"", 16), 0);
+    assert_non_null(strstr(r.body, "最低生活保障审核确认"));
+    resp_free(&r);
+    assert_int_equal(req(&srv, &ss[ADMIN], "GET", "/api/v1/catalog/export?format=xlsx", NULL, NULL,
+                         &r),
+                     200);
+    assert_int_equal(memcmp(r.body, "PK", 2), 0);
+    resp_free(&r);
+    assert_int_equal(req(&srv, &ss[XT_ADMIN], "GET", "/api/v1/catalog/export", NULL, NULL, &r), 200);
+    assert_true(json_array_size(json_object_get(r.json, "items")) >= 100);
+    assert_true(json_array_size(json_object_get(r.json, "powers")) >= 12);
+    resp_free(&r);
+    req(&srv, &ss[ADMIN], "GET", "/api/v1/catalog/export?format=pdf", NULL, NULL, &r);
+    assert_problem(&r, 400, "validation_failed");
+    resp_free(&r);
 }
 
 /* ---- static files ---- */
@@ -1217,6 +1632,12 @@ main(void)
         cmocka_unit_test(test_change_own_password),
         cmocka_unit_test(test_logout),
         cmocka_unit_test(test_api_tokens),
+        cmocka_unit_test(test_catalog_search),
+        cmocka_unit_test(test_items_lifecycle),
+        cmocka_unit_test(test_items_bad_input),
+        cmocka_unit_test(test_items_scope),
+        cmocka_unit_test(test_delegations_and_powers),
+        cmocka_unit_test(test_catalog_export),
         cmocka_unit_test(test_audit_read_and_verify),
         cmocka_unit_test(test_authorization_matrix),
         cmocka_unit_test(test_static_files),

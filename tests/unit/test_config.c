@@ -562,6 +562,27 @@ test_split_listen_host_buffer(void **state)
     assert_int_equal(port, 2);
 }
 
+/* Store URLs reach logs and terminals: their passwords must not. */
+static void
+test_url_redact(void **state)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"postgres://bianmin:s3cret@db.example:5432/county", "postgres://bianmin:***@db.example:5432/county"},
+        {"postgres://bianmin@127.0.0.1/county", "postgres://bianmin@127.0.0.1/county"},
+        {"postgres://127.0.0.1:5432/county", "postgres://127.0.0.1:5432/county"},
+        {"/var/lib/bianmin/bianmin.db", "/var/lib/bianmin/bianmin.db"},
+        {"postgresql://u:p@h/d?sslmode=require", "postgresql://u:***@h/d?sslmode=require"},
+    };
+    char out[256];
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        bm_url_redact(cases[i].in, out, sizeof(out));
+        assert_string_equal(out, cases[i].out);
+    }
+}
+
 int
 main(void)
 {
@@ -578,6 +599,7 @@ main(void)
         cmocka_unit_test(test_load_file_missing),
         cmocka_unit_test(test_load_env),
         cmocka_unit_test(test_split_listen),
+        cmocka_unit_test(test_url_redact),
         cmocka_unit_test(test_split_listen_unbalanced_brackets),
         cmocka_unit_test(test_split_listen_host_buffer),
     };

@@ -55,13 +55,35 @@ lost(struct pq_store *pq)
     return PQstatus(pq->conn) != CONNECTION_OK;
 }
 
+/*
+ * Session settings, sent on every (re)connection: text is UTF-8, a row lock is waited for
+ * at most 5 s (then 503, retryable), notices are quiet, and bytea comes back as hex, which
+ * pq_blob and the copy code read.
+ */
+static const char SQL_SESSION[] = "SET client_encoding = 'UTF8'; SET lock_timeout = '5s'; "
+                                  "SET client_min_messages = warning; SET bytea_output = 'hex'";
+
+static bool
+session_settings(struct pq_store *pq)
+{
+    PGresult *r = PQexec(pq->conn, SQL_SESSION); /* constant text, no parameters */
+    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (!ok)
+        bm_log(BM_LOG_ERROR, "store_error", "session settings: %s", PQresultErrorMessage(r));
+    PQclear(r);
+    return ok;
+}
+
 /* After a lost connection: reconnect, and forget statements prepared on the old one. */
 static void
 reconnect(struct pq_store *pq)
 {
     PQreset(pq->conn);
     pq->n_cache = 0;
+    pq->copy_table = NULL;
     pq->base.in_tx = false;
+    if (PQstatus(pq->conn) == CONNECTION_OK)
+        (void)session_settings(pq);
 }
 
 static enum bm_rc
@@ -235,8 +257,6 @@ enum bm_rc
 bm_pg_open(const char *url, struct bm_store **out, struct bm_err *err)
 {
     struct pq_store *pq = bm_xcalloc(1, sizeof(*pq));
-    PGresult *r;
-
     pq->base.ops = &bm_pg_ops;
     pq->url = bm_xstrdup(url);
     pq->conn = PQconnectdb(url);
@@ -249,15 +269,10 @@ bm_pg_open(const char *url, struct bm_store **out, struct bm_err *err)
     }
     /* Constant settings, no parameters: instants are epoch integers, text is UTF-8. */
     PQsetNoticeProcessor(pq->conn, notice, NULL);
-    r = PQexec(pq->conn, "SET client_encoding = 'UTF8'; SET lock_timeout = '5s'; "
-                         "SET client_min_messages = warning");
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-        enum bm_rc rc = fail(&pq->base, r, "session settings", err);
-        PQclear(r);
+    if (!session_settings(pq)) {
         pg_close(&pq->base);
-        return rc;
+        return bm_err_set(err, BM_EINTERNAL, "数据库会话设置失败");
     }
-    PQclear(r);
     *out = &pq->base;
     return BM_OK;
 }
@@ -346,6 +361,7 @@ known_version(void)
 static const char SQL_MIG_TABLE[] = "CREATE TABLE IF NOT EXISTS schema_migrations ("
                                     "version BIGINT PRIMARY KEY, name TEXT NOT NULL, "
                                     "applied_at BIGINT NOT NULL)";
+static const char SQL_MIG_EXISTS[] = "SELECT to_regclass('schema_migrations') IS NOT NULL";
 static const char SQL_MIG_MAX[] = "SELECT coalesce(max(version), 0) FROM schema_migrations";
 static const char SQL_MIG_LOCK[] = "SELECT pg_advisory_xact_lock($1::bigint)";
 static const char SQL_MIG_ADD[] =
@@ -362,19 +378,20 @@ current_version(struct bm_store *st, int *have, struct bm_err *err)
     return BM_OK;
 }
 
+/* Reads only (works on a replica): an empty database is at version 0. */
 enum bm_rc
 pg_schema_version(struct bm_store *st, int *have, int *known, struct bm_err *err)
 {
-    PGresult *r = PQexec(PQ(st)->conn, SQL_MIG_TABLE); /* constant DDL */
-    enum bm_rc rc = BM_OK;
+    PGresult *r = pq_run(st, SQL_MIG_EXISTS, NULL, "schema version", err);
+    bool exists;
 
-    if (PQresultStatus(r) != PGRES_COMMAND_OK)
-        rc = fail(st, r, "schema_migrations", err);
-    PQclear(r);
-    if (rc == BM_OK)
-        rc = current_version(st, have, err);
     *known = known_version();
-    return rc;
+    if (r == NULL)
+        return err->rc;
+    exists = PQgetvalue(r, 0, 0)[0] == 't';
+    PQclear(r);
+    *have = 0;
+    return exists ? current_version(st, have, err) : BM_OK;
 }
 
 enum bm_rc
@@ -393,6 +410,24 @@ pg_migrate(struct bm_store *st, int *n_applied, struct bm_err *err)
                           "数据库结构版本（%d）高于本程序所知的版本（%d），请升级 bianmin", have,
                           known);
     pq_i64(&a, MIGRATION_LOCK_KEY);
+    if (have == 0) {
+        /* Create the bookkeeping table under the lock: two processes starting on an empty
+         * database would otherwise race on CREATE TABLE IF NOT EXISTS. */
+        PGresult *r;
+        rc = pg_begin(st, err);
+        if (rc == BM_OK)
+            rc = pq_exec(st, SQL_MIG_LOCK, &a, "migration lock", NULL, err);
+        if (rc == BM_OK) {
+            r = PQexec(PQ(st)->conn, SQL_MIG_TABLE); /* constant DDL */
+            if (PQresultStatus(r) != PGRES_COMMAND_OK)
+                rc = fail(st, r, "schema_migrations", err);
+            PQclear(r);
+        }
+        if (rc == BM_OK)
+            rc = pg_commit(st, err);
+        if (rc != BM_OK)
+            goto fail;
+    }
     while (have < known) {
         const struct bm_embedded *m = &bm_migrations_pg[have];
         struct pq_args add = {0};
@@ -406,6 +441,12 @@ pg_migrate(struct bm_store *st, int *n_applied, struct bm_err *err)
             rc = current_version(st, &have, err);
         if (rc != BM_OK)
             goto fail;
+        if (have > known) {
+            rc = bm_err_set(err, BM_ECONFLICT,
+                            "数据库结构版本（%d）高于本程序所知的版本（%d），请升级 bianmin", have,
+                            known);
+            goto fail;
+        }
         if (have >= known || have != (int)(m - bm_migrations_pg)) {
             pg_rollback(st);
             continue;

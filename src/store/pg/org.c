@@ -44,6 +44,10 @@ static const char SQL_ORG_INSERT[] =
     "VALUES (nullif($1::bigint, 0), $2, $3, $4, $5, $6, "
     "coalesce((SELECT county_code FROM org_units WHERE id = $1::bigint), $4), $7::bigint, "
     "$8::bigint, $8::bigint) RETURNING id";
+/* The parent is share-locked first: a concurrent move of the parent (or an ancestor), which
+ * rewrites its path, then either finishes before we read the path or waits for us. */
+static const char SQL_ORG_LOCK_PARENT[] =
+    "SELECT path FROM org_units WHERE id = $1::bigint FOR SHARE";
 static const char SQL_ORG_SET_PATH[] =
     "UPDATE org_units SET path = coalesce((SELECT path FROM org_units WHERE id = $2::bigint), '/') "
     "|| $1::bigint || '/' WHERE id = $1::bigint";
@@ -57,6 +61,13 @@ pg_org_insert(struct bm_store *st, const struct bm_org_unit *u, int64_t now, int
     int64_t new_id;
     enum bm_rc rc;
 
+    if (u->parent_id != 0) {
+        struct pq_args l = {0};
+        pq_i64(&l, u->parent_id);
+        if ((r = pq_run(st, SQL_ORG_LOCK_PARENT, &l, "org lock parent", err)) == NULL)
+            return err->rc;
+        PQclear(r);
+    }
     pq_i64(&a, u->parent_id);
     pq_str(&a, bm_org_kind_code(u->kind));
     pq_str(&a, u->name);
@@ -187,6 +198,11 @@ pg_org_update(struct bm_store *st, const struct bm_org_unit *u, int64_t now, str
 
     BM_ASSERT(st->in_tx);
     if (u->parent_id != 0) {
+        struct pq_args l = {0};
+        pq_i64(&l, u->parent_id);
+        if ((r = pq_run(st, SQL_ORG_LOCK_PARENT, &l, "org lock parent", err)) == NULL)
+            return err->rc;
+        PQclear(r);
         pq_i64(&c, u->id);
         pq_i64(&c, u->parent_id);
         r = pq_run(st, SQL_ORG_CYCLE, &c, "org cycle", err);
