@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/hex.h"
+
 const unsigned char bm_audit_genesis[BM_AUDIT_HASH_LEN] = {0};
 
 static void
@@ -54,12 +56,7 @@ bm_audit_seal(struct bm_audit_entry *e)
 void
 bm_audit_hex(const unsigned char h[BM_AUDIT_HASH_LEN], char out[65])
 {
-    static const char hex[] = "0123456789abcdef";
-    for (int i = 0; i < BM_AUDIT_HASH_LEN; i++) {
-        out[2 * i] = hex[h[i] >> 4];
-        out[2 * i + 1] = hex[h[i] & 15];
-    }
-    out[64] = '\0';
+    bm_hex_encode(h, BM_AUDIT_HASH_LEN, out);
 }
 
 const char *

@@ -241,7 +241,13 @@ perform(struct server *s, struct session *ss, const char *method, const char *pa
         if (!own_type)
             h = curl_slist_append(h, "Content-Type: application/json");
     }
-    h = curl_slist_append(h, "Expect:");
+    {
+        bool own_expect = false;
+        for (int i = 0; headers && headers[i]; i++)
+            own_expect |= strncasecmp(headers[i], "Expect:", 7) == 0;
+        if (!own_expect)
+            h = curl_slist_append(h, "Expect:");
+    }
     if (ss != NULL && ss->cookie[0]) {
         snprintf(line, sizeof(line), "Cookie: %s", ss->cookie);
         h = curl_slist_append(h, line);

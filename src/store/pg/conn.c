@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/like.h"
 #include "store/pg/int.h"
 #include "util/embed.h"
+#include "util/hex.h"
 #include "util/log.h"
 #include "util/metrics.h"
 #include "util/time.h"
@@ -180,12 +182,6 @@ pq_int(const PGresult *r, int row, int col)
     return strtoll(PQgetvalue(r, row, col), NULL, 10);
 }
 
-static int
-hexv(char c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 void
 pq_blob(const PGresult *r, int row, int col, unsigned char *out, size_t len)
 {
@@ -193,14 +189,8 @@ pq_blob(const PGresult *r, int row, int col, unsigned char *out, size_t len)
     memset(out, 0, len);
     if ((size_t)PQgetlength(r, row, col) != 2 + 2 * len || v[0] != '\\' || v[1] != 'x')
         return; /* a wrong-sized value (tampering) reads as zeros and fails verification */
-    for (size_t i = 0; i < len; i++) {
-        int hi = hexv(v[2 + 2 * i]), lo = hexv(v[3 + 2 * i]);
-        if (hi < 0 || lo < 0) {
-            memset(out, 0, len);
-            return;
-        }
-        out[i] = (unsigned char)(hi * 16 + lo);
-    }
+    if (bm_hex_decode(v + 2, out, len) != (int)len)
+        memset(out, 0, len);
 }
 
 enum bm_rc
@@ -228,19 +218,7 @@ pq_read_user(const PGresult *r, int row, struct bm_arena *a, struct bm_user *u, 
 const char *
 pq_prefix(struct bm_arena *a, const char *prefix)
 {
-    size_t n = strlen(prefix), k = 0;
-    char *pat = bm_arena_alloc(a, 2 * n + 2);
-
-    if (pat == NULL)
-        return NULL;
-    for (size_t i = 0; i < n; i++) {
-        if (prefix[i] == '%' || prefix[i] == '_' || prefix[i] == '\\')
-            pat[k++] = '\\';
-        pat[k++] = prefix[i];
-    }
-    pat[k++] = '%';
-    pat[k] = '\0';
-    return pat;
+    return bm_like_pattern(a, prefix, false);
 }
 
 /* ---- connection ---- */

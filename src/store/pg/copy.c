@@ -8,6 +8,7 @@
 
 #include "store/pg/int.h"
 #include "util/buf.h"
+#include "util/hex.h"
 #include "util/log.h"
 
 static const char SQL_SNAPSHOT[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
@@ -83,21 +84,6 @@ pg_copy_out(struct bm_store *st, const struct bm_copy_table *t, bm_copy_row_fn f
     return rc;
 }
 
-static int
-unhex(const char *h, unsigned char *out, int max)
-{
-    int n = 0;
-    for (; h[0] && h[1] && n < max; h += 2) {
-        unsigned v = 0;
-        for (int k = 0; k < 2; k++) {
-            char c = h[k];
-            v = v * 16 + (unsigned)(c >= 'a' ? c - 'a' + 10 : c >= 'A' ? c - 'A' + 10 : c - '0');
-        }
-        out[n++] = (unsigned char)v;
-    }
-    return n;
-}
-
 enum bm_rc
 pg_copy_in(struct bm_store *st, const struct bm_copy_table *t, const char *const *values,
            struct bm_err *err)
@@ -145,7 +131,9 @@ pg_copy_in(struct bm_store *st, const struct bm_copy_table *t, const char *const
         len[i] = 0;
         fmt[i] = 0;
         if (values[i] != NULL && t->kinds[i] == 'b') {
-            len[i] = unhex(values[i], bytes[i], 64);
+            len[i] = bm_hex_decode(values[i], bytes[i], 64);
+            if (len[i] < 0)
+                return bm_err_set(err, BM_EINVAL, "%s 表含有损坏的字节数据", t->name);
             v[i] = (const char *)bytes[i];
             fmt[i] = 1;
         }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/like.h"
 #include "store/pg/int.h"
 
 #define ITEM_COLS                                                                            \
@@ -368,24 +369,6 @@ static const char SQL_SEARCH_ALL[] =
     "SELECT " ITEM_COLS ITEM_FROM "WHERE " SEARCH_FILTERS " ORDER BY i.category, i.code, "
     "i.item_version DESC LIMIT $7::bigint OFFSET $8::bigint";
 
-static const char *
-contains(struct bm_arena *a, const char *term)
-{
-    size_t n = strlen(term), k = 0;
-    char *p = bm_arena_alloc(a, 2 * n + 3);
-    if (p == NULL)
-        return NULL;
-    p[k++] = '%';
-    for (size_t i = 0; i < n; i++) {
-        if (term[i] == '%' || term[i] == '_' || term[i] == '\\')
-            p[k++] = '\\';
-        p[k++] = term[i];
-    }
-    p[k++] = '%';
-    p[k] = '\0';
-    return p;
-}
-
 enum bm_rc
 pg_items_search(struct bm_store *st, const struct bm_item_query *q, struct bm_arena *ar,
                 struct bm_item **out, size_t *n, struct bm_err *err)
@@ -406,7 +389,7 @@ pg_items_search(struct bm_store *st, const struct bm_item_query *q, struct bm_ar
         r = pq_run(st, SQL_SEARCH_ALL, &a, "items list", err);
     } else {
         for (int i = 0; i < BM_SEARCH_TERMS; i++)
-            pq_str(&a, i < q->n_terms ? contains(ar, q->terms[i]) : "");
+            pq_str(&a, i < q->n_terms ? bm_like_pattern(ar, q->terms[i], true) : "");
         for (int i = 0; i < q->n_terms; i++)
             all = bm_arena_printf(ar, "%s%s%s", all, i ? " " : "", q->terms[i]);
         pq_str(&a, q->terms[0]);

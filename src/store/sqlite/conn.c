@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store/like.h"
 #include "store/sqlite/int.h"
 #include "util/embed.h"
 #include "util/log.h"
@@ -87,18 +88,8 @@ sq_bind_text(sqlite3_stmt *s, int idx, const char *v)
 int
 sq_bind_prefix(sqlite3_stmt *s, int idx, const char *prefix, struct bm_arena *a)
 {
-    size_t n = strlen(prefix), k = 0;
-    char *pat = bm_arena_alloc(a, 2 * n + 2);
-
-    if (pat == NULL)
-        return SQLITE_NOMEM;
-    for (size_t i = 0; i < n; i++) {
-        if (prefix[i] == '%' || prefix[i] == '_' || prefix[i] == '\\')
-            pat[k++] = '\\';
-        pat[k++] = prefix[i];
-    }
-    pat[k++] = '%';
-    return sqlite3_bind_text(s, idx, pat, (int)k, SQLITE_TRANSIENT);
+    const char *pat = bm_like_pattern(a, prefix, false);
+    return pat ? sqlite3_bind_text(s, idx, pat, -1, SQLITE_TRANSIENT) : SQLITE_NOMEM;
 }
 
 static enum bm_rc

@@ -7,6 +7,7 @@
 
 #include "store/sqlite/int.h"
 #include "util/buf.h"
+#include "util/hex.h"
 
 static const char SQL_SNAPSHOT[] = "BEGIN DEFERRED";
 
@@ -89,17 +90,6 @@ sqlite_count_rows(struct bm_store *st, const struct bm_copy_table *t, int64_t *n
     return rc;
 }
 
-static void
-hex(const unsigned char *p, int n, char *out)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (int i = 0; i < n; i++) {
-        out[2 * i] = digits[p[i] >> 4];
-        out[2 * i + 1] = digits[p[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
 enum bm_rc
 sqlite_copy_out(struct bm_store *st, const struct bm_copy_table *t, bm_copy_row_fn fn, void *ctx,
                 int64_t *rows, struct bm_err *err)
@@ -118,7 +108,7 @@ sqlite_copy_out(struct bm_store *st, const struct bm_copy_table *t, bm_copy_row_
                 values[i] = NULL;
             } else if (t->kinds[i] == 'b') {
                 int len = sqlite3_column_bytes(s, (int)i);
-                hex(sqlite3_column_blob(s, (int)i), len > 64 ? 64 : len, hexbuf[i]);
+                bm_hex_encode(sqlite3_column_blob(s, (int)i), (size_t)(len > 64 ? 64 : len), hexbuf[i]);
                 values[i] = hexbuf[i];
             } else {
                 values[i] = (const char *)sqlite3_column_text(s, (int)i);
@@ -131,21 +121,6 @@ sqlite_copy_out(struct bm_store *st, const struct bm_copy_table *t, bm_copy_row_
         rc = sq_fail(st, src, "copy out", err);
     sqlite3_finalize(s);
     return rc;
-}
-
-static int
-unhex(const char *h, unsigned char *out, int max)
-{
-    int n = 0;
-    for (; h[0] && h[1] && n < max; h += 2) {
-        unsigned v = 0;
-        for (int k = 0; k < 2; k++) {
-            char c = h[k];
-            v = v * 16 + (unsigned)(c >= 'a' ? c - 'a' + 10 : c >= 'A' ? c - 'A' + 10 : c - '0');
-        }
-        out[n++] = (unsigned char)v;
-    }
-    return n;
 }
 
 enum bm_rc
@@ -171,8 +146,10 @@ sqlite_copy_in(struct bm_store *st, const struct bm_copy_table *t, const char *c
         int col = (int)i + 1;
         if (values[i] == NULL)
             sqlite3_bind_null(sq->copy_stmt, col);
+        else if (t->kinds[i] == 'b' && bm_hex_decode(values[i], bytes, 64) < 0)
+            return bm_err_set(err, BM_EINVAL, "%s 表含有损坏的字节数据", t->name);
         else if (t->kinds[i] == 'b')
-            sqlite3_bind_blob(sq->copy_stmt, col, bytes, unhex(values[i], bytes, 64),
+            sqlite3_bind_blob(sq->copy_stmt, col, bytes, bm_hex_decode(values[i], bytes, 64),
                               SQLITE_TRANSIENT);
         else if (t->kinds[i] == 't')
             sqlite3_bind_text(sq->copy_stmt, col, values[i], -1, SQLITE_TRANSIENT);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/like.h"
 #include "store/sqlite/int.h"
 #include "util/utf8.h"
 
@@ -419,25 +420,6 @@ static const char SQL_SEARCH_ALL[] =
     "SELECT " ITEM_COLS ITEM_FROM "WHERE " SEARCH_FILTERS " ORDER BY i.category, i.code, "
     "i.item_version DESC LIMIT ?7 OFFSET ?8";
 
-/* "%term%" with LIKE's special characters escaped. */
-static const char *
-contains(struct bm_arena *a, const char *term)
-{
-    size_t n = strlen(term), k = 0;
-    char *p = bm_arena_alloc(a, 2 * n + 3);
-    if (p == NULL)
-        return NULL;
-    p[k++] = '%';
-    for (size_t i = 0; i < n; i++) {
-        if (term[i] == '%' || term[i] == '_' || term[i] == '\\')
-            p[k++] = '\\';
-        p[k++] = term[i];
-    }
-    p[k++] = '%';
-    p[k] = '\0';
-    return p;
-}
-
 /* An FTS5 query: each term a quoted phrase ("" doubled), all of them required. */
 static const char *
 match_expr(struct bm_arena *a, const struct bm_item_query *q)
@@ -513,7 +495,7 @@ sqlite_items_search(struct bm_store *st, const struct bm_item_query *q, struct b
             return rc;
         bind_filters(s, q, a);
         for (int i = 0; i < BM_SEARCH_TERMS; i++)
-            sq_bind_text(s, 7 + i, i < q->n_terms ? contains(a, q->terms[i]) : "");
+            sq_bind_text(s, 7 + i, i < q->n_terms ? bm_like_pattern(a, q->terms[i], true) : "");
         sq_bind_text(s, 11, q->terms[0]);
         sqlite3_bind_int(s, 12, q->limit + 1);
         sqlite3_bind_int(s, 13, q->offset);
