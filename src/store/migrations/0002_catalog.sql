@@ -109,6 +109,45 @@ CREATE INDEX powers_township ON powers(township_id);
 -- Search. SQLite: an FTS5 trigram index kept in step by triggers (queries of three or more
 -- characters; shorter ones scan the published items). PostgreSQL: pg_trgm GIN indexes.
 -- @sqlite
+-- Two-character terms (低保, 医保), which a trigram cannot index: a bigram table kept by
+-- triggers. `bm_seq` numbers the character positions (names and keywords are at most 200
+-- characters each).
+CREATE TABLE bm_seq (i INTEGER PRIMARY KEY);
+INSERT INTO bm_seq (i) SELECT a.i * 20 + b.i + 1 FROM
+    (SELECT 0 AS i UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4
+     UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9
+     UNION ALL SELECT 10 UNION ALL SELECT 11 UNION ALL SELECT 12 UNION ALL SELECT 13
+     UNION ALL SELECT 14 UNION ALL SELECT 15 UNION ALL SELECT 16 UNION ALL SELECT 17
+     UNION ALL SELECT 18 UNION ALL SELECT 19 UNION ALL SELECT 20) AS a,
+    (SELECT 0 AS i UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4
+     UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9
+     UNION ALL SELECT 10 UNION ALL SELECT 11 UNION ALL SELECT 12 UNION ALL SELECT 13
+     UNION ALL SELECT 14 UNION ALL SELECT 15 UNION ALL SELECT 16 UNION ALL SELECT 17
+     UNION ALL SELECT 18 UNION ALL SELECT 19) AS b;
+CREATE TABLE item_bigrams (
+    bigram  TEXT    NOT NULL,
+    item_id INTEGER NOT NULL,
+    PRIMARY KEY (bigram, item_id)
+) WITHOUT ROWID;
+CREATE TRIGGER items_bigrams_insert AFTER INSERT ON items BEGIN
+    INSERT OR IGNORE INTO item_bigrams (bigram, item_id)
+        SELECT substr(new.name || ' ' || new.keywords, s.i, 2), new.id FROM bm_seq s
+        WHERE s.i < length(new.name || ' ' || new.keywords)
+          AND instr(substr(new.name || ' ' || new.keywords, s.i, 2), ' ') = 0;
+END;
+CREATE TRIGGER items_bigrams_delete AFTER DELETE ON items BEGIN
+    DELETE FROM item_bigrams WHERE item_id = old.id;
+END;
+CREATE TRIGGER items_bigrams_update AFTER UPDATE OF name, keywords ON items BEGIN
+    DELETE FROM item_bigrams WHERE item_id = old.id;
+    INSERT OR IGNORE INTO item_bigrams (bigram, item_id)
+        SELECT substr(new.name || ' ' || new.keywords, s.i, 2), new.id FROM bm_seq s
+        WHERE s.i < length(new.name || ' ' || new.keywords)
+          AND instr(substr(new.name || ' ' || new.keywords, s.i, 2), ' ') = 0;
+END;
+-- A narrow covering index: single-character searches scan it instead of the wide rows.
+CREATE INDEX items_search ON items(status, name, keywords, category, objects, county_wide,
+                                   online_depth, implementing_unit_id);
 CREATE VIRTUAL TABLE items_fts USING fts5(name, keywords, content='items', content_rowid='id',
                                           tokenize='trigram');
 CREATE TRIGGER items_fts_insert AFTER INSERT ON items BEGIN

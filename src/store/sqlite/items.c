@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/like.h"
 #include "store/sqlite/int.h"
 #include "util/utf8.h"
 
@@ -391,33 +390,41 @@ sqlite_item_last_version(struct bm_store *st, const char *code, int *last, struc
 }
 
 /*
- * The filters every search shares, parameters ?1..?6: category, objects, township pattern,
- * online only, status, unit pattern.
+ * The filters every search shares, parameters ?1..?6 and ?20: category, objects, township
+ * pattern, online only, status range (?5..?20: one status, or '' .. '~' for any), unit
+ * pattern. Written so that the planner scans the narrow items_search index (status range)
+ * and looks units up once (IN subqueries), not per row.
  */
 #define SEARCH_FILTERS                                                                       \
-    "(?1 = '' OR i.category = ?1) AND (?2 = 0 OR (i.objects & ?2) <> 0) AND "                \
-    "(?3 = '' OR i.county_wide = 1 OR o.path LIKE ?3 ESCAPE '\\') AND "                       \
-    "(?4 = 0 OR i.online_depth > 0) AND (?5 = '' OR i.status = ?5) AND "                      \
-    "(?6 = '' OR o.path LIKE ?6 ESCAPE '\\')"
+    "i.status BETWEEN ?5 AND ?20 AND (?1 = '' OR i.category = ?1) AND "                      \
+    "(?2 = 0 OR (i.objects & ?2) <> 0) AND (?3 = '' OR i.county_wide = 1 OR "               \
+    "i.implementing_unit_id IN (SELECT id FROM org_units WHERE path LIKE ?3 ESCAPE '\\')) AND " \
+    "(?4 = 0 OR i.online_depth > 0) AND (?6 = '' OR i.implementing_unit_id IN "             \
+    "(SELECT id FROM org_units WHERE path LIKE ?6 ESCAPE '\\'))"
 
 /* Every term of three or more characters: the trigram index answers (?7 is the MATCH). */
+/* Searches select ids only (from narrow indexes); the page's rows are read afterwards. */
 static const char SQL_SEARCH_FTS[] =
-    "SELECT " ITEM_COLS " FROM items_fts f JOIN items i ON i.id = f.rowid "
-    "LEFT JOIN org_units o ON o.id = i.implementing_unit_id WHERE items_fts MATCH ?7 AND "
+    "SELECT i.id FROM items_fts f JOIN items i ON i.id = f.rowid WHERE items_fts MATCH ?7 AND "
     SEARCH_FILTERS " ORDER BY (instr(i.name, ?8) > 0) DESC, bm25(items_fts, 10.0, 1.0), "
     "length(i.name), i.id LIMIT ?9 OFFSET ?10";
-/* Some term shorter than three characters, which a trigram cannot index: scan (?7..?10
- * are the terms as LIKE patterns, "" when absent). */
-static const char SQL_SEARCH_SCAN[] =
-    "SELECT " ITEM_COLS ITEM_FROM "WHERE " SEARCH_FILTERS
-    " AND (?7 = '' OR i.name LIKE ?7 ESCAPE '\\' OR i.keywords LIKE ?7 ESCAPE '\\')"
-    " AND (?8 = '' OR i.name LIKE ?8 ESCAPE '\\' OR i.keywords LIKE ?8 ESCAPE '\\')"
-    " AND (?9 = '' OR i.name LIKE ?9 ESCAPE '\\' OR i.keywords LIKE ?9 ESCAPE '\\')"
-    " AND (?10 = '' OR i.name LIKE ?10 ESCAPE '\\' OR i.keywords LIKE ?10 ESCAPE '\\')"
-    " ORDER BY (instr(i.name, ?11) > 0) DESC, instr(i.name, ?11), length(i.name), i.id"
-    " LIMIT ?12 OFFSET ?13";
+/* The terms ?7..?10 ("" when absent) must each appear in the name or the keywords. */
+#define TERMS_MATCH                                                                          \
+    " AND (?7 = '' OR instr(i.name, ?7) > 0 OR instr(i.keywords, ?7) > 0)"                   \
+    " AND (?8 = '' OR instr(i.name, ?8) > 0 OR instr(i.keywords, ?8) > 0)"                   \
+    " AND (?9 = '' OR instr(i.name, ?9) > 0 OR instr(i.keywords, ?9) > 0)"                   \
+    " AND (?10 = '' OR instr(i.name, ?10) > 0 OR instr(i.keywords, ?10) > 0)"                \
+    " ORDER BY (instr(i.name, ?11) > 0) DESC, instr(i.name, ?11), length(i.name), i.id"       \
+    " LIMIT ?12 OFFSET ?13"
+/* A two-character term, which a trigram cannot index: the bigram table narrows the rows
+ * (?21 is one two-character term), then every term is checked. */
+static const char SQL_SEARCH_BIGRAM[] =
+    "SELECT i.id FROM items i WHERE i.id IN (SELECT item_id FROM item_bigrams WHERE bigram = ?21)"
+    " AND " SEARCH_FILTERS TERMS_MATCH;
+/* A single-character term: scan the narrow items_search index. */
+static const char SQL_SEARCH_SCAN[] = "SELECT i.id FROM items i WHERE " SEARCH_FILTERS TERMS_MATCH;
 static const char SQL_SEARCH_ALL[] =
-    "SELECT " ITEM_COLS ITEM_FROM "WHERE " SEARCH_FILTERS " ORDER BY i.category, i.code, "
+    "SELECT i.id FROM items i WHERE " SEARCH_FILTERS " ORDER BY i.category, i.code, "
     "i.item_version DESC LIMIT ?7 OFFSET ?8";
 
 /* An FTS5 query: each term a quoted phrase ("" doubled), all of them required. */
@@ -446,6 +453,40 @@ match_expr(struct bm_arena *a, const struct bm_item_query *q)
     return p;
 }
 
+/* Runs a search that yields item ids, then reads each item's row (without materials). */
+static enum bm_rc
+rows_of(struct bm_store *st, sqlite3_stmt *ids, int max, struct bm_arena *a, struct bm_item **out,
+        size_t *n, struct bm_err *err)
+{
+    int64_t *id = bm_arena_alloc(a, sizeof(*id) * (size_t)(max > 0 ? max : 1));
+    size_t k = 0;
+    sqlite3_stmt *s;
+    enum bm_rc rc = id ? BM_OK : bm_err_set(err, BM_ETOOBIG, "结果过大");
+    int src = SQLITE_DONE;
+
+    while (rc == BM_OK && (int)k < max && (src = sqlite3_step(ids)) == SQLITE_ROW)
+        id[k++] = sqlite3_column_int64(ids, 0);
+    if (rc == BM_OK && (int)k < max && src != SQLITE_DONE)
+        rc = sq_fail(st, src, "items search", err);
+    sq_done(ids);
+    *n = 0;
+    *out = rc == BM_OK ? bm_arena_alloc(a, sizeof(**out) * (k + 1)) : NULL;
+    if (rc == BM_OK && *out == NULL)
+        rc = bm_err_set(err, BM_ETOOBIG, "结果过大");
+    for (size_t i = 0; rc == BM_OK && i < k; i++) {
+        rc = sq_prepare(st, SQL_ITEM_GET, &s, err);
+        if (rc != BM_OK)
+            break;
+        sqlite3_bind_int64(s, 1, id[i]);
+        if ((src = sqlite3_step(s)) == SQLITE_ROW)
+            rc = read_item(s, a, &(*out)[(*n)++], err);
+        else
+            rc = sq_fail(st, src, "items search row", err);
+        sq_done(s);
+    }
+    return rc;
+}
+
 static void
 bind_filters(sqlite3_stmt *s, const struct bm_item_query *q, struct bm_arena *a)
 {
@@ -456,7 +497,9 @@ bind_filters(sqlite3_stmt *s, const struct bm_item_query *q, struct bm_arena *a)
     else
         sq_bind_text(s, 3, "");
     sqlite3_bind_int(s, 4, q->online_only);
-    sq_bind_text(s, 5, q->status);
+    /* Any status: the whole range of status codes. */
+    sq_bind_text(s, 5, q->status && q->status[0] ? q->status : "");
+    sq_bind_text(s, 20, q->status && q->status[0] ? q->status : "~");
     if (q->unit_prefix && q->unit_prefix[0])
         sq_bind_prefix(s, 6, q->unit_prefix, a);
     else
@@ -467,12 +510,17 @@ enum bm_rc
 sqlite_items_search(struct bm_store *st, const struct bm_item_query *q, struct bm_arena *a,
                     struct bm_item **out, size_t *n, struct bm_err *err)
 {
-    bool short_term = false;
+    const char *pair = NULL; /* a two-character term, if any */
+    bool single = false;
     sqlite3_stmt *s;
     enum bm_rc rc;
 
-    for (int i = 0; i < q->n_terms; i++)
-        short_term |= bm_utf8_count(q->terms[i]) < 3;
+    for (int i = 0; i < q->n_terms; i++) {
+        size_t chars = bm_utf8_count(q->terms[i]);
+        single |= chars < 2;
+        if (chars == 2)
+            pair = q->terms[i];
+    }
     if (q->n_terms == 0) {
         rc = sq_prepare(st, SQL_SEARCH_ALL, &s, err);
         if (rc != BM_OK)
@@ -480,7 +528,7 @@ sqlite_items_search(struct bm_store *st, const struct bm_item_query *q, struct b
         bind_filters(s, q, a);
         sqlite3_bind_int(s, 7, q->limit + 1);
         sqlite3_bind_int(s, 8, q->offset);
-    } else if (!short_term) {
+    } else if (pair == NULL && !single) {
         rc = sq_prepare(st, SQL_SEARCH_FTS, &s, err);
         if (rc != BM_OK)
             return rc;
@@ -490,15 +538,17 @@ sqlite_items_search(struct bm_store *st, const struct bm_item_query *q, struct b
         sqlite3_bind_int(s, 9, q->limit + 1);
         sqlite3_bind_int(s, 10, q->offset);
     } else {
-        rc = sq_prepare(st, SQL_SEARCH_SCAN, &s, err);
+        rc = sq_prepare(st, single ? SQL_SEARCH_SCAN : SQL_SEARCH_BIGRAM, &s, err);
         if (rc != BM_OK)
             return rc;
         bind_filters(s, q, a);
         for (int i = 0; i < BM_SEARCH_TERMS; i++)
-            sq_bind_text(s, 7 + i, i < q->n_terms ? bm_like_pattern(a, q->terms[i], true) : "");
+            sq_bind_text(s, 7 + i, i < q->n_terms ? q->terms[i] : "");
         sq_bind_text(s, 11, q->terms[0]);
+        if (!single)
+            sq_bind_text(s, 21, pair);
         sqlite3_bind_int(s, 12, q->limit + 1);
         sqlite3_bind_int(s, 13, q->offset);
     }
-    return collect(st, s, q->limit + 1, a, out, n, err);
+    return rows_of(st, s, q->limit + 1, a, out, n, err);
 }
