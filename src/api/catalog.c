@@ -114,8 +114,15 @@ bm_api_powers_list(struct bm_req *rq, struct bm_resp *rs)
     json_t *items;
     enum bm_rc rc;
 
-    if (t != NULL && t[0] && !bm_parse_i64z(t, 1, INT64_MAX, &township))
-        return bm_err_field(&rq->err, "township_id", "应为乡镇编号");
+    if (t != NULL && t[0]) {
+        struct bm_org_unit o;
+        if (!bm_parse_i64z(t, 1, INT64_MAX, &township) ||
+            bm_store_org_get(rq->store, township, rq->arena, &o, &rq->err) != BM_OK ||
+            o.kind != BM_ORG_TOWNSHIP) {
+            bm_err_clear(&rq->err);
+            return bm_err_field(&rq->err, "township_id", "乡镇不存在");
+        }
+    }
     rc = bm_store_powers_list(rq->store, township, rq->arena, &ps, &n, &rq->err);
     if (rc != BM_OK)
         return rc;

@@ -161,7 +161,7 @@ bm_api_items_create(struct bm_req *rq, struct bm_resp *rs)
     if (rc != BM_OK)
         return rc;
     for (const char *const *req = required_fields; *req; req++)
-        if (json_object_get(body, *req) == NULL)
+        if (json_object_get(body, *req) == NULL || json_is_null(json_object_get(body, *req)))
             (void)bm_err_field(&rq->err, *req, "必填");
     bm_io_item_read(body, rq->arena, "", &it, &rq->err);
     if (rq->err.n_fields == 0)

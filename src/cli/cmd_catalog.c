@@ -151,6 +151,7 @@ cli_export(int argc, char **argv)
         cli_print_err(&err);
         return 1;
     }
+    r = 0;
     f = output ? fopen(output, "wb") : stdout;
     if (f == NULL || fwrite(out, 1, len, f) != len) {
         fprintf(stderr, "bianmin export: cannot write %s\n", output ? output : "stdout");

@@ -19,7 +19,7 @@ static const struct cli_cmd cmds[] = {
      cli_migrate_store},
     {"import", "catalog FILE.json --db URL [--publish]",
      "import a catalog file (items, delegations, power lists); all or nothing", cli_import},
-    {"export", "catalog --db URL [--format json|csv]", "export the published catalog",
+    {"export", "catalog --db URL [--format json|csv|xlsx]", "export the published catalog",
      cli_export},
     {"backup", "--db URL FILE", "write an online, consistent copy of the store to FILE",
      cli_backup},

@@ -46,14 +46,23 @@ bm_delegation_check(const struct bm_delegation *d, struct bm_err *err)
         (void)bm_err_field(err, "name", "下放事项名称应为2至200个字");
     if (d->from_unit_id <= 0)
         (void)bm_err_field(err, "from_unit_id", "须指定下放权力的县直部门");
-    if (chars(d->legal_basis) < 2)
-        (void)bm_err_field(err, "legal_basis", "须填写法律依据");
-    if (chars(d->approval_document) < 2)
-        (void)bm_err_field(err, "approval_document", "须填写批准文件文号");
+    if (chars(d->legal_basis) < 2 || chars(d->legal_basis) > 2000)
+        (void)bm_err_field(err, "legal_basis", "须填写法律依据（不超过2000字）");
+    if (chars(d->approval_document) < 2 || chars(d->approval_document) > 100)
+        (void)bm_err_field(err, "approval_document", "须填写批准文件文号（不超过100字）");
+    if (chars(d->procedure) > 4000 || chars(d->department_responsibility) > 4000 ||
+        chars(d->township_responsibility) > 4000)
+        (void)bm_err_field(err, "procedure", "程序和责任说明各不超过4000字");
     if (!bm_date_valid(d->approval_date))
         (void)bm_err_field(err, "approval_date", "批准日期应为YYYY-MM-DD格式的日期");
     if (d->n_townships == 0)
         (void)bm_err_field(err, "township_ids", "至少下放到一个乡镇");
+    for (size_t i = 0; i < d->n_townships; i++)
+        for (size_t k = 0; k < i; k++)
+            if (d->township_ids[i] == d->township_ids[k]) {
+                (void)bm_err_field(err, "township_ids", "同一乡镇重复列出");
+                i = k = d->n_townships; /* one error is enough */
+            }
     return err->n_fields > 0 ? BM_EINVAL : BM_OK;
 }
 
@@ -64,8 +73,8 @@ bm_power_check(const struct bm_power *p, struct bm_err *err)
         (void)bm_err_field(err, "name", "权力名称应为2至200个字");
     if (p->type < 0 || (size_t)p->type >= bm_code_count(bm_power_types))
         (void)bm_err_field(err, "type", "未知的权力类型");
-    if (chars(p->legal_basis) < 2)
-        (void)bm_err_field(err, "legal_basis", "须填写设定依据");
+    if (chars(p->legal_basis) < 2 || chars(p->legal_basis) > 2000)
+        (void)bm_err_field(err, "legal_basis", "须填写设定依据（不超过2000字）");
     if (p->township_id <= 0)
         (void)bm_err_field(err, "township_id", "须指定乡镇");
     return err->n_fields > 0 ? BM_EINVAL : BM_OK;

@@ -218,7 +218,7 @@ bm_item_check_publish(const struct bm_item *it, struct bm_err *err)
     if (empty(it->window_address))
         (void)bm_err_field(err, "window_address", "须填写办理地点");
     /* Rule 10 (licences). */
-    if (it->type == 0 && (empty(it->process) || empty(it->faq)))
+    if (it->type == bm_code_find(bm_item_types, "permit") && (empty(it->process) || empty(it->faq)))
         (void)bm_err_field(err, "process", "行政许可事项须填写办理流程和常见问题");
     return err->n_fields > 0 ? BM_EINVAL : BM_OK;
 }

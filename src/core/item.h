@@ -108,8 +108,9 @@ enum bm_rc bm_item_check(const struct bm_item *it, struct bm_err *err);
 enum bm_rc bm_item_check_publish(const struct bm_item *it, struct bm_err *err);
 
 /*
- * Splits a search text into at most `max` terms at spaces (ASCII or the ideographic space
- * U+3000) and commas (ASCII or full-width), copying them into buf. Returns the number of
+ * Splits a search text into at most `max` terms at spaces and tabs (ASCII or the ideographic
+ * space U+3000), commas (ASCII or full-width) and the ideographic comma 、, copying them into
+ * buf. Returns the number of
  * terms, or -1 if the text is longer than 100 characters or a term longer than 50.
  */
 int bm_item_split_query(const char *q, char *buf, size_t buf_size, const char **terms, int max);

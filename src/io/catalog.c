@@ -31,13 +31,43 @@ unit_by_id(const struct bm_io_units *u, int64_t id)
     return NULL;
 }
 
+/*
+ * A unit by name, or by "parent name/name" where names repeat (every township has a
+ * 社会事务办公室). A name that fits several units and has no parent part finds none.
+ */
 static const struct bm_org_unit *
 unit_by_name(const struct bm_io_units *u, const char *name, int kind)
 {
-    for (size_t i = 0; u != NULL && name != NULL && i < u->n; i++)
-        if ((kind < 0 || (int)u->units[i].kind == kind) && strcmp(u->units[i].name, name) == 0)
-            return &u->units[i];
-    return NULL;
+    const char *slash = name ? strchr(name, '/') : NULL;
+    const struct bm_org_unit *found = NULL;
+
+    for (size_t i = 0; u != NULL && name != NULL && i < u->n; i++) {
+        const struct bm_org_unit *o = &u->units[i];
+        if (kind >= 0 && (int)o->kind != kind)
+            continue;
+        if (slash == NULL ? strcmp(o->name, name) != 0
+                          : strcmp(o->name, slash + 1) != 0 || unit_by_id(u, o->parent_id) == NULL ||
+                                strncmp(unit_by_id(u, o->parent_id)->name, name,
+                                        (size_t)(slash - name)) != 0 ||
+                                unit_by_id(u, o->parent_id)->name[slash - name] != '\0')
+            continue;
+        if (found != NULL)
+            return NULL; /* ambiguous */
+        found = o;
+    }
+    return found;
+}
+
+/* The name an export writes: unique names as they are, repeated ones with their parent. */
+static const char *
+unit_ref(const struct bm_io_units *u, const struct bm_org_unit *o, struct bm_arena *a)
+{
+    const struct bm_org_unit *parent;
+    if (o == NULL)
+        return "";
+    if (unit_by_name(u, o->name, -1) == o || (parent = unit_by_id(u, o->parent_id)) == NULL)
+        return o->name;
+    return bm_arena_printf(a, "%s/%s", parent->name, o->name);
 }
 
 static void
@@ -53,6 +83,17 @@ str(json_t *obj, const char *key)
 {
     json_t *v = json_object_get(obj, key);
     return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* Every text field present in `obj` must be a string (null counts as absent). */
+static void
+texts_are_strings(json_t *obj, const char *const *keys, const char *prefix, struct bm_err *err)
+{
+    for (const char *const *k = keys; *k; k++) {
+        json_t *v = json_object_get(obj, *k);
+        if (v != NULL && !json_is_null(v) && !json_is_string(v))
+            field(err, prefix, *k, "应为字符串");
+    }
 }
 
 static void
@@ -85,8 +126,13 @@ bm_io_delegation_read(json_t *obj, const struct bm_io_units *u, const char *pref
     json_t *e;
     size_t i;
 
+    static const char *const text_keys[] = {"name", "from_department", "legal_basis",
+                                            "approval_document", "approval_date", "procedure",
+                                            "department_responsibility",
+                                            "township_responsibility", NULL};
     memset(d, 0, sizeof(*d));
     only(obj, delegation_fields, prefix, err);
+    texts_are_strings(obj, text_keys, prefix, err);
     d->name = str(obj, "name");
     d->legal_basis = str(obj, "legal_basis");
     d->approval_document = str(obj, "approval_document");
@@ -178,8 +224,10 @@ bm_io_power_read(json_t *obj, const struct bm_io_units *u, struct bm_arena *a, c
     size_t i;
     char *text;
 
+    static const char *const text_keys[] = {"township", "name", "type", "legal_basis", NULL};
     memset(p, 0, sizeof(*p));
     only(obj, power_fields, prefix, err);
+    texts_are_strings(obj, text_keys, prefix, err);
     p->name = str(obj, "name") ? str(obj, "name") : "";
     p->legal_basis = str(obj, "legal_basis") ? str(obj, "legal_basis") : "";
     p->type = str(obj, "type") ? bm_code_find(bm_power_types, str(obj, "type")) : -1;
@@ -243,6 +291,7 @@ bm_io_power_json(const struct bm_power *p)
 static void
 report(struct bm_import_report *rep, struct bm_arena *a, const struct bm_err *e, const char *what)
 {
+    rep->n_errors += e->n_fields > 0 ? e->n_fields : e->message[0] ? 1 : 0;
     for (int k = 0; k < e->n_fields && k < BM_ERR_FIELDS; k++) {
         const char *line;
         if (rep->n_lines >= MAX_REPORT_LINES)
@@ -340,7 +389,10 @@ bm_io_catalog_import(struct bm_store *st, const char *text, size_t len, bool pub
             if (str(e, "implementing_unit") != NULL) {
                 const struct bm_org_unit *o = unit_by_name(&units, str(e, "implementing_unit"), -1);
                 if (o == NULL)
-                    field(&ie, prefix, "implementing_unit", "找不到该实施主体");
+                    field(&ie, prefix, "implementing_unit",
+                          "找不到该实施主体（重名单位请写成“上级单位/单位名称”）");
+                else if (!o->is_active)
+                    field(&ie, prefix, "implementing_unit", "该实施主体已停用");
                 else
                     its[i].implementing_unit_id = o->id;
             } else if (its[i].implementing_unit_id != 0 &&
@@ -408,8 +460,8 @@ bm_io_catalog_import(struct bm_store *st, const char *text, size_t len, bool pub
     rep->items = (int)n_items;
     rep->delegations = (int)n_dels;
     rep->powers = (int)n_pows;
-    if (rep->n_lines > 0) {
-        rc = bm_err_set(err, BM_EINVAL, "文件中有 %zu 处错误，未导入任何数据", rep->n_lines);
+    if (rep->n_errors > 0) {
+        rc = bm_err_set(err, BM_EINVAL, "文件中有 %d 处错误，未导入任何数据", rep->n_errors);
         goto out;
     }
 
@@ -467,6 +519,13 @@ unit_name(const struct bm_io_units *u, int64_t id)
     return o ? o->name : "";
 }
 
+/* The unit reference of an exported item: one that an import resolves to the same unit. */
+static const char *
+unit_key(const struct bm_io_units *u, int64_t id, struct bm_arena *a)
+{
+    return unit_ref(u, unit_by_id(u, id), a);
+}
+
 /* Every published item, in full. */
 static enum bm_rc
 published(struct bm_store *st, struct bm_arena *a, struct bm_item **out, size_t *n,
@@ -522,7 +581,7 @@ bm_io_catalog_export_json(struct bm_store *st, struct bm_arena *a, char **out, s
                                            "created_at", "updated_at", "retired_at",
                                            "implementing_unit_id", "implementing_unit_name", NULL};
         json_object_set_new(j, "implementing_unit",
-                            json_string(unit_name(&units, its[i].implementing_unit_id)));
+                            json_string(unit_key(&units, its[i].implementing_unit_id, a)));
         for (const char *const *k = drop; *k; k++)
             json_object_del(j, *k);
         {
@@ -609,11 +668,14 @@ item_row(const struct bm_item *it, const struct bm_io_units *u, struct bm_arena 
     return rc == BM_OK ? BM_OK : bm_err_set(err, BM_ETOOBIG, "导出内容过大");
 }
 
-/* One CSV field: quoted, with inner quotes doubled. */
+/*
+ * One CSV field: quoted, with inner quotes doubled, and a leading = + - @ neutralised with an
+ * apostrophe so that spreadsheet programs do not take the cell for a formula.
+ */
 static enum bm_rc
 csv(struct bm_buf *b, const char *s, bool last)
 {
-    enum bm_rc rc = bm_buf_puts(b, "\"");
+    enum bm_rc rc = bm_buf_puts(b, s && strchr("=+-@", s[0]) && s[0] ? "\"'" : "\"");
     for (const char *p = s ? s : ""; rc == BM_OK && *p; p++)
         rc = *p == '"' ? bm_buf_puts(b, "\"\"") : bm_buf_append(b, p, 1);
     if (rc == BM_OK)

@@ -39,6 +39,7 @@ struct bm_import_report {
     const char **lines; /* one Chinese line per problem, in file order */
     size_t n_lines;
     int items, delegations, powers; /* imported (or, with errors, checked) */
+    int n_errors;                   /* every problem found, listed or not */
 };
 
 typedef void (*bm_progress_fn)(void *ctx, size_t done, size_t total);

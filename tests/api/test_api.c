@@ -1456,6 +1456,59 @@ test_catalog_export(void **state)
     resp_free(&r);
 }
 
+static void
+test_cli_catalog_round_trip(void **state)
+{
+    const char *b = srv.bin, *d = srv.dir;
+    struct resp r;
+    long long id = 0;
+    json_t *e;
+    size_t i;
+    (void)state;
+    /* Publish the township's own item, whose unit name (社会事务办公室) every township has. */
+    assert_int_equal(req(&srv, &ss[ADMIN], "GET", "/api/v1/items?status=draft&limit=100", NULL,
+                         NULL, &r),
+                     200);
+    json_array_foreach(json_object_get(r.json, "items"), i, e) if (strcmp(jstr(e, "code"),
+                                                                         "TEST-XT-1") == 0) id =
+        jint(e, "id");
+    resp_free(&r);
+    assert_true(id > 0);
+    assert_int_equal(req(&srv, &ss[ADMIN], "POST", fmt("/api/v1/items/%lld/publish", id), NULL,
+                         NULL, &r),
+                     200);
+    resp_free(&r);
+    /* Export, import into a county with no catalog, export again: the same file. */
+    assert_int_equal(run("%s export catalog --db '%s' --output %s/c1.json", b, srv.db, d), 0);
+    assert_int_equal(run("grep -q '西田各庄镇/社会事务办公室' %s/c1.json", d), 0);
+    assert_int_equal(run("%s demo --db %s/rt.db --no-serve --no-catalog > /dev/null 2>&1", b, d), 0);
+    assert_int_equal(run("%s import catalog %s/c1.json --db %s/rt.db --publish > %s/imp.out 2>&1",
+                         b, d, d, d),
+                     0);
+    assert_int_equal(run("%s export catalog --db %s/rt.db --output %s/c2.json", b, d, d), 0);
+    assert_int_equal(run("cmp -s %s/c1.json %s/c2.json", d, d), 0);
+    assert_int_equal(run("%s export catalog --db %s/rt.db --format xlsx --output %s/c.xlsx && "
+                         "head -c 2 %s/c.xlsx | grep -q PK",
+                         b, d, d, d),
+                     0);
+    /* A file with a bad time limit, an unknown category and a missing name imports nothing
+     * and names each bad record and field. */
+    assert_int_equal(run("%s demo --db %s/bad.db --no-serve --no-catalog > /dev/null 2>&1", b, d), 0);
+    assert_int_equal(run("sed -e '0,/\"promised_days\": [0-9]*/s//\"promised_days\": 999/' "
+                         "-e '0,/\"category\": \"[a-z_]*\"/s//\"category\": \"astrology\"/' "
+                         "%s/c1.json > %s/bad.json", d, d),
+                     0);
+    assert_int_equal(run("%s import catalog %s/bad.json --db %s/bad.db --publish > %s/bad.out 2>&1",
+                         b, d, d, d),
+                     1);
+    assert_int_equal(run("grep -q 'items\\[0\\].promised_days' %s/bad.out && "
+                         "grep -q 'items\\[0\\].category' %s/bad.out && grep -q '未导入任何数据' "
+                         "%s/bad.out",
+                         d, d, d),
+                     0);
+    assert_int_equal(run("sqlite3 %s/bad.db 'SELECT count(*) FROM items' | grep -qx 0", d), 0);
+}
+
 /* ---- static files ---- */
 
 static void
@@ -1641,6 +1694,7 @@ main(void)
         cmocka_unit_test(test_items_scope),
         cmocka_unit_test(test_delegations_and_powers),
         cmocka_unit_test(test_catalog_export),
+        cmocka_unit_test(test_cli_catalog_round_trip),
         cmocka_unit_test(test_audit_read_and_verify),
         cmocka_unit_test(test_authorization_matrix),
         cmocka_unit_test(test_static_files),

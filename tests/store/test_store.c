@@ -1687,6 +1687,1259 @@ test_two_connections(void **state)
     assert_int_equal(org_count(f), 2);
 }
 
+/* ---- service catalog ------------------------------------------------------------------ */
+
+/* Three materials in a deliberate (not alphabetical) order: the store must keep it. */
+static struct bm_material catalog_mats[3] = {
+    {.name = "居民身份证", .required = true, .original_count = 1, .copy_count = 1,
+     .source = BM_SOURCE_APPLICANT, .notes = "原件核验后当场退回", .form_url = ""},
+    {.name = "户口簿（户主页及本人页）", .required = true, .original_count = 0, .copy_count = 2,
+     .source = BM_SOURCE_GOVERNMENT, .notes = "", .form_url = ""},
+    {.name = "《城乡居民基本养老保险参保登记表》", .required = false, .original_count = 1,
+     .copy_count = 0, .source = BM_SOURCE_SHARED, .notes = "可在线填报，免提交纸质表",
+     .form_url = "https://zwfw.example.gov.cn/forms/参保登记表.pdf"},
+};
+
+/* A complete draft, version 1, of a township service, with the three materials above. */
+static struct bm_item
+item_new(const char *code, const char *name, int64_t unit)
+{
+    struct bm_item it = {
+        .code = code,
+        .catalog_code = "GG00012300",
+        .name = name,
+        .type = bm_code_find(bm_item_types, "public_service"),
+        .category = bm_code_find(bm_item_categories, "social_insurance"),
+        .level = bm_code_find(bm_item_levels, "township"),
+        .case_kind = BM_CASE_KIND_PROMISED,
+        .result_type = bm_code_find(bm_item_results, "other"),
+        .objects = BM_OBJECT_NATURAL,
+        .deliveries = BM_DELIVERY_WINDOW | BM_DELIVERY_POST,
+        .implementing_unit_id = unit,
+        .conditions = "本镇户籍、年满16周岁、未参加城镇职工基本养老保险的居民",
+        .legal_basis = "《国务院关于建立统一的城乡居民基本养老保险制度的意见》（国发〔2014〕8号）",
+        .process = "受理—审核—办结—送达",
+        .faq = "问：可以代办吗？答：可以，需提供代办人身份证。",
+        .keywords = "",
+        .legal_days = 20,
+        .promised_days = 5,
+        .is_fee = false,
+        .fee_standard = "",
+        .fee_basis = "",
+        .visits = 1,
+        .visits_reason = "需本人现场采集照片",
+        .online_depth = 0,
+        .online_url = "",
+        .county_wide = false,
+        .needs_approval = true,
+        .result_name = "参保登记回执",
+        .consult_phone = "010-69041234",
+        .complaint_phone = "12345",
+        .window_address = "溪翁庄镇便民服务中心3号窗口",
+        .office_hours = "周一至周五 9:00-12:00，13:30-17:00",
+        .status = BM_ITEM_DRAFT,
+        .item_version = 1,
+        .materials = catalog_mats,
+        .n_materials = 3,
+    };
+    return it;
+}
+
+static int64_t
+add_item(struct fx *f, const struct bm_item *it, int64_t now)
+{
+    int64_t id = 0;
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_item_insert(f->st, it, now, &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    assert_true(id > 0);
+    return id;
+}
+
+static struct bm_item
+get_item(struct fx *f, int64_t id)
+{
+    struct bm_item it;
+
+    EXPECT_OK(f, bm_store_item_get(f->st, id, f->a, &it, &f->err));
+    return it;
+}
+
+static void
+set_item_status(struct fx *f, int64_t id, int64_t version, int status, int64_t now)
+{
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_item_set_status(f->st, id, version, status, now, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+}
+
+/* Inserts `it` as a draft and publishes it at once. */
+static int64_t
+add_published(struct fx *f, const struct bm_item *it)
+{
+    int64_t id = add_item(f, it, T0);
+
+    set_item_status(f, id, 1, BM_ITEM_PUBLISHED, T0 + 1);
+    return id;
+}
+
+static int
+last_version(struct fx *f, const char *code)
+{
+    int last = -1;
+
+    EXPECT_OK(f, bm_store_item_last_version(f->st, code, &last, &f->err));
+    return last;
+}
+
+/* The names of items, joined by '|', for comparisons that print well. */
+static const char *
+names_of(struct fx *f, const struct bm_item *its, size_t n)
+{
+    const char *s = "";
+
+    for (size_t i = 0; i < n; i++)
+        s = bm_arena_printf(f->a, "%s%s%s", s, i ? "|" : "", its[i].name);
+    assert_non_null(s);
+    return s;
+}
+
+/* A listing of every status, no filter, 50 a page. */
+static struct bm_item_query
+query_all(void)
+{
+    struct bm_item_query q;
+
+    memset(&q, 0, sizeof(q));
+    q.category = "";
+    q.township_path = "";
+    q.unit_prefix = "";
+    q.status = "";
+    q.limit = 50;
+    return q;
+}
+
+static struct bm_item_query
+query_published(void)
+{
+    struct bm_item_query q = query_all();
+
+    q.status = "published";
+    return q;
+}
+
+/* Runs `q` with the terms of `text` (NULL: none), split as the API splits them. */
+static size_t
+search(struct fx *f, struct bm_item_query q, const char *text, struct bm_item **out)
+{
+    size_t n = 999;
+
+    if (text != NULL) {
+        size_t size = strlen(text) + 1;
+        char *buf = bm_arena_alloc(f->a, size);
+        assert_non_null(buf);
+        q.n_terms = bm_item_split_query(text, buf, size, q.terms, BM_SEARCH_TERMS);
+        assert_true(q.n_terms >= 0);
+    }
+    EXPECT_OK(f, bm_store_items_search(f->st, &q, f->a, out, &n, &f->err));
+    assert_true(n <= (size_t)q.limit + 1);
+    return n;
+}
+
+/* The names found by `q` with `text`, in rank order. */
+static const char *
+found(struct fx *f, struct bm_item_query q, const char *text)
+{
+    struct bm_item *its;
+    size_t n = search(f, q, text, &its);
+
+    return names_of(f, its, n);
+}
+
+static void
+expect_material(const struct bm_material *got, const struct bm_material *want)
+{
+    assert_string_equal(got->name, want->name);
+    assert_int_equal(got->required, want->required);
+    assert_int_equal(got->original_count, want->original_count);
+    assert_int_equal(got->copy_count, want->copy_count);
+    assert_int_equal(got->source, want->source);
+    assert_string_equal(got->notes, want->notes);
+    assert_string_equal(got->form_url, want->form_url);
+}
+
+static void
+test_item_insert_get_roundtrip(void **state)
+{
+    struct fx *f = *state;
+    int64_t county = add_org(f, 0, BM_ORG_COUNTY, "北京市密云区", "110118");
+    int64_t town = add_org(f, county, BM_ORG_TOWNSHIP, "溪翁庄镇", "110118100000");
+    int64_t office = add_org(f, town, BM_ORG_OFFICE, "溪翁庄镇社会保障事务所", "");
+    struct bm_item it = item_new("11011810000-GG-0001", "城乡居民养老保险参保登记", office);
+    struct bm_item got, bare;
+    int64_t id, bare_id;
+
+    it.keywords = "社保 养老金 参保缴费";
+    it.county_wide = true;
+    it.online_depth = 3;
+    it.online_url = "https://zwfw.example.gov.cn/item/cxjm";
+    it.is_fee = true;
+    it.fee_standard = "工本费10元";
+    it.fee_basis = "京发改〔2019〕1号";
+    it.visits = 2;
+    it.result_type = bm_code_find(bm_item_results, "certificate");
+    it.objects = BM_OBJECT_NATURAL | BM_OBJECT_LEGAL;
+    it.deliveries = BM_DELIVERY_WINDOW | BM_DELIVERY_POST | BM_DELIVERY_ONLINE;
+    it.case_kind = bm_code_find(bm_item_case_kinds, "joint");
+    id = add_item(f, &it, T0 + 10);
+
+    got = get_item(f, id);
+    assert_int_equal(got.id, id);
+    assert_string_equal(got.code, "11011810000-GG-0001");
+    assert_string_equal(got.catalog_code, "GG00012300");
+    assert_string_equal(got.name, "城乡居民养老保险参保登记");
+    assert_int_equal(got.type, it.type);
+    assert_int_equal(got.category, it.category);
+    assert_int_equal(got.level, it.level);
+    assert_int_equal(got.case_kind, it.case_kind);
+    assert_int_equal(got.result_type, it.result_type);
+    assert_int_equal(got.objects, BM_OBJECT_NATURAL | BM_OBJECT_LEGAL);
+    assert_int_equal(got.deliveries, BM_DELIVERY_WINDOW | BM_DELIVERY_POST | BM_DELIVERY_ONLINE);
+    assert_int_equal(got.implementing_unit_id, office);
+    assert_string_equal(got.unit_name, "溪翁庄镇社会保障事务所");
+    assert_string_equal(got.unit_path, mkpath(f, 3, county, town, office));
+    assert_string_equal(got.conditions, it.conditions);
+    assert_string_equal(got.legal_basis, it.legal_basis);
+    assert_string_equal(got.process, it.process);
+    assert_string_equal(got.faq, it.faq);
+    assert_string_equal(got.keywords, "社保 养老金 参保缴费");
+    assert_int_equal(got.legal_days, 20);
+    assert_int_equal(got.promised_days, 5);
+    assert_true(got.is_fee);
+    assert_string_equal(got.fee_standard, "工本费10元");
+    assert_string_equal(got.fee_basis, "京发改〔2019〕1号");
+    assert_int_equal(got.visits, 2);
+    assert_string_equal(got.visits_reason, "需本人现场采集照片");
+    assert_int_equal(got.online_depth, 3);
+    assert_string_equal(got.online_url, "https://zwfw.example.gov.cn/item/cxjm");
+    assert_true(got.county_wide);
+    assert_true(got.needs_approval);
+    assert_string_equal(got.result_name, "参保登记回执");
+    assert_string_equal(got.consult_phone, "010-69041234");
+    assert_string_equal(got.complaint_phone, "12345");
+    assert_string_equal(got.window_address, "溪翁庄镇便民服务中心3号窗口");
+    assert_string_equal(got.office_hours, "周一至周五 9:00-12:00，13:30-17:00");
+    assert_int_equal(got.status, BM_ITEM_DRAFT);
+    assert_int_equal(got.item_version, 1);
+    assert_int_equal(got.version, 1);
+    assert_int_equal(got.created_at, T0 + 10);
+    assert_int_equal(got.updated_at, T0 + 10);
+    assert_int_equal(got.published_at, 0);
+    assert_int_equal(got.retired_at, 0);
+    assert_int_equal(got.n_materials, 3);
+    for (size_t i = 0; i < 3; i++)
+        expect_material(&got.materials[i], &catalog_mats[i]);
+
+    /* The opposite flags, no materials and empty optional text come back as such. */
+    it = item_new("11011810000-GG-0002", "独生子女父母光荣证办理", town);
+    it.needs_approval = false;
+    it.catalog_code = "";
+    it.faq = "";
+    it.n_materials = 0;
+    it.materials = NULL;
+    bare_id = add_item(f, &it, T0 + 11);
+    assert_true(bare_id != id);
+    bare = get_item(f, bare_id);
+    assert_int_equal(bare.n_materials, 0);
+    assert_false(bare.is_fee);
+    assert_false(bare.county_wide);
+    assert_false(bare.needs_approval);
+    assert_string_equal(bare.catalog_code, "");
+    assert_string_equal(bare.faq, "");
+    assert_string_equal(bare.unit_name, "溪翁庄镇");
+    assert_string_equal(bare.unit_path, mkpath(f, 2, county, town));
+    /* ... and the first item kept its materials. */
+    assert_int_equal(get_item(f, id).n_materials, 3);
+
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_item_get(f->st, bare_id + 100, f->a, &got, &f->err));
+}
+
+static void
+test_item_second_draft_conflict(void **state)
+{
+    struct fx *f = *state;
+    int64_t county = add_org(f, 0, BM_ORG_COUNTY, "北京市密云区", "110118");
+    int64_t town = add_org(f, county, BM_ORG_TOWNSHIP, "溪翁庄镇", "110118100000");
+    struct bm_item it = item_new("XW-GG-0001", "城乡居民养老保险参保登记", town);
+    struct bm_item *vs;
+    size_t n = 0;
+    int64_t v1, id = 0;
+    bool named = false;
+
+    v1 = add_item(f, &it, T0);
+
+    /* A second draft of the same code, whatever its item version, is refused. */
+    it.item_version = 2;
+    it.name = "城乡居民养老保险参保登记（第二稿）";
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_ECONFLICT, bm_store_item_insert(f->st, &it, T0 + 5, &id, &f->err));
+    for (int i = 0; i < f->err.n_fields && i < BM_ERR_FIELDS; i++)
+        named = named || strcmp(f->err.fields[i].field, "code") == 0;
+    assert_true(named);
+    bm_store_rollback(f->st);
+    EXPECT_OK(f, bm_store_item_versions(f->st, "XW-GG-0001", f->a, &vs, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(vs[0].id, v1);
+    assert_int_equal(last_version(f, "XW-GG-0001"), 1);
+    assert_int_equal(get_item(f, v1).n_materials, 3);
+
+    /* Once version 1 is published, version 1 cannot be inserted again, version 2 can. */
+    set_item_status(f, v1, 1, BM_ITEM_PUBLISHED, T0 + 10);
+    it.item_version = 1;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_ECONFLICT, bm_store_item_insert(f->st, &it, T0 + 20, &id, &f->err));
+    bm_store_rollback(f->st);
+    it.item_version = 2;
+    (void)add_item(f, &it, T0 + 30);
+    assert_int_equal(last_version(f, "XW-GG-0001"), 2);
+
+    /* Other codes are independent. */
+    it = item_new("XW-GG-0002", "高龄津贴申领", town);
+    (void)add_item(f, &it, T0 + 40);
+    assert_int_equal(last_version(f, "XW-GG-0002"), 1);
+}
+
+static void
+test_item_update_draft(void **state)
+{
+    struct fx *f = *state;
+    int64_t county = add_org(f, 0, BM_ORG_COUNTY, "北京市密云区", "110118");
+    int64_t town = add_org(f, county, BM_ORG_TOWNSHIP, "溪翁庄镇", "110118100000");
+    int64_t other = add_org(f, county, BM_ORG_TOWNSHIP, "穆家峪镇", "110118101000");
+    struct bm_item it = item_new("XW-GG-0001", "城乡居民养老保险参保登记", town);
+    struct bm_material two[2] = {catalog_mats[2], catalog_mats[0]};
+    struct bm_item cur, stale, got;
+    int64_t id;
+
+    it.keywords = "社保 养老金 参保缴费";
+    id = add_item(f, &it, T0 + 10);
+    assert_string_equal(found(f, query_all(), "民养"), "城乡居民养老保险参保登记");
+    assert_string_equal(found(f, query_all(), "金"), "城乡居民养老保险参保登记");
+    cur = get_item(f, id);
+    stale = cur;
+    two[0].name = "参保登记表（新版）";
+    two[0].copy_count = 3;
+    two[1].source = BM_SOURCE_SHARED;
+    cur.name = "城乡居民基本养老保险参保登记";
+    cur.keywords = "社保卡 缴费档次";
+    cur.implementing_unit_id = other;
+    cur.legal_days = 15;
+    cur.promised_days = 3;
+    cur.online_depth = 2;
+    cur.online_url = "https://zwfw.example.gov.cn/item/2";
+    cur.materials = two;
+    cur.n_materials = 2;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_item_update(f->st, &cur, T0 + 20, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+
+    got = get_item(f, id);
+    assert_string_equal(got.name, "城乡居民基本养老保险参保登记");
+    assert_string_equal(got.keywords, "社保卡 缴费档次");
+    assert_int_equal(got.implementing_unit_id, other);
+    assert_string_equal(got.unit_name, "穆家峪镇");
+    assert_int_equal(got.legal_days, 15);
+    assert_int_equal(got.promised_days, 3);
+    assert_int_equal(got.online_depth, 2);
+    assert_int_equal(got.version, 2);
+    assert_int_equal(got.item_version, 1);
+    assert_int_equal(got.status, BM_ITEM_DRAFT);
+    assert_int_equal(got.created_at, T0 + 10);
+    assert_int_equal(got.updated_at, T0 + 20);
+    /* The materials are replaced, not appended to, in the new order. */
+    assert_int_equal(got.n_materials, 2);
+    expect_material(&got.materials[0], &two[0]);
+    expect_material(&got.materials[1], &two[1]);
+
+    /* The search follows the new name and keywords, for terms of every length. */
+    assert_string_equal(found(f, query_all(), "基本养老保险"), "城乡居民基本养老保险参保登记");
+    assert_string_equal(found(f, query_all(), "缴费档次"), "城乡居民基本养老保险参保登记");
+    assert_string_equal(found(f, query_all(), "基本"), "城乡居民基本养老保险参保登记");
+    assert_string_equal(found(f, query_all(), "档次"), "城乡居民基本养老保险参保登记");
+    assert_string_equal(found(f, query_all(), "档"), "城乡居民基本养老保险参保登记");
+    assert_string_equal(found(f, query_all(), "城乡居民养老"), "");
+    assert_string_equal(found(f, query_all(), "民养"), ""); /* only in the old name */
+    assert_string_equal(found(f, query_all(), "养老金"), "");
+    assert_string_equal(found(f, query_all(), "金"), "");
+
+    /* An edit based on version 1 loses and changes nothing, materials included. */
+    stale.name = "过期的名称";
+    stale.n_materials = 1;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_ESTALE, bm_store_item_update(f->st, &stale, T0 + 30, &f->err));
+    bm_store_rollback(f->st);
+    got = get_item(f, id);
+    assert_string_equal(got.name, "城乡居民基本养老保险参保登记");
+    assert_int_equal(got.version, 2);
+    assert_int_equal(got.updated_at, T0 + 20);
+    assert_int_equal(got.n_materials, 2);
+    expect_material(&got.materials[0], &two[0]);
+
+    /* No such item. */
+    cur.id = id + 100;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_item_update(f->st, &cur, T0 + 40, &f->err));
+    bm_store_rollback(f->st);
+}
+
+/*
+ * An item that is no longer a draft is not edited in place: BM_ETRANSITION at its current
+ * version (store.h), and nothing changes.
+ */
+static void
+test_item_update_published_refused(void **state)
+{
+    struct fx *f = *state;
+    int64_t county = add_org(f, 0, BM_ORG_COUNTY, "北京市密云区", "110118");
+    int64_t town = add_org(f, county, BM_ORG_TOWNSHIP, "溪翁庄镇", "110118100000");
+    struct bm_item it = item_new("XW-GG-0001", "城乡居民养老保险参保登记", town);
+    int64_t id = add_published(f, &it);
+    struct bm_item cur = get_item(f, id), got;
+
+    assert_int_equal(cur.status, BM_ITEM_PUBLISHED);
+    assert_int_equal(cur.version, 2);
+    cur.name = "发布后改名";
+    cur.n_materials = 1;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_ETRANSITION, bm_store_item_update(f->st, &cur, T0 + 50, &f->err));
+    bm_store_rollback(f->st);
+    got = get_item(f, id);
+    assert_string_equal(got.name, "城乡居民养老保险参保登记");
+    assert_int_equal(got.status, BM_ITEM_PUBLISHED);
+    assert_int_equal(got.version, 2);
+    assert_int_equal(got.n_materials, 3);
+    assert_int_equal(got.updated_at, T0 + 1);
+
+    /* The same for a retired item. */
+    set_item_status(f, id, 2, BM_ITEM_RETIRED, T0 + 60);
+    cur = get_item(f, id);
+    cur.name = "停用后改名";
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_ETRANSITION, bm_store_item_update(f->st, &cur, T0 + 70, &f->err));
+    bm_store_rollback(f->st);
+    got = get_item(f, id);
+    assert_string_equal(got.name, "城乡居民养老保险参保登记");
+    assert_int_equal(got.status, BM_ITEM_RETIRED);
+    assert_int_equal(got.version, 3);
+}
+
+static void
+test_item_publish_supersede_retire(void **state)
+{
+    struct fx *f = *state;
+    int64_t county = add_org(f, 0, BM_ORG_COUNTY, "北京市密云区", "110118");
+    int64_t town = add_org(f, county, BM_ORG_TOWNSHIP, "溪翁庄镇", "110118100000");
+    struct bm_item it = item_new("XW-GG-0001", "城乡居民养老保险参保登记", town);
+    struct bm_item got, *vs;
+    size_t n = 0;
+    int64_t v1, v2, v3;
+
+    assert_int_equal(last_version(f, "XW-GG-0001"), 0);
+    v1 = add_item(f, &it, T0);
+    assert_int_equal(last_version(f, "XW-GG-0001"), 1);
+    set_item_status(f, v1, 1, BM_ITEM_PUBLISHED, T0 + 100);
+    got = get_item(f, v1);
+    assert_int_equal(got.status, BM_ITEM_PUBLISHED);
+    assert_int_equal(got.version, 2);
+    assert_int_equal(got.published_at, T0 + 100);
+    assert_int_equal(got.updated_at, T0 + 100);
+    assert_int_equal(got.retired_at, 0);
+
+    /* A status change based on an old record version is refused. */
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_ESTALE,
+              bm_store_item_set_status(f->st, v1, 1, BM_ITEM_RETIRED, T0 + 110, &f->err));
+    bm_store_rollback(f->st);
+    assert_int_equal(get_item(f, v1).status, BM_ITEM_PUBLISHED);
+
+    /* Version 2: a draft beside the published version 1. */
+    it.item_version = 2;
+    it.name = "城乡居民养老保险参保登记（2024年版）";
+    it.n_materials = 2;
+    v2 = add_item(f, &it, T0 + 200);
+    assert_int_equal(last_version(f, "XW-GG-0001"), 2);
+    assert_string_equal(found(f, query_published(), "参保登记"), "城乡居民养老保险参保登记");
+
+    /* Publishing it with a stale version fails and, rolled back, leaves version 1 published. */
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_ESTALE,
+              bm_store_item_set_status(f->st, v2, 7, BM_ITEM_PUBLISHED, T0 + 250, &f->err));
+    bm_store_rollback(f->st);
+    assert_int_equal(get_item(f, v1).status, BM_ITEM_PUBLISHED);
+    assert_int_equal(get_item(f, v1).version, 2);
+    assert_int_equal(get_item(f, v2).status, BM_ITEM_DRAFT);
+
+    /* Publishing it supersedes version 1 in the same transaction. */
+    set_item_status(f, v2, 1, BM_ITEM_PUBLISHED, T0 + 300);
+    got = get_item(f, v1);
+    assert_int_equal(got.status, BM_ITEM_SUPERSEDED);
+    assert_int_equal(got.version, 3);
+    assert_int_equal(got.updated_at, T0 + 300);
+    assert_int_equal(got.published_at, T0 + 100);
+    assert_int_equal(got.n_materials, 3);
+    got = get_item(f, v2);
+    assert_int_equal(got.status, BM_ITEM_PUBLISHED);
+    assert_int_equal(got.version, 2);
+    assert_int_equal(got.published_at, T0 + 300);
+    assert_int_equal(got.n_materials, 2);
+    assert_string_equal(found(f, query_published(), "参保登记"),
+                        "城乡居民养老保险参保登记（2024年版）");
+    {
+        struct bm_item_query q = query_all();
+        q.status = "superseded";
+        assert_string_equal(found(f, q, "参保登记"), "城乡居民养老保险参保登记");
+    }
+
+    /* Every version, newest first, without materials. */
+    EXPECT_OK(f, bm_store_item_versions(f->st, "XW-GG-0001", f->a, &vs, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(vs[0].id, v2);
+    assert_int_equal(vs[0].item_version, 2);
+    assert_int_equal(vs[0].status, BM_ITEM_PUBLISHED);
+    assert_int_equal(vs[1].id, v1);
+    assert_int_equal(vs[1].item_version, 1);
+    assert_int_equal(vs[1].status, BM_ITEM_SUPERSEDED);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(vs[i].n_materials, 0);
+        assert_string_equal(vs[i].unit_name, "溪翁庄镇");
+        assert_string_equal(vs[i].code, "XW-GG-0001");
+    }
+
+    /* Retiring (record version 0: any) stamps the time; nothing is published any more. */
+    set_item_status(f, v2, 0, BM_ITEM_RETIRED, T0 + 400);
+    got = get_item(f, v2);
+    assert_int_equal(got.status, BM_ITEM_RETIRED);
+    assert_int_equal(got.retired_at, T0 + 400);
+    assert_int_equal(got.published_at, T0 + 300);
+    assert_int_equal(got.version, 3);
+    assert_int_equal(get_item(f, v1).status, BM_ITEM_SUPERSEDED);
+    assert_string_equal(found(f, query_published(), "参保登记"), "");
+
+    /* A third version after all that; the history grows newest first. */
+    it.item_version = 3;
+    it.name = "城乡居民养老保险参保登记（2025年版）";
+    v3 = add_item(f, &it, T0 + 500);
+    assert_int_equal(last_version(f, "XW-GG-0001"), 3);
+    EXPECT_OK(f, bm_store_item_versions(f->st, "XW-GG-0001", f->a, &vs, &n, &f->err));
+    assert_int_equal(n, 3);
+    assert_int_equal(vs[0].id, v3);
+    assert_int_equal(vs[1].id, v2);
+    assert_int_equal(vs[2].id, v1);
+    assert_int_equal(vs[0].status, BM_ITEM_DRAFT);
+
+    /* Unknown codes and ids. */
+    EXPECT_OK(f, bm_store_item_versions(f->st, "XW-GG-9999", f->a, &vs, &n, &f->err));
+    assert_int_equal(n, 0);
+    assert_int_equal(last_version(f, "XW-GG-9999"), 0);
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_ENOTFOUND,
+              bm_store_item_set_status(f->st, v3 + 100, 0, BM_ITEM_RETIRED, T0, &f->err));
+    bm_store_rollback(f->st);
+}
+
+/* The county of the search tests and its published catalog (see catalog_fixture). */
+struct catalog {
+    int64_t county, dept, t1, office1, t2;
+    const char *t1_path, *t2_path, *dept_path;
+    int64_t a, b, c, d, e;
+};
+
+/*
+ * A: 城乡居民养老保险参保登记 (office under township 1, social insurance, natural persons)
+ * B: 高龄津贴申领 (township 2, elderly care, online depth 3; "养老保险" only in keywords)
+ * C: 临时救助申请 (county department, county-wide, natural and legal persons)
+ * D: 农业机械购置补贴 (township 2, agriculture, legal persons)
+ * E: 养老服务补贴申请 (township 1, elderly care) -- a draft, never published
+ */
+static void
+catalog_fixture(struct fx *f, struct catalog *c)
+{
+    struct bm_item it;
+
+    c->county = add_org(f, 0, BM_ORG_COUNTY, "北京市密云区", "110118");
+    c->dept = add_org(f, c->county, BM_ORG_DEPARTMENT, "区民政局", "");
+    c->t1 = add_org(f, c->county, BM_ORG_TOWNSHIP, "溪翁庄镇", "110118100000");
+    c->office1 = add_org(f, c->t1, BM_ORG_OFFICE, "溪翁庄镇社会保障事务所", "");
+    c->t2 = add_org(f, c->county, BM_ORG_TOWNSHIP, "穆家峪镇", "110118101000");
+    c->t1_path = mkpath(f, 2, c->county, c->t1);
+    c->t2_path = mkpath(f, 2, c->county, c->t2);
+    c->dept_path = mkpath(f, 2, c->county, c->dept);
+
+    it = item_new("SB-001", "城乡居民养老保险参保登记", c->office1);
+    it.keywords = "社保 养老金 参保缴费";
+    c->a = add_published(f, &it);
+
+    it = item_new("YL-001", "高龄津贴申领", c->t2);
+    it.category = bm_code_find(bm_item_categories, "elderly_care");
+    it.keywords = "老年人 养老保险 补贴 北京通APP";
+    it.online_depth = 3;
+    it.online_url = "https://zwfw.example.gov.cn/item/gljt";
+    c->b = add_published(f, &it);
+
+    it = item_new("JZ-001", "临时救助申请", c->dept);
+    it.category = bm_code_find(bm_item_categories, "social_assistance");
+    it.keywords = "困难群众 救助";
+    it.objects = BM_OBJECT_NATURAL | BM_OBJECT_LEGAL;
+    it.county_wide = true;
+    c->c = add_published(f, &it);
+
+    it = item_new("NY-001", "农业机械购置补贴", c->t2);
+    it.category = bm_code_find(bm_item_categories, "agriculture");
+    it.keywords = "农机";
+    it.objects = BM_OBJECT_LEGAL;
+    c->d = add_published(f, &it);
+
+    it = item_new("YL-002", "养老服务补贴申请", c->t1);
+    it.category = bm_code_find(bm_item_categories, "elderly_care");
+    it.keywords = "居家养老";
+    c->e = add_item(f, &it, T0);
+}
+
+#define ITEM_A "城乡居民养老保险参保登记"
+#define ITEM_B "高龄津贴申领"
+#define ITEM_C "临时救助申请"
+#define ITEM_D "农业机械购置补贴"
+#define ITEM_E "养老服务补贴申请"
+
+/* No item found after the first one whose name lacks `term` has the term in its name. */
+static void
+expect_names_first(const struct bm_item *its, size_t n, const char *term)
+{
+    bool keyword_seen = false;
+
+    for (size_t i = 0; i < n; i++) {
+        bool in_name = strstr(its[i].name, term) != NULL;
+        if (in_name && keyword_seen)
+            fail_msg("\"%s\": %s (name match) ranked after a keyword-only match", term,
+                     its[i].name);
+        keyword_seen = keyword_seen || !in_name;
+    }
+}
+
+static void
+test_items_search_terms(void **state)
+{
+    struct fx *f = *state;
+    struct catalog c;
+    struct bm_item *its;
+    size_t n;
+
+    catalog_fixture(f, &c);
+
+    /* Two characters (a scan): A by its name, then B by its keywords; the draft E not. */
+    assert_string_equal(found(f, query_published(), "养老"), ITEM_A "|" ITEM_B);
+    /* One character: D by its name, then B by its keyword 补贴. */
+    assert_string_equal(found(f, query_published(), "补"), ITEM_D "|" ITEM_B);
+    /* Four characters (the trigram index): A by name, then B by keyword. */
+    assert_string_equal(found(f, query_published(), "养老保险"), ITEM_A "|" ITEM_B);
+    /* Three characters, only in keywords. */
+    assert_string_equal(found(f, query_published(), "养老金"), ITEM_A);
+    assert_string_equal(found(f, query_published(), "困难群众"), ITEM_C);
+    assert_string_equal(found(f, query_published(), "不存在的事项"), "");
+    assert_string_equal(found(f, query_published(), "护照"), "");
+
+    /* Every status: the draft E is found too, and name matches still come first. */
+    n = search(f, query_all(), "养老", &its);
+    assert_int_equal(n, 3);
+    expect_names_first(its, n, "养老");
+    assert_string_equal(its[2].name, ITEM_B);
+    n = search(f, query_all(), "补贴", &its);
+    assert_int_equal(n, 3);
+    expect_names_first(its, n, "补贴");
+    assert_string_equal(its[2].name, ITEM_B);
+    n = search(f, query_all(), "补贴申请", &its);
+    assert_int_equal(n, 1);
+    assert_int_equal(its[0].id, c.e);
+    assert_int_equal(its[0].status, BM_ITEM_DRAFT);
+
+    /* Several terms must all match, in name or keywords, whatever their lengths. */
+    assert_string_equal(found(f, query_published(), "养老 登记"), ITEM_A);
+    assert_string_equal(found(f, query_published(), "养老保险，参保登记"), ITEM_A);
+    assert_string_equal(found(f, query_published(), "养老保险　高龄"), ITEM_B);
+    assert_string_equal(found(f, query_published(), "高龄、养老保险"), ITEM_B);
+    assert_string_equal(found(f, query_published(), "养老保险 农机"), "");
+    assert_string_equal(found(f, query_published(), "补 农"), ITEM_D);
+
+    /* Returned rows carry the item's fields, without materials. */
+    n = search(f, query_published(), "临时救助", &its);
+    assert_int_equal(n, 1);
+    assert_int_equal(its[0].id, c.c);
+    assert_string_equal(its[0].code, "JZ-001");
+    assert_string_equal(its[0].unit_name, "区民政局");
+    assert_string_equal(its[0].unit_path, c.dept_path);
+    assert_true(its[0].county_wide);
+    assert_int_equal(its[0].status, BM_ITEM_PUBLISHED);
+    assert_int_equal(its[0].n_materials, 0);
+}
+
+/*
+ * Latin letters in a term (APP, ETC, CA证书) match whatever their case, as PostgreSQL's
+ * ILIKE and the SQLite trigram index do, whatever the length of the term.
+ */
+static void
+test_items_search_latin_case(void **state)
+{
+    struct fx *f = *state;
+    struct catalog c;
+    static const char *const terms[] = {"APP", "app", "App", "通APP", "通app", "AP", "ap", "Ap",
+                                        "P", "p"};
+    const char *missed = "";
+
+    catalog_fixture(f, &c);
+    for (size_t i = 0; i < sizeof(terms) / sizeof(terms[0]); i++)
+        if (strcmp(found(f, query_published(), terms[i]), ITEM_B) != 0)
+            missed = bm_arena_printf(f->a, "%s \"%s\"", missed, terms[i]);
+    if (missed[0] != '\0')
+        fail_msg("%s not found by%s", ITEM_B, missed);
+}
+
+static void
+test_items_search_filters(void **state)
+{
+    struct fx *f = *state;
+    struct catalog c;
+    struct bm_item_query q;
+
+    catalog_fixture(f, &c);
+
+    /* Without terms: by category code, then item code. */
+    assert_string_equal(found(f, query_published(), NULL),
+                        ITEM_D "|" ITEM_B "|" ITEM_C "|" ITEM_A);
+    assert_string_equal(found(f, query_all(), NULL),
+                        ITEM_D "|" ITEM_B "|" ITEM_E "|" ITEM_C "|" ITEM_A);
+    q = query_all();
+    q.status = "draft";
+    assert_string_equal(found(f, q, NULL), ITEM_E);
+
+    q = query_published();
+    q.category = "elderly_care";
+    assert_string_equal(found(f, q, NULL), ITEM_B);
+    q.status = "";
+    assert_string_equal(found(f, q, NULL), ITEM_B "|" ITEM_E);
+    assert_string_equal(found(f, q, "补贴"), ITEM_E "|" ITEM_B);
+    q.category = "housing";
+    assert_string_equal(found(f, q, NULL), "");
+
+    q = query_published();
+    q.objects = BM_OBJECT_LEGAL;
+    assert_string_equal(found(f, q, NULL), ITEM_D "|" ITEM_C);
+    q.objects = BM_OBJECT_NATURAL;
+    assert_string_equal(found(f, q, NULL), ITEM_B "|" ITEM_C "|" ITEM_A);
+    q.objects = BM_OBJECT_NATURAL | BM_OBJECT_LEGAL;
+    assert_string_equal(found(f, q, NULL), ITEM_D "|" ITEM_B "|" ITEM_C "|" ITEM_A);
+    q.objects = BM_OBJECT_LEGAL;
+    assert_string_equal(found(f, q, "补"), ITEM_D);
+
+    q = query_published();
+    q.online_only = true;
+    assert_string_equal(found(f, q, NULL), ITEM_B);
+    assert_string_equal(found(f, q, "养老"), ITEM_B);
+
+    /* A township: the items of units under it (an office too) and the county-wide ones. */
+    q = query_published();
+    q.township_path = c.t1_path;
+    assert_string_equal(found(f, q, NULL), ITEM_C "|" ITEM_A);
+    assert_string_equal(found(f, q, "养老"), ITEM_A);
+    assert_string_equal(found(f, q, "养老保险"), ITEM_A);
+    assert_string_equal(found(f, q, "救助"), ITEM_C);
+    q.status = "";
+    assert_string_equal(found(f, q, NULL), ITEM_E "|" ITEM_C "|" ITEM_A);
+    q = query_published();
+    q.township_path = c.t2_path;
+    assert_string_equal(found(f, q, NULL), ITEM_D "|" ITEM_B "|" ITEM_C);
+    assert_string_equal(found(f, q, "补"), ITEM_D "|" ITEM_B);
+
+    /* A unit prefix: only what the units under it implement, county-wide or not. */
+    q = query_published();
+    q.unit_prefix = c.dept_path;
+    assert_string_equal(found(f, q, NULL), ITEM_C);
+    q.unit_prefix = c.t1_path;
+    assert_string_equal(found(f, q, NULL), ITEM_A);
+    assert_string_equal(found(f, q, "救助"), "");
+    q.unit_prefix = mkpath(f, 1, c.county);
+    assert_string_equal(found(f, q, NULL), ITEM_D "|" ITEM_B "|" ITEM_C "|" ITEM_A);
+    q.unit_prefix = "/99999/";
+    assert_string_equal(found(f, q, NULL), "");
+
+    /* Filters combine. */
+    q = query_published();
+    q.township_path = c.t2_path;
+    q.category = "agriculture";
+    q.objects = BM_OBJECT_LEGAL;
+    assert_string_equal(found(f, q, "补贴"), ITEM_D);
+    q.online_only = true;
+    assert_string_equal(found(f, q, "补贴"), "");
+}
+
+static void
+test_items_search_pages(void **state)
+{
+    struct fx *f = *state;
+    struct catalog c;
+    struct bm_item_query q;
+
+    catalog_fixture(f, &c);
+
+    /* limit + 1 rows when there is more; the rest on the next page. */
+    q = query_published();
+    q.limit = 2;
+    assert_string_equal(found(f, q, NULL), ITEM_D "|" ITEM_B "|" ITEM_C);
+    q.offset = 2;
+    assert_string_equal(found(f, q, NULL), ITEM_C "|" ITEM_A);
+    q.offset = 4;
+    assert_string_equal(found(f, q, NULL), "");
+    q.offset = 0;
+    q.limit = 3;
+    assert_string_equal(found(f, q, NULL), ITEM_D "|" ITEM_B "|" ITEM_C "|" ITEM_A);
+    q.offset = 3;
+    assert_string_equal(found(f, q, NULL), ITEM_A);
+    q.offset = 0;
+    q.limit = 4;
+    assert_string_equal(found(f, q, NULL), ITEM_D "|" ITEM_B "|" ITEM_C "|" ITEM_A);
+
+    /* Ranked results page the same way, for a scan and for the trigram index. */
+    q = query_published();
+    q.limit = 1;
+    assert_string_equal(found(f, q, "补"), ITEM_D "|" ITEM_B);
+    q.offset = 1;
+    assert_string_equal(found(f, q, "补"), ITEM_B);
+    q.offset = 2;
+    assert_string_equal(found(f, q, "补"), "");
+    q.offset = 0;
+    assert_string_equal(found(f, q, "养老保险"), ITEM_A "|" ITEM_B);
+    q.offset = 1;
+    assert_string_equal(found(f, q, "养老保险"), ITEM_B);
+}
+
+/* LIKE's % and _ (and its escape character) in a term are ordinary characters. */
+static void
+test_items_search_like_characters(void **state)
+{
+    struct fx *f = *state;
+    int64_t county = add_org(f, 0, BM_ORG_COUNTY, "北京市密云区", "110118");
+    int64_t town = add_org(f, county, BM_ORG_TOWNSHIP, "溪翁庄镇", "110118100000");
+    static const struct {
+        const char *code, *name;
+    } items[] = {
+        {"P-1", "事项办结率100%公示"},
+        {"P-2", "事项办结率1000公示"},
+        {"P-3", "材料清单_模板下载"},
+        {"P-4", "材料清单A模板下载"},
+        {"P-5", "路径\\分隔说明"},
+        {"P-6", "路径/分隔说明"},
+        {"P-7", "关于\"最多跑一次\"的说明"},
+    };
+    static const struct {
+        const char *q, *want;
+    } cases[] = {
+        {"%", "事项办结率100%公示"},
+        {"0%", "事项办结率100%公示"},
+        {"100%", "事项办结率100%公示"},
+        {"率100%公", "事项办结率100%公示"},
+        {"1000", "事项办结率1000公示"},
+        {"_", "材料清单_模板下载"},
+        {"单_", "材料清单_模板下载"},
+        {"单_模", "材料清单_模板下载"},
+        {"清单_模板", "材料清单_模板下载"},
+        {"\\", "路径\\分隔说明"},
+        {"径\\", "路径\\分隔说明"},
+        {"径\\分", "路径\\分隔说明"},
+        {"\"", "关于\"最多跑一次\"的说明"},
+        {"\"最多", "关于\"最多跑一次\"的说明"},
+        {"跑一次\"的", "关于\"最多跑一次\"的说明"},
+        {"跑一次*", ""},
+        {"最多 OR", ""},
+        {"%%", ""},
+        {"__", ""},
+        {"_%_", ""},
+    };
+
+    for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
+        struct bm_item it = item_new(items[i].code, items[i].name, town);
+        (void)add_published(f, &it);
+    }
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *got = found(f, query_published(), cases[i].q);
+        if (strcmp(got, cases[i].want) != 0)
+            fail_msg("search \"%s\": found \"%s\", want \"%s\"", cases[i].q, got, cases[i].want);
+    }
+    /* Sanity: the plain terms around them still find both look-alikes. */
+    assert_string_equal(found(f, query_published(), "清单"), "材料清单_模板下载|材料清单A模板下载");
+    assert_int_equal(strlen(found(f, query_published(), "办结率")) > 0, 1);
+}
+
+/* ---- delegated powers and power lists ------------------------------------------------- */
+
+/* The county, its planning department and three townships. */
+struct towns {
+    int64_t county, dept, t[3];
+};
+
+static void
+towns_fixture(struct fx *f, struct towns *w)
+{
+    w->county = add_org(f, 0, BM_ORG_COUNTY, "北京市密云区", "110118");
+    w->dept = add_org(f, w->county, BM_ORG_DEPARTMENT, "区规划自然资源分局", "");
+    w->t[0] = add_org(f, w->county, BM_ORG_TOWNSHIP, "溪翁庄镇", "110118100000");
+    w->t[1] = add_org(f, w->county, BM_ORG_TOWNSHIP, "穆家峪镇", "110118101000");
+    w->t[2] = add_org(f, w->county, BM_ORG_TOWNSHIP, "西田各庄镇", "110118102000");
+}
+
+static struct bm_delegation
+delegation_new(const struct towns *w)
+{
+    struct bm_delegation d = {
+        .name = "乡村建设规划许可证核发",
+        .from_unit_id = w->dept,
+        .legal_basis = "《中华人民共和国城乡规划法》第四十一条",
+        .approval_document = "密政发〔2019〕12号",
+        .approval_date = "2019-06-01",
+        .procedure = "镇政府受理、审查并作出决定，报分局备案",
+        .department_responsibility = "业务指导、培训和监督检查",
+        .township_responsibility = "依法受理、审查、决定并承担相应责任",
+        .is_active = true,
+        .township_ids = {w->t[0], w->t[1]},
+        .n_townships = 2,
+    };
+    return d;
+}
+
+static int64_t
+add_delegation(struct fx *f, const struct bm_delegation *d, int64_t now)
+{
+    int64_t id = 0;
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_delegation_insert(f->st, d, now, &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    assert_true(id > 0);
+    return id;
+}
+
+/* The name the delegation gives township `tid`, or NULL if it does not list it. */
+static const char *
+town_name(const struct bm_delegation *d, int64_t tid)
+{
+    for (size_t i = 0; i < d->n_townships; i++)
+        if (d->township_ids[i] == tid)
+            return d->township_names[i];
+    return NULL;
+}
+
+static void
+test_delegation_insert_get_list_revoke(void **state)
+{
+    struct fx *f = *state;
+    struct towns w;
+    struct bm_delegation d, got, *l;
+    struct bm_arena *big = bm_arena_new((size_t)64 << 20); /* see the small-arena test */
+    size_t n = 0;
+    int64_t d1, d2;
+
+    assert_non_null(big);
+    towns_fixture(f, &w);
+    d = delegation_new(&w);
+    d1 = add_delegation(f, &d, T0 + 10);
+
+    EXPECT_OK(f, bm_store_delegation_get(f->st, d1, f->a, &got, &f->err));
+    assert_int_equal(got.id, d1);
+    assert_string_equal(got.name, "乡村建设规划许可证核发");
+    assert_int_equal(got.from_unit_id, w.dept);
+    assert_string_equal(got.from_unit_name, "区规划自然资源分局");
+    assert_string_equal(got.legal_basis, "《中华人民共和国城乡规划法》第四十一条");
+    assert_string_equal(got.approval_document, "密政发〔2019〕12号");
+    assert_string_equal(got.approval_date, "2019-06-01");
+    assert_string_equal(got.procedure, d.procedure);
+    assert_string_equal(got.department_responsibility, d.department_responsibility);
+    assert_string_equal(got.township_responsibility, d.township_responsibility);
+    assert_true(got.is_active);
+    assert_int_equal(got.version, 1);
+    assert_int_equal(got.created_at, T0 + 10);
+    assert_int_equal(got.updated_at, T0 + 10);
+    assert_int_equal(got.n_townships, 2);
+    assert_string_equal(town_name(&got, w.t[0]), "溪翁庄镇");
+    assert_string_equal(town_name(&got, w.t[1]), "穆家峪镇");
+    assert_null(town_name(&got, w.t[2]));
+
+    /* A second one, to the third township only. */
+    d.name = "农村村民住宅建设审批";
+    d.approval_document = "密政发〔2020〕3号";
+    d.approval_date = "2020-02-29";
+    d.procedure = "";
+    d.township_ids[0] = w.t[2];
+    d.n_townships = 1;
+    d2 = add_delegation(f, &d, T0 + 20);
+
+    /* The list, newest first, each with its own townships. */
+    EXPECT_OK(f, bm_store_delegations_list(f->st, big, &l, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(l[0].id, d2);
+    assert_int_equal(l[1].id, d1);
+    assert_string_equal(l[0].name, "农村村民住宅建设审批");
+    assert_string_equal(l[0].approval_date, "2020-02-29");
+    assert_string_equal(l[0].procedure, "");
+    assert_string_equal(l[0].from_unit_name, "区规划自然资源分局");
+    assert_int_equal(l[0].n_townships, 1);
+    assert_int_equal(l[0].township_ids[0], w.t[2]);
+    assert_string_equal(l[0].township_names[0], "西田各庄镇");
+    assert_int_equal(l[1].n_townships, 2);
+    assert_string_equal(town_name(&l[1], w.t[0]), "溪翁庄镇");
+    assert_string_equal(town_name(&l[1], w.t[1]), "穆家峪镇");
+
+    /* Revoking with an old version fails and changes nothing. */
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_ESTALE, bm_store_delegation_revoke(f->st, d1, 2, T0 + 30, &f->err));
+    bm_store_rollback(f->st);
+    EXPECT_OK(f, bm_store_delegation_get(f->st, d1, f->a, &got, &f->err));
+    assert_true(got.is_active);
+    assert_int_equal(got.version, 1);
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_delegation_revoke(f->st, d1, 1, T0 + 40, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_delegation_get(f->st, d1, f->a, &got, &f->err));
+    assert_false(got.is_active);
+    assert_int_equal(got.version, 2);
+    assert_int_equal(got.updated_at, T0 + 40);
+    assert_int_equal(got.created_at, T0 + 10);
+    assert_int_equal(got.n_townships, 2); /* the record of where it went stays */
+
+    /* Revoking twice is refused as stale; the other delegation is untouched. */
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_ESTALE, bm_store_delegation_revoke(f->st, d1, 2, T0 + 50, &f->err));
+    bm_store_rollback(f->st);
+    EXPECT_OK(f, bm_store_delegation_get(f->st, d2, f->a, &got, &f->err));
+    assert_true(got.is_active);
+    assert_int_equal(got.version, 1);
+    EXPECT_OK(f, bm_store_delegations_list(f->st, big, &l, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_false(l[1].is_active);
+
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_delegation_get(f->st, d2 + 100, f->a, &got, &f->err));
+
+    /* The same township twice is a conflict on both backends, and rolls back completely. */
+    d = delegation_new(&w);
+    d.township_ids[1] = d.township_ids[0];
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_ECONFLICT, bm_store_delegation_insert(f->st, &d, T0 + 60, &d1, &f->err));
+    bm_store_rollback(f->st);
+    EXPECT_OK(f, bm_store_delegations_list(f->st, big, &l, &n, &f->err));
+    assert_int_equal(n, 2);
+    bm_arena_free(big);
+}
+
+/*
+ * A server configured with the smallest arena_max_bytes (65536) gives each request an arena
+ * of 64 KiB + 64 KiB (src/http/server.c). Listing two delegations and three powers fits in
+ * that many times over, and does on PostgreSQL, which sizes the result by the rows found.
+ */
+static void
+test_delegations_list_small_arena(void **state)
+{
+    struct fx *f = *state;
+    struct towns w;
+    struct bm_delegation d, *l;
+    struct bm_arena *a = bm_arena_new((size_t)65536 + 65536);
+    size_t n = 0;
+
+    assert_non_null(a);
+    towns_fixture(f, &w);
+    d = delegation_new(&w);
+    (void)add_delegation(f, &d, T0);
+    (void)add_delegation(f, &d, T0 + 1);
+    bm_err_clear(&f->err);
+    if (bm_store_delegations_list(f->st, a, &l, &n, &f->err) != BM_OK) {
+        bm_arena_free(a);
+        fail_msg("listing 2 delegations in a 128 KiB arena: %s (%s)", bm_rc_code(f->err.rc),
+                 f->err.message);
+    }
+    assert_int_equal(n, 2);
+    assert_true(bm_arena_used(a) < 65536);
+    bm_arena_free(a);
+}
+
+static void
+test_powers_list_small_arena(void **state)
+{
+    struct fx *f = *state;
+    struct towns w;
+    struct bm_power p = {
+        .name = "对违反村庄规划建设行为的处罚",
+        .legal_basis = "《中华人民共和国城乡规划法》第六十五条",
+        .responsibilities = "[]",
+        .accountability = "[]",
+    }, *l;
+    struct bm_arena *a = bm_arena_new((size_t)65536 + 65536);
+    size_t n = 0;
+    int64_t id;
+
+    assert_non_null(a);
+    towns_fixture(f, &w);
+    p.township_id = w.t[0];
+    for (int i = 0; i < 3; i++) {
+        EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+        EXPECT_OK(f, bm_store_power_insert(f->st, &p, T0, &id, &f->err));
+        EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    }
+    bm_err_clear(&f->err);
+    if (bm_store_powers_list(f->st, w.t[0], a, &l, &n, &f->err) != BM_OK) {
+        bm_arena_free(a);
+        fail_msg("listing 3 powers in a 128 KiB arena: %s (%s)", bm_rc_code(f->err.rc),
+                 f->err.message);
+    }
+    assert_int_equal(n, 3);
+    assert_true(bm_arena_used(a) < 65536);
+    bm_arena_free(a);
+}
+
+/* The history of an item with two versions, in the same smallest request arena. */
+static void
+test_item_versions_small_arena(void **state)
+{
+    struct fx *f = *state;
+    int64_t county = add_org(f, 0, BM_ORG_COUNTY, "北京市密云区", "110118");
+    int64_t town = add_org(f, county, BM_ORG_TOWNSHIP, "溪翁庄镇", "110118100000");
+    struct bm_item it = item_new("XW-GG-0001", "城乡居民养老保险参保登记", town), *vs;
+    struct bm_arena *a = bm_arena_new((size_t)65536 + 65536);
+    size_t n = 0;
+
+    assert_non_null(a);
+    (void)add_published(f, &it);
+    it.item_version = 2;
+    (void)add_item(f, &it, T0 + 10);
+    bm_err_clear(&f->err);
+    if (bm_store_item_versions(f->st, "XW-GG-0001", a, &vs, &n, &f->err) != BM_OK) {
+        bm_arena_free(a);
+        fail_msg("listing 2 item versions in a 128 KiB arena: %s (%s)", bm_rc_code(f->err.rc),
+                 f->err.message);
+    }
+    assert_int_equal(n, 2);
+    assert_true(bm_arena_used(a) < 65536);
+    bm_arena_free(a);
+}
+
+static int64_t
+add_power(struct fx *f, const struct bm_power *p, int64_t now)
+{
+    int64_t id = 0;
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_power_insert(f->st, p, now, &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    assert_true(id > 0);
+    return id;
+}
+
+static void
+test_powers_insert_get_list_update(void **state)
+{
+    struct fx *f = *state;
+    struct towns w;
+    struct bm_power p = {
+        .name = "对违反村庄规划建设行为的处罚",
+        .type = bm_code_find(bm_power_types, "penalty"),
+        .legal_basis = "《中华人民共和国城乡规划法》第六十五条",
+        .responsibilities = "[{\"stage\":\"立案\",\"duty\":\"依法立案调查\"}]",
+        .accountability = "[\"不依法履行职责的\"]",
+    };
+    struct bm_power got, cur, stale, *l;
+    struct bm_arena *big = bm_arena_new((size_t)64 << 20); /* see the small-arena test */
+    size_t n = 0;
+    int64_t p1, p2, p3;
+
+    assert_non_null(big);
+    towns_fixture(f, &w);
+    p.township_id = w.t[0];
+    p1 = add_power(f, &p, T0 + 10);
+    p.township_id = w.t[1];
+    p.name = "特困人员救助供养审核";
+    p.type = bm_code_find(bm_power_types, "payment");
+    p2 = add_power(f, &p, T0 + 20);
+    p.township_id = w.t[0];
+    p.name = "农村村民住宅建设审批";
+    p.type = bm_code_find(bm_power_types, "permit");
+    p3 = add_power(f, &p, T0 + 30);
+
+    EXPECT_OK(f, bm_store_power_get(f->st, p1, f->a, &got, &f->err));
+    assert_int_equal(got.id, p1);
+    assert_int_equal(got.township_id, w.t[0]);
+    assert_string_equal(got.township_name, "溪翁庄镇");
+    assert_string_equal(got.name, "对违反村庄规划建设行为的处罚");
+    assert_int_equal(got.type, bm_code_find(bm_power_types, "penalty"));
+    assert_string_equal(got.legal_basis, "《中华人民共和国城乡规划法》第六十五条");
+    assert_string_equal(got.responsibilities, "[{\"stage\":\"立案\",\"duty\":\"依法立案调查\"}]");
+    assert_string_equal(got.accountability, "[\"不依法履行职责的\"]");
+    assert_int_equal(got.version, 1);
+    assert_int_equal(got.created_at, T0 + 10);
+    assert_int_equal(got.updated_at, T0 + 10);
+
+    /* A township's list by id; 0 lists every township's. */
+    EXPECT_OK(f, bm_store_powers_list(f->st, w.t[0], big, &l, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(l[0].id, p1);
+    assert_int_equal(l[1].id, p3);
+    assert_string_equal(l[1].name, "农村村民住宅建设审批");
+    assert_string_equal(l[1].township_name, "溪翁庄镇");
+    EXPECT_OK(f, bm_store_powers_list(f->st, w.t[1], big, &l, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(l[0].id, p2);
+    assert_string_equal(l[0].township_name, "穆家峪镇");
+    assert_int_equal(l[0].type, bm_code_find(bm_power_types, "payment"));
+    EXPECT_OK(f, bm_store_powers_list(f->st, w.t[2], big, &l, &n, &f->err));
+    assert_int_equal(n, 0);
+    EXPECT_OK(f, bm_store_powers_list(f->st, 0, big, &l, &n, &f->err));
+    assert_int_equal(n, 3);
+    assert_int_equal(l[0].id, p1);
+    assert_int_equal(l[1].id, p2);
+    assert_int_equal(l[2].id, p3);
+
+    /* Update with the current version. */
+    EXPECT_OK(f, bm_store_power_get(f->st, p1, f->a, &cur, &f->err));
+    stale = cur;
+    cur.name = "对未取得乡村建设规划许可证进行建设的处罚";
+    cur.type = bm_code_find(bm_power_types, "coercion");
+    cur.legal_basis = "《中华人民共和国城乡规划法》第六十五条、第六十八条";
+    cur.responsibilities = "[]";
+    cur.accountability = "[\"超越职权的\"]";
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_power_update(f->st, &cur, T0 + 40, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_power_get(f->st, p1, f->a, &got, &f->err));
+    assert_string_equal(got.name, "对未取得乡村建设规划许可证进行建设的处罚");
+    assert_int_equal(got.type, bm_code_find(bm_power_types, "coercion"));
+    assert_string_equal(got.legal_basis, "《中华人民共和国城乡规划法》第六十五条、第六十八条");
+    assert_string_equal(got.responsibilities, "[]");
+    assert_string_equal(got.accountability, "[\"超越职权的\"]");
+    assert_int_equal(got.version, 2);
+    assert_int_equal(got.created_at, T0 + 10);
+    assert_int_equal(got.updated_at, T0 + 40);
+    assert_int_equal(got.township_id, w.t[0]);
+
+    /* An update based on version 1 loses and changes nothing. */
+    stale.name = "过期的名称";
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_ESTALE, bm_store_power_update(f->st, &stale, T0 + 50, &f->err));
+    bm_store_rollback(f->st);
+    EXPECT_OK(f, bm_store_power_get(f->st, p1, f->a, &got, &f->err));
+    assert_string_equal(got.name, "对未取得乡村建设规划许可证进行建设的处罚");
+    assert_int_equal(got.version, 2);
+    assert_int_equal(got.updated_at, T0 + 40);
+
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_power_get(f->st, p3 + 100, f->a, &got, &f->err));
+    bm_arena_free(big);
+}
+
 int
 main(void)
 {
@@ -1725,6 +2978,21 @@ main(void)
         cmocka_unit_test_setup_teardown(test_tamper_newer_schema_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_backup, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_connections, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_item_insert_get_roundtrip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_item_second_draft_conflict, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_item_update_draft, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_item_update_published_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_item_publish_supersede_retire, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_items_search_terms, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_items_search_latin_case, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_items_search_filters, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_items_search_pages, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_items_search_like_characters, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_delegation_insert_get_list_revoke, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_delegations_list_small_arena, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_powers_insert_get_list_update, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_powers_list_small_arena, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_item_versions_small_arena, setup, teardown),
     };
 
     /* Migrations log at info; keep the output to what explains a failure. */

@@ -106,11 +106,12 @@ CREATE TABLE powers (
 );
 CREATE INDEX powers_township ON powers(township_id);
 
--- Search. SQLite: an FTS5 trigram index kept in step by triggers (queries of three or more
--- characters; shorter ones scan the published items). PostgreSQL: pg_trgm GIN indexes.
+-- Search. SQLite: an FTS5 trigram index kept in step by triggers for terms of three or more
+-- characters, a bigram table for two-character terms, and a narrow covering index scanned for
+-- single characters. PostgreSQL: pg_trgm GIN indexes.
 -- @sqlite
 -- Two-character terms (低保, 医保), which a trigram cannot index: a bigram table kept by
--- triggers. `bm_seq` numbers the character positions (names and keywords are at most 200
+-- triggers, lower-cased like the trigram index (APP and app match alike). `bm_seq` numbers the character positions (names and keywords are at most 200
 -- characters each).
 CREATE TABLE bm_seq (i INTEGER PRIMARY KEY);
 INSERT INTO bm_seq (i) SELECT a.i * 20 + b.i + 1 FROM
@@ -131,7 +132,7 @@ CREATE TABLE item_bigrams (
 ) WITHOUT ROWID;
 CREATE TRIGGER items_bigrams_insert AFTER INSERT ON items BEGIN
     INSERT OR IGNORE INTO item_bigrams (bigram, item_id)
-        SELECT substr(new.name || ' ' || new.keywords, s.i, 2), new.id FROM bm_seq s
+        SELECT lower(substr(new.name || ' ' || new.keywords, s.i, 2)), new.id FROM bm_seq s
         WHERE s.i < length(new.name || ' ' || new.keywords)
           AND instr(substr(new.name || ' ' || new.keywords, s.i, 2), ' ') = 0;
 END;
@@ -141,7 +142,7 @@ END;
 CREATE TRIGGER items_bigrams_update AFTER UPDATE OF name, keywords ON items BEGIN
     DELETE FROM item_bigrams WHERE item_id = old.id;
     INSERT OR IGNORE INTO item_bigrams (bigram, item_id)
-        SELECT substr(new.name || ' ' || new.keywords, s.i, 2), new.id FROM bm_seq s
+        SELECT lower(substr(new.name || ' ' || new.keywords, s.i, 2)), new.id FROM bm_seq s
         WHERE s.i < length(new.name || ' ' || new.keywords)
           AND instr(substr(new.name || ' ' || new.keywords, s.i, 2), ' ') = 0;
 END;

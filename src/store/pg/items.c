@@ -228,10 +228,11 @@ static const char SQL_ITEM_UPDATE[] =
     "county_code = (SELECT county_code FROM org_units WHERE id = $11::bigint), "
     "version = version + 1, updated_at = $33::bigint "
     "WHERE id = $1::bigint AND version = $34::bigint AND status = 'draft'";
-static const char SQL_ITEM_STATE[] = "SELECT status FROM items WHERE id = $1::bigint";
+static const char SQL_ITEM_STATE[] = "SELECT status, version FROM items WHERE id = $1::bigint";
 
+/* As in sqlite/items.c: gone, changed meanwhile, or no longer a draft. */
 static enum bm_rc
-explain(struct bm_store *st, int64_t id, struct bm_err *err)
+explain(struct bm_store *st, int64_t id, int64_t version, struct bm_err *err)
 {
     struct pq_args a = {0};
     PGresult *r;
@@ -240,8 +241,9 @@ explain(struct bm_store *st, int64_t id, struct bm_err *err)
     pq_i64(&a, id);
     if ((r = pq_run(st, SQL_ITEM_STATE, &a, "item state", err)) == NULL)
         return err->rc;
-    rc = PQntuples(r) == 0 ? bm_err_set(err, BM_ENOTFOUND, "事项不存在")
-                           : bm_err_set(err, BM_ESTALE, "该事项已被他人修改，请刷新后重试");
+    rc = PQntuples(r) == 0         ? bm_err_set(err, BM_ENOTFOUND, "事项不存在")
+         : pq_int(r, 0, 1) == version ? bm_err_set(err, BM_ETRANSITION, "该版本已不是草稿，不能修改")
+                                      : bm_err_set(err, BM_ESTALE, "该事项已被他人修改，请刷新后重试");
     PQclear(r);
     return rc;
 }
@@ -262,7 +264,7 @@ pg_item_update(struct bm_store *st, const struct bm_item *it, int64_t now, struc
     if (rc != BM_OK)
         return rc;
     if (changed == 0)
-        return explain(st, it->id, err);
+        return explain(st, it->id, it->version, err);
     return write_materials(st, it->id, it, err);
 }
 
@@ -297,7 +299,7 @@ pg_item_set_status(struct bm_store *st, int64_t id, int64_t version, int status,
     if (rc == BM_OK)
         rc = pq_exec(st, SQL_ITEM_STATUS, &a, "item status", &changed, err);
     if (rc == BM_OK && changed == 0)
-        rc = explain(st, id, err);
+        rc = explain(st, id, version == 0 ? -1 : version, err);
     return rc;
 }
 
@@ -331,7 +333,7 @@ pg_item_versions(struct bm_store *st, const char *code, struct bm_arena *ar, str
     pq_str(&a, code);
     if ((r = pq_run(st, SQL_ITEM_VERSIONS, &a, "item versions", err)) == NULL)
         return err->rc;
-    return collect(r, 1000, ar, out, n, err);
+    return collect(r, PQntuples(r), ar, out, n, err);
 }
 
 static const char SQL_ITEM_LAST[] =

@@ -36,6 +36,26 @@ read_del(sqlite3_stmt *s, struct bm_arena *a, struct bm_delegation *d, struct bm
     return BM_OK;
 }
 
+/* Rows a list will return (capped), so its array is sized to them, not to the cap. */
+static enum bm_rc
+count_rows(struct bm_store *st, const char *sql, int64_t arg, size_t cap, size_t *n,
+           struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    enum bm_rc rc = sq_prepare(st, sql, &s, err);
+    if (rc != BM_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, arg);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *n = (size_t)sqlite3_column_int64(s, 0);
+    else
+        rc = sq_fail(st, sqlite3_errcode(SQ(st)->db), "count", err);
+    sq_done(s);
+    if (*n > cap)
+        *n = cap;
+    return rc;
+}
+
 static const char SQL_DEL_TOWNS[] =
     "SELECT dt.delegation_id, dt.township_id, coalesce(o.name, '') FROM delegation_townships dt "
     "LEFT JOIN org_units o ON o.id = dt.township_id WHERE ?1 = 0 OR dt.delegation_id = ?1 "
@@ -134,6 +154,7 @@ sqlite_delegation_get(struct bm_store *st, int64_t id, struct bm_arena *a,
     return rc == BM_OK ? attach_towns(st, id, out, 1, a, err) : rc;
 }
 
+static const char SQL_DEL_COUNT[] = "SELECT count(*) FROM delegations";
 static const char SQL_DEL_LIST[] = "SELECT " DEL_COLS DEL_FROM "ORDER BY d.id DESC LIMIT 2000";
 
 enum bm_rc
@@ -144,15 +165,19 @@ sqlite_delegations_list(struct bm_store *st, struct bm_arena *a, struct bm_deleg
     enum bm_rc rc = sq_prepare(st, SQL_DEL_LIST, &s, err);
     int src = SQLITE_DONE;
 
+    size_t cap = 0;
+
     *n = 0;
+    if (rc == BM_OK)
+        rc = count_rows(st, SQL_DEL_COUNT, 0, 2000, &cap, err);
     if (rc != BM_OK)
         return rc;
-    *out = bm_arena_alloc(a, sizeof(**out) * 2000);
+    *out = bm_arena_alloc(a, sizeof(**out) * (cap + 1));
     if (*out == NULL)
         rc = bm_err_set(err, BM_ETOOBIG, "结果过大");
-    while (rc == BM_OK && *n < 2000 && (src = sqlite3_step(s)) == SQLITE_ROW)
+    while (rc == BM_OK && *n < cap && (src = sqlite3_step(s)) == SQLITE_ROW)
         rc = read_del(s, a, &(*out)[(*n)++], err);
-    if (rc == BM_OK && *n < 2000 && src != SQLITE_DONE)
+    if (rc == BM_OK && *n < cap && src != SQLITE_DONE)
         rc = sq_fail(st, src, "delegations list", err);
     sq_done(s);
     return rc == BM_OK ? attach_towns(st, 0, *out, *n, a, err) : rc;
@@ -252,6 +277,7 @@ sqlite_power_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_
     return rc;
 }
 
+static const char SQL_POWER_COUNT[] = "SELECT count(*) FROM powers WHERE ?1 = 0 OR township_id = ?1";
 static const char SQL_POWER_LIST[] =
     "SELECT " POWER_COLS POWER_FROM "WHERE ?1 = 0 OR p.township_id = ?1 ORDER BY p.id LIMIT 5000";
 
@@ -263,16 +289,20 @@ sqlite_powers_list(struct bm_store *st, int64_t township_id, struct bm_arena *a,
     enum bm_rc rc = sq_prepare(st, SQL_POWER_LIST, &s, err);
     int src = SQLITE_DONE;
 
+    size_t cap = 0;
+
     *n = 0;
+    if (rc == BM_OK)
+        rc = count_rows(st, SQL_POWER_COUNT, township_id, 5000, &cap, err);
     if (rc != BM_OK)
         return rc;
-    *out = bm_arena_alloc(a, sizeof(**out) * 5000);
+    *out = bm_arena_alloc(a, sizeof(**out) * (cap + 1));
     if (*out == NULL)
         rc = bm_err_set(err, BM_ETOOBIG, "结果过大");
     sqlite3_bind_int64(s, 1, township_id);
-    while (rc == BM_OK && *n < 5000 && (src = sqlite3_step(s)) == SQLITE_ROW)
+    while (rc == BM_OK && *n < cap && (src = sqlite3_step(s)) == SQLITE_ROW)
         rc = read_power(s, a, &(*out)[(*n)++], err);
-    if (rc == BM_OK && *n < 5000 && src != SQLITE_DONE)
+    if (rc == BM_OK && *n < cap && src != SQLITE_DONE)
         rc = sq_fail(st, src, "powers list", err);
     sq_done(s);
     return rc;

@@ -251,9 +251,12 @@ static const char SQL_ITEM_UPDATE[] =
     "updated_at = ?33 WHERE id = ?1 AND version = ?34 AND status = 'draft'";
 static const char SQL_ITEM_STATE[] = "SELECT status, version FROM items WHERE id = ?1";
 
-/* Why an update or status change touched no row: gone, moved on, or not a draft. */
+/*
+ * Why an update or status change touched no row: gone (BM_ENOTFOUND), changed meanwhile
+ * (BM_ESTALE), or, at the expected version, no longer a draft (BM_ETRANSITION).
+ */
 static enum bm_rc
-explain(struct bm_store *st, int64_t id, struct bm_err *err)
+explain(struct bm_store *st, int64_t id, int64_t version, struct bm_err *err)
 {
     sqlite3_stmt *s;
     enum bm_rc rc = sq_prepare(st, SQL_ITEM_STATE, &s, err);
@@ -265,6 +268,8 @@ explain(struct bm_store *st, int64_t id, struct bm_err *err)
     src = sqlite3_step(s);
     if (src == SQLITE_DONE)
         rc = bm_err_set(err, BM_ENOTFOUND, "事项不存在");
+    else if (src == SQLITE_ROW && sqlite3_column_int64(s, 1) == version)
+        rc = bm_err_set(err, BM_ETRANSITION, "该版本已不是草稿，不能修改");
     else if (src == SQLITE_ROW)
         rc = bm_err_set(err, BM_ESTALE, "该事项已被他人修改，请刷新后重试");
     else
@@ -291,7 +296,7 @@ sqlite_item_update(struct bm_store *st, const struct bm_item *it, int64_t now, s
     if (rc != BM_OK)
         return rc;
     if (sqlite3_changes(SQ(st)->db) == 0)
-        return explain(st, it->id, err);
+        return explain(st, it->id, it->version, err);
     return write_materials(st, it->id, it, err);
 }
 
@@ -331,7 +336,7 @@ sqlite_item_set_status(struct bm_store *st, int64_t id, int64_t version, int sta
     sqlite3_bind_int64(s, 4, version);
     rc = sq_exec(st, s, "item status", err);
     if (rc == BM_OK && sqlite3_changes(SQ(st)->db) == 0)
-        rc = explain(st, id, err);
+        rc = explain(st, id, version == 0 ? -1 : version, err);
     return rc;
 }
 
@@ -355,6 +360,7 @@ collect(struct bm_store *st, sqlite3_stmt *s, int max, struct bm_arena *a, struc
     return rc;
 }
 
+static const char SQL_ITEM_VERSION_COUNT[] = "SELECT count(*) FROM items WHERE code = ?1";
 static const char SQL_ITEM_VERSIONS[] =
     "SELECT " ITEM_COLS ITEM_FROM "WHERE i.code = ?1 ORDER BY i.item_version DESC LIMIT 1000";
 
@@ -363,11 +369,21 @@ sqlite_item_versions(struct bm_store *st, const char *code, struct bm_arena *a,
                      struct bm_item **out, size_t *n, struct bm_err *err)
 {
     sqlite3_stmt *s;
-    enum bm_rc rc = sq_prepare(st, SQL_ITEM_VERSIONS, &s, err);
+    int count = 0;
+    enum bm_rc rc = sq_prepare(st, SQL_ITEM_VERSION_COUNT, &s, err);
+
+    /* Counted first, so the array is as long as the history, not a fixed maximum. */
     if (rc != BM_OK)
         return rc;
     sq_bind_text(s, 1, code);
-    return collect(st, s, 1000, a, out, n, err);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        count = sqlite3_column_int(s, 0);
+    sq_done(s);
+    rc = sq_prepare(st, SQL_ITEM_VERSIONS, &s, err);
+    if (rc != BM_OK)
+        return rc;
+    sq_bind_text(s, 1, code);
+    return collect(st, s, count < 1000 ? count : 1000, a, out, n, err);
 }
 
 static const char SQL_ITEM_LAST[] =
@@ -408,18 +424,19 @@ static const char SQL_SEARCH_FTS[] =
     "SELECT i.id FROM items_fts f JOIN items i ON i.id = f.rowid WHERE items_fts MATCH ?7 AND "
     SEARCH_FILTERS " ORDER BY (instr(i.name, ?8) > 0) DESC, bm25(items_fts, 10.0, 1.0), "
     "length(i.name), i.id LIMIT ?9 OFFSET ?10";
-/* The terms ?7..?10 ("" when absent) must each appear in the name or the keywords. */
+/* The terms ?7..?10 ("" when absent, lower-cased) must each appear in the name or the
+ * keywords, ignoring ASCII case as the trigram index does. */
 #define TERMS_MATCH                                                                          \
-    " AND (?7 = '' OR instr(i.name, ?7) > 0 OR instr(i.keywords, ?7) > 0)"                   \
-    " AND (?8 = '' OR instr(i.name, ?8) > 0 OR instr(i.keywords, ?8) > 0)"                   \
-    " AND (?9 = '' OR instr(i.name, ?9) > 0 OR instr(i.keywords, ?9) > 0)"                   \
-    " AND (?10 = '' OR instr(i.name, ?10) > 0 OR instr(i.keywords, ?10) > 0)"                \
+    " AND (?7 = '' OR instr(lower(i.name), ?7) > 0 OR instr(lower(i.keywords), ?7) > 0)"     \
+    " AND (?8 = '' OR instr(lower(i.name), ?8) > 0 OR instr(lower(i.keywords), ?8) > 0)"     \
+    " AND (?9 = '' OR instr(lower(i.name), ?9) > 0 OR instr(lower(i.keywords), ?9) > 0)"     \
+    " AND (?10 = '' OR instr(lower(i.name), ?10) > 0 OR instr(lower(i.keywords), ?10) > 0)"  \
     " ORDER BY (instr(i.name, ?11) > 0) DESC, instr(i.name, ?11), length(i.name), i.id"       \
     " LIMIT ?12 OFFSET ?13"
 /* A two-character term, which a trigram cannot index: the bigram table narrows the rows
  * (?21 is one two-character term), then every term is checked. */
 static const char SQL_SEARCH_BIGRAM[] =
-    "SELECT i.id FROM items i WHERE i.id IN (SELECT item_id FROM item_bigrams WHERE bigram = ?21)"
+    "SELECT i.id FROM items i WHERE i.id IN (SELECT item_id FROM item_bigrams WHERE bigram = lower(?21))"
     " AND " SEARCH_FILTERS TERMS_MATCH;
 /* A single-character term: scan the narrow items_search index. */
 static const char SQL_SEARCH_SCAN[] = "SELECT i.id FROM items i WHERE " SEARCH_FILTERS TERMS_MATCH;
@@ -487,6 +504,17 @@ rows_of(struct bm_store *st, sqlite3_stmt *ids, int max, struct bm_arena *a, str
     return rc;
 }
 
+/* ASCII lower case (SQLite's lower() folds only ASCII too), in the arena. */
+static const char *
+lower_ascii(struct bm_arena *a, const char *s)
+{
+    char *p = bm_arena_strdup(a, s);
+    for (char *c = p; c && *c; c++)
+        if (*c >= 'A' && *c <= 'Z')
+            *c = (char)(*c - 'A' + 'a');
+    return p ? p : "";
+}
+
 static void
 bind_filters(sqlite3_stmt *s, const struct bm_item_query *q, struct bm_arena *a)
 {
@@ -543,7 +571,7 @@ sqlite_items_search(struct bm_store *st, const struct bm_item_query *q, struct b
             return rc;
         bind_filters(s, q, a);
         for (int i = 0; i < BM_SEARCH_TERMS; i++)
-            sq_bind_text(s, 7 + i, i < q->n_terms ? q->terms[i] : "");
+            sq_bind_text(s, 7 + i, i < q->n_terms ? lower_ascii(a, q->terms[i]) : "");
         sq_bind_text(s, 11, q->terms[0]);
         if (!single)
             sq_bind_text(s, 21, pair);
