@@ -1,7 +1,7 @@
 # Bianmin build. `make demo` and `make test` are the two commands a newcomer needs;
 # both install missing Debian packages through scripts/deps.sh first.
 
-PKGS     := libevent libevent_pthreads jansson libsodium sqlite3 libpq xlsxwriter
+PKGS     := libevent libevent_pthreads jansson libsodium sqlite3 libpq xlsxwriter libzip expat
 TESTPKGS := cmocka libcurl
 
 BUILD    ?= build

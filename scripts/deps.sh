@@ -5,9 +5,9 @@ set -euo pipefail
 
 pkgs=(
   build-essential pkg-config
-  libevent-dev libjansson-dev libsodium-dev libsqlite3-dev sqlite3 libpq-dev libxlsxwriter-dev
+  libevent-dev libjansson-dev libsodium-dev libsqlite3-dev sqlite3 libpq-dev libxlsxwriter-dev libzip-dev libexpat1-dev
   postgresql postgresql-contrib
-  libcmocka-dev libcurl4-openssl-dev
+  libcmocka-dev libcurl4-openssl-dev python3
 )
 
 missing=()

@@ -58,8 +58,12 @@ cli_import_text(struct bm_store *st, const char *text, size_t len, bool publish,
     int r = 0;
 
     bm_err_clear(&err);
-    if (bm_io_catalog_import(st, text, len, publish, "cli", 0, bm_now(), a, &rep,
-                             quiet ? NULL : progress, NULL, &err) != BM_OK) {
+    /* A workbook is a zip package ("PK\3\4"); anything else is read as JSON. */
+    if ((len >= 4 && memcmp(text, "PK\3\4", 4) == 0
+             ? bm_io_catalog_import_xlsx(st, text, len, publish, "cli", 0, bm_now(), a, &rep,
+                                         quiet ? NULL : progress, NULL, &err)
+             : bm_io_catalog_import(st, text, len, publish, "cli", 0, bm_now(), a, &rep,
+                                    quiet ? NULL : progress, NULL, &err)) != BM_OK) {
         for (size_t i = 0; i < rep.n_lines; i++)
             fprintf(stderr, "  %s\n", rep.lines[i]);
         cli_print_err(&err);
@@ -85,13 +89,13 @@ cli_import(int argc, char **argv)
     const char *pos[2];
     char *text;
     size_t len = 0;
-    int n_pos, r = cli_parse("import", "catalog FILE.json --db URL [--publish]", argc, argv, &cfg,
+    int n_pos, r = cli_parse("import", "catalog FILE.json|FILE.xlsx --db URL [--publish]", argc, argv, &cfg,
                              own, pos, 2, &n_pos);
 
     if (r <= 0)
         return r < 0 ? 2 : 0;
     if (n_pos != 2 || (strcmp(pos[0], "catalog") != 0 && strcmp(pos[0], "items") != 0)) {
-        fprintf(stderr, "bianmin import: usage: bianmin import catalog FILE.json --db URL\n");
+        fprintf(stderr, "bianmin import: usage: bianmin import catalog FILE.json|FILE.xlsx --db URL\n");
         return 2;
     }
     if ((text = read_file(pos[1], &len)) == NULL) {

@@ -17,7 +17,7 @@ static const struct cli_cmd cmds[] = {
     {"migrate-store", "--from URL --to URL",
      "copy a whole store to another backend (e.g. SQLite to PostgreSQL), verified",
      cli_migrate_store},
-    {"import", "catalog FILE.json --db URL [--publish]",
+    {"import", "catalog FILE.json|FILE.xlsx --db URL [--publish]",
      "import a catalog file (items, delegations, power lists); all or nothing", cli_import},
     {"export", "catalog --db URL [--format json|csv|xlsx]", "export the published catalog",
      cli_export},

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "io/item_json.h"
+#include "io/xlsx.h"
+#include "util/parse.h"
 #include <unistd.h>
 #include <xlsxwriter.h>
 #include "util/buf.h"
@@ -552,9 +554,9 @@ published(struct bm_store *st, struct bm_arena *a, struct bm_item **out, size_t 
     return rc;
 }
 
-enum bm_rc
-bm_io_catalog_export_json(struct bm_store *st, struct bm_arena *a, char **out, size_t *len,
-                          struct bm_err *err)
+/* The published catalog as the import format's JSON tree (new reference in *root). */
+static enum bm_rc
+catalog_json(struct bm_store *st, struct bm_arena *a, json_t **root_out, struct bm_err *err)
 {
     struct bm_io_units units;
     struct bm_item *its;
@@ -615,6 +617,19 @@ bm_io_catalog_export_json(struct bm_store *st, struct bm_arena *a, char **out, s
         json_array_append_new(pows, j);
     }
     root = json_pack("{s:o,s:o,s:o}", "items", items, "delegations", dels, "powers", pows);
+    *root_out = root;
+    return root ? BM_OK : bm_err_set(err, BM_EINTERNAL, "无法生成导出文件");
+}
+
+enum bm_rc
+bm_io_catalog_export_json(struct bm_store *st, struct bm_arena *a, char **out, size_t *len,
+                          struct bm_err *err)
+{
+    json_t *root = NULL;
+    enum bm_rc rc = catalog_json(st, a, &root, err);
+
+    if (rc != BM_OK)
+        return rc;
     *out = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
     json_decref(root);
     if (*out == NULL)
@@ -715,67 +730,201 @@ bm_io_catalog_export_csv(struct bm_store *st, struct bm_arena *a, char **out, si
     return BM_OK;
 }
 
+/* ---- the workbook format: one sheet per record kind, one column per field ---- */
+
+enum col_kind { C_TEXT, C_INT, C_BOOL, C_ENUM, C_LIST, C_LINES_RESP, C_LINES };
+
+struct column {
+    const char *header; /* Chinese header, as people read the sheet */
+    const char *key;    /* field of the JSON record */
+    enum col_kind kind;
+    const struct bm_code *table; /* C_ENUM and C_LIST: values written as Chinese names */
+};
+
+static const struct column item_cols[] = {
+    {"事项编码", "code", C_TEXT, NULL},
+    {"事项名称", "name", C_TEXT, NULL},
+    {"基本编码", "catalog_code", C_TEXT, NULL},
+    {"事项类型", "type", C_ENUM, bm_item_types},
+    {"服务类别", "category", C_ENUM, bm_item_categories},
+    {"服务对象", "service_objects", C_LIST, bm_item_objects},
+    {"实施主体", "implementing_unit", C_TEXT, NULL},
+    {"行使层级", "level", C_ENUM, bm_item_levels},
+    {"受理条件", "conditions", C_TEXT, NULL},
+    {"设定依据", "legal_basis", C_TEXT, NULL},
+    {"办理流程", "process", C_TEXT, NULL},
+    {"常见问题", "faq", C_TEXT, NULL},
+    {"检索关键词", "keywords", C_TEXT, NULL},
+    {"法定时限（工作日）", "legal_days", C_INT, NULL},
+    {"承诺时限（工作日）", "promised_days", C_INT, NULL},
+    {"办件类型", "case_kind", C_ENUM, bm_item_case_kinds},
+    {"是否收费", "is_fee", C_BOOL, NULL},
+    {"收费标准", "fee_standard", C_TEXT, NULL},
+    {"收费依据", "fee_basis", C_TEXT, NULL},
+    {"到现场次数", "visits", C_INT, NULL},
+    {"必须现场办理的原因", "visits_reason", C_TEXT, NULL},
+    {"网上办理深度", "online_depth", C_INT, NULL},
+    {"网上办理地址", "online_url", C_TEXT, NULL},
+    {"全县通办", "county_wide", C_BOOL, NULL},
+    {"需领导审批", "needs_approval", C_BOOL, NULL},
+    {"审批结果名称", "result_name", C_TEXT, NULL},
+    {"审批结果类型", "result_type", C_ENUM, bm_item_results},
+    {"出件方式", "delivery_methods", C_LIST, bm_item_deliveries},
+    {"咨询电话", "consult_phone", C_TEXT, NULL},
+    {"投诉电话", "complaint_phone", C_TEXT, NULL},
+    {"办理地点", "window_address", C_TEXT, NULL},
+    {"办理时间", "office_hours", C_TEXT, NULL},
+    {NULL, NULL, C_TEXT, NULL},
+};
+static const struct column material_cols[] = {
+    {"事项编码", "code", C_TEXT, NULL},          {"材料名称", "name", C_TEXT, NULL},
+    {"是否必要", "required", C_BOOL, NULL},      {"原件份数", "original_count", C_INT, NULL},
+    {"复印件份数", "copy_count", C_INT, NULL},    {"来源渠道", "source", C_ENUM, bm_material_sources},
+    {"备注", "notes", C_TEXT, NULL},             {"样表地址", "form_url", C_TEXT, NULL},
+    {NULL, NULL, C_TEXT, NULL},
+};
+static const struct column delegation_cols[] = {
+    {"下放事项名称", "name", C_TEXT, NULL},
+    {"下放部门", "from_department", C_TEXT, NULL},
+    {"下放乡镇", "townships", C_LINES, NULL},
+    {"法律依据", "legal_basis", C_TEXT, NULL},
+    {"批准文件", "approval_document", C_TEXT, NULL},
+    {"批准日期", "approval_date", C_TEXT, NULL},
+    {"实施程序", "procedure", C_TEXT, NULL},
+    {"部门责任", "department_responsibility", C_TEXT, NULL},
+    {"乡镇责任", "township_responsibility", C_TEXT, NULL},
+    {NULL, NULL, C_TEXT, NULL},
+};
+static const struct column power_cols[] = {
+    {"乡镇", "township", C_TEXT, NULL},
+    {"权力名称", "name", C_TEXT, NULL},
+    {"权力类型", "type", C_ENUM, bm_power_types},
+    {"设定依据", "legal_basis", C_TEXT, NULL},
+    {"责任事项（每行“环节：职责”）", "responsibilities", C_LINES_RESP, NULL},
+    {"追责情形（每行一条）", "accountability", C_LINES, NULL},
+    {NULL, NULL, C_TEXT, NULL},
+};
+
+static const struct {
+    const char *sheet, *key;
+    const struct column *cols;
+} sheets[] = {
+    {"服务事项", "items", item_cols},
+    {"申请材料", NULL, material_cols},
+    {"下放事项", "delegations", delegation_cols},
+    {"权责清单", "powers", power_cols},
+};
+
+/* One cell's text for a JSON value of the column's kind (arena). */
+static const char *
+cell_text(const struct column *c, json_t *v, struct bm_arena *a)
+{
+    struct bm_buf b;
+    const char *out;
+    json_t *e;
+    size_t i;
+    int k;
+
+    switch (c->kind) {
+    case C_ENUM:
+        k = json_is_string(v) ? bm_code_find(c->table, json_string_value(v)) : -1;
+        return k >= 0 ? c->table[k].zh : "";
+    case C_BOOL:
+        return json_is_true(v) ? "是" : "否";
+    case C_INT:
+        return bm_arena_printf(a, "%lld", (long long)json_integer_value(v));
+    case C_TEXT:
+        return json_is_string(v) ? json_string_value(v) : "";
+    default:
+        break;
+    }
+    bm_buf_init(&b, 1 << 20);
+    json_array_foreach(v, i, e) {
+        const char *t = "";
+        if (c->kind == C_LIST) {
+            k = json_is_string(e) ? bm_code_find(c->table, json_string_value(e)) : -1;
+            t = k >= 0 ? c->table[k].zh : "";
+        } else if (c->kind == C_LINES_RESP) {
+            t = bm_arena_printf(a, "%s：%s", json_string_value(json_object_get(e, "stage")),
+                                json_string_value(json_object_get(e, "duty")));
+        } else {
+            t = json_is_string(e) ? json_string_value(e) : "";
+        }
+        if (bm_buf_puts(&b, i ? (c->kind == C_LIST ? "、" : "\n") : "") != BM_OK ||
+            bm_buf_puts(&b, t ? t : "") != BM_OK)
+            break;
+    }
+    out = bm_arena_strdup(a, b.ptr ? b.ptr : "");
+    bm_buf_fini(&b);
+    return out;
+}
+
+static void
+write_row(lxw_worksheet *ws, lxw_row_t row, const struct column *cols, json_t *rec,
+          struct bm_arena *a)
+{
+    for (int k = 0; cols[k].header; k++) {
+        json_t *v = json_object_get(rec, cols[k].key);
+        if (cols[k].kind == C_INT)
+            worksheet_write_number(ws, row, (lxw_col_t)k, (double)json_integer_value(v), NULL);
+        else
+            worksheet_write_string(ws, row, (lxw_col_t)k, cell_text(&cols[k], v, a), NULL);
+    }
+}
+
 /* libxlsxwriter 1.1 writes only to a file: write a private temporary one and read it back. */
 enum bm_rc
 bm_io_catalog_export_xlsx(struct bm_store *st, struct bm_arena *a, char **out, size_t *len,
                           struct bm_err *err)
 {
-    static const char *const mat_header[] = {"事项编码", "事项名称", "材料名称", "是否必要",
-                                             "原件份数", "复印件份数", "来源渠道", "备注", NULL};
     char path[] = "/tmp/bianmin-export-XXXXXX";
-    struct bm_io_units units;
-    struct bm_item *its;
-    const char *cols[N_ITEM_COLS];
-    size_t n = 0;
+    json_t *root = NULL, *rec, *m;
     lxw_workbook *wb;
-    lxw_worksheet *ws, *wm;
     lxw_format *bold;
-    int fd, row = 1;
-    enum bm_rc rc = bm_io_units_load(st, a, &units, err);
-    FILE *f;
+    int fd;
+    size_t i, j, mrow = 1;
+    enum bm_rc rc = catalog_json(st, a, &root, err);
+    FILE *f = NULL;
     long size;
 
-    if (rc == BM_OK)
-        rc = published(st, a, &its, &n, err);
     if (rc != BM_OK)
         return rc;
-    if ((fd = mkstemp(path)) < 0)
+    if ((fd = mkstemp(path)) < 0) {
+        json_decref(root);
         return bm_err_set(err, BM_EINTERNAL, "无法创建临时文件");
+    }
     close(fd);
-    wb = workbook_new(path);
-    if (wb == NULL) {
+    if ((wb = workbook_new(path)) == NULL) {
+        json_decref(root);
         unlink(path);
         return bm_err_set(err, BM_EINTERNAL, "无法生成表格文件");
     }
     bold = workbook_add_format(wb);
     format_set_bold(bold);
-    ws = workbook_add_worksheet(wb, "服务事项目录");
-    wm = workbook_add_worksheet(wb, "申请材料");
-    for (int k = 0; k < N_ITEM_COLS; k++)
-        worksheet_write_string(ws, 0, (lxw_col_t)k, item_header[k], bold);
-    for (int k = 0; mat_header[k]; k++)
-        worksheet_write_string(wm, 0, (lxw_col_t)k, mat_header[k], bold);
-    worksheet_set_column(ws, 1, 1, 36, NULL);
-    worksheet_set_column(wm, 2, 2, 36, NULL);
-    for (size_t i = 0; rc == BM_OK && i < n; i++) {
-        rc = item_row(&its[i], &units, a, cols, err);
-        for (int k = 0; rc == BM_OK && k < N_ITEM_COLS; k++)
-            worksheet_write_string(ws, (lxw_row_t)(i + 1), (lxw_col_t)k, cols[k], NULL);
-        for (size_t m = 0; rc == BM_OK && m < its[i].n_materials; m++, row++) {
-            const struct bm_material *mt = &its[i].materials[m];
-            worksheet_write_string(wm, (lxw_row_t)row, 0, its[i].code, NULL);
-            worksheet_write_string(wm, (lxw_row_t)row, 1, its[i].name, NULL);
-            worksheet_write_string(wm, (lxw_row_t)row, 2, mt->name, NULL);
-            worksheet_write_string(wm, (lxw_row_t)row, 3, mt->required ? "必要" : "非必要", NULL);
-            worksheet_write_number(wm, (lxw_row_t)row, 4, mt->original_count, NULL);
-            worksheet_write_number(wm, (lxw_row_t)row, 5, mt->copy_count, NULL);
-            worksheet_write_string(wm, (lxw_row_t)row, 6, bm_material_sources[mt->source].zh, NULL);
-            worksheet_write_string(wm, (lxw_row_t)row, 7, mt->notes, NULL);
+    for (size_t s = 0; s < sizeof(sheets) / sizeof(sheets[0]); s++) {
+        lxw_worksheet *ws = workbook_add_worksheet(wb, sheets[s].sheet);
+        for (int k = 0; sheets[s].cols[k].header; k++)
+            worksheet_write_string(ws, 0, (lxw_col_t)k, sheets[s].cols[k].header, bold);
+        worksheet_set_column(ws, 0, 1, 24, NULL);
+        if (sheets[s].key == NULL) {
+            /* Materials: one row each, tied to their item by its code. */
+            json_array_foreach(json_object_get(root, "items"), i, rec) {
+                json_array_foreach(json_object_get(rec, "materials"), j, m) {
+                    json_t *copy = json_deep_copy(m);
+                    json_object_set(copy, "code", json_object_get(rec, "code"));
+                    write_row(ws, (lxw_row_t)mrow++, material_cols, copy, a);
+                    json_decref(copy);
+                }
+            }
+            continue;
         }
+        json_array_foreach(json_object_get(root, sheets[s].key), i, rec)
+            write_row(ws, (lxw_row_t)(i + 1), sheets[s].cols, rec, a);
     }
-    if (workbook_close(wb) != LXW_NO_ERROR && rc == BM_OK)
+    json_decref(root);
+    if (workbook_close(wb) != LXW_NO_ERROR)
         rc = bm_err_set(err, BM_EINTERNAL, "无法生成表格文件");
-    if (rc == BM_OK && ((f = fopen(path, "rb")) == NULL))
+    if (rc == BM_OK && (f = fopen(path, "rb")) == NULL)
         rc = bm_err_set(err, BM_EINTERNAL, "无法读取表格文件");
     if (rc == BM_OK) {
         if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0) {
@@ -789,8 +938,188 @@ bm_io_catalog_export_xlsx(struct bm_store *st, struct bm_arena *a, char **out, s
         } else {
             rc = bm_err_set(err, BM_EINTERNAL, "无法读取表格文件");
         }
-        fclose(f);
     }
+    if (f != NULL)
+        fclose(f);
     unlink(path);
+    return rc;
+}
+
+/* ---- reading the workbook back ---- */
+
+static void
+sheet_error(struct bm_import_report *rep, struct bm_arena *a, const char *sheet, size_t row,
+            int col, const char *header, const char *msg)
+{
+    rep->n_errors++;
+    if (rep->n_lines < MAX_REPORT_LINES)
+        rep->lines[rep->n_lines++] =
+            bm_arena_printf(a, "工作表“%s”第 %zu 行第 %c 列（%s）：%s", sheet, row,
+                            'A' + (col < 26 ? col : 25), header, msg);
+}
+
+/* A cell's JSON value for its column; NULL (with a report line) if it does not convert. */
+static json_t *
+cell_json(const struct column *c, const char *text, const char *sheet, size_t row, int col,
+          struct bm_import_report *rep, struct bm_arena *a)
+{
+    const char *t = text ? text : "";
+    json_t *list;
+    char *copy, *p;
+    int k;
+
+    switch (c->kind) {
+    case C_TEXT:
+        return json_string(t);
+    case C_INT: {
+        int64_t v;
+        if (bm_parse_i64z(t, 0, 1000000, &v))
+            return json_integer(v);
+        sheet_error(rep, a, sheet, row, col, c->header, "应为非负整数");
+        return NULL;
+    }
+    case C_BOOL:
+        if (strcmp(t, "是") == 0 || strcmp(t, "否") == 0 || t[0] == '\0')
+            return json_boolean(strcmp(t, "是") == 0);
+        sheet_error(rep, a, sheet, row, col, c->header, "应为“是”或“否”");
+        return NULL;
+    case C_ENUM:
+        for (k = 0; c->table[k].code; k++)
+            if (strcmp(c->table[k].zh, t) == 0 || strcmp(c->table[k].code, t) == 0)
+                return json_string(c->table[k].code);
+        sheet_error(rep, a, sheet, row, col, c->header, "不是可选的取值");
+        return NULL;
+    default:
+        break;
+    }
+    list = json_array();
+    copy = bm_arena_strdup(a, t);
+    for (p = copy; p && *p;) {
+        /* Lists are separated by 、 (C_LIST) or by lines. */
+        const char *sep = c->kind == C_LIST ? "、" : "\n";
+        char *end = strstr(p, sep);
+        if (end)
+            *end = '\0';
+        if (*p) {
+            if (c->kind == C_LIST) {
+                json_t *v = cell_json(&(struct column){c->header, c->key, C_ENUM, c->table}, p,
+                                      sheet, row, col, rep, a);
+                if (v == NULL) {
+                    json_decref(list);
+                    return NULL;
+                }
+                json_array_append_new(list, v);
+            } else if (c->kind == C_LINES_RESP) {
+                char *colon = strstr(p, "：");
+                if (colon == NULL) {
+                    sheet_error(rep, a, sheet, row, col, c->header, "每行应为“环节：职责”");
+                    json_decref(list);
+                    return NULL;
+                }
+                *colon = '\0';
+                json_array_append_new(list, json_pack("{s:s,s:s}", "stage", p, "duty",
+                                                      colon + strlen("：")));
+            } else {
+                json_array_append_new(list, json_string(p));
+            }
+        }
+        p = end ? end + strlen(sep) : NULL;
+    }
+    return list;
+}
+
+/* Converts a workbook into the import format's JSON tree; NULL with report lines if not. */
+static json_t *
+book_json(const struct bm_xlsx_book *book, struct bm_import_report *rep, struct bm_arena *a)
+{
+    json_t *root = json_pack("{s:[],s:[],s:[]}", "items", "delegations", "powers");
+    const struct bm_xlsx_sheet *sh;
+
+    for (size_t s = 0; s < sizeof(sheets) / sizeof(sheets[0]); s++) {
+        const struct column *cols = sheets[s].cols;
+        int where[64];
+        if ((sh = bm_xlsx_sheet(book, sheets[s].sheet)) == NULL)
+            continue; /* a sheet may be left out */
+        /* Columns are found by their headers, so their order may change. */
+        for (int k = 0; cols[k].header; k++) {
+            where[k] = -1;
+            for (int c = 0; sh->n_rows > 0 && c < sh->rows[0].n_cells; c++)
+                if (sh->rows[0].cells[c] && strcmp(sh->rows[0].cells[c], cols[k].header) == 0)
+                    where[k] = c;
+            if (where[k] < 0)
+                sheet_error(rep, a, sheets[s].sheet, 1, 0, cols[k].header, "缺少这一列");
+        }
+        if (rep->n_errors > 0)
+            continue;
+        for (size_t r = 1; r < sh->n_rows; r++) {
+            const struct bm_xlsx_row *row = &sh->rows[r];
+            json_t *rec = json_object();
+            if (row->n_cells == 0) {
+                json_decref(rec);
+                continue; /* blank row */
+            }
+            for (int k = 0; cols[k].header; k++) {
+                json_t *v = cell_json(&cols[k], row->cells[where[k]], sheets[s].sheet, r + 1,
+                                      where[k], rep, a);
+                if (v != NULL)
+                    json_object_set_new(rec, cols[k].key, v);
+            }
+            if (sheets[s].key != NULL) {
+                json_array_append_new(json_object_get(root, sheets[s].key), rec);
+            } else {
+                /* A material joins the item with its code. */
+                const char *code = json_string_value(json_object_get(rec, "code"));
+                json_t *it, *target = NULL;
+                size_t i;
+                json_array_foreach(json_object_get(root, "items"), i, it) if (
+                    code && strcmp(json_string_value(json_object_get(it, "code")), code) == 0)
+                    target = it;
+                if (target == NULL) {
+                    sheet_error(rep, a, sheets[s].sheet, r + 1, where[0], cols[0].header,
+                                "找不到该编码的事项");
+                } else {
+                    if (json_object_get(target, "materials") == NULL)
+                        json_object_set_new(target, "materials", json_array());
+                    json_object_del(rec, "code");
+                    json_array_append(json_object_get(target, "materials"), rec);
+                }
+                json_decref(rec);
+            }
+        }
+    }
+    if (rep->n_errors > 0) {
+        json_decref(root);
+        return NULL;
+    }
+    return root;
+}
+
+enum bm_rc
+bm_io_catalog_import_xlsx(struct bm_store *st, const void *data, size_t len, bool publish,
+                          const char *actor, int64_t actor_id, int64_t now, struct bm_arena *a,
+                          struct bm_import_report *rep, bm_progress_fn progress,
+                          void *progress_ctx, struct bm_err *err)
+{
+    struct bm_xlsx_book book;
+    json_t *root;
+    char *text;
+    enum bm_rc rc;
+
+    memset(rep, 0, sizeof(*rep));
+    rep->lines = bm_arena_alloc(a, sizeof(*rep->lines) * MAX_REPORT_LINES);
+    if (rep->lines == NULL)
+        return bm_err_set(err, BM_ETOOBIG, "文件过大");
+    rc = bm_xlsx_read(data, len, a, &book, err);
+    if (rc != BM_OK)
+        return rc;
+    if ((root = book_json(&book, rep, a)) == NULL)
+        return bm_err_set(err, BM_EINVAL, "文件中有 %d 处错误，未导入任何数据", rep->n_errors);
+    text = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(root);
+    if (text == NULL)
+        return bm_err_set(err, BM_EINTERNAL, "无法转换表格文件");
+    rc = bm_io_catalog_import(st, text, strlen(text), publish, actor, actor_id, now, a, rep,
+                              progress, progress_ctx, err);
+    free(text);
     return rc;
 }

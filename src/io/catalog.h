@@ -66,8 +66,25 @@ BM_MUST_CHECK enum bm_rc bm_io_catalog_export_json(struct bm_store *st, struct b
 BM_MUST_CHECK enum bm_rc bm_io_catalog_export_csv(struct bm_store *st, struct bm_arena *a,
                                                   char **out, size_t *len, struct bm_err *err);
 
-/* The published items and their materials as an .xlsx workbook (two sheets), malloc'ed. */
+/*
+ * The published catalog as an .xlsx workbook, malloc'ed: sheets 服务事项, 申请材料, 下放事项
+ * and 权责清单, one column per field under a Chinese header, enumerations by their Chinese
+ * names. bm_io_catalog_import_xlsx reads the same workbook back (columns found by header).
+ */
 BM_MUST_CHECK enum bm_rc bm_io_catalog_export_xlsx(struct bm_store *st, struct bm_arena *a,
                                                    char **out, size_t *len, struct bm_err *err);
+
+/*
+ * Imports a workbook in the format of bm_io_catalog_export_xlsx: cells that do not convert
+ * are reported by sheet, row and column; then the records go through bm_io_catalog_import
+ * (whose report's "第 N 条事项" is row N + 1 of 服务事项).
+ */
+BM_MUST_CHECK enum bm_rc bm_io_catalog_import_xlsx(struct bm_store *st, const void *data,
+                                                   size_t len, bool publish, const char *actor,
+                                                   int64_t actor_id, int64_t now,
+                                                   struct bm_arena *a,
+                                                   struct bm_import_report *rep,
+                                                   bm_progress_fn progress, void *progress_ctx,
+                                                   struct bm_err *err);
 
 #endif

@@ -1507,6 +1507,38 @@ test_cli_catalog_round_trip(void **state)
                          d, d, d),
                      0);
     assert_int_equal(run("sqlite3 %s/bad.db 'SELECT count(*) FROM items' | grep -qx 0", d), 0);
+
+    /* The same round trip through a workbook: export .xlsx, import it, export JSON again. */
+    assert_int_equal(run("%s demo --db %s/rx.db --no-serve --no-catalog > /dev/null 2>&1", b, d), 0);
+    assert_int_equal(run("%s import catalog %s/c.xlsx --db %s/rx.db --publish > /dev/null 2>&1", b,
+                         d, d),
+                     0);
+    assert_int_equal(run("%s export catalog --db %s/rx.db --output %s/c3.json && cmp -s %s/c1.json "
+                         "%s/c3.json",
+                         b, d, d, d, d),
+                     0);
+    /* A workbook with an unknown type name and one without the name column: nothing imported,
+     * each problem named by sheet, row and column. */
+    assert_int_equal(run("python3 -c \"import zipfile,sys\n"
+                         "src=zipfile.ZipFile(sys.argv[1])\n"
+                         "for out,a,b2 in ((sys.argv[2],'行政给付','行政魔法'),(sys.argv[3],'>事项名称<','>名称<')):\n"
+                         "  z=zipfile.ZipFile(out,'w')\n"
+                         "  for n in src.namelist():\n"
+                         "    data=src.read(n)\n"
+                         "    if n.endswith('sharedStrings.xml'): data=data.decode().replace(a,b2).encode()\n"
+                         "    z.writestr(n,data)\n"
+                         "  z.close()\" %s/c.xlsx %s/bad1.xlsx %s/bad2.xlsx",
+                         d, d, d),
+                     0);
+    assert_int_equal(run("%s import catalog %s/bad1.xlsx --db %s/bad.db --publish > %s/bx1.out 2>&1",
+                         b, d, d, d),
+                     1);
+    assert_int_equal(run("grep -q '工作表“服务事项”第 [0-9]* 行第 D 列（事项类型）' %s/bx1.out", d), 0);
+    assert_int_equal(run("%s import catalog %s/bad2.xlsx --db %s/bad.db --publish > %s/bx2.out 2>&1",
+                         b, d, d, d),
+                     1);
+    assert_int_equal(run("grep -q '事项名称）：缺少这一列' %s/bx2.out", d), 0);
+    assert_int_equal(run("sqlite3 %s/bad.db 'SELECT count(*) FROM items' | grep -qx 0", d), 0);
 }
 
 /* ---- static files ---- */
