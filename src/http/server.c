@@ -15,6 +15,7 @@
 #include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -488,8 +489,12 @@ listen_socket(const char *host, int port, struct bm_err *err)
         return -1;
     }
     fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    /* TCP_NODELAY, inherited by accepted sockets: a reply evhttp writes in two pieces must
+     * not wait for the client's delayed acknowledgement (measured: 40 ms per response over
+     * 16 KiB on a kept-alive connection without it). */
     if (fd >= 0 && (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
                     setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) != 0 ||
+                    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) != 0 ||
                     bind(fd, res->ai_addr, res->ai_addrlen) != 0 || listen(fd, 1024) != 0)) {
         (void)bm_err_set(err, BM_EINVAL, "无法监听 %s:%d：%s", host, port, strerror(errno));
         close(fd);

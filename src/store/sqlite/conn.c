@@ -1,6 +1,8 @@
 /*
  * SQLite backend: connection set-up, statement cache, transactions, migrations, backup.
  */
+#include <pthread.h>
+#include <time.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,6 +15,9 @@
 #include "util/time.h"
 
 extern const struct bm_embedded bm_migrations_sqlite[];
+
+/* How long a writer waits for another (SQLite busy timeout and the writer mutex). */
+#define BUSY_TIMEOUT_MS 5000
 
 enum bm_rc
 sq_fail(struct bm_store *st, int src, const char *what, struct bm_err *err)
@@ -117,7 +122,7 @@ bm_sqlite_open(const char *path, struct bm_store **out, struct bm_err *err)
         goto fail;
     }
     sqlite3_extended_result_codes(sq->db, 1);
-    sqlite3_busy_timeout(sq->db, 5000);
+    sqlite3_busy_timeout(sq->db, BUSY_TIMEOUT_MS);
     /* WAL: readers never block the writer; synchronous=FULL: an acknowledged commit
      * survives power loss, which is what "no acknowledged write is ever lost" needs. */
     rc = pragma(st, "PRAGMA journal_mode=WAL", err);
@@ -146,6 +151,23 @@ sqlite_close(struct bm_store *st)
     free(sq);
 }
 
+/*
+ * SQLite has one writer at a time. Within the process, writers queue on this mutex, which
+ * wakes the next one the moment the lock is free; SQLite's busy handler (for other
+ * processes, such as the CLI) polls with growing sleeps that stalled a whole event loop for
+ * up to seconds under concurrent writes (bench/run.sh).
+ */
+static pthread_mutex_t write_mutex = PTHREAD_MUTEX_INITIALIZER;
+
+static void
+release_write(struct bm_store *st)
+{
+    if (SQ(st)->holds_write) {
+        SQ(st)->holds_write = false;
+        pthread_mutex_unlock(&write_mutex);
+    }
+}
+
 static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
 static const char SQL_COMMIT[] = "COMMIT";
 static const char SQL_ROLLBACK[] = "ROLLBACK";
@@ -153,15 +175,28 @@ static const char SQL_ROLLBACK[] = "ROLLBACK";
 enum bm_rc
 sqlite_begin(struct bm_store *st, struct bm_err *err)
 {
+    struct timespec deadline;
     sqlite3_stmt *s;
     enum bm_rc rc;
 
     BM_ASSERT(!st->in_tx);
+    /* Wait as long as SQLite's busy timeout would, then answer "busy, retry". */
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += BUSY_TIMEOUT_MS / 1000;
+    if (pthread_mutex_timedlock(&write_mutex, &deadline) != 0) {
+        bm_log(BM_LOG_WARN, "store_busy", "begin: another writer held the store too long");
+        if (err)
+            err->retry_after_s = 1;
+        return bm_err_set(err, BM_EBUSY, "数据库繁忙，请稍后重试");
+    }
+    SQ(st)->holds_write = true;
     rc = sq_prepare(st, SQL_BEGIN, &s, err);
     if (rc == BM_OK)
         rc = sq_exec(st, s, "begin", err);
     if (rc == BM_OK)
         st->in_tx = true;
+    else
+        release_write(st);
     return rc;
 }
 
@@ -180,6 +215,7 @@ sqlite_commit(struct bm_store *st, struct bm_err *err)
         return rc;
     }
     st->in_tx = false;
+    release_write(st);
     return BM_OK;
 }
 
@@ -193,9 +229,11 @@ sqlite_rollback(struct bm_store *st)
         return;
     st->in_tx = false;
     bm_err_clear(&e);
-    if (sq_prepare(st, SQL_ROLLBACK, &s, &e) == BM_OK && sq_exec(st, s, "rollback", &e) == BM_OK)
-        return;
-    /* Rollback after a failed COMMIT may find no transaction: nothing left to undo. */
+    /* A failed ROLLBACK (after a failed COMMIT, say) finds nothing left to undo; either way
+     * this connection's write transaction is over, and the next writer may go. */
+    if (sq_prepare(st, SQL_ROLLBACK, &s, &e) == BM_OK)
+        (void)!sq_exec(st, s, "rollback", &e);
+    release_write(st);
 }
 
 static const char SQL_PING[] = "SELECT count(*) FROM schema_migrations";
