@@ -37,6 +37,7 @@ help:
 	@echo "make demo   - install what is missing, build, create the demo county and serve it"
 	@echo "make test   - install what is missing, build with sanitizers and run every test"
 	@echo "make        - build $(BUILD)/bianmin"
+	@echo "make bench  - run the benchmarks (several minutes; see docs/performance.md)"
 
 deps:
 	@scripts/deps.sh
@@ -136,6 +137,13 @@ demo: deps
 	@$(MAKE) --no-print-directory $(BUILD)/bianmin
 	@mkdir -p $(dir $(DEMO_DB))
 	$(BUILD)/bianmin demo --db $(DEMO_DB) --listen $(DEMO_ADDR) --web $(DEMO_WEB)
+
+# Benchmarks (never part of `make test`): the backends compared, and catalog search on 10,000
+# items. Figures go to docs/performance.md by hand, with the machine and the command.
+bench: deps
+	@$(MAKE) --no-print-directory $(BUILD)/bianmin
+	bench/run.sh
+	bench/search.sh
 
 clean:
 	rm -rf build

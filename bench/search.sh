@@ -13,8 +13,10 @@ bin=build/bianmin
 command -v wrk >/dev/null || { echo "search.sh: installing wrk" >&2; apt-get install -y -qq wrk >/dev/null; }
 work=$(mktemp -d /tmp/bianmin-search.XXXXXX)
 pid=
+pgdir=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true
-            scripts/pg-tmp.sh stop "$work/pg" >/dev/null 2>&1 || true; rm -rf "$work"; }
+            if [ -n "$pgdir" ]; then scripts/pg-tmp.sh stop "$pgdir" >/dev/null 2>&1 || true; rm -rf "$pgdir"; fi
+            rm -rf "$work"; }
 trap cleanup EXIT
 python3 bench/gen_catalog.py "$items" "$work/catalog.json" >/dev/null
 
@@ -59,5 +61,7 @@ echo
 echo "| backend  | query                  | p50 (ms) | p99 (ms) | req/s    |"
 echo "|----------|------------------------|----------|----------|----------|"
 bench_backend sqlite "$work/bianmin.db"
-pgurl=$(scripts/pg-tmp.sh start "$work/pg")
+# The cluster's folder is its own (the server runs as `postgres`, which cannot enter $work).
+pgdir=$(mktemp -d /tmp/bianmin-search-pg.XXXXXX)
+pgurl=$(scripts/pg-tmp.sh start "$pgdir")
 bench_backend postgres "$pgurl"

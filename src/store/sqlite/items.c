@@ -433,10 +433,12 @@ static const char SQL_SEARCH_FTS[] =
     " AND (?10 = '' OR instr(lower(i.name), ?10) > 0 OR instr(lower(i.keywords), ?10) > 0)"  \
     " ORDER BY (instr(i.name, ?11) > 0) DESC, instr(i.name, ?11), length(i.name), i.id"       \
     " LIMIT ?12 OFFSET ?13"
-/* A two-character term, which a trigram cannot index: the bigram table narrows the rows
- * (?21 is one two-character term), then every term is checked. */
+/* Two-character terms, which a trigram cannot index: the bigram table narrows the rows (?21
+ * and ?22 are two-character terms, the same one twice when there is one), then every term is
+ * checked. */
 static const char SQL_SEARCH_BIGRAM[] =
     "SELECT i.id FROM items i WHERE i.id IN (SELECT item_id FROM item_bigrams WHERE bigram = lower(?21))"
+    " AND i.id IN (SELECT item_id FROM item_bigrams WHERE bigram = lower(?22))"
     " AND " SEARCH_FILTERS TERMS_MATCH;
 /* A single-character term: scan the narrow items_search index. */
 static const char SQL_SEARCH_SCAN[] = "SELECT i.id FROM items i WHERE " SEARCH_FILTERS TERMS_MATCH;
@@ -538,7 +540,7 @@ enum bm_rc
 sqlite_items_search(struct bm_store *st, const struct bm_item_query *q, struct bm_arena *a,
                     struct bm_item **out, size_t *n, struct bm_err *err)
 {
-    const char *pair = NULL; /* a two-character term, if any */
+    const char *pair = NULL, *pair2 = NULL; /* two-character terms, if any */
     bool single = false;
     sqlite3_stmt *s;
     enum bm_rc rc;
@@ -546,8 +548,10 @@ sqlite_items_search(struct bm_store *st, const struct bm_item_query *q, struct b
     for (int i = 0; i < q->n_terms; i++) {
         size_t chars = bm_utf8_count(q->terms[i]);
         single |= chars < 2;
-        if (chars == 2)
-            pair = q->terms[i];
+        if (chars == 2) {
+            pair2 = pair ? q->terms[i] : NULL;
+            pair = pair ? pair : q->terms[i];
+        }
     }
     if (q->n_terms == 0) {
         rc = sq_prepare(st, SQL_SEARCH_ALL, &s, err);
@@ -573,8 +577,10 @@ sqlite_items_search(struct bm_store *st, const struct bm_item_query *q, struct b
         for (int i = 0; i < BM_SEARCH_TERMS; i++)
             sq_bind_text(s, 7 + i, i < q->n_terms ? lower_ascii(a, q->terms[i]) : "");
         sq_bind_text(s, 11, q->terms[0]);
-        if (!single)
+        if (!single) {
             sq_bind_text(s, 21, pair);
+            sq_bind_text(s, 22, pair2 ? pair2 : pair);
+        }
         sqlite3_bind_int(s, 12, q->limit + 1);
         sqlite3_bind_int(s, 13, q->offset);
     }
