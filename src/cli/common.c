@@ -162,6 +162,7 @@ cli_open(const struct bm_config *cfg, bool create, bool migrate)
         bm_store_close(st);
         return NULL;
     }
+    bm_store_tune_for_batch(st); /* the command line does batch work, not hot reads */
     return st;
 }
 

@@ -63,6 +63,7 @@ struct bm_store_ops {
     enum bm_rc (*power_get)(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_power *out, struct bm_err *err);
     enum bm_rc (*powers_list)(struct bm_store *st, int64_t township_id, struct bm_arena *a, struct bm_power **out, size_t *n, struct bm_err *err);
     enum bm_rc (*power_update)(struct bm_store *st, const struct bm_power *p, int64_t now, struct bm_err *err);
+    void (*tune_for_batch)(struct bm_store *st);
 
     /* Whole-store copy (copy.c): a read snapshot of the source, rows out as text, rows in,
      * and the per-table finish (statement release; identity sequences on PostgreSQL). */

@@ -350,3 +350,10 @@ bm_store_power_update(struct bm_store *st, const struct bm_power *p, int64_t now
 {
     return st->ops->power_update(st, p, now, err);
 }
+
+void
+bm_store_tune_for_batch(struct bm_store *st)
+{
+    if (st->ops->tune_for_batch != NULL)
+        st->ops->tune_for_batch(st);
+}

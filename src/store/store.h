@@ -71,6 +71,14 @@ BM_MUST_CHECK enum bm_rc bm_store_commit(struct bm_store *st, struct bm_err *err
 void bm_store_rollback(struct bm_store *st);
 bool bm_store_in_tx(const struct bm_store *st);
 
+/*
+ * Tunes a connection for batch work (imports, store moves, the CLI): on PostgreSQL every
+ * statement is then planned for its parameters, so that plans made while a table was empty
+ * are not reused as it fills. The server does not call this (its hot reads would pay the
+ * planning every time). Nothing to do on SQLite.
+ */
+void bm_store_tune_for_batch(struct bm_store *st);
+
 /* Cheap round trip for /readyz. */
 BM_MUST_CHECK enum bm_rc bm_store_ping(struct bm_store *st, struct bm_err *err);
 /* Online, consistent copy of the whole store to `dest` (a new file for SQLite). */

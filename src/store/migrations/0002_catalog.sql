@@ -167,4 +167,26 @@ END;
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE INDEX items_name_trgm ON items USING gin (name gin_trgm_ops);
 CREATE INDEX items_keywords_trgm ON items USING gin (keywords gin_trgm_ops);
+-- Two-character terms, which pg_trgm cannot narrow: the same bigram table as on SQLite.
+CREATE TABLE item_bigrams (
+    bigram  TEXT   NOT NULL,
+    item_id BIGINT NOT NULL,
+    PRIMARY KEY (bigram, item_id)
+);
+CREATE FUNCTION items_bigrams() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM item_bigrams WHERE item_id = NEW.id;
+    INSERT INTO item_bigrams (bigram, item_id)
+        SELECT DISTINCT lower(substr(t, i, 2)), NEW.id
+        FROM (SELECT NEW.name || ' ' || NEW.keywords AS t) s,
+             generate_series(1, greatest(length(s.t) - 1, 0)) AS i
+        WHERE position(' ' IN substr(t, i, 2)) = 0
+    ON CONFLICT DO NOTHING;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER items_bigrams_insert AFTER INSERT ON items
+    FOR EACH ROW EXECUTE FUNCTION items_bigrams();
+CREATE TRIGGER items_bigrams_update AFTER UPDATE OF name, keywords ON items
+    FOR EACH ROW EXECUTE FUNCTION items_bigrams();
 -- @end

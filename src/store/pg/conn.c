@@ -318,6 +318,13 @@ pg_ping(struct bm_store *st, struct bm_err *err)
     return pq_exec(st, SQL_PING, NULL, "ping", NULL, err);
 }
 
+void
+pg_tune_for_batch(struct bm_store *st)
+{
+    PGresult *r = PQexec(PQ(st)->conn, "SET plan_cache_mode = force_custom_plan"); /* constant */
+    PQclear(r);
+}
+
 enum bm_rc
 pg_backup(struct bm_store *st, const char *dest, struct bm_err *err)
 {

@@ -110,6 +110,7 @@ enum bm_rc pg_audit_append(struct bm_store *st, struct bm_audit_entry *e, struct
 enum bm_rc pg_audit_list(struct bm_store *st, int64_t cursor, bool newest_first, int limit, struct bm_arena *a, struct bm_audit_entry **out, size_t *n, struct bm_err *err);
 enum bm_rc pg_audit_head(struct bm_store *st, int64_t *last_id, unsigned char hash[BM_AUDIT_HASH_LEN], struct bm_err *err);
 
+void pg_tune_for_batch(struct bm_store *st);
 enum bm_rc pg_begin_snapshot(struct bm_store *st, struct bm_err *err);
 enum bm_rc pg_count_rows(struct bm_store *st, const struct bm_copy_table *t, int64_t *n,
                          struct bm_err *err);

@@ -364,7 +364,8 @@ pg_item_last_version(struct bm_store *st, const char *code, int *last, struct bm
 /* Searches select ids only; the page's rows are read afterwards (the wide texts of every
  * matching row would otherwise be read and sorted). */
 static const char SQL_SEARCH[] =
-    "SELECT i.id FROM items i WHERE " SEARCH_FILTERS
+    "SELECT i.id FROM items i WHERE ($15 = '' OR i.id IN "
+    "(SELECT item_id FROM item_bigrams WHERE bigram = lower($15))) AND " SEARCH_FILTERS
     " AND ($7 = '' OR i.name ILIKE $7 OR i.keywords ILIKE $7)"
     " AND ($8 = '' OR i.name ILIKE $8 OR i.keywords ILIKE $8)"
     " AND ($9 = '' OR i.name ILIKE $9 OR i.keywords ILIKE $9)"
@@ -402,6 +403,20 @@ rows_of(struct bm_store *st, PGresult *ids, struct bm_arena *ar, struct bm_item 
     return rc;
 }
 
+/* A two-character term of the query, or "" (lengths in characters). */
+static const char *
+pair_of(const struct bm_item_query *q)
+{
+    for (int i = 0; i < q->n_terms; i++) {
+        size_t chars = 0;
+        for (const char *c = q->terms[i]; *c; c++)
+            chars += ((unsigned char)*c & 0xC0) != 0x80;
+        if (chars == 2)
+            return q->terms[i];
+    }
+    return "";
+}
+
 enum bm_rc
 pg_items_search(struct bm_store *st, const struct bm_item_query *q, struct bm_arena *ar,
                 struct bm_item **out, size_t *n, struct bm_err *err)
@@ -429,6 +444,8 @@ pg_items_search(struct bm_store *st, const struct bm_item_query *q, struct bm_ar
         pq_str(&a, all);
         pq_i64(&a, q->limit + 1);
         pq_i64(&a, q->offset);
+        /* A two-character term narrows the rows through the bigram table ($15). */
+        pq_str(&a, pair_of(q));
         r = pq_run(st, SQL_SEARCH, &a, "items search", err);
     }
     if (r == NULL)

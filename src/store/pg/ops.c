@@ -57,6 +57,7 @@ const struct bm_store_ops bm_pg_ops = {
     .power_get = pg_power_get,
     .powers_list = pg_powers_list,
     .power_update = pg_power_update,
+    .tune_for_batch = pg_tune_for_batch,
     .begin_snapshot = pg_begin_snapshot,
     .count_rows = pg_count_rows,
     .copy_out = pg_copy_out,
