@@ -10,4 +10,14 @@ struct bm_embedded {
     const char *text;   /* whole file, NUL-terminated */
 };
 
+/* Number of entries before the {NULL, NULL} end. */
+static inline int
+bm_embedded_count(const struct bm_embedded *e)
+{
+    int n = 0;
+    while (e[n].name != NULL)
+        n++;
+    return n;
+}
+
 #endif

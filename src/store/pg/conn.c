@@ -336,15 +336,6 @@ pg_backup(struct bm_store *st, const char *dest, struct bm_err *err)
 
 /* ---- migrations ---- */
 
-static int
-known_version(void)
-{
-    int n = 0;
-    while (bm_migrations_pg[n].name != NULL)
-        n++;
-    return n;
-}
-
 static const char SQL_MIG_TABLE[] = "CREATE TABLE IF NOT EXISTS schema_migrations ("
                                     "version BIGINT PRIMARY KEY, name TEXT NOT NULL, "
                                     "applied_at BIGINT NOT NULL)";
@@ -372,7 +363,7 @@ pg_schema_version(struct bm_store *st, int *have, int *known, struct bm_err *err
     PGresult *r = pq_run(st, SQL_MIG_EXISTS, NULL, "schema version", err);
     bool exists;
 
-    *known = known_version();
+    *known = bm_embedded_count(bm_migrations_pg);
     if (r == NULL)
         return err->rc;
     exists = PQgetvalue(r, 0, 0)[0] == 't';

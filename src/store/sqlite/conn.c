@@ -246,15 +246,6 @@ sqlite_ping(struct bm_store *st, struct bm_err *err)
     return rc == BM_OK ? sq_exec(st, s, "ping", err) : rc;
 }
 
-static int
-known_version(void)
-{
-    int n = 0;
-    while (bm_migrations_sqlite[n].name != NULL)
-        n++;
-    return n;
-}
-
 static const char SQL_MIG_TABLE[] = "CREATE TABLE IF NOT EXISTS schema_migrations ("
                                     "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
                                     "applied_at INTEGER NOT NULL)";
@@ -277,7 +268,7 @@ sqlite_schema_version(struct bm_store *st, int *have, int *known, struct bm_err 
     else
         rc = sq_fail(st, sqlite3_errcode(SQ(st)->db), "schema version", err);
     sq_done(s);
-    *known = known_version();
+    *known = bm_embedded_count(bm_migrations_sqlite);
     return rc;
 }
 
