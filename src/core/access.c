@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/case.h"
+
 static const unsigned perm_roles[BM_PERM_COUNT] = {
     [BM_PERM_PUBLIC] = BM_ROLE_ALL,
     [BM_PERM_LOGIN] = BM_ROLE_ALL,
@@ -16,6 +18,12 @@ static const unsigned perm_roles[BM_PERM_COUNT] = {
     [BM_PERM_AUDIT_READ] = BM_ROLE_COUNTY_ADMIN | BM_ROLE_AUDITOR,
     [BM_PERM_ITEM_WRITE] = BM_ROLE_COUNTY_ADMIN | BM_ROLE_TOWNSHIP_ADMIN,
     [BM_PERM_ITEM_PUBLISH] = BM_ROLE_COUNTY_ADMIN,
+    [BM_PERM_CASE_READ] = BM_ROLE_CLERK | BM_ROLE_HANDLER | BM_ROLE_APPROVER | BM_ROLE_SUPERVISOR |
+                          BM_ROLE_TOWNSHIP_ADMIN | BM_ROLE_COUNTY_ADMIN | BM_ROLE_AUDITOR,
+    [BM_PERM_CASE_CREATE] = BM_ROLE_CLERK | BM_ROLE_CITIZEN,
+    [BM_PERM_CASE_ACT] = BM_ROLE_CLERK | BM_ROLE_HANDLER | BM_ROLE_APPROVER |
+                         BM_ROLE_COUNTY_ADMIN | BM_ROLE_CITIZEN,
+    [BM_PERM_CALENDAR_WRITE] = BM_ROLE_COUNTY_ADMIN,
 };
 
 unsigned
@@ -82,4 +90,71 @@ bm_access_grantable_roles(const struct bm_principal *p)
     if (p->roles & BM_ROLE_TOWNSHIP_ADMIN)
         return BM_ROLE_CLERK | BM_ROLE_HANDLER | BM_ROLE_APPROVER | BM_ROLE_TOWNSHIP_ADMIN;
     return 0;
+}
+
+/* "/1/4/17/" -> "/1/4/": the county and the first unit under it (township or department). */
+static bool
+top_unit_prefix(const char *path, char *out, size_t out_size)
+{
+    const char *p = path;
+    int slashes = 0;
+    size_t n;
+
+    while (*p && slashes < 3)
+        if (*p++ == '/')
+            slashes++;
+    if (slashes < 3)
+        return false; /* a user at the county itself */
+    n = (size_t)(p - path);
+    if (n >= out_size)
+        return false;
+    memcpy(out, path, n);
+    out[n] = '\0';
+    return true;
+}
+
+bool
+bm_access_case_scope(const struct bm_principal *p, char *out, size_t out_size)
+{
+    if (!bm_access_role_allows(p, BM_PERM_CASE_READ) || p->org_path[0] == '\0')
+        return false;
+    if (p->roles & bm_access_roles_for(BM_PERM_CASE_READ) & BM_ROLES_COUNTY_WIDE)
+        return county_prefix(p->org_path, out, out_size);
+    if (top_unit_prefix(p->org_path, out, out_size))
+        return true;
+    /* Staff placed at the county unit itself (not a county-wide role): the whole county. */
+    return county_prefix(p->org_path, out, out_size);
+}
+
+static bool
+under(const char *path, const char *prefix)
+{
+    return path != NULL && strncmp(path, prefix, strlen(prefix)) == 0;
+}
+
+bool
+bm_access_case_actor(const struct bm_principal *p, int actor, const char *accepting_path,
+                     const char *handling_path)
+{
+    char top[BM_ORG_PATH_MAX];
+    bool has_top;
+
+    if (p == NULL || p->user_id <= 0 || p->org_path[0] == '\0')
+        return false;
+    has_top = top_unit_prefix(p->org_path, top, sizeof(top));
+    if (!has_top && !county_prefix(p->org_path, top, sizeof(top)))
+        return false;
+    switch (actor) {
+    case BM_ACTOR_FRONT:
+        return (p->roles & BM_ROLE_CLERK) && under(accepting_path, top);
+    case BM_ACTOR_BACK:
+        return (p->roles & BM_ROLE_HANDLER) && under(handling_path, top);
+    case BM_ACTOR_APPROVER:
+        return (p->roles & BM_ROLE_APPROVER) && under(handling_path, top);
+    case BM_ACTOR_ADMIN:
+        return (p->roles & BM_ROLE_COUNTY_ADMIN) && county_prefix(p->org_path, top, sizeof(top)) &&
+               under(handling_path, top);
+    default:
+        return false;
+    }
 }

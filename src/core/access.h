@@ -34,6 +34,10 @@ enum bm_perm {
     BM_PERM_AUDIT_READ,  /* read the audit trail */
     BM_PERM_ITEM_WRITE,  /* draft catalog items (township administrators: their own township) */
     BM_PERM_ITEM_PUBLISH, /* publish and retire catalog items; delegations and power lists */
+    BM_PERM_CASE_READ,   /* see cases (staff; each within the scope of bm_access_case_scope) */
+    BM_PERM_CASE_CREATE, /* open a case: a window clerk, or a resident applying online */
+    BM_PERM_CASE_ACT,    /* act on a case; which actions, bm_access_case_actor decides */
+    BM_PERM_CALENDAR_WRITE, /* edit the working-day calendar */
     BM_PERM_COUNT
 };
 
@@ -59,5 +63,23 @@ bool bm_access_in_scope(const struct bm_principal *p, enum bm_perm perm, const c
  * township administrator itself (for a deputy in the same township).
  */
 unsigned bm_access_grantable_roles(const struct bm_principal *p);
+
+/*
+ * The subtree of cases a staff member sees (read): the county for county-wide roles, else
+ * the top unit under the county that the user belongs to (their township or department), so
+ * every window and office of a township sees the township's cases. False for citizens.
+ */
+bool bm_access_case_scope(const struct bm_principal *p, char *out, size_t out_size);
+
+/*
+ * True if the principal may perform a step of `actor` kind (enum bm_case_actor of
+ * core/case.h) on a case accepted at `accepting_path` and handled at `handling_path`:
+ * front-desk steps need a clerk of the accepting township (or department), back-office
+ * steps a handler and approval steps an approver of the handling township or department,
+ * administrative steps a county administrator. The applicant's own steps are checked by
+ * the caller (it knows who applied).
+ */
+bool bm_access_case_actor(const struct bm_principal *p, int actor, const char *accepting_path,
+                          const char *handling_path);
 
 #endif

@@ -30,6 +30,21 @@ bm_secret_verify_password(const char *hash, const char *password)
 }
 
 void
+bm_secret_random(void *out, size_t n)
+{
+    randombytes_buf(out, n);
+}
+
+void
+bm_secret_digits(char *out, int digits)
+{
+    BM_ASSERT(digits >= 1 && digits <= 15);
+    for (int i = 0; i < digits; i++)
+        out[i] = (char)('0' + randombytes_uniform(10));
+    out[digits] = '\0';
+}
+
+void
 bm_secret_token(char *out)
 {
     unsigned char raw[32];

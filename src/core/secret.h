@@ -29,6 +29,12 @@ bool bm_secret_verify_password(const char *hash, const char *password);
 /* A fresh random token (base64url, NUL-terminated) into out[BM_SECRET_TOKEN_LEN + 1]. */
 void bm_secret_token(char *out);
 
+/* `n` random bytes from the OS source. */
+void bm_secret_random(void *out, size_t n);
+
+/* A random decimal code of `digits` digits (1..15) into out[digits + 1], e.g. a query code. */
+void bm_secret_digits(char *out, int digits);
+
 /* SHA-256 of a token as presented by a client. */
 void bm_secret_digest(const char *token, size_t len, unsigned char out[BM_SECRET_DIGEST_LEN]);
 

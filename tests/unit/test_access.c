@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "core/access.h"
+#include "core/case.h"
 
 static struct bm_principal
 who(unsigned roles, const char *path)
@@ -24,29 +25,82 @@ who(unsigned roles, const char *path)
 }
 
 /* One row per role: does it hold PUBLIC, LOGIN, STAFF, ORG_WRITE, USER_ADMIN, TOKEN_ADMIN,
- * AUDIT_READ, ITEM_WRITE, ITEM_PUBLISH? */
+ * AUDIT_READ, ITEM_WRITE, ITEM_PUBLISH, CASE_READ, CASE_CREATE, CASE_ACT, CALENDAR_WRITE? */
+#define T true
+#define F false
 static const struct {
     unsigned role;
     const char *name;
     bool perm[BM_PERM_COUNT];
 } matrix[] = {
-    /*                           PUB   LOGIN STAFF ORG_W USER_A TOKEN AUDIT ITEM_W ITEM_P */
-    {BM_ROLE_CITIZEN, "citizen", {true, true, false, false, false, false, false, false, false}},
-    {BM_ROLE_CLERK, "clerk", {true, true, true, false, false, false, false, false, false}},
-    {BM_ROLE_HANDLER, "handler", {true, true, true, false, false, false, false, false, false}},
-    {BM_ROLE_APPROVER, "approver", {true, true, true, false, false, false, false, false, false}},
-    {BM_ROLE_SUPERVISOR, "supervisor", {true, true, true, false, false, false, false, false, false}},
-    {BM_ROLE_TOWNSHIP_ADMIN, "township_admin",
-     {true, true, true, true, true, false, false, true, false}},
-    {BM_ROLE_COUNTY_ADMIN, "county_admin", {true, true, true, true, true, true, true, true, true}},
-    {BM_ROLE_EVALUATOR, "evaluator", {true, true, true, false, false, false, false, false, false}},
-    {BM_ROLE_AUDITOR, "auditor", {true, true, true, false, false, false, true, false, false}},
+    /*                           PUB LOGIN STAFF ORG_W USER_A TOKEN AUDIT ITEM_W ITEM_P
+     *                           C_READ C_CREATE C_ACT CAL_W */
+    {BM_ROLE_CITIZEN, "citizen", {T, T, F, F, F, F, F, F, F, F, T, T, F}},
+    {BM_ROLE_CLERK, "clerk", {T, T, T, F, F, F, F, F, F, T, T, T, F}},
+    {BM_ROLE_HANDLER, "handler", {T, T, T, F, F, F, F, F, F, T, F, T, F}},
+    {BM_ROLE_APPROVER, "approver", {T, T, T, F, F, F, F, F, F, T, F, T, F}},
+    {BM_ROLE_SUPERVISOR, "supervisor", {T, T, T, F, F, F, F, F, F, T, F, F, F}},
+    {BM_ROLE_TOWNSHIP_ADMIN, "township_admin", {T, T, T, T, T, F, F, T, F, T, F, F, F}},
+    {BM_ROLE_COUNTY_ADMIN, "county_admin", {T, T, T, T, T, T, T, T, T, T, F, T, T}},
+    {BM_ROLE_EVALUATOR, "evaluator", {T, T, T, F, F, F, F, F, F, F, F, F, F}},
+    {BM_ROLE_AUDITOR, "auditor", {T, T, T, F, F, F, T, F, F, T, F, F, F}},
 };
+#undef T
+#undef F
 
 static const char *const perm_names[BM_PERM_COUNT] = {
     "PUBLIC", "LOGIN", "STAFF", "ORG_WRITE", "USER_ADMIN", "TOKEN_ADMIN", "AUDIT_READ",
-    "ITEM_WRITE", "ITEM_PUBLISH",
+    "ITEM_WRITE", "ITEM_PUBLISH", "CASE_READ", "CASE_CREATE", "CASE_ACT", "CALENDAR_WRITE",
 };
+
+/* Case scope: county-wide roles see the county, others their township or department. */
+static void
+test_case_scope(void **state)
+{
+    char out[BM_ORG_PATH_MAX];
+    struct bm_principal p;
+    (void)state;
+
+    p = who(BM_ROLE_CLERK, "/1/4/17/");
+    assert_true(bm_access_case_scope(&p, out, sizeof(out)));
+    assert_string_equal(out, "/1/4/");
+    p = who(BM_ROLE_HANDLER, "/1/9/");
+    assert_true(bm_access_case_scope(&p, out, sizeof(out)));
+    assert_string_equal(out, "/1/9/");
+    p = who(BM_ROLE_SUPERVISOR, "/1/2/");
+    assert_true(bm_access_case_scope(&p, out, sizeof(out)));
+    assert_string_equal(out, "/1/");
+    p = who(BM_ROLE_CITIZEN, "");
+    assert_false(bm_access_case_scope(&p, out, sizeof(out)));
+    p = who(BM_ROLE_EVALUATOR, "/1/2/");
+    assert_false(bm_access_case_scope(&p, out, sizeof(out)));
+}
+
+/* Who takes a step: the accepting township's clerk, the handling unit's handler or
+ * approver (anywhere in its township or department), a county administrator. */
+static void
+test_case_actor(void **state)
+{
+    struct bm_principal clerk = who(BM_ROLE_CLERK, "/1/4/17/");
+    struct bm_principal other_clerk = who(BM_ROLE_CLERK, "/1/5/30/");
+    struct bm_principal handler = who(BM_ROLE_HANDLER, "/1/9/");
+    struct bm_principal approver = who(BM_ROLE_APPROVER, "/1/9/44/");
+    struct bm_principal admin = who(BM_ROLE_COUNTY_ADMIN, "/1/");
+    (void)state;
+
+    assert_true(bm_access_case_actor(&clerk, BM_ACTOR_FRONT, "/1/4/17/", "/1/9/"));
+    assert_false(bm_access_case_actor(&other_clerk, BM_ACTOR_FRONT, "/1/4/17/", "/1/9/"));
+    assert_false(bm_access_case_actor(&clerk, BM_ACTOR_BACK, "/1/4/17/", "/1/9/"));
+    assert_true(bm_access_case_actor(&handler, BM_ACTOR_BACK, "/1/4/17/", "/1/9/"));
+    assert_false(bm_access_case_actor(&handler, BM_ACTOR_BACK, "/1/4/17/", "/1/8/"));
+    assert_false(bm_access_case_actor(&handler, BM_ACTOR_APPROVER, "/1/4/17/", "/1/9/"));
+    assert_true(bm_access_case_actor(&approver, BM_ACTOR_APPROVER, "/1/4/17/", "/1/9/"));
+    assert_false(bm_access_case_actor(&approver, BM_ACTOR_FRONT, "/1/4/17/", "/1/9/"));
+    assert_true(bm_access_case_actor(&admin, BM_ACTOR_ADMIN, "/1/4/17/", "/1/9/"));
+    assert_false(bm_access_case_actor(&clerk, BM_ACTOR_ADMIN, "/1/4/17/", "/1/9/"));
+    assert_false(bm_access_case_actor(&admin, BM_ACTOR_ADMIN, "/2/4/17/", "/2/9/"));
+    assert_false(bm_access_case_actor(&clerk, BM_ACTOR_APPLICANT, "/1/4/17/", "/1/9/"));
+}
 
 static void
 test_role_matrix(void **state)
@@ -267,6 +321,8 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_role_matrix),
+        cmocka_unit_test(test_case_scope),
+        cmocka_unit_test(test_case_actor),
         cmocka_unit_test(test_roles_for),
         cmocka_unit_test(test_role_allows_edge_cases),
         cmocka_unit_test(test_scope),
