@@ -64,6 +64,29 @@ struct bm_store_ops {
     enum bm_rc (*powers_list)(struct bm_store *st, int64_t township_id, struct bm_arena *a, struct bm_power **out, size_t *n, struct bm_err *err);
     enum bm_rc (*power_update)(struct bm_store *st, const struct bm_power *p, int64_t now, struct bm_err *err);
     void (*tune_for_batch)(struct bm_store *st);
+    enum bm_rc (*calendar_load)(struct bm_store *st, struct bm_arena *a, struct bm_cal_year **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*calendar_put)(struct bm_store *st, const struct bm_cal_year *y, int64_t version, int64_t now, struct bm_err *err);
+    enum bm_rc (*case_next_seq)(struct bm_store *st, const char *town_code, int ymd, int *seq, struct bm_err *err);
+    enum bm_rc (*case_insert)(struct bm_store *st, const struct bm_case *c, int64_t now, int64_t *id, struct bm_err *err);
+    enum bm_rc (*case_get)(struct bm_store *st, const char *case_no, struct bm_arena *a, struct bm_case *out, struct bm_err *err);
+    enum bm_rc (*case_update)(struct bm_store *st, const struct bm_case *c, int64_t now, struct bm_err *err);
+    enum bm_rc (*cases_list)(struct bm_store *st, const struct bm_case_query *q, struct bm_arena *a, struct bm_case **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*case_event_insert)(struct bm_store *st, const struct bm_case_event *e, struct bm_err *err);
+    enum bm_rc (*case_events)(struct bm_store *st, int64_t case_id, struct bm_arena *a, struct bm_case_event **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*case_pause_insert)(struct bm_store *st, const struct bm_case_pause *p, struct bm_err *err);
+    enum bm_rc (*case_pause_end)(struct bm_store *st, int64_t case_id, bm_day to_day, int64_t now, struct bm_err *err);
+    enum bm_rc (*case_pauses)(struct bm_store *st, int64_t case_id, struct bm_arena *a, struct bm_case_pause **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*attachment_insert)(struct bm_store *st, const struct bm_attachment *at, const void *content, int64_t *id, struct bm_err *err);
+    enum bm_rc (*attachments_list)(struct bm_store *st, int64_t case_id, struct bm_arena *a, struct bm_attachment **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*attachment_get)(struct bm_store *st, int64_t case_id, int64_t id, struct bm_arena *a, struct bm_attachment *out, void **content, struct bm_err *err);
+    enum bm_rc (*certificate_insert)(struct bm_store *st, const struct bm_certificate *c, int64_t *id, struct bm_err *err);
+    enum bm_rc (*certificates_of)(struct bm_store *st, const unsigned char holder_hash[32], struct bm_arena *a, struct bm_certificate **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*idem_get)(struct bm_store *st, int64_t user_id, const char *key, unsigned char body_hash[32], int64_t *case_id, const char **case_no, struct bm_arena *a, struct bm_err *err);
+    enum bm_rc (*idem_put)(struct bm_store *st, int64_t user_id, const char *key, const unsigned char body_hash[32], int64_t case_id, int64_t now, struct bm_err *err);
+    enum bm_rc (*outbox_insert)(struct bm_store *st, const struct bm_outbox_msg *m, int64_t now, struct bm_err *err);
+    enum bm_rc (*outbox_claim)(struct bm_store *st, int64_t now, int lease_s, int limit, struct bm_arena *a, struct bm_outbox_msg **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*outbox_done)(struct bm_store *st, int64_t id, bool sent, const char *error, int64_t retry_at, int64_t now, struct bm_err *err);
+    enum bm_rc (*outbox_of_case)(struct bm_store *st, int64_t case_id, struct bm_arena *a, struct bm_outbox_msg **out, size_t *n, struct bm_err *err);
 
     /* Whole-store copy (copy.c): a read snapshot of the source, rows out as text, rows in,
      * and the per-table finish (statement release; identity sequences on PostgreSQL). */

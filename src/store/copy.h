@@ -30,7 +30,7 @@ struct bm_copy_report {
     struct {
         const char *table;
         int64_t rows;
-    } tables[24];
+    } tables[40];
     size_t n_tables;
     int64_t audit_checked;
 };

@@ -357,3 +357,141 @@ bm_store_tune_for_batch(struct bm_store *st)
     if (st->ops->tune_for_batch != NULL)
         st->ops->tune_for_batch(st);
 }
+
+enum bm_rc
+bm_store_calendar_load(struct bm_store *st, struct bm_arena *a, struct bm_cal_year **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->calendar_load(st, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_calendar_put(struct bm_store *st, const struct bm_cal_year *y, int64_t version, int64_t now, struct bm_err *err)
+{
+    return st->ops->calendar_put(st, y, version, now, err);
+}
+
+enum bm_rc
+bm_store_case_next_seq(struct bm_store *st, const char *town_code, int ymd, int *seq, struct bm_err *err)
+{
+    return st->ops->case_next_seq(st, town_code, ymd, seq, err);
+}
+
+enum bm_rc
+bm_store_case_insert(struct bm_store *st, const struct bm_case *c, int64_t now, int64_t *id, struct bm_err *err)
+{
+    return st->ops->case_insert(st, c, now, id, err);
+}
+
+enum bm_rc
+bm_store_case_get(struct bm_store *st, const char *case_no, struct bm_arena *a, struct bm_case *out, struct bm_err *err)
+{
+    return st->ops->case_get(st, case_no, a, out, err);
+}
+
+enum bm_rc
+bm_store_case_update(struct bm_store *st, const struct bm_case *c, int64_t now, struct bm_err *err)
+{
+    return st->ops->case_update(st, c, now, err);
+}
+
+enum bm_rc
+bm_store_cases_list(struct bm_store *st, const struct bm_case_query *q, struct bm_arena *a, struct bm_case **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->cases_list(st, q, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_case_event_insert(struct bm_store *st, const struct bm_case_event *e, struct bm_err *err)
+{
+    return st->ops->case_event_insert(st, e, err);
+}
+
+enum bm_rc
+bm_store_case_events(struct bm_store *st, int64_t case_id, struct bm_arena *a, struct bm_case_event **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->case_events(st, case_id, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_case_pause_insert(struct bm_store *st, const struct bm_case_pause *p, struct bm_err *err)
+{
+    return st->ops->case_pause_insert(st, p, err);
+}
+
+enum bm_rc
+bm_store_case_pause_end(struct bm_store *st, int64_t case_id, bm_day to_day, int64_t now, struct bm_err *err)
+{
+    return st->ops->case_pause_end(st, case_id, to_day, now, err);
+}
+
+enum bm_rc
+bm_store_case_pauses(struct bm_store *st, int64_t case_id, struct bm_arena *a, struct bm_case_pause **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->case_pauses(st, case_id, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_attachment_insert(struct bm_store *st, const struct bm_attachment *at, const void *content, int64_t *id, struct bm_err *err)
+{
+    return st->ops->attachment_insert(st, at, content, id, err);
+}
+
+enum bm_rc
+bm_store_attachments_list(struct bm_store *st, int64_t case_id, struct bm_arena *a, struct bm_attachment **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->attachments_list(st, case_id, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_attachment_get(struct bm_store *st, int64_t case_id, int64_t id, struct bm_arena *a, struct bm_attachment *out, void **content, struct bm_err *err)
+{
+    return st->ops->attachment_get(st, case_id, id, a, out, content, err);
+}
+
+enum bm_rc
+bm_store_certificate_insert(struct bm_store *st, const struct bm_certificate *c, int64_t *id, struct bm_err *err)
+{
+    return st->ops->certificate_insert(st, c, id, err);
+}
+
+enum bm_rc
+bm_store_certificates_of(struct bm_store *st, const unsigned char holder_hash[32], struct bm_arena *a, struct bm_certificate **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->certificates_of(st, holder_hash, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_idem_get(struct bm_store *st, int64_t user_id, const char *key, unsigned char body_hash[32], int64_t *case_id, const char **case_no, struct bm_arena *a, struct bm_err *err)
+{
+    return st->ops->idem_get(st, user_id, key, body_hash, case_id, case_no, a, err);
+}
+
+enum bm_rc
+bm_store_idem_put(struct bm_store *st, int64_t user_id, const char *key, const unsigned char body_hash[32], int64_t case_id, int64_t now, struct bm_err *err)
+{
+    return st->ops->idem_put(st, user_id, key, body_hash, case_id, now, err);
+}
+
+enum bm_rc
+bm_store_outbox_insert(struct bm_store *st, const struct bm_outbox_msg *m, int64_t now, struct bm_err *err)
+{
+    return st->ops->outbox_insert(st, m, now, err);
+}
+
+enum bm_rc
+bm_store_outbox_claim(struct bm_store *st, int64_t now, int lease_s, int limit, struct bm_arena *a, struct bm_outbox_msg **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->outbox_claim(st, now, lease_s, limit, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_outbox_done(struct bm_store *st, int64_t id, bool sent, const char *error, int64_t retry_at, int64_t now, struct bm_err *err)
+{
+    return st->ops->outbox_done(st, id, sent, error, retry_at, now, err);
+}
+
+enum bm_rc
+bm_store_outbox_of_case(struct bm_store *st, int64_t case_id, struct bm_arena *a, struct bm_outbox_msg **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->outbox_of_case(st, case_id, a, out, n, err);
+}

@@ -15,6 +15,8 @@
 #include <stdint.h>
 
 #include "core/audit.h"
+#include "core/calendar.h"
+#include "core/case.h"
 #include "core/delegation.h"
 #include "core/item.h"
 #include "core/org.h"
@@ -299,5 +301,256 @@ BM_MUST_CHECK enum bm_rc bm_store_audit_list(struct bm_store *st, int64_t cursor
 BM_MUST_CHECK enum bm_rc bm_store_audit_head(struct bm_store *st, int64_t *last_id,
                                              unsigned char hash[BM_AUDIT_HASH_LEN],
                                              struct bm_err *err);
+
+/* ---- working-day calendar ---- */
+
+/* One year's table as stored (entries point into the caller's arena). */
+struct bm_cal_year {
+    int year;
+    const char *source; /* the State Council notice it follows */
+    int64_t version, updated_at;
+    struct bm_cal_entry *entries;
+    size_t n_entries;
+};
+
+/*
+ * Every stored year with its entries, years ascending and entries by day: enough to build a
+ * struct bm_calendar (a county keeps a handful of years).
+ */
+BM_MUST_CHECK enum bm_rc bm_store_calendar_load(struct bm_store *st, struct bm_arena *a,
+                                                struct bm_cal_year **out, size_t *n,
+                                                struct bm_err *err);
+/*
+ * Replaces year y->year with y's entries and source, inside a transaction. `version` 0
+ * creates the year (BM_ECONFLICT if it exists); otherwise the stored version must match
+ * (BM_ESTALE). Bumps the version.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_calendar_put(struct bm_store *st, const struct bm_cal_year *y,
+                                               int64_t version, int64_t now, struct bm_err *err);
+
+/* ---- cases (办件) ---- */
+
+#define BM_CASE_MAX_MATERIALS BM_ITEM_MAX_MATERIALS
+
+struct bm_case_material {
+    int ord;
+    const char *name;
+    bool required;
+    int source;     /* index into bm_material_sources */
+    bool provided;  /* handed in (paper or upload) */
+    bool exempt;    /* 免提交: the government already holds it (certificate_id) */
+    int64_t certificate_id;
+    int n_attachments; /* filled by bm_store_case_get */
+};
+
+struct bm_case {
+    int64_t id;
+    const char *case_no, *county_code, *query_code;
+    int64_t item_id;
+    const char *item_code, *item_name; /* joined */
+    int item_version;                  /* joined */
+    bool is_online;                    /* channel "online", else "window" */
+    struct bm_case_state st;           /* status, stage, decision ... */
+    int extension_days;
+    bool is_applicant_uscc;            /* applicant_type "uscc", else "resident_id" */
+    const char *applicant_masked;      /* masked name, for lists */
+    const unsigned char *applicant_enc; /* sealed name, ID number, phone (core/pii.h) */
+    size_t applicant_enc_len;
+    unsigned char applicant_hash[32];  /* keyed hash of the ID number */
+    int64_t applicant_user_id;         /* the resident who applied online, 0 otherwise */
+    int64_t accepting_unit_id, handling_unit_id, handler_id; /* handler 0 = none */
+    const char *accepting_unit_name, *accepting_path;       /* joined */
+    const char *handling_unit_name, *handling_path;         /* joined */
+    const char *handler_name;                               /* joined, "" if none */
+    int promised_days;
+    const char *summary;
+    int64_t submitted_at, accepted_at, decided_at, closed_at;
+    bm_day accept_day, due_day; /* BM_DAY_NONE until accepted */
+    bool due_provisional;       /* counted through a year without a calendar */
+    const char *delivery_method, *delivery_ref;
+    int visits;
+    int64_t version, created_at, updated_at;
+    struct bm_case_material *materials;
+    size_t n_materials;
+};
+
+struct bm_case_event {
+    int64_t id, case_id, at, actor_id;
+    const char *actor_name, *action, *from_status, *to_status, *note;
+    const char *detail; /* JSON object text, "" if none */
+};
+
+struct bm_case_pause {
+    int64_t id, case_id;
+    bool is_supplement; /* kind "supplement", else "procedure" */
+    const char *procedure, *reason;
+    int expected_days;
+    bm_day from_day, to_day; /* to_day BM_DAY_NONE while it lasts */
+    int64_t started_at, ended_at, started_by;
+};
+
+/* What a case list asks for; zero/empty fields are no filter, except the two days, which
+ * must be BM_DAY_NONE for none. Newest first by id, or by due day (then id) when `by_due`. */
+struct bm_case_query {
+    const char *status;          /* status code */
+    int64_t handling_unit_id;    /* exactly this unit */
+    const char *handling_prefix; /* handling unit's path under this prefix */
+    int64_t accepting_unit_id;
+    const char *accepting_prefix;
+    const char *scope_prefix;    /* handling OR accepting unit under this prefix */
+    int64_t handler_id;
+    int64_t applicant_user_id;
+    bool open_only;              /* clock running: accepted, processing, forwarded */
+    bool provisional_only;       /* with open_only: deadlines counted through a year that
+                                  * had no calendar yet (recomputed when it is loaded) */
+    bm_day due_before;           /* due_day <= this (BM_DAY_NONE: no filter) */
+    bool by_due;
+    /* Keyset cursor: the last row of the previous page (id, and its due day when by_due). */
+    int64_t after_id;
+    bm_day after_due;
+    int limit;
+};
+
+/*
+ * The next sequence number for case numbers of `town_code` on `ymd` (YYYYMMDD), starting at
+ * 1, inside the caller's transaction; concurrent transactions get distinct numbers.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_case_next_seq(struct bm_store *st, const char *town_code,
+                                                int ymd, int *seq, struct bm_err *err);
+/*
+ * Inserts a case with its materials (county_code from the accepting unit). Inside a
+ * transaction. BM_ECONFLICT if the case number exists.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_case_insert(struct bm_store *st, const struct bm_case *c,
+                                              int64_t now, int64_t *id, struct bm_err *err);
+/* One case by number with materials (and their attachment counts). BM_ENOTFOUND if none. */
+BM_MUST_CHECK enum bm_rc bm_store_case_get(struct bm_store *st, const char *case_no,
+                                           struct bm_arena *a, struct bm_case *out,
+                                           struct bm_err *err);
+/*
+ * Writes the mutable fields of `c` (state, units, handler, days, delivery, visits, the
+ * materials' provided/exempt/certificate) if the stored version is still c->version
+ * (BM_ESTALE otherwise), and bumps it. Inside a transaction.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_case_update(struct bm_store *st, const struct bm_case *c,
+                                              int64_t now, struct bm_err *err);
+/* Cases matching `q`, without materials, at most q->limit + 1 (to tell a next page). */
+BM_MUST_CHECK enum bm_rc bm_store_cases_list(struct bm_store *st, const struct bm_case_query *q,
+                                             struct bm_arena *a, struct bm_case **out, size_t *n,
+                                             struct bm_err *err);
+BM_MUST_CHECK enum bm_rc bm_store_case_event_insert(struct bm_store *st,
+                                                    const struct bm_case_event *e,
+                                                    struct bm_err *err);
+/* A case's events, oldest first. */
+BM_MUST_CHECK enum bm_rc bm_store_case_events(struct bm_store *st, int64_t case_id,
+                                              struct bm_arena *a, struct bm_case_event **out,
+                                              size_t *n, struct bm_err *err);
+BM_MUST_CHECK enum bm_rc bm_store_case_pause_insert(struct bm_store *st,
+                                                    const struct bm_case_pause *p,
+                                                    struct bm_err *err);
+/* Ends the case's open pause on `to_day`. BM_ENOTFOUND if none is open. */
+BM_MUST_CHECK enum bm_rc bm_store_case_pause_end(struct bm_store *st, int64_t case_id,
+                                                 bm_day to_day, int64_t now, struct bm_err *err);
+/* A case's pauses, oldest first. */
+BM_MUST_CHECK enum bm_rc bm_store_case_pauses(struct bm_store *st, int64_t case_id,
+                                              struct bm_arena *a, struct bm_case_pause **out,
+                                              size_t *n, struct bm_err *err);
+
+/* ---- attachments (content-addressed files) ---- */
+
+struct bm_attachment {
+    int64_t id, case_id;
+    int material_ord; /* -1 when not tied to a material */
+    unsigned char sha256[32];
+    const char *content_type, *filename;
+    int64_t size, uploaded_by, created_at;
+};
+
+/*
+ * Stores `content` under at->sha256, which the caller computed (once per content), and an
+ * attachment row pointing to it; writes the new id. Inside a transaction.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_attachment_insert(struct bm_store *st,
+                                                    const struct bm_attachment *at,
+                                                    const void *content, int64_t *id,
+                                                    struct bm_err *err);
+BM_MUST_CHECK enum bm_rc bm_store_attachments_list(struct bm_store *st, int64_t case_id,
+                                                   struct bm_arena *a, struct bm_attachment **out,
+                                                   size_t *n, struct bm_err *err);
+/*
+ * One attachment of a case with its content in *content: malloc'ed (out->size bytes), the
+ * caller frees it or hands it on as a response body. BM_ENOTFOUND if the case has no such
+ * attachment.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_attachment_get(struct bm_store *st, int64_t case_id,
+                                                 int64_t id, struct bm_arena *a,
+                                                 struct bm_attachment *out, void **content,
+                                                 struct bm_err *err);
+
+/* ---- electronic certificates (电子证照) ---- */
+
+struct bm_certificate {
+    int64_t id;
+    unsigned char holder_hash[32];
+    const char *holder_masked, *name, *number, *case_no, *issuer_name;
+    int64_t case_id, issuer_unit_id, issued_at;
+    bool is_valid;
+};
+
+/* Inserts (county_code from the issuing unit; status from is_valid, so set it).
+ * BM_ECONFLICT for a duplicate number. */
+BM_MUST_CHECK enum bm_rc bm_store_certificate_insert(struct bm_store *st,
+                                                     const struct bm_certificate *c, int64_t *id,
+                                                     struct bm_err *err);
+/* A holder's valid certificates, newest first. */
+BM_MUST_CHECK enum bm_rc bm_store_certificates_of(struct bm_store *st,
+                                                  const unsigned char holder_hash[32],
+                                                  struct bm_arena *a, struct bm_certificate **out,
+                                                  size_t *n, struct bm_err *err);
+
+/* ---- idempotency keys of case creation ---- */
+
+/* The case a user's key made, and the hash of the body it came with. BM_ENOTFOUND if new. */
+BM_MUST_CHECK enum bm_rc bm_store_idem_get(struct bm_store *st, int64_t user_id, const char *key,
+                                           unsigned char body_hash[32], int64_t *case_id,
+                                           const char **case_no, struct bm_arena *a,
+                                           struct bm_err *err);
+/* Records a key inside the creating transaction. BM_ECONFLICT if it exists. */
+BM_MUST_CHECK enum bm_rc bm_store_idem_put(struct bm_store *st, int64_t user_id, const char *key,
+                                           const unsigned char body_hash[32], int64_t case_id,
+                                           int64_t now, struct bm_err *err);
+
+/* ---- notification outbox ---- */
+
+struct bm_outbox_msg {
+    int64_t id, case_id;
+    const char *county_code, *channel, *template_name, *body;
+    const unsigned char *recipient_enc; /* sealed phone number */
+    size_t recipient_enc_len;
+    int attempts;
+    int64_t created_at, sent_at;
+};
+
+/* Queues a message inside the caller's transaction (county_code given by the caller). */
+BM_MUST_CHECK enum bm_rc bm_store_outbox_insert(struct bm_store *st,
+                                                const struct bm_outbox_msg *m, int64_t now,
+                                                struct bm_err *err);
+/*
+ * Claims up to `limit` due, unsent messages whose previous claim has lapsed, for `lease_s`
+ * seconds, counting an attempt on each; safe with several processes (no message is claimed
+ * twice while a lease holds). Runs its own transaction.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_outbox_claim(struct bm_store *st, int64_t now, int lease_s,
+                                               int limit, struct bm_arena *a,
+                                               struct bm_outbox_msg **out, size_t *n,
+                                               struct bm_err *err);
+/* Marks a claimed message sent, or failed with `error` and a retry at `retry_at`. */
+BM_MUST_CHECK enum bm_rc bm_store_outbox_done(struct bm_store *st, int64_t id, bool sent,
+                                              const char *error, int64_t retry_at, int64_t now,
+                                              struct bm_err *err);
+/* Messages of a case, oldest first (for the case view and tests). */
+BM_MUST_CHECK enum bm_rc bm_store_outbox_of_case(struct bm_store *st, int64_t case_id,
+                                                 struct bm_arena *a, struct bm_outbox_msg **out,
+                                                 size_t *n, struct bm_err *err);
 
 #endif

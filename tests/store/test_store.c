@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,6 +147,43 @@ backend_fake_newer_schema(struct fx *f)
 {
     backend_tamper(f, "INSERT INTO schema_migrations (version, name, applied_at) "
                       "VALUES (9999, '9999_from_the_future.sql', 0)");
+}
+
+/* The single integer `sql` gives, read through a raw connection of its own (row counts the
+ * store interface does not expose, such as stored blobs). */
+static int64_t
+backend_count(struct fx *f, const char *sql)
+{
+    int64_t n = -1;
+
+    if (pg_url != NULL) {
+        PGconn *c = PQconnectdb(pg_url);
+        PGresult *r = PQexec(c, sql);
+        bool ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+        if (ok)
+            n = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+        else
+            print_error("count failed: %s\n", PQerrorMessage(c));
+        PQclear(r);
+        PQfinish(c);
+        assert_true(ok);
+    } else {
+        sqlite3 *db = NULL;
+        sqlite3_stmt *s = NULL;
+        int src;
+
+        assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+        sqlite3_busy_timeout(db, 5000);
+        src = sqlite3_prepare_v2(db, sql, -1, &s, NULL);
+        if (src == SQLITE_OK && (src = sqlite3_step(s)) == SQLITE_ROW)
+            n = sqlite3_column_int64(s, 0);
+        else
+            print_error("count failed: %s\n", sqlite3_errmsg(db));
+        sqlite3_finalize(s);
+        sqlite3_close(db);
+        assert_int_equal(src, SQLITE_ROW);
+    }
+    return n;
 }
 
 /* ------------------------------------------------------------------------------------
@@ -2940,6 +2978,1643 @@ test_powers_insert_get_list_update(void **state)
     bm_arena_free(big);
 }
 
+/* ---- working-day calendar ------------------------------------------------------------- */
+
+static bm_day
+ymd(int y, int m, int d)
+{
+    bm_day out = BM_DAY_NONE;
+
+    assert_true(bm_day_from_ymd(y, m, d, &out));
+    return out;
+}
+
+static void
+put_year(struct fx *f, const struct bm_cal_year *y, int64_t version, int64_t now)
+{
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_calendar_put(f->st, y, version, now, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+}
+
+static void
+expect_entry(const struct bm_cal_entry *e, bm_day day, enum bm_cal_kind kind, const char *name)
+{
+    assert_int_equal(e->day, day);
+    assert_int_equal(e->kind, kind);
+    assert_string_equal(e->name, name);
+}
+
+static void
+test_calendar_put_load(void **state)
+{
+    struct fx *f = *state;
+    /* Given out of order: the store hands them back by day. */
+    struct bm_cal_entry e24[] = {
+        {ymd(2024, 2, 10), BM_CAL_OFF, "春节"},
+        {ymd(2024, 1, 1), BM_CAL_OFF, "元旦"},
+        {ymd(2024, 2, 4), BM_CAL_WORK, "春节调休"},
+    };
+    struct bm_cal_entry e23[] = {
+        {ymd(2023, 10, 7), BM_CAL_WORK, "国庆节调休"},
+        {ymd(2023, 10, 1), BM_CAL_OFF, "国庆节"},
+    };
+    struct bm_cal_year y24 = {.year = 2024, .source = "国办发明电〔2023〕7号", .entries = e24,
+                              .n_entries = 3};
+    struct bm_cal_year y23 = {.year = 2023, .source = "国办发明电〔2022〕16号", .entries = e23,
+                              .n_entries = 2};
+    struct bm_cal_year y25 = {.year = 2025, .source = "", .entries = e24, .n_entries = 0};
+    struct bm_cal_year *ys;
+    size_t n = 99;
+
+    EXPECT_OK(f, bm_store_calendar_load(f->st, f->a, &ys, &n, &f->err));
+    assert_int_equal(n, 0);
+
+    put_year(f, &y24, 0, T0);
+    EXPECT_OK(f, bm_store_calendar_load(f->st, f->a, &ys, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(ys[0].year, 2024);
+    assert_string_equal(ys[0].source, "国办发明电〔2023〕7号");
+    assert_int_equal(ys[0].version, 1);
+    assert_int_equal(ys[0].updated_at, T0);
+    assert_int_equal(ys[0].n_entries, 3);
+    expect_entry(&ys[0].entries[0], ymd(2024, 1, 1), BM_CAL_OFF, "元旦");
+    expect_entry(&ys[0].entries[1], ymd(2024, 2, 4), BM_CAL_WORK, "春节调休");
+    expect_entry(&ys[0].entries[2], ymd(2024, 2, 10), BM_CAL_OFF, "春节");
+
+    /* An earlier year comes first, each year with its own days. */
+    put_year(f, &y23, 0, T0 + 1);
+    EXPECT_OK(f, bm_store_calendar_load(f->st, f->a, &ys, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(ys[0].year, 2023);
+    assert_int_equal(ys[0].n_entries, 2);
+    expect_entry(&ys[0].entries[0], ymd(2023, 10, 1), BM_CAL_OFF, "国庆节");
+    expect_entry(&ys[0].entries[1], ymd(2023, 10, 7), BM_CAL_WORK, "国庆节调休");
+    assert_int_equal(ys[1].year, 2024);
+    assert_int_equal(ys[1].n_entries, 3);
+
+    /* Creating a year that exists is a conflict and changes nothing. */
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_ECONFLICT, bm_store_calendar_put(f->st, &y24, 0, T0 + 2, &f->err));
+    bm_store_rollback(f->st);
+    EXPECT_OK(f, bm_store_calendar_load(f->st, f->a, &ys, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(ys[1].version, 1);
+    assert_int_equal(ys[1].updated_at, T0);
+    assert_int_equal(ys[1].n_entries, 3);
+
+    /* Replacing with the current version: new source and days, version bumped. */
+    y24.source = "国办发明电〔2023〕7号（更正）";
+    y24.n_entries = 2; /* 春节 and 元旦 */
+    put_year(f, &y24, 1, T0 + 10);
+    EXPECT_OK(f, bm_store_calendar_load(f->st, f->a, &ys, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_string_equal(ys[1].source, "国办发明电〔2023〕7号（更正）");
+    assert_int_equal(ys[1].version, 2);
+    assert_int_equal(ys[1].updated_at, T0 + 10);
+    assert_int_equal(ys[1].n_entries, 2);
+    expect_entry(&ys[1].entries[0], ymd(2024, 1, 1), BM_CAL_OFF, "元旦");
+    expect_entry(&ys[1].entries[1], ymd(2024, 2, 10), BM_CAL_OFF, "春节");
+    assert_int_equal(ys[0].version, 1); /* the other year is untouched */
+    assert_int_equal(ys[0].n_entries, 2);
+
+    /* An old version loses and changes nothing; so does a version of a year not stored. */
+    y24.n_entries = 0;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_ESTALE, bm_store_calendar_put(f->st, &y24, 1, T0 + 20, &f->err));
+    bm_store_rollback(f->st);
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_ESTALE, bm_store_calendar_put(f->st, &y25, 1, T0 + 20, &f->err));
+    bm_store_rollback(f->st);
+    EXPECT_OK(f, bm_store_calendar_load(f->st, f->a, &ys, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(ys[1].version, 2);
+    assert_int_equal(ys[1].n_entries, 2);
+
+    /* A year may be emptied. */
+    put_year(f, &y24, 2, T0 + 30);
+    EXPECT_OK(f, bm_store_calendar_load(f->st, f->a, &ys, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(ys[1].version, 3);
+    assert_int_equal(ys[1].n_entries, 0);
+    assert_int_equal(ys[0].n_entries, 2);
+}
+
+/* ---- cases (办件) ----------------------------------------------------------------------- */
+
+/*
+ * The county of the case tests: a department, township 1 with its social security office,
+ * township 2; a published item of the office; a clerk, two handlers and a resident.
+ */
+struct cases {
+    int64_t county, dept, t1, office1, t2;
+    const char *county_path, *t1_path, *t2_path, *office1_path, *dept_path;
+    int64_t item, clerk, handler, handler2, resident;
+};
+
+static int64_t
+add_staff(struct fx *f, const char *username, const char *display_name, unsigned roles,
+          int64_t unit)
+{
+    struct bm_user u = {
+        .username = username,
+        .display_name = display_name,
+        .phone = "",
+        .roles = roles,
+        .org_unit_id = unit,
+        .is_active = true,
+    };
+    int64_t id = 0;
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_user_insert(f->st, &u, "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA",
+                                      T0, &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    assert_true(id > 0);
+    return id;
+}
+
+static void
+cases_fixture(struct fx *f, struct cases *w)
+{
+    struct bm_item it;
+
+    w->county = add_org(f, 0, BM_ORG_COUNTY, "北京市密云区", "110118");
+    w->dept = add_org(f, w->county, BM_ORG_DEPARTMENT, "区人力社保局", "");
+    w->t1 = add_org(f, w->county, BM_ORG_TOWNSHIP, "溪翁庄镇", "110118100000");
+    w->office1 = add_org(f, w->t1, BM_ORG_OFFICE, "溪翁庄镇社会保障事务所", "");
+    w->t2 = add_org(f, w->county, BM_ORG_TOWNSHIP, "穆家峪镇", "110118101000");
+    w->county_path = mkpath(f, 1, w->county);
+    w->t1_path = mkpath(f, 2, w->county, w->t1);
+    w->t2_path = mkpath(f, 2, w->county, w->t2);
+    w->office1_path = mkpath(f, 3, w->county, w->t1, w->office1);
+    w->dept_path = mkpath(f, 2, w->county, w->dept);
+    it = item_new("SB-001", "城乡居民养老保险参保登记", w->office1);
+    w->item = add_published(f, &it);
+    w->clerk = add_staff(f, "clerk1", "王受理", BM_ROLE_CLERK, w->t1);
+    w->handler = add_staff(f, "handler1", "李承办", BM_ROLE_HANDLER, w->office1);
+    w->handler2 = add_staff(f, "handler2", "赵承办", BM_ROLE_HANDLER, w->dept);
+    w->resident = add_staff(f, "resident1", "张三", BM_ROLE_CITIZEN, 0);
+}
+
+/* Materials in insertion order 3, 1, 2: the store returns them by ord. */
+static const struct bm_case_material case_mats[3] = {
+    {.ord = 3, .name = "《城乡居民基本养老保险参保登记表》", .required = false,
+     .source = BM_SOURCE_SHARED, .provided = false},
+    {.ord = 1, .name = "居民身份证", .required = true, .source = BM_SOURCE_APPLICANT,
+     .provided = true},
+    {.ord = 2, .name = "户口簿（户主页及本人页）", .required = true,
+     .source = BM_SOURCE_GOVERNMENT, .provided = false},
+};
+
+/* Sealed applicant data: bytes a text protocol would mangle (NUL, backslash-x, quotes). */
+static const unsigned char sealed_applicant[] = {0x00, 0x5c, 0x78, 0x30, 0x27, 0x22, 0xff,
+                                                 0x80, 0x00, 0x0a, 0xe5, 0xbc, 0xa0, 0x01};
+
+static const char *
+case_number(struct fx *f, const char *town, int ymd_num, int seq)
+{
+    const char *s = bm_arena_printf(f->a, "%s%08d%06d", town, ymd_num, seq);
+
+    assert_non_null(s);
+    return s;
+}
+
+/* A window case of township 1, submitted and not accepted, with the three materials. */
+static struct bm_case
+case_new(struct fx *f, const struct cases *w, int seq)
+{
+    struct bm_case_material *m = bm_arena_alloc(f->a, sizeof(case_mats));
+    struct bm_case c = {
+        .query_code = "Q7K9M2",
+        .item_id = w->item,
+        .st = {.status = BM_CASE_SUBMITTED, .needs_approval = true},
+        .applicant_masked = "张*",
+        .applicant_enc = sealed_applicant,
+        .applicant_enc_len = sizeof(sealed_applicant),
+        .accepting_unit_id = w->t1,
+        .handling_unit_id = w->office1,
+        .promised_days = 5,
+        .summary = "城乡居民养老保险参保登记（张*）",
+        .submitted_at = T0 - 3600,
+        .accept_day = BM_DAY_NONE,
+        .due_day = BM_DAY_NONE,
+        .delivery_method = "",
+        .delivery_ref = "",
+        .n_materials = 3,
+    };
+
+    assert_non_null(m);
+    memcpy(m, case_mats, sizeof(case_mats));
+    c.materials = m;
+    c.case_no = case_number(f, "110118100000", 20240105, seq);
+    for (int i = 0; i < 32; i++)
+        c.applicant_hash[i] = (unsigned char)(0xa0 + i * 3);
+    return c;
+}
+
+static int64_t
+add_case(struct fx *f, const struct bm_case *c, int64_t now)
+{
+    int64_t id = 0;
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_case_insert(f->st, c, now, &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    assert_true(id > 0);
+    return id;
+}
+
+static struct bm_case
+get_case(struct fx *f, const char *case_no)
+{
+    struct bm_case c;
+
+    EXPECT_OK(f, bm_store_case_get(f->st, case_no, f->a, &c, &f->err));
+    return c;
+}
+
+static const struct bm_case_material *
+material_of(const struct bm_case *c, int ord)
+{
+    for (size_t i = 0; i < c->n_materials; i++)
+        if (c->materials[i].ord == ord)
+            return &c->materials[i];
+    return NULL;
+}
+
+/* Every stored field of `want` (as inserted or updated) is in `got`. */
+static void
+expect_case_fields(const struct bm_case *got, const struct bm_case *want)
+{
+    assert_string_equal(got->case_no, want->case_no);
+    assert_string_equal(got->query_code, want->query_code);
+    assert_int_equal(got->item_id, want->item_id);
+    assert_int_equal(got->is_online, want->is_online);
+    assert_int_equal(got->st.status, want->st.status);
+    assert_int_equal(got->st.stage, want->st.stage);
+    assert_int_equal(got->st.decision, want->st.decision);
+    assert_int_equal(got->st.proposed, want->st.proposed);
+    assert_int_equal(got->st.suspend_kind, want->st.suspend_kind);
+    if (want->st.suspend_kind != BM_SUSPEND_NONE) {
+        assert_int_equal(got->st.resume_status, want->st.resume_status);
+        assert_int_equal(got->st.resume_stage, want->st.resume_stage);
+    }
+    assert_int_equal(got->st.supplement_requests, want->st.supplement_requests);
+    assert_int_equal(got->st.needs_approval, want->st.needs_approval);
+    assert_int_equal(got->st.is_extended, want->extension_days > 0);
+    assert_int_equal(got->st.has_handler, want->handler_id != 0);
+    assert_false(got->st.materials_complete); /* the API's to compute */
+    assert_int_equal(got->extension_days, want->extension_days);
+    assert_int_equal(got->is_applicant_uscc, want->is_applicant_uscc);
+    assert_string_equal(got->applicant_masked, want->applicant_masked);
+    assert_int_equal(got->applicant_enc_len, want->applicant_enc_len);
+    assert_memory_equal(got->applicant_enc, want->applicant_enc, want->applicant_enc_len);
+    assert_memory_equal(got->applicant_hash, want->applicant_hash, 32);
+    assert_int_equal(got->applicant_user_id, want->applicant_user_id);
+    assert_int_equal(got->accepting_unit_id, want->accepting_unit_id);
+    assert_int_equal(got->handling_unit_id, want->handling_unit_id);
+    assert_int_equal(got->handler_id, want->handler_id);
+    assert_int_equal(got->promised_days, want->promised_days);
+    assert_string_equal(got->summary, want->summary);
+    assert_int_equal(got->submitted_at, want->submitted_at);
+    assert_int_equal(got->accepted_at, want->accepted_at);
+    assert_int_equal(got->accept_day, want->accept_day);
+    assert_int_equal(got->due_day, want->due_day);
+    assert_int_equal(got->due_provisional, want->due_provisional);
+    assert_int_equal(got->decided_at, want->decided_at);
+    assert_int_equal(got->closed_at, want->closed_at);
+    assert_string_equal(got->delivery_method, want->delivery_method);
+    assert_string_equal(got->delivery_ref, want->delivery_ref);
+    assert_int_equal(got->visits, want->visits);
+}
+
+/* The materials of `got`, by ord, carry what `want` (in any order) has. */
+static void
+expect_case_materials(const struct bm_case *got, const struct bm_case *want)
+{
+    assert_int_equal(got->n_materials, want->n_materials);
+    for (size_t i = 0; i < got->n_materials; i++) {
+        const struct bm_case_material *g = &got->materials[i], *m = material_of(want, g->ord);
+        assert_non_null(m);
+        if (i > 0)
+            assert_true(got->materials[i - 1].ord < g->ord);
+        assert_string_equal(g->name, m->name);
+        assert_int_equal(g->required, m->required);
+        assert_int_equal(g->source, m->source);
+        assert_int_equal(g->provided, m->provided);
+        assert_int_equal(g->exempt, m->exempt);
+        assert_int_equal(g->certificate_id, m->certificate_id);
+    }
+}
+
+static void
+hash32(unsigned char h[32], unsigned seed)
+{
+    for (int i = 0; i < 32; i++)
+        h[i] = (unsigned char)(seed * 131u + (unsigned)i * 17u);
+}
+
+static int64_t
+add_certificate(struct fx *f, const struct bm_certificate *c)
+{
+    int64_t id = 0;
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_certificate_insert(f->st, c, &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    assert_true(id > 0);
+    return id;
+}
+
+static void
+test_case_insert_get_roundtrip(void **state)
+{
+    struct fx *f = *state;
+    struct cases w;
+    struct bm_case c1, c2, got;
+    struct bm_certificate cert = {
+        .holder_masked = "张*", .name = "城乡居民养老保险参保登记回执",
+        .number = "XW-2024-000001", .issued_at = T0, .is_valid = true,
+    };
+    int64_t id1, id2, cert_id;
+
+    cases_fixture(f, &w);
+
+    /* A fresh window case: nothing accepted, no handler, no resident account. */
+    c1 = case_new(f, &w, 1);
+    id1 = add_case(f, &c1, T0);
+    got = get_case(f, c1.case_no);
+    assert_int_equal(got.id, id1);
+    expect_case_fields(&got, &c1);
+    expect_case_materials(&got, &c1);
+    assert_string_equal(got.county_code, "110118");
+    assert_string_equal(got.item_code, "SB-001");
+    assert_string_equal(got.item_name, "城乡居民养老保险参保登记");
+    assert_int_equal(got.item_version, 1);
+    assert_string_equal(got.accepting_unit_name, "溪翁庄镇");
+    assert_string_equal(got.accepting_path, w.t1_path);
+    assert_string_equal(got.handling_unit_name, "溪翁庄镇社会保障事务所");
+    assert_string_equal(got.handling_path, w.office1_path);
+    assert_string_equal(got.handler_name, "");
+    assert_int_equal(got.handler_id, 0);
+    assert_int_equal(got.applicant_user_id, 0);
+    assert_int_equal(got.accept_day, BM_DAY_NONE);
+    assert_int_equal(got.due_day, BM_DAY_NONE);
+    assert_int_equal(got.version, 1);
+    assert_int_equal(got.created_at, T0);
+    assert_int_equal(got.updated_at, T0);
+    for (size_t i = 0; i < got.n_materials; i++) {
+        assert_int_equal(got.materials[i].ord, (int)i + 1);
+        assert_int_equal(got.materials[i].n_attachments, 0);
+    }
+
+    /* A certificate the first case produced, used as an exempt material of the second. */
+    hash32(cert.holder_hash, 1);
+    cert.case_id = id1;
+    cert.issuer_unit_id = w.office1;
+    cert_id = add_certificate(f, &cert);
+
+    /* An online case of a company, suspended in a special procedure, every field set. */
+    c2 = case_new(f, &w, 2);
+    c2.query_code = "Z3X8C1";
+    c2.is_online = true;
+    c2.st.status = BM_CASE_SUSPENDED;
+    c2.st.stage = BM_STAGE_NONE;
+    c2.st.decision = BM_DECISION_NONE;
+    c2.st.proposed = BM_DECISION_APPROVED;
+    c2.st.resume_status = BM_CASE_PROCESSING;
+    c2.st.resume_stage = BM_STAGE_APPROVING;
+    c2.st.suspend_kind = BM_SUSPEND_PROCEDURE;
+    c2.st.supplement_requests = 1;
+    c2.st.needs_approval = false;
+    c2.extension_days = 10;
+    c2.is_applicant_uscc = true;
+    c2.applicant_masked = "北京密云**有限公司";
+    c2.applicant_enc_len = 5;
+    c2.applicant_hash[0] = 0;
+    c2.applicant_user_id = w.resident;
+    c2.accepting_unit_id = w.t2;
+    c2.handling_unit_id = w.dept;
+    c2.handler_id = w.handler2;
+    c2.promised_days = 0;
+    c2.summary = "企业参保登记 \"加急\" 'quoted' \\ 反斜杠";
+    c2.submitted_at = T0 - 86400;
+    c2.accepted_at = T0 - 80000;
+    c2.accept_day = ymd(2024, 1, 4);
+    c2.due_day = ymd(2025, 1, 20);
+    c2.due_provisional = true;
+    c2.decided_at = T0 - 100;
+    c2.closed_at = T0 - 50;
+    c2.delivery_method = "post";
+    c2.delivery_ref = "EMS 1187 2345 678";
+    c2.visits = 2;
+    c2.materials[1].exempt = true; /* ord 1 */
+    c2.materials[1].provided = false;
+    c2.materials[1].certificate_id = cert_id;
+    c2.materials[2].provided = true; /* ord 2 */
+    c2.materials[0].source = BM_SOURCE_GOVERNMENT; /* ord 3 */
+    id2 = add_case(f, &c2, T0 + 5);
+    assert_true(id2 != id1);
+    got = get_case(f, c2.case_no);
+    assert_int_equal(got.id, id2);
+    expect_case_fields(&got, &c2);
+    expect_case_materials(&got, &c2);
+    assert_true(got.st.is_extended);
+    assert_true(got.st.has_handler);
+    assert_string_equal(got.handler_name, "赵承办");
+    assert_string_equal(got.accepting_unit_name, "穆家峪镇");
+    assert_string_equal(got.accepting_path, w.t2_path);
+    assert_string_equal(got.handling_unit_name, "区人力社保局");
+    assert_string_equal(got.handling_path, w.dept_path);
+    assert_string_equal(got.county_code, "110118");
+    assert_int_equal(got.created_at, T0 + 5);
+    assert_int_equal(got.version, 1);
+    assert_int_equal(material_of(&got, 1)->certificate_id, cert_id);
+
+    /* The first case is unchanged by the second. */
+    got = get_case(f, c1.case_no);
+    expect_case_fields(&got, &c1);
+
+    /* Every status, stage and decision code survives the trip. */
+    for (int s = 0; s < BM_CASE_STATUS_COUNT; s++) {
+        struct bm_case c = case_new(f, &w, 10 + s);
+        c.st.status = (enum bm_case_status)s;
+        c.st.stage = (enum bm_case_stage)(s % 3);
+        c.st.decision = (enum bm_case_decision)((s + 1) % 3);
+        c.st.proposed = (enum bm_case_decision)((s + 2) % 3);
+        c.st.suspend_kind = (enum bm_suspend_kind)(s % 3);
+        c.st.resume_status = (enum bm_case_status)((s + 5) % BM_CASE_STATUS_COUNT);
+        c.st.resume_stage = (enum bm_case_stage)((s + 1) % 3);
+        (void)add_case(f, &c, T0 + 10 + s);
+        got = get_case(f, c.case_no);
+        expect_case_fields(&got, &c);
+    }
+
+    /* The same case number twice is a conflict and leaves nothing behind. */
+    c1.query_code = "DUPLICATE";
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_ECONFLICT, bm_store_case_insert(f->st, &c1, T0 + 100, &id2, &f->err));
+    bm_store_rollback(f->st);
+    got = get_case(f, c1.case_no);
+    assert_string_equal(got.query_code, "Q7K9M2");
+    assert_int_equal(got.n_materials, 3);
+
+    EXPECT_RC(f, BM_ENOTFOUND,
+              bm_store_case_get(f->st, "11011810000020240105999999", f->a, &got, &f->err));
+}
+
+/* ---- case numbers ---- */
+
+static int
+next_seq(struct fx *f, const char *town, int ymd_num)
+{
+    int seq = -1;
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_case_next_seq(f->st, town, ymd_num, &seq, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    return seq;
+}
+
+static void
+test_case_next_seq(void **state)
+{
+    struct fx *f = *state;
+    int seq = -1;
+
+    assert_int_equal(next_seq(f, "110118100000", 20240105), 1);
+    assert_int_equal(next_seq(f, "110118100000", 20240105), 2);
+    assert_int_equal(next_seq(f, "110118100000", 20240105), 3);
+    /* Another town, another day: their own sequences. */
+    assert_int_equal(next_seq(f, "110118101000", 20240105), 1);
+    assert_int_equal(next_seq(f, "110118100000", 20240106), 1);
+    assert_int_equal(next_seq(f, "110118101000", 20240105), 2);
+    assert_int_equal(next_seq(f, "110118100000", 20240105), 4);
+
+    /* A number taken in a transaction that rolls back is given again: no gaps. */
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_case_next_seq(f->st, "110118100000", 20240105, &seq, &f->err));
+    assert_int_equal(seq, 5);
+    bm_store_rollback(f->st);
+    assert_int_equal(next_seq(f, "110118100000", 20240105), 5);
+
+    /* Two in one transaction. */
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_case_next_seq(f->st, "110118100000", 20240105, &seq, &f->err));
+    assert_int_equal(seq, 6);
+    EXPECT_OK(f, bm_store_case_next_seq(f->st, "110118100000", 20240105, &seq, &f->err));
+    assert_int_equal(seq, 7);
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    assert_int_equal(next_seq(f, "110118101000", 20240105), 3);
+}
+
+#define SEQ_PER_WORKER 25
+
+/* One connection taking case numbers in its own transactions, retrying when busy. */
+struct seq_worker {
+    struct bm_store *st;
+    int seqs[SEQ_PER_WORKER];
+    enum bm_rc rc;
+    char message[256];
+};
+
+static void *
+seq_worker_run(void *arg)
+{
+    struct seq_worker *w = arg;
+    struct bm_err err;
+
+    for (int i = 0; i < SEQ_PER_WORKER && w->rc == BM_OK; i++) {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            bm_err_clear(&err);
+            w->rc = bm_store_begin(w->st, &err);
+            if (w->rc == BM_OK)
+                w->rc = bm_store_case_next_seq(w->st, "110118100000", 20240105, &w->seqs[i], &err);
+            if (w->rc == BM_OK)
+                w->rc = bm_store_commit(w->st, &err);
+            if (w->rc == BM_OK)
+                break;
+            bm_store_rollback(w->st);
+            if (w->rc != BM_EBUSY)
+                break;
+        }
+        if (w->rc != BM_OK)
+            snprintf(w->message, sizeof(w->message), "%s", err.message);
+    }
+    return NULL;
+}
+
+/* Two connections taking numbers at the same time get each number exactly once. */
+static void
+test_case_next_seq_concurrent(void **state)
+{
+    struct fx *f = *state;
+    struct seq_worker a = {0}, b = {0};
+    bool seen[2 * SEQ_PER_WORKER + 1] = {false};
+    pthread_t t;
+
+    EXPECT_OK(f, bm_store_open(f->url, &f->st2, &f->err));
+    a.st = f->st;
+    b.st = f->st2;
+    assert_int_equal(pthread_create(&t, NULL, seq_worker_run, &b), 0);
+    (void)seq_worker_run(&a);
+    assert_int_equal(pthread_join(t, NULL), 0);
+    if (a.rc != BM_OK || b.rc != BM_OK)
+        fail_msg("worker failed: %s / %s", a.message, b.message);
+    for (int i = 0; i < SEQ_PER_WORKER; i++) {
+        int s[2] = {a.seqs[i], b.seqs[i]};
+        for (int k = 0; k < 2; k++) {
+            if (s[k] < 1 || s[k] > 2 * SEQ_PER_WORKER || seen[s[k]])
+                fail_msg("sequence number %d out of range or given twice", s[k]);
+            seen[s[k]] = true;
+        }
+        /* Each connection sees its own numbers increase. */
+        if (i > 0) {
+            assert_true(a.seqs[i] > a.seqs[i - 1]);
+            assert_true(b.seqs[i] > b.seqs[i - 1]);
+        }
+    }
+    assert_int_equal(next_seq(f, "110118100000", 20240105), 2 * SEQ_PER_WORKER + 1);
+}
+
+/* ---- case update ---- */
+
+/* A copy of `c` with materials of its own, to be changed without touching `c`. */
+static struct bm_case
+copy_case(struct fx *f, const struct bm_case *c)
+{
+    struct bm_case d = *c;
+    struct bm_case_material *m = bm_arena_alloc(f->a, sizeof(*m) * (c->n_materials + 1));
+
+    assert_non_null(m);
+    memcpy(m, c->materials, sizeof(*m) * c->n_materials);
+    d.materials = m;
+    return d;
+}
+
+static void
+test_case_update_version(void **state)
+{
+    struct fx *f = *state;
+    struct cases w;
+    struct bm_case c, other, cur, stale, want, got;
+    struct bm_certificate cert = {
+        .holder_masked = "张*", .name = "参保登记回执", .number = "XW-2024-000009",
+        .issued_at = T0, .is_valid = true,
+    };
+    int64_t id, cert_id;
+
+    cases_fixture(f, &w);
+    c = case_new(f, &w, 1);
+    id = add_case(f, &c, T0);
+    other = case_new(f, &w, 2);
+    (void)add_case(f, &other, T0);
+    hash32(cert.holder_hash, 7);
+    cert.case_id = id;
+    cert.issuer_unit_id = w.office1;
+    cert_id = add_certificate(f, &cert);
+
+    cur = get_case(f, c.case_no);
+    stale = copy_case(f, &cur);
+
+    /* Every mutable field changes (materials come back by ord: 1, 2, 3). */
+    cur.st.status = BM_CASE_SUSPENDED;
+    cur.st.stage = BM_STAGE_APPROVING;
+    cur.st.decision = BM_DECISION_DENIED;
+    cur.st.proposed = BM_DECISION_DENIED;
+    cur.st.suspend_kind = BM_SUSPEND_SUPPLEMENT;
+    cur.st.resume_status = BM_CASE_FORWARDED;
+    cur.st.resume_stage = BM_STAGE_HANDLING;
+    cur.st.supplement_requests = 1;
+    cur.extension_days = 15;
+    cur.handling_unit_id = w.dept;
+    cur.handler_id = w.handler2;
+    cur.accepted_at = T0 + 60;
+    cur.accept_day = ymd(2024, 1, 5);
+    cur.due_day = ymd(2024, 1, 12);
+    cur.due_provisional = true;
+    cur.decided_at = T0 + 70;
+    cur.closed_at = T0 + 80;
+    cur.delivery_method = "window";
+    cur.delivery_ref = "3号窗口";
+    cur.visits = 1;
+    cur.summary = "已转区人力社保局办理";
+    cur.materials[1].provided = true;
+    cur.materials[2].exempt = true;
+    cur.materials[2].certificate_id = cert_id;
+    want = copy_case(f, &cur);
+    /* What an update does not write: the record of the application itself. */
+    cur.query_code = "CHANGED";
+    cur.is_online = true;
+    cur.is_applicant_uscc = true;
+    cur.applicant_masked = "改*";
+    cur.promised_days = 99;
+    cur.submitted_at = 1;
+    cur.st.needs_approval = false;
+    cur.materials[0].name = "改过的名称";
+    cur.materials[0].required = false;
+    cur.materials[0].source = BM_SOURCE_SHARED;
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_case_update(f->st, &cur, T0 + 100, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    got = get_case(f, c.case_no);
+    expect_case_fields(&got, &want);
+    expect_case_materials(&got, &want);
+    assert_int_equal(got.id, id);
+    assert_int_equal(got.version, 2);
+    assert_int_equal(got.created_at, T0);
+    assert_int_equal(got.updated_at, T0 + 100);
+    assert_string_equal(got.handling_unit_name, "区人力社保局");
+    assert_string_equal(got.handling_path, w.dept_path);
+    assert_string_equal(got.handler_name, "赵承办");
+    assert_true(got.st.is_extended);
+    assert_true(got.st.has_handler);
+
+    /* An update based on version 1 loses and changes nothing, materials included. */
+    stale.st.status = BM_CASE_VOID;
+    stale.summary = "过期的修改";
+    stale.handler_id = w.handler;
+    stale.materials[0].provided = false;
+    stale.materials[2].exempt = false;
+    stale.materials[2].certificate_id = 0;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_ESTALE, bm_store_case_update(f->st, &stale, T0 + 200, &f->err));
+    bm_store_rollback(f->st);
+    got = get_case(f, c.case_no);
+    expect_case_fields(&got, &want);
+    expect_case_materials(&got, &want);
+    assert_int_equal(got.version, 2);
+    assert_int_equal(got.updated_at, T0 + 100);
+
+    /* Based on version 2, back to "none": no handler, no days, no extension. */
+    cur = copy_case(f, &got);
+    cur.st.status = BM_CASE_ACCEPTED;
+    cur.st.stage = BM_STAGE_NONE;
+    cur.st.decision = BM_DECISION_NONE;
+    cur.st.proposed = BM_DECISION_NONE;
+    cur.st.suspend_kind = BM_SUSPEND_NONE;
+    cur.handler_id = 0;
+    cur.accept_day = BM_DAY_NONE;
+    cur.due_day = BM_DAY_NONE;
+    cur.due_provisional = false;
+    cur.extension_days = 0;
+    cur.materials[2].exempt = false;
+    cur.materials[2].certificate_id = 0;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_case_update(f->st, &cur, T0 + 300, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    got = get_case(f, c.case_no);
+    expect_case_fields(&got, &cur);
+    expect_case_materials(&got, &cur);
+    assert_string_equal(got.handler_name, "");
+    assert_false(got.st.has_handler);
+    assert_false(got.st.is_extended);
+    assert_int_equal(got.version, 3);
+
+    /* The other case never moved. */
+    got = get_case(f, other.case_no);
+    expect_case_fields(&got, &other);
+    expect_case_materials(&got, &other);
+    assert_int_equal(got.version, 1);
+
+    /* No such case: nothing to update at that version. */
+    cur.id = id + 1000;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_ESTALE, bm_store_case_update(f->st, &cur, T0 + 400, &f->err));
+    bm_store_rollback(f->st);
+}
+
+/* ---- case lists ---- */
+
+/* A query with every filter off, 50 a page, newest first. */
+static struct bm_case_query
+case_query(void)
+{
+    struct bm_case_query q;
+
+    memset(&q, 0, sizeof(q));
+    q.status = "";
+    q.handling_prefix = "";
+    q.accepting_prefix = "";
+    q.scope_prefix = "";
+    q.due_before = BM_DAY_NONE;
+    q.after_due = BM_DAY_NONE;
+    q.limit = 50;
+    return q;
+}
+
+/* The labels (indexes into ids[1..n_ids]) of the cases `q` lists, as "5,4,1". */
+static const char *
+listed(struct fx *f, struct bm_case_query q, const int64_t *ids, int n_ids)
+{
+    struct bm_case *cs;
+    size_t n = 999;
+    const char *s = "";
+
+    EXPECT_OK(f, bm_store_cases_list(f->st, &q, f->a, &cs, &n, &f->err));
+    assert_true(n <= (size_t)q.limit + 1);
+    for (size_t i = 0; i < n; i++) {
+        int k = 0;
+        for (int j = 1; j <= n_ids; j++)
+            if (ids[j] == cs[i].id)
+                k = j;
+        assert_int_equal(cs[i].n_materials, 0);
+        s = bm_arena_printf(f->a, "%s%s%d", s, i ? "," : "", k);
+    }
+    assert_non_null(s);
+    return s;
+}
+
+static void
+test_cases_list_filters(void **state)
+{
+    struct fx *f = *state;
+    struct cases w;
+    struct bm_case_query q;
+    struct bm_case *cs;
+    bm_day d = ymd(2024, 1, 8);
+    const struct {
+        int accepting; /* 1: township 1, 2: township 2 */
+        int handling;  /* 0: office of township 1, 1: department, 2: township 2 */
+        enum bm_case_status status;
+        int handler; /* 0: none, 1, 2 */
+        int due;     /* days after d, -1: none */
+        bool resident;
+    } spec[7] = {
+        {0},
+        {1, 0, BM_CASE_ACCEPTED, 1, 5, true},
+        {1, 1, BM_CASE_PROCESSING, 2, 3, false},
+        {2, 2, BM_CASE_SUBMITTED, 0, -1, false},
+        {2, 0, BM_CASE_COMPLETED, 1, 1, false},
+        {1, 0, BM_CASE_FORWARDED, 0, 10, true},
+        {2, 2, BM_CASE_SUSPENDED, 0, 2, false},
+    };
+    int64_t k[7] = {0};
+    size_t n = 0;
+
+    cases_fixture(f, &w);
+    for (int i = 1; i <= 6; i++) {
+        struct bm_case c = case_new(f, &w, i);
+        const int64_t handling[3] = {w.office1, w.dept, w.t2};
+        const int64_t handlers[3] = {0, w.handler, w.handler2};
+        c.accepting_unit_id = spec[i].accepting == 1 ? w.t1 : w.t2;
+        c.handling_unit_id = handling[spec[i].handling];
+        c.st.status = spec[i].status;
+        c.handler_id = handlers[spec[i].handler];
+        c.due_day = spec[i].due < 0 ? BM_DAY_NONE : d + spec[i].due;
+        c.accept_day = spec[i].due < 0 ? BM_DAY_NONE : d - 3;
+        c.applicant_user_id = spec[i].resident ? w.resident : 0;
+        k[i] = add_case(f, &c, T0 + i);
+    }
+
+    q = case_query();
+    assert_string_equal(listed(f, q, k, 6), "6,5,4,3,2,1");
+    q.status = "accepted";
+    assert_string_equal(listed(f, q, k, 6), "1");
+    q.status = "suspended";
+    assert_string_equal(listed(f, q, k, 6), "6");
+    q.status = "void";
+    assert_string_equal(listed(f, q, k, 6), "");
+
+    q = case_query();
+    q.handling_unit_id = w.office1;
+    assert_string_equal(listed(f, q, k, 6), "5,4,1");
+    q = case_query();
+    q.handling_prefix = w.t1_path; /* the office lies under township 1 */
+    assert_string_equal(listed(f, q, k, 6), "5,4,1");
+    q.handling_prefix = w.dept_path;
+    assert_string_equal(listed(f, q, k, 6), "2");
+    q.handling_prefix = w.county_path;
+    assert_string_equal(listed(f, q, k, 6), "6,5,4,3,2,1");
+    q.handling_prefix = "%"; /* a LIKE wildcard in a prefix is a literal character */
+    assert_string_equal(listed(f, q, k, 6), "");
+
+    q = case_query();
+    q.accepting_unit_id = w.t2;
+    assert_string_equal(listed(f, q, k, 6), "6,4,3");
+    q = case_query();
+    q.accepting_prefix = w.t1_path;
+    assert_string_equal(listed(f, q, k, 6), "5,2,1");
+
+    /* Scope: handled under the prefix, or accepted there. */
+    q = case_query();
+    q.scope_prefix = w.t1_path;
+    assert_string_equal(listed(f, q, k, 6), "5,4,2,1");
+    q.scope_prefix = w.t2_path;
+    assert_string_equal(listed(f, q, k, 6), "6,4,3");
+    q.scope_prefix = w.dept_path;
+    assert_string_equal(listed(f, q, k, 6), "2");
+
+    q = case_query();
+    q.handler_id = w.handler;
+    assert_string_equal(listed(f, q, k, 6), "4,1");
+    q.handler_id = w.handler2;
+    assert_string_equal(listed(f, q, k, 6), "2");
+    q = case_query();
+    q.applicant_user_id = w.resident;
+    assert_string_equal(listed(f, q, k, 6), "5,1");
+
+    q = case_query();
+    q.open_only = true;
+    assert_string_equal(listed(f, q, k, 6), "5,2,1");
+    q = case_query();
+    q.due_before = d + 3;
+    assert_string_equal(listed(f, q, k, 6), "6,4,2");
+    q.due_before = d;
+    assert_string_equal(listed(f, q, k, 6), "");
+
+    /* Filters combine. */
+    q = case_query();
+    q.open_only = true;
+    q.scope_prefix = w.t1_path;
+    q.due_before = d + 5;
+    assert_string_equal(listed(f, q, k, 6), "2,1");
+    q = case_query();
+    q.status = "processing";
+    q.handler_id = w.handler;
+    assert_string_equal(listed(f, q, k, 6), "");
+    q.handler_id = w.handler2;
+    q.accepting_unit_id = w.t1;
+    q.handling_unit_id = w.dept;
+    assert_string_equal(listed(f, q, k, 6), "2");
+
+    /* By due day: only cases with one, earliest first. */
+    q = case_query();
+    q.by_due = true;
+    assert_string_equal(listed(f, q, k, 6), "4,6,2,1,5");
+    q.open_only = true;
+    assert_string_equal(listed(f, q, k, 6), "2,1,5");
+    q.open_only = false;
+    q.due_before = d + 2;
+    assert_string_equal(listed(f, q, k, 6), "4,6");
+
+    /* limit + 1 rows, so the caller can tell there is more. */
+    q = case_query();
+    q.limit = 2;
+    assert_string_equal(listed(f, q, k, 6), "6,5,4");
+    q.by_due = true;
+    assert_string_equal(listed(f, q, k, 6), "4,6,2");
+
+    /* A listed case carries its joined names but no materials. */
+    q = case_query();
+    q.handler_id = w.handler2;
+    EXPECT_OK(f, bm_store_cases_list(f->st, &q, f->a, &cs, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(cs[0].id, k[2]);
+    assert_string_equal(cs[0].case_no, case_number(f, "110118100000", 20240105, 2));
+    assert_string_equal(cs[0].item_name, "城乡居民养老保险参保登记");
+    assert_string_equal(cs[0].accepting_unit_name, "溪翁庄镇");
+    assert_string_equal(cs[0].handling_unit_name, "区人力社保局");
+    assert_string_equal(cs[0].handling_path, w.dept_path);
+    assert_string_equal(cs[0].handler_name, "赵承办");
+    assert_int_equal(cs[0].due_day, d + 3);
+    assert_int_equal(cs[0].st.status, BM_CASE_PROCESSING);
+    assert_int_equal(cs[0].applicant_enc_len, sizeof(sealed_applicant));
+    assert_memory_equal(cs[0].applicant_enc, sealed_applicant, sizeof(sealed_applicant));
+    assert_int_equal(cs[0].n_materials, 0);
+}
+
+/* Follows the keyset cursor through every page of `q`; the ids seen, in order. */
+static size_t
+page_all(struct fx *f, struct bm_case_query q, int limit, int64_t *ids, size_t max)
+{
+    size_t total = 0;
+
+    q.limit = limit;
+    q.after_id = 0;
+    q.after_due = BM_DAY_NONE;
+    for (int page = 0; page < 100; page++) {
+        struct bm_case *cs;
+        size_t n = 0, take;
+
+        EXPECT_OK(f, bm_store_cases_list(f->st, &q, f->a, &cs, &n, &f->err));
+        assert_true(n <= (size_t)limit + 1);
+        take = n > (size_t)limit ? (size_t)limit : n;
+        for (size_t i = 0; i < take; i++) {
+            assert_true(total < max);
+            ids[total++] = cs[i].id;
+        }
+        if (n <= (size_t)limit)
+            return total;
+        q.after_id = cs[take - 1].id;
+        q.after_due = cs[take - 1].due_day;
+    }
+    fail_msg("paging did not end");
+    return total;
+}
+
+static void
+expect_ids(const int64_t *got, size_t n_got, const int64_t *want, size_t n_want)
+{
+    assert_int_equal(n_got, n_want);
+    for (size_t i = 0; i < n_want; i++)
+        if (got[i] != want[i])
+            fail_msg("row %zu: case id %" PRId64 ", want %" PRId64, i, got[i], want[i]);
+}
+
+static void
+test_cases_list_pages(void **state)
+{
+    struct fx *f = *state;
+    struct cases w;
+    struct bm_case_query q;
+    bm_day d = ymd(2024, 1, 8);
+    /* Due days (after d; -1: none) with ties that straddle page boundaries. */
+    const int due[8] = {0, 2, 1, 2, -1, 1, 3, 2};
+    int64_t k[8] = {0}, got[16];
+    size_t n;
+
+    cases_fixture(f, &w);
+    for (int i = 1; i <= 7; i++) {
+        struct bm_case c = case_new(f, &w, i);
+        c.st.status = i == 3 ? BM_CASE_SUBMITTED : BM_CASE_ACCEPTED;
+        c.due_day = due[i] < 0 ? BM_DAY_NONE : d + due[i];
+        k[i] = add_case(f, &c, T0 + i);
+    }
+
+    /* Newest first, any page size. */
+    {
+        const int64_t want[7] = {k[7], k[6], k[5], k[4], k[3], k[2], k[1]};
+        for (int limit = 1; limit <= 8; limit++) {
+            q = case_query();
+            n = page_all(f, q, limit, got, 16);
+            expect_ids(got, n, want, 7);
+        }
+    }
+    /* By due day then id; the case without one is left out. */
+    {
+        const int64_t want[6] = {k[2], k[5], k[1], k[3], k[7], k[6]};
+        for (int limit = 1; limit <= 7; limit++) {
+            q = case_query();
+            q.by_due = true;
+            n = page_all(f, q, limit, got, 16);
+            expect_ids(got, n, want, 6);
+        }
+    }
+    /* With a filter: the submitted case 3 is not open. */
+    {
+        const int64_t by_id[6] = {k[7], k[6], k[5], k[4], k[2], k[1]};
+        const int64_t by_due[5] = {k[2], k[5], k[1], k[7], k[6]};
+        q = case_query();
+        q.open_only = true;
+        n = page_all(f, q, 2, got, 16);
+        expect_ids(got, n, by_id, 6);
+        q.by_due = true;
+        n = page_all(f, q, 2, got, 16);
+        expect_ids(got, n, by_due, 5);
+    }
+}
+
+/* ---- events and pauses ---- */
+
+static void
+test_case_events_and_pauses(void **state)
+{
+    struct fx *f = *state;
+    struct cases w;
+    struct bm_case c1, c2;
+    struct bm_case_event e = {0}, *es;
+    struct bm_case_pause p = {0}, *ps;
+    int64_t id1, id2;
+    bm_day d = ymd(2024, 1, 8);
+    size_t n = 99;
+
+    cases_fixture(f, &w);
+    c1 = case_new(f, &w, 1);
+    id1 = add_case(f, &c1, T0);
+    c2 = case_new(f, &w, 2);
+    id2 = add_case(f, &c2, T0);
+
+    EXPECT_OK(f, bm_store_case_events(f->st, id1, f->a, &es, &n, &f->err));
+    assert_int_equal(n, 0);
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    e.case_id = id1;
+    e.at = T0 + 10;
+    e.actor_id = w.clerk;
+    e.actor_name = "王受理";
+    e.action = "accept";
+    e.from_status = "submitted";
+    e.to_status = "accepted";
+    e.note = "";
+    e.detail = "";
+    EXPECT_OK(f, bm_store_case_event_insert(f->st, &e, &f->err));
+    e.case_id = id2;
+    e.at = T0 + 15;
+    e.note = "另一件";
+    EXPECT_OK(f, bm_store_case_event_insert(f->st, &e, &f->err));
+    e.case_id = id1;
+    e.at = T0 + 20;
+    e.actor_id = w.handler;
+    e.actor_name = "李承办";
+    e.action = "suspend";
+    e.from_status = "processing";
+    e.to_status = "suspended";
+    e.note = "需组织专家评审";
+    e.detail = "{\"procedure\":\"专家评审\",\"expected_days\":10,\"quote\":\"a\\\"b\"}";
+    EXPECT_OK(f, bm_store_case_event_insert(f->st, &e, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+
+    /* Oldest first, only the case's own. */
+    EXPECT_OK(f, bm_store_case_events(f->st, id1, f->a, &es, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_true(es[0].id > 0 && es[0].id < es[1].id);
+    assert_int_equal(es[0].case_id, id1);
+    assert_int_equal(es[0].at, T0 + 10);
+    assert_int_equal(es[0].actor_id, w.clerk);
+    assert_string_equal(es[0].actor_name, "王受理");
+    assert_string_equal(es[0].action, "accept");
+    assert_string_equal(es[0].from_status, "submitted");
+    assert_string_equal(es[0].to_status, "accepted");
+    assert_string_equal(es[0].note, "");
+    assert_string_equal(es[0].detail, "");
+    assert_int_equal(es[1].at, T0 + 20);
+    assert_int_equal(es[1].actor_id, w.handler);
+    assert_string_equal(es[1].action, "suspend");
+    assert_string_equal(es[1].note, "需组织专家评审");
+    assert_string_equal(es[1].detail, e.detail);
+    EXPECT_OK(f, bm_store_case_events(f->st, id2, f->a, &es, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_string_equal(es[0].note, "另一件");
+    EXPECT_OK(f, bm_store_case_events(f->st, id2 + 100, f->a, &es, &n, &f->err));
+    assert_int_equal(n, 0);
+
+    /* A special procedure, open until it is ended. */
+    p.case_id = id1;
+    p.is_supplement = false;
+    p.procedure = "专家评审";
+    p.reason = "技术问题需专家论证";
+    p.expected_days = 10;
+    p.from_day = d;
+    p.to_day = BM_DAY_NONE;
+    p.started_at = T0 + 20;
+    p.started_by = w.handler;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_case_pause_insert(f->st, &p, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_case_pauses(f->st, id1, f->a, &ps, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_true(ps[0].id > 0);
+    assert_int_equal(ps[0].case_id, id1);
+    assert_false(ps[0].is_supplement);
+    assert_string_equal(ps[0].procedure, "专家评审");
+    assert_string_equal(ps[0].reason, "技术问题需专家论证");
+    assert_int_equal(ps[0].expected_days, 10);
+    assert_int_equal(ps[0].from_day, d);
+    assert_int_equal(ps[0].to_day, BM_DAY_NONE);
+    assert_int_equal(ps[0].started_at, T0 + 20);
+    assert_int_equal(ps[0].ended_at, 0);
+    assert_int_equal(ps[0].started_by, w.handler);
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_case_pause_end(f->st, id1, d + 4, T0 + 50, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_case_pauses(f->st, id1, f->a, &ps, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(ps[0].to_day, d + 4);
+    assert_int_equal(ps[0].ended_at, T0 + 50);
+
+    /* Nothing open any more; the other case never had a pause. */
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_case_pause_end(f->st, id1, d + 5, T0 + 60, &f->err));
+    bm_store_rollback(f->st);
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_case_pause_end(f->st, id2, d + 5, T0 + 60, &f->err));
+    bm_store_rollback(f->st);
+
+    /* A supplement pause after it; ending it leaves the first alone. */
+    p.is_supplement = true;
+    p.procedure = "";
+    p.reason = "补正户口簿复印件";
+    p.expected_days = 0;
+    p.from_day = d + 6;
+    p.started_at = T0 + 70;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_case_pause_insert(f->st, &p, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_case_pause_end(f->st, id1, d + 7, T0 + 80, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_case_pauses(f->st, id1, f->a, &ps, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_true(ps[0].id < ps[1].id);
+    assert_false(ps[0].is_supplement);
+    assert_int_equal(ps[0].to_day, d + 4);
+    assert_int_equal(ps[0].ended_at, T0 + 50);
+    assert_true(ps[1].is_supplement);
+    assert_string_equal(ps[1].procedure, "");
+    assert_string_equal(ps[1].reason, "补正户口簿复印件");
+    assert_int_equal(ps[1].from_day, d + 6);
+    assert_int_equal(ps[1].to_day, d + 7);
+    assert_int_equal(ps[1].ended_at, T0 + 80);
+    EXPECT_OK(f, bm_store_case_pauses(f->st, id2, f->a, &ps, &n, &f->err));
+    assert_int_equal(n, 0);
+}
+
+/* ---- attachments ---- */
+
+static int64_t
+add_attachment(struct fx *f, const struct bm_attachment *at, const void *content)
+{
+    int64_t id = 0;
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_attachment_insert(f->st, at, content, &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    assert_true(id > 0);
+    return id;
+}
+
+static void
+expect_attachment(struct fx *f, int64_t case_id, int64_t id, const void *content, size_t len)
+{
+    struct bm_attachment got;
+    void *body = NULL;
+    bool same;
+
+    EXPECT_OK(f, bm_store_attachment_get(f->st, case_id, id, f->a, &got, &body, &f->err));
+    assert_non_null(body);
+    same = got.size == (int64_t)len && memcmp(body, content, len) == 0;
+    free(body); /* the caller's, before any assertion can jump away */
+    assert_int_equal(got.id, id);
+    assert_int_equal(got.case_id, case_id);
+    assert_int_equal(got.size, (int64_t)len);
+    assert_true(same);
+}
+
+static void
+test_attachments_dedup(void **state)
+{
+    struct fx *f = *state;
+    struct cases w;
+    struct bm_case c1, c2, got;
+    struct bm_attachment at = {0}, *l;
+    const size_t big_len = 70000; /* more than one 64 KiB buffer */
+    unsigned char *big = bm_arena_alloc(f->a, big_len), small[300], lone[16];
+    int64_t id1, id2, a1, a2, a3, a4, tmp;
+    size_t n = 99;
+
+    assert_non_null(big);
+    for (size_t i = 0; i < big_len; i++)
+        big[i] = (unsigned char)(i * 7 + i / 251);
+    for (size_t i = 0; i < sizeof(small); i++)
+        small[i] = (unsigned char)(i % 3 == 0 ? 0 : 255 - i);
+    memset(lone, 0x5c, sizeof(lone));
+    cases_fixture(f, &w);
+    c1 = case_new(f, &w, 1);
+    id1 = add_case(f, &c1, T0);
+    c2 = case_new(f, &w, 2);
+    id2 = add_case(f, &c2, T0);
+
+    EXPECT_OK(f, bm_store_attachments_list(f->st, id1, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 0);
+
+    /* The same content twice: two attachments, one stored copy. */
+    at.case_id = id1;
+    at.material_ord = 1;
+    hash32(at.sha256, 42);
+    at.content_type = "application/pdf";
+    at.filename = "身份证正反面.pdf";
+    at.size = (int64_t)big_len;
+    at.uploaded_by = w.clerk;
+    at.created_at = T0 + 1;
+    a1 = add_attachment(f, &at, big);
+    at.material_ord = -1;
+    at.filename = "补充说明（同一文件）.pdf";
+    at.created_at = T0 + 2;
+    a2 = add_attachment(f, &at, big);
+    assert_true(a2 != a1);
+    assert_int_equal(backend_count(f, "SELECT count(*) FROM blobs"), 1);
+
+    /* Other content on the other case. */
+    at.case_id = id2;
+    at.material_ord = 2;
+    hash32(at.sha256, 43);
+    at.content_type = "image/jpeg";
+    at.filename = "户口簿.jpg";
+    at.size = (int64_t)sizeof(small);
+    at.uploaded_by = w.handler;
+    at.created_at = T0 + 3;
+    a3 = add_attachment(f, &at, small);
+    assert_int_equal(backend_count(f, "SELECT count(*) FROM blobs"), 2);
+    assert_int_equal(backend_count(f, "SELECT count(*) FROM attachments"), 3);
+
+    EXPECT_OK(f, bm_store_attachments_list(f->st, id1, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(l[0].id, a1);
+    assert_int_equal(l[0].case_id, id1);
+    assert_int_equal(l[0].material_ord, 1);
+    hash32(at.sha256, 42);
+    assert_memory_equal(l[0].sha256, at.sha256, 32);
+    assert_string_equal(l[0].content_type, "application/pdf");
+    assert_string_equal(l[0].filename, "身份证正反面.pdf");
+    assert_int_equal(l[0].size, (int64_t)big_len);
+    assert_int_equal(l[0].uploaded_by, w.clerk);
+    assert_int_equal(l[0].created_at, T0 + 1);
+    assert_int_equal(l[1].id, a2);
+    assert_int_equal(l[1].material_ord, -1);
+    assert_string_equal(l[1].filename, "补充说明（同一文件）.pdf");
+    assert_memory_equal(l[1].sha256, at.sha256, 32);
+    EXPECT_OK(f, bm_store_attachments_list(f->st, id2, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(l[0].id, a3);
+    assert_int_equal(l[0].material_ord, 2);
+    assert_string_equal(l[0].content_type, "image/jpeg");
+
+    /* Both attachments of the shared content give back the exact bytes. */
+    expect_attachment(f, id1, a1, big, big_len);
+    expect_attachment(f, id1, a2, big, big_len);
+    expect_attachment(f, id2, a3, small, sizeof(small));
+    {
+        struct bm_attachment one;
+        void *body = NULL;
+        EXPECT_OK(f, bm_store_attachment_get(f->st, id1, a2, f->a, &one, &body, &f->err));
+        free(body);
+        body = NULL;
+        assert_int_equal(one.material_ord, -1);
+        assert_string_equal(one.filename, "补充说明（同一文件）.pdf");
+        assert_string_equal(one.content_type, "application/pdf");
+        assert_int_equal(one.uploaded_by, w.clerk);
+        assert_int_equal(one.created_at, T0 + 2);
+        assert_memory_equal(one.sha256, at.sha256, 32);
+
+        /* An attachment is found only through its own case. */
+        EXPECT_RC(f, BM_ENOTFOUND,
+                  bm_store_attachment_get(f->st, id2, a1, f->a, &one, &body, &f->err));
+        EXPECT_RC(f, BM_ENOTFOUND,
+                  bm_store_attachment_get(f->st, id1, a3, f->a, &one, &body, &f->err));
+        EXPECT_RC(f, BM_ENOTFOUND,
+                  bm_store_attachment_get(f->st, id1, a3 + 100, f->a, &one, &body, &f->err));
+        assert_null(body); /* nothing handed out on failure */
+    }
+
+    /* The case view counts attachments per material. */
+    got = get_case(f, c1.case_no);
+    assert_int_equal(material_of(&got, 1)->n_attachments, 1);
+    assert_int_equal(material_of(&got, 2)->n_attachments, 0);
+    assert_int_equal(material_of(&got, 3)->n_attachments, 0);
+    at.case_id = id1;
+    at.material_ord = 1;
+    hash32(at.sha256, 42);
+    at.size = (int64_t)big_len;
+    a4 = add_attachment(f, &at, big);
+    assert_true(a4 > a3);
+    got = get_case(f, c1.case_no);
+    assert_int_equal(material_of(&got, 1)->n_attachments, 2);
+    got = get_case(f, c2.case_no);
+    assert_int_equal(material_of(&got, 1)->n_attachments, 0);
+    assert_int_equal(material_of(&got, 2)->n_attachments, 1);
+    assert_int_equal(backend_count(f, "SELECT count(*) FROM blobs"), 2);
+
+    /* An upload rolled back leaves neither the attachment nor its content. */
+    hash32(at.sha256, 44);
+    at.size = (int64_t)sizeof(lone);
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_attachment_insert(f->st, &at, lone, &tmp, &f->err));
+    bm_store_rollback(f->st);
+    assert_int_equal(backend_count(f, "SELECT count(*) FROM blobs"), 2);
+    EXPECT_OK(f, bm_store_attachments_list(f->st, id1, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 3);
+}
+
+/* ---- certificates ---- */
+
+static void
+test_certificates_of_holder(void **state)
+{
+    struct fx *f = *state;
+    struct cases w;
+    struct bm_case c;
+    struct bm_certificate cert = {0}, *l;
+    unsigned char h1[32], h2[32], h3[32];
+    int64_t k[4], c1, c2, c3, dup;
+    size_t n = 99;
+
+    cases_fixture(f, &w);
+    for (int i = 1; i <= 3; i++) {
+        c = case_new(f, &w, i);
+        k[i] = add_case(f, &c, T0);
+    }
+    hash32(h1, 1);
+    hash32(h2, 2);
+    hash32(h3, 3);
+
+    memcpy(cert.holder_hash, h1, 32);
+    cert.holder_masked = "张*";
+    cert.name = "城乡居民养老保险参保登记回执";
+    cert.number = "XW-2024-000001";
+    cert.case_id = k[1];
+    cert.issuer_unit_id = w.office1;
+    cert.issued_at = T0 + 10;
+    cert.is_valid = true;
+    c1 = add_certificate(f, &cert);
+    cert.name = "就业创业证";
+    cert.number = "XW-2024-000002";
+    cert.case_id = k[2];
+    cert.issuer_unit_id = w.dept;
+    cert.issued_at = T0 + 20;
+    c2 = add_certificate(f, &cert);
+    memcpy(cert.holder_hash, h2, 32);
+    cert.holder_masked = "李*";
+    cert.name = "城乡居民养老保险参保登记回执";
+    cert.number = "XW-2024-000003";
+    cert.case_id = k[3];
+    cert.issuer_unit_id = w.office1;
+    cert.issued_at = T0 + 30;
+    c3 = add_certificate(f, &cert);
+
+    /* A holder's valid certificates, newest first, with case number and issuer. */
+    EXPECT_OK(f, bm_store_certificates_of(f->st, h1, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(l[0].id, c2);
+    assert_int_equal(l[1].id, c1);
+    assert_memory_equal(l[0].holder_hash, h1, 32);
+    assert_string_equal(l[0].holder_masked, "张*");
+    assert_string_equal(l[0].name, "就业创业证");
+    assert_string_equal(l[0].number, "XW-2024-000002");
+    assert_int_equal(l[0].case_id, k[2]);
+    assert_string_equal(l[0].case_no, case_number(f, "110118100000", 20240105, 2));
+    assert_int_equal(l[0].issuer_unit_id, w.dept);
+    assert_string_equal(l[0].issuer_name, "区人力社保局");
+    assert_int_equal(l[0].issued_at, T0 + 20);
+    assert_true(l[0].is_valid);
+    assert_string_equal(l[1].name, "城乡居民养老保险参保登记回执");
+    assert_string_equal(l[1].issuer_name, "溪翁庄镇社会保障事务所");
+    assert_string_equal(l[1].case_no, case_number(f, "110118100000", 20240105, 1));
+    EXPECT_OK(f, bm_store_certificates_of(f->st, h2, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(l[0].id, c3);
+    assert_string_equal(l[0].holder_masked, "李*");
+    EXPECT_OK(f, bm_store_certificates_of(f->st, h3, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 0);
+
+    /* A number is issued once. */
+    cert.case_id = k[1];
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_ECONFLICT, bm_store_certificate_insert(f->st, &cert, &dup, &f->err));
+    bm_store_rollback(f->st);
+
+    /* Revoked certificates are no longer offered. */
+    backend_tamper(f, "UPDATE certificates SET status = 'revoked' WHERE number = 'XW-2024-000001'");
+    EXPECT_OK(f, bm_store_certificates_of(f->st, h1, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(l[0].id, c2);
+    /* Nor is one recorded as not valid. */
+    memcpy(cert.holder_hash, h3, 32);
+    cert.number = "XW-2024-000004";
+    cert.is_valid = false;
+    (void)add_certificate(f, &cert);
+    EXPECT_OK(f, bm_store_certificates_of(f->st, h3, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 0);
+}
+
+/* ---- idempotency keys ---- */
+
+static void
+test_idempotency_keys(void **state)
+{
+    struct fx *f = *state;
+    struct cases w;
+    struct bm_case c;
+    unsigned char body[32], other_body[32], got_hash[32];
+    const char *no = NULL;
+    int64_t k1, k2, case_id = -1;
+
+    cases_fixture(f, &w);
+    c = case_new(f, &w, 1);
+    k1 = add_case(f, &c, T0);
+    c = case_new(f, &w, 2);
+    k2 = add_case(f, &c, T0);
+    hash32(body, 9);
+    hash32(other_body, 10);
+
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_idem_get(f->st, w.resident, "key-1", got_hash, &case_id,
+                                                 &no, f->a, &f->err));
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_idem_put(f->st, w.resident, "key-1", body, k1, T0, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_idem_get(f->st, w.resident, "key-1", got_hash, &case_id, &no, f->a,
+                                   &f->err));
+    assert_memory_equal(got_hash, body, 32);
+    assert_int_equal(case_id, k1);
+    assert_string_equal(no, case_number(f, "110118100000", 20240105, 1));
+
+    /* A key is recorded once per user. */
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_ECONFLICT,
+              bm_store_idem_put(f->st, w.resident, "key-1", other_body, k2, T0 + 1, &f->err));
+    bm_store_rollback(f->st);
+    EXPECT_OK(f, bm_store_idem_get(f->st, w.resident, "key-1", got_hash, &case_id, &no, f->a,
+                                   &f->err));
+    assert_memory_equal(got_hash, body, 32);
+    assert_int_equal(case_id, k1);
+
+    /* Another user's key of the same text is another key. */
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_idem_put(f->st, w.clerk, "key-1", other_body, k2, T0 + 2, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_idem_get(f->st, w.clerk, "key-1", got_hash, &case_id, &no, f->a,
+                                   &f->err));
+    assert_memory_equal(got_hash, other_body, 32);
+    assert_int_equal(case_id, k2);
+    assert_string_equal(no, case_number(f, "110118100000", 20240105, 2));
+
+    /* A key recorded in a transaction that rolled back was never recorded. */
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_idem_put(f->st, w.resident, "key-2", body, k2, T0 + 3, &f->err));
+    bm_store_rollback(f->st);
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_idem_get(f->st, w.resident, "key-2", got_hash, &case_id,
+                                                 &no, f->a, &f->err));
+}
+
+/* ---- notification outbox ---- */
+
+static size_t
+claim(struct fx *f, struct bm_store *st, int64_t now, int lease_s, int limit,
+      struct bm_outbox_msg **out)
+{
+    size_t n = 999;
+
+    EXPECT_OK(f, bm_store_outbox_claim(st, now, lease_s, limit, f->a, out, &n, &f->err));
+    assert_false(bm_store_in_tx(st)); /* it ran its own transaction */
+    assert_true(n <= (size_t)limit);
+    return n;
+}
+
+static const struct bm_outbox_msg *
+msg_of(const struct bm_outbox_msg *ms, size_t n, int64_t id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (ms[i].id == id)
+            return &ms[i];
+    return NULL;
+}
+
+static void
+done(struct fx *f, int64_t id, bool sent, const char *error, int64_t retry_at, int64_t now)
+{
+    EXPECT_OK(f, bm_store_outbox_done(f->st, id, sent, error, retry_at, now, &f->err));
+}
+
+static void
+test_outbox_claim_lease_retry(void **state)
+{
+    struct fx *f = *state;
+    struct cases w;
+    struct bm_case c;
+    static const unsigned char phone[] = {0x00, 0x13, 0x80, 0x5c, 0x78, 0xff, 0x00};
+    struct bm_outbox_msg m = {0}, *ms;
+    int64_t case_id, m1, m2, m3;
+    size_t n;
+
+    cases_fixture(f, &w);
+    c = case_new(f, &w, 1);
+    case_id = add_case(f, &c, T0);
+    EXPECT_OK(f, bm_store_open(f->url, &f->st2, &f->err));
+
+    /* Three messages queued in one transaction, two of them about the case. */
+    m.case_id = case_id;
+    m.county_code = "110118";
+    m.channel = "sms";
+    m.template_name = "case_accepted";
+    m.body = "【密云区政务服务】您的办件已受理，查询码 Q7K9M2。";
+    m.recipient_enc = phone;
+    m.recipient_enc_len = sizeof(phone);
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_outbox_insert(f->st, &m, T0, &f->err));
+    m.template_name = "case_due_soon";
+    m.body = "您的办件即将到期。";
+    EXPECT_OK(f, bm_store_outbox_insert(f->st, &m, T0, &f->err));
+    m.case_id = 0;
+    m.template_name = "account_created";
+    m.body = "账户已开通。";
+    EXPECT_OK(f, bm_store_outbox_insert(f->st, &m, T0, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+
+    EXPECT_OK(f, bm_store_outbox_of_case(f->st, case_id, f->a, &ms, &n, &f->err));
+    assert_int_equal(n, 2);
+    m1 = ms[0].id;
+    m2 = ms[1].id;
+    assert_true(m1 > 0 && m1 < m2);
+    assert_int_equal(ms[0].case_id, case_id);
+    assert_string_equal(ms[0].county_code, "110118");
+    assert_string_equal(ms[0].channel, "sms");
+    assert_string_equal(ms[0].template_name, "case_accepted");
+    assert_string_equal(ms[0].body, "【密云区政务服务】您的办件已受理，查询码 Q7K9M2。");
+    assert_int_equal(ms[0].recipient_enc_len, sizeof(phone));
+    assert_memory_equal(ms[0].recipient_enc, phone, sizeof(phone));
+    assert_int_equal(ms[0].attempts, 0);
+    assert_int_equal(ms[0].created_at, T0);
+    assert_int_equal(ms[0].sent_at, 0);
+    assert_string_equal(ms[1].template_name, "case_due_soon");
+
+    /* Claims take the oldest first, up to the limit, counting an attempt. */
+    n = claim(f, f->st, T0 + 10, 60, 2, &ms);
+    assert_int_equal(n, 2);
+    assert_non_null(msg_of(ms, n, m1));
+    assert_non_null(msg_of(ms, n, m2));
+    assert_int_equal(msg_of(ms, n, m1)->attempts, 1);
+    assert_string_equal(msg_of(ms, n, m2)->body, "您的办件即将到期。");
+    assert_memory_equal(msg_of(ms, n, m1)->recipient_enc, phone, sizeof(phone));
+
+    /* While the lease holds, another connection (process) gets only what is left. */
+    n = claim(f, f->st2, T0 + 20, 60, 10, &ms);
+    assert_int_equal(n, 1);
+    m3 = ms[0].id;
+    assert_true(m3 > m2);
+    assert_int_equal(ms[0].case_id, 0);
+    assert_string_equal(ms[0].template_name, "account_created");
+    assert_int_equal(ms[0].attempts, 1);
+    n = claim(f, f->st2, T0 + 30, 60, 10, &ms);
+    assert_int_equal(n, 0);
+    n = claim(f, f->st, T0 + 69, 60, 10, &ms);
+    assert_int_equal(n, 0);
+
+    /* m1 is sent; m2 failed and is due again at T0 + 500; m3's lease lapses at T0 + 80. */
+    done(f, m1, true, "", 0, T0 + 40);
+    done(f, m2, false, "短信网关超时", T0 + 500, T0 + 40);
+    n = claim(f, f->st, T0 + 79, 60, 10, &ms);
+    assert_int_equal(n, 0);
+    n = claim(f, f->st2, T0 + 80, 60, 10, &ms);
+    assert_int_equal(n, 1);
+    assert_int_equal(ms[0].id, m3);
+    assert_int_equal(ms[0].attempts, 2);
+    done(f, m3, true, "", 0, T0 + 90);
+
+    n = claim(f, f->st, T0 + 499, 60, 10, &ms);
+    assert_int_equal(n, 0);
+    n = claim(f, f->st, T0 + 500, 60, 10, &ms);
+    assert_int_equal(n, 1);
+    assert_int_equal(ms[0].id, m2);
+    assert_int_equal(ms[0].attempts, 2);
+    done(f, m2, true, "", 0, T0 + 510);
+
+    /* Sent messages are never claimed again. */
+    n = claim(f, f->st, T0 + 100000, 60, 10, &ms);
+    assert_int_equal(n, 0);
+    EXPECT_OK(f, bm_store_outbox_of_case(f->st, case_id, f->a, &ms, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(ms[0].id, m1);
+    assert_int_equal(ms[0].sent_at, T0 + 40);
+    assert_int_equal(ms[0].attempts, 1);
+    assert_int_equal(ms[1].id, m2);
+    assert_int_equal(ms[1].sent_at, T0 + 510);
+    assert_int_equal(ms[1].attempts, 2);
+    EXPECT_OK(f, bm_store_outbox_of_case(f->st, case_id + 100, f->a, &ms, &n, &f->err));
+    assert_int_equal(n, 0);
+
+    /* A message of a transaction that rolled back never exists. */
+    m.case_id = case_id;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_outbox_insert(f->st, &m, T0 + 200000, &f->err));
+    bm_store_rollback(f->st);
+    n = claim(f, f->st, T0 + 300000, 60, 10, &ms);
+    assert_int_equal(n, 0);
+}
+
 int
 main(void)
 {
@@ -2993,6 +4668,18 @@ main(void)
         cmocka_unit_test_setup_teardown(test_powers_insert_get_list_update, setup, teardown),
         cmocka_unit_test_setup_teardown(test_powers_list_small_arena, setup, teardown),
         cmocka_unit_test_setup_teardown(test_item_versions_small_arena, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_calendar_put_load, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_case_insert_get_roundtrip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_case_next_seq, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_case_next_seq_concurrent, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_case_update_version, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cases_list_filters, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cases_list_pages, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_case_events_and_pauses, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_attachments_dedup, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_certificates_of_holder, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_idempotency_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_outbox_claim_lease_retry, setup, teardown),
     };
 
     /* Migrations log at info; keep the output to what explains a failure. */

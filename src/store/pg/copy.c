@@ -90,7 +90,7 @@ pg_copy_in(struct bm_store *st, const struct bm_copy_table *t, const char *const
 {
     struct pq_store *pq = PQ(st);
     size_t n = strlen(t->kinds);
-    unsigned char bytes[BM_COPY_MAX_COLS][64];
+    unsigned char *bytes[BM_COPY_MAX_COLS] = {NULL};
     const char *v[BM_COPY_MAX_COLS];
     int len[BM_COPY_MAX_COLS], fmt[BM_COPY_MAX_COLS];
     char name[64];
@@ -131,14 +131,21 @@ pg_copy_in(struct bm_store *st, const struct bm_copy_table *t, const char *const
         len[i] = 0;
         fmt[i] = 0;
         if (values[i] != NULL && t->kinds[i] == 'b') {
-            len[i] = bm_hex_decode(values[i], bytes[i], 64);
-            if (len[i] < 0)
+            size_t max = strlen(values[i]) / 2 + 1;
+            bytes[i] = bm_xmalloc(max);
+            len[i] = bm_hex_decode(values[i], bytes[i], max);
+            if (len[i] < 0) {
+                for (size_t k = 0; k <= i; k++)
+                    free(bytes[k]);
                 return bm_err_set(err, BM_EINVAL, "%s 表含有损坏的字节数据", t->name);
+            }
             v[i] = (const char *)bytes[i];
             fmt[i] = 1;
         }
     }
     r = PQexecPrepared(pq->conn, name, (int)n, v, len, fmt, 0);
+    for (size_t i = 0; i < n; i++)
+        free(bytes[i]);
     if (PQresultStatus(r) != PGRES_COMMAND_OK) {
         bm_log(BM_LOG_ERROR, "store_error", "copy in %s: %s", t->name, PQresultErrorMessage(r));
         PQclear(r);

@@ -10,7 +10,7 @@
 
 #include "store/backend.h"
 
-#define PQ_STMT_CACHE 64
+#define PQ_STMT_CACHE 160
 #define PQ_MAX_ARGS 40
 
 struct pq_store {
@@ -57,6 +57,18 @@ const char *pq_text(struct bm_arena *a, const PGresult *r, int row, int col);
 int64_t pq_int(const PGresult *r, int row, int col);
 /* Decodes a bytea column ("\x..." hex) of exactly `len` bytes; zeros otherwise. */
 void pq_blob(const PGresult *r, int row, int col, unsigned char *out, size_t len);
+/*
+ * Decodes a bytea column of any length into the arena (files.c, beside the blobs it was
+ * written for). NULL past the arena cap or for a value that is not hex bytea.
+ */
+const unsigned char *pq_blob_dup(struct bm_arena *a, const PGresult *r, int row, int col,
+                                 size_t *len);
+
+/*
+ * BM_DAY_NONE as SQL text: day columns are NULL for "no date", written with
+ * nullif($n::bigint, PQ_DAY_NONE) and read with coalesce(col, PQ_DAY_NONE).
+ */
+#define PQ_DAY_NONE "-2147483648"
 
 /* The user columns every query that returns a user selects first (users u, org_units o). */
 #define PQ_USER_COLS                                                                        \
@@ -136,5 +148,29 @@ enum bm_rc pg_power_insert(struct bm_store *st, const struct bm_power *p, int64_
 enum bm_rc pg_power_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_power *out, struct bm_err *err);
 enum bm_rc pg_powers_list(struct bm_store *st, int64_t township_id, struct bm_arena *a, struct bm_power **out, size_t *n, struct bm_err *err);
 enum bm_rc pg_power_update(struct bm_store *st, const struct bm_power *p, int64_t now, struct bm_err *err);
+
+enum bm_rc pg_calendar_load(struct bm_store *st, struct bm_arena *a, struct bm_cal_year **out, size_t *n, struct bm_err *err);
+enum bm_rc pg_calendar_put(struct bm_store *st, const struct bm_cal_year *y, int64_t version, int64_t now, struct bm_err *err);
+enum bm_rc pg_case_next_seq(struct bm_store *st, const char *town_code, int ymd, int *seq, struct bm_err *err);
+enum bm_rc pg_case_insert(struct bm_store *st, const struct bm_case *c, int64_t now, int64_t *id, struct bm_err *err);
+enum bm_rc pg_case_get(struct bm_store *st, const char *case_no, struct bm_arena *a, struct bm_case *out, struct bm_err *err);
+enum bm_rc pg_case_update(struct bm_store *st, const struct bm_case *c, int64_t now, struct bm_err *err);
+enum bm_rc pg_cases_list(struct bm_store *st, const struct bm_case_query *q, struct bm_arena *a, struct bm_case **out, size_t *n, struct bm_err *err);
+enum bm_rc pg_case_event_insert(struct bm_store *st, const struct bm_case_event *e, struct bm_err *err);
+enum bm_rc pg_case_events(struct bm_store *st, int64_t case_id, struct bm_arena *a, struct bm_case_event **out, size_t *n, struct bm_err *err);
+enum bm_rc pg_case_pause_insert(struct bm_store *st, const struct bm_case_pause *p, struct bm_err *err);
+enum bm_rc pg_case_pause_end(struct bm_store *st, int64_t case_id, bm_day to_day, int64_t now, struct bm_err *err);
+enum bm_rc pg_case_pauses(struct bm_store *st, int64_t case_id, struct bm_arena *a, struct bm_case_pause **out, size_t *n, struct bm_err *err);
+enum bm_rc pg_attachment_insert(struct bm_store *st, const struct bm_attachment *at, const void *content, int64_t *id, struct bm_err *err);
+enum bm_rc pg_attachments_list(struct bm_store *st, int64_t case_id, struct bm_arena *a, struct bm_attachment **out, size_t *n, struct bm_err *err);
+enum bm_rc pg_attachment_get(struct bm_store *st, int64_t case_id, int64_t id, struct bm_arena *a, struct bm_attachment *out, void **content, struct bm_err *err);
+enum bm_rc pg_certificate_insert(struct bm_store *st, const struct bm_certificate *c, int64_t *id, struct bm_err *err);
+enum bm_rc pg_certificates_of(struct bm_store *st, const unsigned char holder_hash[32], struct bm_arena *a, struct bm_certificate **out, size_t *n, struct bm_err *err);
+enum bm_rc pg_idem_get(struct bm_store *st, int64_t user_id, const char *key, unsigned char body_hash[32], int64_t *case_id, const char **case_no, struct bm_arena *a, struct bm_err *err);
+enum bm_rc pg_idem_put(struct bm_store *st, int64_t user_id, const char *key, const unsigned char body_hash[32], int64_t case_id, int64_t now, struct bm_err *err);
+enum bm_rc pg_outbox_insert(struct bm_store *st, const struct bm_outbox_msg *m, int64_t now, struct bm_err *err);
+enum bm_rc pg_outbox_claim(struct bm_store *st, int64_t now, int lease_s, int limit, struct bm_arena *a, struct bm_outbox_msg **out, size_t *n, struct bm_err *err);
+enum bm_rc pg_outbox_done(struct bm_store *st, int64_t id, bool sent, const char *error, int64_t retry_at, int64_t now, struct bm_err *err);
+enum bm_rc pg_outbox_of_case(struct bm_store *st, int64_t case_id, struct bm_arena *a, struct bm_outbox_msg **out, size_t *n, struct bm_err *err);
 
 #endif

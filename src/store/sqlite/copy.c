@@ -96,7 +96,7 @@ sqlite_copy_out(struct bm_store *st, const struct bm_copy_table *t, bm_copy_row_
 {
     size_t n = strlen(t->kinds);
     const char *values[BM_COPY_MAX_COLS];
-    char hexbuf[BM_COPY_MAX_COLS][130];
+    char *hexbuf[BM_COPY_MAX_COLS] = {NULL};
     sqlite3_stmt *s = NULL;
     enum bm_rc rc = prepare_tmp(st, t, false, &s, err);
     int src = SQLITE_DONE;
@@ -107,8 +107,10 @@ sqlite_copy_out(struct bm_store *st, const struct bm_copy_table *t, bm_copy_row_
             if (sqlite3_column_type(s, (int)i) == SQLITE_NULL) {
                 values[i] = NULL;
             } else if (t->kinds[i] == 'b') {
-                int len = sqlite3_column_bytes(s, (int)i);
-                bm_hex_encode(sqlite3_column_blob(s, (int)i), (size_t)(len > 64 ? 64 : len), hexbuf[i]);
+                /* Bytes of any length: hashes, sealed personal data, uploaded files. */
+                size_t len = (size_t)sqlite3_column_bytes(s, (int)i);
+                hexbuf[i] = bm_xrealloc(hexbuf[i], 2 * len + 1);
+                bm_hex_encode(sqlite3_column_blob(s, (int)i), len, hexbuf[i]);
                 values[i] = hexbuf[i];
             } else {
                 values[i] = (const char *)sqlite3_column_text(s, (int)i);
@@ -120,6 +122,8 @@ sqlite_copy_out(struct bm_store *st, const struct bm_copy_table *t, bm_copy_row_
     if (rc == BM_OK && src != SQLITE_DONE)
         rc = sq_fail(st, src, "copy out", err);
     sqlite3_finalize(s);
+    for (size_t i = 0; i < n; i++)
+        free(hexbuf[i]);
     return rc;
 }
 
@@ -129,7 +133,6 @@ sqlite_copy_in(struct bm_store *st, const struct bm_copy_table *t, const char *c
 {
     struct sq_store *sq = SQ(st);
     size_t n = strlen(t->kinds);
-    unsigned char bytes[64];
     enum bm_rc rc = BM_OK;
 
     /* One prepared insert per table, kept while that table is being copied. */
@@ -144,14 +147,18 @@ sqlite_copy_in(struct bm_store *st, const struct bm_copy_table *t, const char *c
     }
     for (size_t i = 0; i < n; i++) {
         int col = (int)i + 1;
-        if (values[i] == NULL)
+        if (values[i] == NULL) {
             sqlite3_bind_null(sq->copy_stmt, col);
-        else if (t->kinds[i] == 'b' && bm_hex_decode(values[i], bytes, 64) < 0)
-            return bm_err_set(err, BM_EINVAL, "%s 表含有损坏的字节数据", t->name);
-        else if (t->kinds[i] == 'b')
-            sqlite3_bind_blob(sq->copy_stmt, col, bytes, bm_hex_decode(values[i], bytes, 64),
-                              SQLITE_TRANSIENT);
-        else if (t->kinds[i] == 't')
+        } else if (t->kinds[i] == 'b') {
+            size_t max = strlen(values[i]) / 2 + 1;
+            unsigned char *bytes = bm_xmalloc(max);
+            int len = bm_hex_decode(values[i], bytes, max);
+            if (len < 0) {
+                free(bytes);
+                return bm_err_set(err, BM_EINVAL, "%s 表含有损坏的字节数据", t->name);
+            }
+            sqlite3_bind_blob(sq->copy_stmt, col, bytes, len, free);
+        } else if (t->kinds[i] == 't')
             sqlite3_bind_text(sq->copy_stmt, col, values[i], -1, SQLITE_TRANSIENT);
         else
             sqlite3_bind_int64(sq->copy_stmt, col, strtoll(values[i], NULL, 10));

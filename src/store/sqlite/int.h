@@ -9,7 +9,7 @@
 
 #include "store/backend.h"
 
-#define SQ_STMT_CACHE 64
+#define SQ_STMT_CACHE 160
 
 struct sq_store {
     struct bm_store base; /* first: a struct bm_store * points here */
@@ -129,5 +129,29 @@ enum bm_rc sqlite_power_insert(struct bm_store *st, const struct bm_power *p, in
 enum bm_rc sqlite_power_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_power *out, struct bm_err *err);
 enum bm_rc sqlite_powers_list(struct bm_store *st, int64_t township_id, struct bm_arena *a, struct bm_power **out, size_t *n, struct bm_err *err);
 enum bm_rc sqlite_power_update(struct bm_store *st, const struct bm_power *p, int64_t now, struct bm_err *err);
+
+enum bm_rc sqlite_calendar_load(struct bm_store *st, struct bm_arena *a, struct bm_cal_year **out, size_t *n, struct bm_err *err);
+enum bm_rc sqlite_calendar_put(struct bm_store *st, const struct bm_cal_year *y, int64_t version, int64_t now, struct bm_err *err);
+enum bm_rc sqlite_case_next_seq(struct bm_store *st, const char *town_code, int ymd, int *seq, struct bm_err *err);
+enum bm_rc sqlite_case_insert(struct bm_store *st, const struct bm_case *c, int64_t now, int64_t *id, struct bm_err *err);
+enum bm_rc sqlite_case_get(struct bm_store *st, const char *case_no, struct bm_arena *a, struct bm_case *out, struct bm_err *err);
+enum bm_rc sqlite_case_update(struct bm_store *st, const struct bm_case *c, int64_t now, struct bm_err *err);
+enum bm_rc sqlite_cases_list(struct bm_store *st, const struct bm_case_query *q, struct bm_arena *a, struct bm_case **out, size_t *n, struct bm_err *err);
+enum bm_rc sqlite_case_event_insert(struct bm_store *st, const struct bm_case_event *e, struct bm_err *err);
+enum bm_rc sqlite_case_events(struct bm_store *st, int64_t case_id, struct bm_arena *a, struct bm_case_event **out, size_t *n, struct bm_err *err);
+enum bm_rc sqlite_case_pause_insert(struct bm_store *st, const struct bm_case_pause *p, struct bm_err *err);
+enum bm_rc sqlite_case_pause_end(struct bm_store *st, int64_t case_id, bm_day to_day, int64_t now, struct bm_err *err);
+enum bm_rc sqlite_case_pauses(struct bm_store *st, int64_t case_id, struct bm_arena *a, struct bm_case_pause **out, size_t *n, struct bm_err *err);
+enum bm_rc sqlite_attachment_insert(struct bm_store *st, const struct bm_attachment *at, const void *content, int64_t *id, struct bm_err *err);
+enum bm_rc sqlite_attachments_list(struct bm_store *st, int64_t case_id, struct bm_arena *a, struct bm_attachment **out, size_t *n, struct bm_err *err);
+enum bm_rc sqlite_attachment_get(struct bm_store *st, int64_t case_id, int64_t id, struct bm_arena *a, struct bm_attachment *out, void **content, struct bm_err *err);
+enum bm_rc sqlite_certificate_insert(struct bm_store *st, const struct bm_certificate *c, int64_t *id, struct bm_err *err);
+enum bm_rc sqlite_certificates_of(struct bm_store *st, const unsigned char holder_hash[32], struct bm_arena *a, struct bm_certificate **out, size_t *n, struct bm_err *err);
+enum bm_rc sqlite_idem_get(struct bm_store *st, int64_t user_id, const char *key, unsigned char body_hash[32], int64_t *case_id, const char **case_no, struct bm_arena *a, struct bm_err *err);
+enum bm_rc sqlite_idem_put(struct bm_store *st, int64_t user_id, const char *key, const unsigned char body_hash[32], int64_t case_id, int64_t now, struct bm_err *err);
+enum bm_rc sqlite_outbox_insert(struct bm_store *st, const struct bm_outbox_msg *m, int64_t now, struct bm_err *err);
+enum bm_rc sqlite_outbox_claim(struct bm_store *st, int64_t now, int lease_s, int limit, struct bm_arena *a, struct bm_outbox_msg **out, size_t *n, struct bm_err *err);
+enum bm_rc sqlite_outbox_done(struct bm_store *st, int64_t id, bool sent, const char *error, int64_t retry_at, int64_t now, struct bm_err *err);
+enum bm_rc sqlite_outbox_of_case(struct bm_store *st, int64_t case_id, struct bm_arena *a, struct bm_outbox_msg **out, size_t *n, struct bm_err *err);
 
 #endif
