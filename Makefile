@@ -1,7 +1,7 @@
 # Bianmin build. `make demo` and `make test` are the two commands a newcomer needs;
 # both install missing Debian packages through scripts/deps.sh first.
 
-PKGS     := libevent libevent_pthreads jansson libsodium sqlite3 libpq xlsxwriter libzip expat
+PKGS     := libevent libevent_pthreads jansson libsodium sqlite3 libpq xlsxwriter libzip expat libqrencode libcurl
 TESTPKGS := cmocka libcurl
 
 BUILD    ?= build
@@ -24,9 +24,11 @@ HTTP_SRC  := $(wildcard src/http/*.c)
 API_SRC   := $(wildcard src/api/*.c)
 IO_SRC    := $(wildcard src/io/*.c)
 CLI_SRC   := $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
-GEN_SRC   := $(BUILD)/gen/migrations.c $(BUILD)/gen/migrations_pg.c $(BUILD)/gen/demo_data.c
+GEN_SRC   := $(BUILD)/gen/migrations.c $(BUILD)/gen/migrations_pg.c $(BUILD)/gen/demo_data.c \
+             $(BUILD)/gen/calendar_data.c
 LIB_SRC   := $(UTIL_SRC) $(CORE_SRC) $(STORE_SRC) $(HTTP_SRC) $(IO_SRC) $(API_SRC) $(CLI_SRC)
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
+CALENDARS  := $(sort $(wildcard data/calendar/*.txt))
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 
@@ -52,6 +54,11 @@ $(BUILD)/gen/migrations.c: $(MIGRATIONS) scripts/embed.sh
 $(BUILD)/gen/demo_data.c: data/demo/catalog.json scripts/embed.sh
 	@mkdir -p $(BUILD)/gen
 	$(Q)scripts/embed.sh bm_demo_data data/demo/catalog.json > $@
+
+# The official holiday calendars ship inside the binary and are loaded into new stores.
+$(BUILD)/gen/calendar_data.c: $(CALENDARS) scripts/embed.sh
+	@mkdir -p $(BUILD)/gen
+	$(Q)scripts/embed.sh bm_calendar_data $(CALENDARS) > $@
 
 $(BUILD)/gen/migrations_pg.c: $(MIGRATIONS) scripts/embed.sh
 	@mkdir -p $(BUILD)/gen
@@ -96,6 +103,10 @@ $(BUILD)/asan/tests/api/test_multi: $(BUILD)/asan/tests/api/test_multi.o $(BUILD
 	@$(if $(V),,echo "  LINK    $@")
 	$(Q)$(CC) $(SANFLAGS) -o $@ $^ $(shell pkg-config --libs jansson) $(TEST_LIBS) -lpthread
 
+$(BUILD)/asan/tests/api/test_cases: $(BUILD)/asan/tests/api/test_cases.o $(BUILD)/asan/tests/api/client.o
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(SANFLAGS) -o $@ $^ $(shell pkg-config --libs jansson) $(TEST_LIBS) -lpthread
+
 check:
 	scripts/check-banned.sh
 	scripts/check-includes.sh
@@ -106,13 +117,14 @@ unit: $(addprefix $(BUILD)/asan/tests/unit/,$(UNIT_TESTS))
 store-test: $(BUILD)/asan/tests/store/test_store
 	$(BUILD)/asan/tests/store/test_store
 
-api-test: $(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_api
+api-test: $(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_api $(BUILD)/asan/tests/api/test_cases
 	BIANMIN_BIN=$(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_api
+	BIANMIN_BIN=$(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_cases
 
 # The same store and API suites on PostgreSQL, plus two processes on one database; the
 # script starts a throwaway server and stops it.
 pg-test: $(BUILD)/asan/bianmin $(BUILD)/asan/tests/store/test_store $(BUILD)/asan/tests/api/test_api \
-         $(BUILD)/asan/tests/api/test_multi
+         $(BUILD)/asan/tests/api/test_cases $(BUILD)/asan/tests/api/test_multi
 	scripts/test-pg.sh $(BUILD)
 
 # The whole suite, under AddressSanitizer and UndefinedBehaviorSanitizer, plus a

@@ -5,9 +5,9 @@ set -euo pipefail
 
 pkgs=(
   build-essential pkg-config
-  libevent-dev libjansson-dev libsodium-dev libsqlite3-dev sqlite3 libpq-dev libxlsxwriter-dev libzip-dev libexpat1-dev
+  libevent-dev libjansson-dev libsodium-dev libsqlite3-dev sqlite3 libpq-dev libxlsxwriter-dev libzip-dev libexpat1-dev libqrencode-dev libcurl4-openssl-dev
   postgresql postgresql-contrib
-  libcmocka-dev libcurl4-openssl-dev python3
+  libcmocka-dev libcurl4-openssl-dev python3 faketime
 )
 
 missing=()

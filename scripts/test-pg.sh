@@ -7,14 +7,21 @@ cd "$(dirname "$0")/.."
 build=${1:-build}
 dir=$(mktemp -d /tmp/bianmin-pg.XXXXXX)
 trap 'scripts/pg-tmp.sh stop "$dir"; rm -rf "$dir"' EXIT
+# Every bianmin process of this run (demo, serve, the CLI) seals personal data with one key,
+# kept with the throwaway server rather than in the working directory; so is the log of the
+# text messages the servers send.
+export BIANMIN_DATA_KEY_FILE="$dir/data.key"
+export BIANMIN_NOTIFY_FILE="$dir/sms.log"
 url=$(scripts/pg-tmp.sh start "$dir")
 base=${url%/*}
-for db in bianmin_store bianmin_api bianmin_multi; do
+for db in bianmin_store bianmin_api bianmin_cases bianmin_multi; do
   psql -q "$url" -c "CREATE DATABASE $db"
 done
 echo "== store contract on PostgreSQL"
 BIANMIN_TEST_PG=$base/bianmin_store "$build/asan/tests/store/test_store"
 echo "== API on PostgreSQL"
 BIANMIN_TEST_PG=$base/bianmin_api BIANMIN_BIN="$build/asan/bianmin" "$build/asan/tests/api/test_api"
+echo "== cases API on PostgreSQL"
+BIANMIN_TEST_PG=$base/bianmin_cases BIANMIN_BIN="$build/asan/bianmin" "$build/asan/tests/api/test_cases"
 echo "== two bianmin processes on one PostgreSQL database"
 BIANMIN_TEST_PG=$base/bianmin_multi BIANMIN_BIN="$build/asan/bianmin" "$build/asan/tests/api/test_multi"

@@ -114,6 +114,8 @@ check(const struct bm_route *r, struct bm_req *rq)
     if (changes_state(rq->method) && rq->auth.session_id != 0 && !(r->flags & BM_ROUTE_NO_CSRF) &&
         !bm_secret_equal(rq->csrf_token, rq->auth.csrf_token))
         return bm_err_set(&rq->err, BM_EFORBIDDEN, "缺少或错误的 X-CSRF-Token 请求头");
+    if (r->flags & BM_ROUTE_UPLOAD)
+        return BM_OK; /* the handler checks the file's type and size */
     if (rq->body_len > 0 && !is_json(rq->content_type))
         return bm_err_set(&rq->err, BM_EMEDIA, "请求体应为 application/json");
     if ((int64_t)rq->body_len > rq->cfg->body_max_bytes)

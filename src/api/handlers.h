@@ -59,6 +59,27 @@ enum bm_rc bm_api_powers_create(struct bm_req *rq, struct bm_resp *rs);
 enum bm_rc bm_api_powers_update(struct bm_req *rq, struct bm_resp *rs);
 enum bm_rc bm_api_catalog_export(struct bm_req *rq, struct bm_resp *rs);
 
+/* cases.c */
+enum bm_rc bm_api_cases_create(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_cases_list(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_cases_get(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_public_cases_create(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_public_my_cases(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_public_case_get(struct bm_req *rq, struct bm_resp *rs);
+
+/* case_actions.c */
+enum bm_rc bm_api_cases_act(struct bm_req *rq, struct bm_resp *rs);
+
+/* case_files.c */
+enum bm_rc bm_api_cases_attach(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_cases_attachment_get(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_cases_document(struct bm_req *rq, struct bm_resp *rs);
+
+/* calendar.c */
+enum bm_rc bm_api_calendar_list(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_calendar_get(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_calendar_put(struct bm_req *rq, struct bm_resp *rs);
+
 /* users.c: the JSON form of a user, shared with session.c */
 struct json_t;
 struct json_t *bm_api_user_json(const struct bm_user *u);

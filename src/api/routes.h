@@ -10,6 +10,7 @@
 enum bm_route_flag {
     BM_ROUTE_SLOW = 1u << 0,    /* runs on the worker pool (password hashing, exports) */
     BM_ROUTE_NO_CSRF = 1u << 1, /* log-in itself: there is no session yet */
+    BM_ROUTE_UPLOAD = 1u << 2,  /* the body is a file of any type, up to upload_max_bytes */
 };
 
 struct bm_route {

@@ -7,6 +7,7 @@
 #define BM_CLI_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "core/org.h"
 #include "store/store.h"
@@ -66,6 +67,39 @@ BM_MUST_CHECK enum bm_rc cli_init_county(struct bm_store *st, const char *name, 
 const char *cli_admin_password(char *buf, size_t size);
 
 void cli_print_err(const struct bm_err *err);
+
+/*
+ * Loads the data key from cfg->data_key_file (default: the SQLite file's name + ".key", or
+ * bianmin-data.key for PostgreSQL), creating a random one (mode 0600) if there is none and
+ * saying so in *created. Prints the error and returns false on failure.
+ */
+bool cli_data_key(struct bm_config *cfg, bool *created);
+
+/*
+ * True if the loaded key opens the store's sealed personal data (or there is none yet).
+ * Otherwise prints why and returns false; a key just created for a store that has sealed
+ * data is removed again, so the real one can be restored in its place.
+ */
+bool cli_data_key_check(struct bm_store *st, struct bm_config *cfg, bool created);
+
+/*
+ * Starts and stops the outbox sender thread of `serve` (text messages to applicants: a log
+ * file by default, cfg->notify_file or <db>.sms.log; a webhook if cfg->notify_webhook).
+ */
+bool cli_notifier_start(const struct bm_config *cfg);
+void cli_notifier_stop(void);
+
+/*
+ * Generates `count` historical cases of the published catalog over the past five months
+ * (demo and benchmarks), reproducibly for a seed (0: the default seed). Progress on stderr
+ * unless quiet.
+ */
+BM_MUST_CHECK enum bm_rc cli_demo_cases(struct bm_store *st, const struct bm_config *cfg,
+                                        int64_t count, uint64_t seed, bool quiet,
+                                        struct bm_err *err);
+
+/* Loads the shipped holiday calendars (2025, 2026, ...) that the store does not have yet. */
+BM_MUST_CHECK enum bm_rc cli_seed_calendars(struct bm_store *st, struct bm_err *err);
 
 int cli_serve(int argc, char **argv);
 int cli_init(int argc, char **argv);

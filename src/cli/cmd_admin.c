@@ -21,6 +21,7 @@ cli_init(int argc, char **argv)
     struct bm_config cfg;
     struct bm_store *st;
     struct bm_err err;
+    bool key_created = false;
     char buf[BM_PASSWORD_MAX_BYTES + 2];
     int64_t county_id = 0;
     int n_pos, r = cli_parse("init", "--db FILE [--county-name NAME] [--county-code CODE]", argc,
@@ -31,10 +32,16 @@ cli_init(int argc, char **argv)
         return r < 0 ? 2 : 0;
     if ((pw = cli_admin_password(buf, sizeof(buf))) == NULL)
         return 2;
-    if ((st = cli_open(&cfg, true, true)) == NULL)
+    if (!cli_data_key(&cfg, &key_created) || (st = cli_open(&cfg, true, true)) == NULL)
         return 1;
+    if (!cli_data_key_check(st, &cfg, key_created)) {
+        bm_store_close(st);
+        return 1;
+    }
     bm_err_clear(&err);
-    rc = bm_store_begin(st, &err);
+    rc = cli_seed_calendars(st, &err);
+    if (rc == BM_OK)
+        rc = bm_store_begin(st, &err);
     if (rc == BM_OK)
         rc = cli_init_county(st, name, code, pw, &county_id, &err);
     if (rc == BM_OK)

@@ -5,6 +5,7 @@
  * Village codes are given only where docs/domain.md records them; other townships' villages
  * are left for an import rather than invented.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "core/roles.h"
 #include "util/buf.h"
 #include "util/embed.h"
+#include "util/parse.h"
 
 extern const struct bm_embedded bm_demo_data[];
 
@@ -145,6 +147,8 @@ build(struct bm_store *st, const char *admin_pw, const char *pw, struct bm_buf *
             {"xwz_clerk", "周芳", BM_ROLE_CLERK, xw_center},
             {"xwz_admin", "郑伟", BM_ROLE_TOWNSHIP_ADMIN, town[4]},
             {"rsj_handler", "陈静", BM_ROLE_HANDLER, dept[1]},
+            {"rsj_approver", "马丽", BM_ROLE_APPROVER, dept[1]},
+            {"mzj_handler", "黄磊", BM_ROLE_HANDLER, dept[2]},
             {"supervisor", "刘洋", BM_ROLE_SUPERVISOR, dept[0]},
             {"evaluator", "孙悦", BM_ROLE_EVALUATOR, dept[0]},
             {"auditor", "周正", BM_ROLE_AUDITOR, county},
@@ -170,31 +174,45 @@ cli_demo(int argc, char **argv)
     struct bm_config cfg;
     struct bm_store *st;
     struct bm_err err;
+    bool key_created = false;
     struct bm_buf table, banner;
     const char *pw = getenv("BIANMIN_DEMO_PASSWORD"), *admin_pw = getenv("BIANMIN_ADMIN_PASSWORD");
     bool no_serve = false, no_catalog = false;
+    const char *cases_arg = NULL;
+    int64_t n_cases = 3000;
     const struct cli_opt own[] = {
         {"no-serve", NULL, &no_serve, "create the demo county and exit"},
         {"no-catalog", NULL, &no_catalog, "leave the service catalog empty (for import tests)"},
+        {"cases", &cases_arg, NULL, "historical cases to generate (default 3000; 0 for none)"},
         {NULL, NULL, NULL, NULL},
     };
     int64_t n = 0;
-    int n_pos, r = cli_parse("demo", "[--db FILE] [--listen HOST:PORT] [--no-serve] [--no-catalog]", argc, argv,
-                             &cfg, own, NULL, 0, &n_pos);
+    int n_pos, r = cli_parse("demo", "[--db FILE] [--listen HOST:PORT] [--no-serve] [--no-catalog] [--cases N]",
+                             argc, argv, &cfg, own, NULL, 0, &n_pos);
     enum bm_rc rc;
 
     if (r <= 0)
         return r < 0 ? 2 : 0;
+    if (cases_arg != NULL && !bm_parse_i64z(cases_arg, 0, 100000000, &n_cases)) {
+        fprintf(stderr, "bianmin demo: --cases wants a number from 0 to 100000000\n");
+        return 2;
+    }
     if (pw == NULL || pw[0] == '\0')
         pw = DEMO_PASSWORD;
     if (admin_pw == NULL || admin_pw[0] == '\0')
         admin_pw = pw;
-    if ((st = cli_open(&cfg, true, true)) == NULL)
+    if (!cli_data_key(&cfg, &key_created) || (st = cli_open(&cfg, true, true)) == NULL)
         return 1;
+    if (!cli_data_key_check(st, &cfg, key_created)) {
+        bm_store_close(st);
+        return 1;
+    }
     bm_err_clear(&err);
     bm_buf_init(&table, 1 << 16);
     bm_buf_init(&banner, 1 << 16);
-    rc = bm_store_org_count(st, &n, &err);
+    rc = cli_seed_calendars(st, &err);
+    if (rc == BM_OK)
+        rc = bm_store_org_count(st, &n, &err);
     if (rc == BM_OK && n == 0) {
         char db[512];
         bm_url_redact(cfg.db, db, sizeof(db));
@@ -210,13 +228,19 @@ cli_demo(int argc, char **argv)
         if (rc == BM_OK && !no_catalog &&
             cli_import_text(st, bm_demo_data[0].text, strlen(bm_demo_data[0].text), true, true) != 0)
             rc = bm_err_set(&err, BM_EINTERNAL, "演示目录导入失败");
+        /* Months of history: applications, decisions on time and late, open cases. */
+        if (rc == BM_OK && !no_catalog && n_cases > 0) {
+            printf("generating %" PRId64 " historical cases ...\n", n_cases);
+            fflush(stdout);
+            rc = cli_demo_cases(st, &cfg, n_cases, 0, n_cases < 100000, &err);
+        }
     } else if (rc == BM_OK) {
         rc = bm_buf_printf(&table, "  (store already populated; demo passwords as first printed)\n");
     }
     bm_store_close(st);
     if (rc == BM_OK)
         rc = bm_buf_printf(&banner,
-                           "\nDemo county: 北京市密云区 (110118), 20 townships, 西田各庄镇 villages, the service catalog\n"
+                           "\nDemo county: 北京市密云区 (110118), 20 townships, 西田各庄镇 villages, the service catalog, cases\n"
                            "Demo accounts (user name, name, role, password):\n%s\n"
                            "Open http://%s/  ·  health: http://%s/healthz\n",
                            table.ptr ? table.ptr : "", cfg.listen, cfg.listen);

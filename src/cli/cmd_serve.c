@@ -17,15 +17,26 @@ on_ready(void *arg, int port)
 }
 
 int
-cli_run_server(const struct bm_config *cfg, const char *banner)
+cli_run_server(const struct bm_config *given, const char *banner)
 {
-    struct bm_store *st = cli_open(cfg, false, true);
+    struct bm_config full = *given, *cfg = &full;
+    struct bm_store *st;
     struct bm_err err;
+    bool key_created = false;
     int64_t n = 0;
 
-    if (st == NULL)
+    if (!cli_data_key(cfg, &key_created) || (st = cli_open(cfg, false, true)) == NULL)
         return 1;
+    if (!cli_data_key_check(st, cfg, key_created)) {
+        bm_store_close(st);
+        return 1;
+    }
     bm_err_clear(&err);
+    if (cli_seed_calendars(st, &err) != BM_OK) {
+        cli_print_err(&err);
+        bm_store_close(st);
+        return 1;
+    }
     if (bm_store_org_count(st, &n, &err) != BM_OK || n == 0) {
         fprintf(stderr, "bianmin: the store %s is empty; run `bianmin init --db %s` first\n",
                 cfg->db, cfg->db);
@@ -33,10 +44,14 @@ cli_run_server(const struct bm_config *cfg, const char *banner)
         return 1;
     }
     bm_store_close(st);
+    if (!cli_notifier_start(cfg))
+        return 1;
     if (bm_server_run(cfg, on_ready, (void *)banner, &err) != BM_OK) {
+        cli_notifier_stop();
         cli_print_err(&err);
         return 1;
     }
+    cli_notifier_stop();
     return 0;
 }
 

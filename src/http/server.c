@@ -363,11 +363,13 @@ on_request(struct evhttp_request *ev, void *arg)
     struct loop *l = arg;
     const struct bm_config *cfg = l->srv->cfg;
     struct evhttp_connection *conn = evhttp_request_get_connection(ev);
-    struct bm_arena *a = bm_arena_new((size_t)cfg->arena_max_bytes + 65536);
+    struct evbuffer *in = evhttp_request_get_input_buffer(ev);
+    /* Room for the body's copy too (uploads may exceed the per-request cap). */
+    struct bm_arena *a = bm_arena_new((size_t)cfg->arena_max_bytes + 65536 +
+                                      evbuffer_get_length(in));
     struct call *c = bm_arena_alloc(a, sizeof(*c));
     const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(ev);
     struct evkeyvalq *h = evhttp_request_get_input_headers(ev);
-    struct evbuffer *in = evhttp_request_get_input_buffer(ev);
     struct bm_match_result m;
     unsigned char rnd[8];
     const char *raw_path, *q;

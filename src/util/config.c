@@ -61,6 +61,10 @@ static const struct {
     I("login_window_s", login_window_s, 10, 86400),
     S("log_level", log_level),
     B("trust_proxy", trust_proxy),
+    S("data_key_file", data_key_file),
+    S("public_url", public_url),
+    S("notify_file", notify_file),
+    S("notify_webhook", notify_webhook),
 #undef S
 #undef I
 #undef L

@@ -30,6 +30,13 @@ struct bm_config {
     int login_window_s;
     char log_level[16];
     bool trust_proxy;       /* take the client address from X-Forwarded-For */
+    char data_key_file[512]; /* key that seals personal data; "" = beside the SQLite file */
+    char public_url[256];   /* base of links printed on receipts; "" = http://LISTEN */
+    char notify_file[512];  /* where the log sender appends text messages; "" = beside the store */
+    char notify_webhook[512]; /* if set, text messages are POSTed here as JSON instead */
+    /* Loaded at start-up from data_key_file (not a setting). */
+    unsigned char data_key[32];
+    bool has_data_key;
 };
 
 /* Built-in defaults. */

@@ -1,13 +1,18 @@
 /*
- * Server lifecycle and HTTP client for the API tests.
+ * Server lifecycle, HTTP client and JSON/problem assertions for the API tests.
  */
 #include "client.h"
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,12 +211,18 @@ on_header(char *p, size_t sz, size_t n, void *arg)
     copy_header(p, len, "Content-Security-Policy", r->csp, sizeof(r->csp));
     copy_header(p, len, "X-Content-Type-Options", r->nosniff, sizeof(r->nosniff));
     copy_header(p, len, "X-Frame-Options", r->frame_options, sizeof(r->frame_options));
+    copy_header(p, len, "ETag", r->etag, sizeof(r->etag));
+    copy_header(p, len, "Location", r->location, sizeof(r->location));
+    copy_header(p, len, "Idempotency-Replayed", r->idempotency_replayed,
+                sizeof(r->idempotency_replayed));
+    copy_header(p, len, "Content-Disposition", r->content_disposition,
+                sizeof(r->content_disposition));
     return len;
 }
 
 static long
 perform(struct server *s, struct session *ss, const char *method, const char *path,
-        const char *body, const char *const *headers, bool raw, struct resp *r)
+        const char *body, size_t body_len, const char *const *headers, bool raw, struct resp *r)
 {
     CURL *c = curl_easy_init();
     struct curl_slist *h = NULL;
@@ -234,7 +245,7 @@ perform(struct server *s, struct session *ss, const char *method, const char *pa
         curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
     if (body != NULL) {
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)body_len);
         bool own_type = false;
         for (int i = 0; headers && headers[i]; i++)
             own_type |= strncasecmp(headers[i], "Content-Type:", 13) == 0;
@@ -278,13 +289,20 @@ long
 req(struct server *s, struct session *ss, const char *method, const char *path, const char *body,
     const char *const *headers, struct resp *r)
 {
-    return perform(s, ss, method, path, body, headers, false, r);
+    return perform(s, ss, method, path, body, body ? strlen(body) : 0, headers, false, r);
+}
+
+long
+req_bin(struct server *s, struct session *ss, const char *method, const char *path,
+        const void *body, size_t len, const char *const *headers, struct resp *r)
+{
+    return perform(s, ss, method, path, body, len, headers, false, r);
 }
 
 long
 req_raw(struct server *s, const char *method, const char *path, struct resp *r)
 {
-    return perform(s, NULL, method, path, NULL, NULL, true, r);
+    return perform(s, NULL, method, path, NULL, 0, NULL, true, r);
 }
 
 void
@@ -315,4 +333,78 @@ login(struct server *s, struct session *ss, const char *user, const char *passwo
     }
     resp_free(&r);
     return st;
+}
+
+/* ---- JSON and problem helpers ---- */
+
+json_t *
+jget(json_t *j, const char *path)
+{
+    char key[64];
+    const char *p = path;
+    while (j != NULL && *p) {
+        size_t n = strcspn(p, ".");
+        snprintf(key, sizeof(key), "%.*s", (int)n, p);
+        if (json_is_array(j))
+            j = json_array_get(j, (size_t)strtol(key, NULL, 10));
+        else
+            j = json_object_get(j, key);
+        p += n;
+        if (*p == '.')
+            p++;
+    }
+    return j;
+}
+
+const char *
+jstr(json_t *j, const char *path)
+{
+    const char *s = json_string_value(jget(j, path));
+    return s ? s : "";
+}
+
+long long
+jint(json_t *j, const char *path)
+{
+    return json_integer_value(jget(j, path));
+}
+
+char *
+fmt(const char *f, ...)
+{
+    static char buf[4][2048];
+    static int k;
+    va_list ap;
+    char *b = buf[k++ % 4];
+    va_start(ap, f);
+    vsnprintf(b, sizeof(buf[0]), f, ap);
+    va_end(ap);
+    return b;
+}
+
+void
+assert_problem(struct resp *r, long status, const char *code)
+{
+    if (r->status != status || strcmp(jstr(r->json, "code"), code) != 0)
+        fprintf(stderr, "expected %ld %s, got %ld: %s\n", status, code, r->status,
+                r->body ? r->body : "");
+    assert_int_equal(r->status, status);
+    assert_string_equal(r->content_type, "application/problem+json");
+    assert_non_null(r->json);
+    assert_int_equal(jint(r->json, "status"), status);
+    assert_string_equal(jstr(r->json, "code"), code);
+    assert_true(strlen(jstr(r->json, "detail")) > 0);
+    assert_true(strlen(jstr(r->json, "title")) > 0);
+}
+
+bool
+has_field_error(struct resp *r, const char *field)
+{
+    json_t *errs = json_object_get(r->json, "errors"), *e;
+    size_t i;
+    json_array_foreach(errs, i, e) {
+        if (strcmp(jstr(e, "field"), field) == 0)
+            return true;
+    }
+    return false;
 }

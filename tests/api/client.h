@@ -37,6 +37,10 @@ struct resp {
     char csp[512];
     char nosniff[32];
     char frame_options[32];
+    char etag[32];
+    char location[256];
+    char idempotency_replayed[16];
+    char content_disposition[256];
 };
 
 /* Creates a temp folder, the demo store (`bianmin demo --no-serve`) and a web root. */
@@ -56,6 +60,9 @@ void server_cleanup(struct server *s);
 long req(struct server *s, struct session *ss, const char *method, const char *path,
          const char *body, const char *const *headers, struct resp *r);
 long req_raw(struct server *s, const char *method, const char *path, struct resp *r);
+/* Like req() with a body of `len` bytes that may hold NULs (uploads); NULL body sends none. */
+long req_bin(struct server *s, struct session *ss, const char *method, const char *path,
+             const void *body, size_t len, const char *const *headers, struct resp *r);
 void resp_free(struct resp *r);
 
 /* Logs in and fills the session; returns the status. */
@@ -63,5 +70,23 @@ long login(struct server *s, struct session *ss, const char *user, const char *p
 
 /* Runs a shell command; returns its exit status. */
 int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- JSON and problem helpers shared by the suites ---- */
+
+/* The value at a dotted path ("items.0.id": object keys and array indexes); NULL if none. */
+json_t *jget(json_t *j, const char *path);
+/* The string at `path`, or "" if it is missing or not a string. */
+const char *jstr(json_t *j, const char *path);
+/* The integer at `path`, or 0. */
+long long jint(json_t *j, const char *path);
+/* printf into one of four rotating static buffers (2 KiB each): fine for a call's arguments. */
+char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Asserts (cmocka) that `r` is an application/problem+json answer with this status and
+ * stable code, and a title and detail.
+ */
+void assert_problem(struct resp *r, long status, const char *code);
+/* True if some per-field error of the problem names `field`. */
+bool has_field_error(struct resp *r, const char *field);
 
 #endif

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 #include <curl/curl.h>
 #include <pthread.h>
+#include <time.h>
 
 #include "client.h"
 
@@ -26,6 +27,7 @@
 static struct server a, b;
 static struct session admin_a;
 static long long parent_id;
+static char sms_a[400], sms_b[400];
 
 static int
 setup(void **state)
@@ -35,7 +37,12 @@ setup(void **state)
     if (getenv("BIANMIN_TEST_PG") == NULL || !server_prepare(&a))
         return -1;
     b = a; /* same store and folder, its own process and port */
-    if (!server_start(&a, NULL) || !server_start(&b, NULL))
+    /* Each process writes the text messages it sends to its own file, so the test can
+     * tell that no message went out twice. */
+    snprintf(sms_a, sizeof(sms_a), "notify_file=%s/sms-a.log", a.dir);
+    snprintf(sms_b, sizeof(sms_b), "notify_file=%s/sms-b.log", a.dir);
+    if (!server_start(&a, (const char *const[]){"--set", sms_a, NULL}) ||
+        !server_start(&b, (const char *const[]){"--set", sms_b, NULL}))
         return -1;
     return login(&a, &admin_a, "admin", PW) == 200 ? 0 : -1;
 }
@@ -166,6 +173,150 @@ test_concurrent_writes_through_two_processes(void **state)
     assert_int_equal(run("%s audit verify --db '%s' > /dev/null 2>&1", a.bin, a.db), 0);
 }
 
+/* ---- cases accepted through both processes at once ---- */
+
+#define CASES_PER_THREAD 20
+
+struct case_worker {
+    struct server *srv;
+    struct session ss;
+    const char *body;
+    int ok;
+    char nos[CASES_PER_THREAD][32];
+};
+
+static void *
+accept_cases(void *arg)
+{
+    struct case_worker *w = arg;
+    struct resp r;
+
+    for (int i = 0; i < CASES_PER_THREAD; i++) {
+        if (req(w->srv, &w->ss, "POST", "/api/v1/cases", w->body, NULL, &r) == 201 &&
+            strcmp(json_string_value(json_object_get(r.json, "status")), "accepted") == 0)
+            snprintf(w->nos[w->ok++], sizeof(w->nos[0]), "%s",
+                     json_string_value(json_object_get(r.json, "case_no")));
+        else
+            fprintf(stderr, "case worker: %ld %s\n", r.status, r.body ? r.body : "");
+        resp_free(&r);
+    }
+    return NULL;
+}
+
+static int
+cmp_str(const void *x, const void *y)
+{
+    return strcmp((const char *)x, (const char *)y);
+}
+
+/* Lines in both processes' message logs, and whether any outbox id appears twice. */
+static int
+sent_messages(bool *dup)
+{
+    char path[400], line[4096];
+    long long ids[4096];
+    int n = 0;
+
+    *dup = false;
+    for (int k = 0; k < 2; k++) {
+        FILE *f;
+        snprintf(path, sizeof(path), "%s/sms-%c.log", a.dir, k ? 'b' : 'a');
+        if ((f = fopen(path, "r")) == NULL)
+            continue;
+        while (n < 4096 && fgets(line, sizeof(line), f))
+            ids[n++] = strtoll(line + strlen("{\"id\":"), NULL, 10);
+        fclose(f);
+    }
+    qsort(ids, (size_t)n, sizeof(ids[0]), cmp_ll);
+    for (int i = 1; i < n; i++)
+        *dup |= ids[i] == ids[i - 1];
+    return n;
+}
+
+static void
+test_concurrent_case_acceptance(void **state)
+{
+    enum { N = 2 * THREADS_PER_SERVER, TOTAL = N * CASES_PER_THREAD };
+    struct case_worker w[N];
+    pthread_t th[N];
+    static char all[TOTAL][32];
+    char body[4096], materials[3000] = "";
+    long long item = 0;
+    int total = 0, sent = 0;
+    bool dup = false;
+    struct resp r;
+    json_t *e, *m;
+    size_t i, k;
+    (void)state;
+
+    /* A county-wide item any township window takes, with every material handed in. */
+    assert_int_equal(req(&a, NULL, "GET", "/api/v1/items?limit=100", NULL, NULL, &r), 200);
+    json_array_foreach(json_object_get(r.json, "items"), i, e) {
+        json_t *o;
+        size_t q;
+        json_array_foreach(json_object_get(e, "service_objects"), q, o) {
+            if (item == 0 && json_is_true(json_object_get(e, "county_wide")) &&
+                strcmp(json_string_value(o), "natural_person") == 0)
+                item = json_integer_value(json_object_get(e, "id"));
+        }
+    }
+    resp_free(&r);
+    assert_true(item > 0);
+    {
+        char path[64];
+        snprintf(path, sizeof(path), "/api/v1/items/%lld", item);
+        assert_int_equal(req(&a, NULL, "GET", path, NULL, NULL, &r), 200);
+    }
+    json_array_foreach(json_object_get(r.json, "materials"), k, m) {
+        size_t len = strlen(materials);
+        snprintf(materials + len, sizeof(materials) - len, "%s{\"name\":\"%s\",\"provided\":true}",
+                 k ? "," : "", json_string_value(json_object_get(m, "name")));
+    }
+    resp_free(&r);
+    snprintf(body, sizeof(body),
+             "{\"item_id\":%lld,\"channel\":\"window\",\"accept\":true,\"applicant\":{\"name\":"
+             "\"压力测试\",\"id_type\":\"resident_id\",\"id_number\":\"110119198001010014\","
+             "\"phone\":\"13800000000\"},\"materials\":[%s]}",
+             item, materials);
+    for (int t = 0; t < N; t++) {
+        memset(&w[t], 0, sizeof(w[t]));
+        w[t].srv = t % 2 ? &b : &a;
+        w[t].body = body;
+        assert_int_equal(login(w[t].srv, &w[t].ss, "xtgz_clerk", PW), 200);
+    }
+    for (int t = 0; t < N; t++)
+        pthread_create(&th[t], NULL, accept_cases, &w[t]);
+    for (int t = 0; t < N; t++) {
+        pthread_join(th[t], NULL);
+        for (int j = 0; j < w[t].ok; j++)
+            memcpy(all[total++], w[t].nos[j], sizeof(all[0]));
+    }
+    /* Every acceptance answered, and the numbers one town's day sequence without gaps:
+     * same 20-digit prefix (town code and date), sequences first .. first + TOTAL - 1. */
+    assert_int_equal(total, TOTAL);
+    qsort(all, TOTAL, sizeof(all[0]), cmp_str);
+    for (int j = 0; j < TOTAL; j++) {
+        assert_int_equal(strlen(all[j]), 26);
+        assert_memory_equal(all[j], all[0], 20);
+        assert_int_equal(strtol(all[j] + 20, NULL, 10), strtol(all[0] + 20, NULL, 10) + j);
+    }
+    for (int j = 0; j < TOTAL; j += 9) {
+        char path[80];
+        snprintf(path, sizeof(path), "/api/v1/cases/%s", all[j]);
+        assert_int_equal(req(j % 2 ? &a : &b, &w[0].ss, "GET", path, NULL, NULL, &r), 200);
+        assert_string_equal(json_string_value(json_object_get(r.json, "status")), "accepted");
+        resp_free(&r);
+    }
+    /* Each acceptance queued one text message; the two senders shared them out, none twice. */
+    for (int tries = 0; tries < 100 && (sent = sent_messages(&dup)) < TOTAL; tries++) {
+        struct timespec ts = {0, 100 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    assert_int_equal(sent, TOTAL);
+    assert_false(dup);
+    assert_int_equal(run("%s audit verify --db '%s' > /dev/null 2>&1", a.bin, a.db), 0);
+}
+
 /* A database URL on the same server as BIANMIN_TEST_PG, with another database name. */
 static void
 sibling_db(const char *name, char *out, size_t size)
@@ -187,13 +338,16 @@ test_migrate_store_sqlite_to_postgres_and_back(void **state)
     snprintf(lite, sizeof(lite), "%s/county.db", a.dir);
     snprintf(back, sizeof(back), "%s/back.db", a.dir);
     assert_int_equal(run("psql -q '%s' -c 'CREATE DATABASE bianmin_move'", a.db), 0);
-    assert_int_equal(run("%s demo --db %s --no-serve > /dev/null 2>&1", a.bin, lite), 0);
+    /* The county's data key lives beside its file and moves with it. */
+    assert_int_equal(run("%s demo --db %s --no-serve --cases 300 --set data_key_file=%s.key > /dev/null 2>&1",
+                         a.bin, lite, lite),
+                     0);
 
     /* SQLite -> PostgreSQL: everything arrives, counts and chain checked by the command. */
     assert_int_equal(run("%s migrate-store --from %s --to '%s' > %s/move.out 2>&1", a.bin, lite,
                          pg, a.dir),
                      0);
-    assert_int_equal(run("grep -q 'users            12 rows' %s/move.out", a.dir), 0);
+    assert_int_equal(run("grep -q 'users            14 rows' %s/move.out", a.dir), 0);
     assert_int_equal(run("psql -At '%s' -c 'SELECT count(*) FROM org_units' | grep -qx "
                          "\"$(sqlite3 %s 'SELECT count(*) FROM org_units')\"", pg, lite),
                      0);
@@ -201,13 +355,29 @@ test_migrate_store_sqlite_to_postgres_and_back(void **state)
     /* A second move into the now full database is refused and writes nothing. */
     assert_int_equal(run("%s migrate-store --from %s --to '%s' > /dev/null 2>&1", a.bin, lite, pg),
                      1);
-    assert_int_equal(run("psql -At '%s' -c 'SELECT count(*) FROM users' | grep -qx 12", pg), 0);
+    assert_int_equal(run("psql -At '%s' -c 'SELECT count(*) FROM users' | grep -qx 14", pg), 0);
 
     /* The moved county serves: passwords, sessions and new ids work. */
     memset(&c, 0, sizeof(c));
     c = a;
     snprintf(c.db, sizeof(c.db), "%s", pg);
-    assert_true(server_start(&c, NULL));
+    {
+        /* The county's data key moves with it: sealed personal data still opens. */
+        char key[400], no[64] = "", path[400];
+        FILE *p;
+        snprintf(key, sizeof(key), "data_key_file=%s.key", lite);
+        assert_true(server_start(&c, (const char *const[]){"--set", key, NULL}));
+        snprintf(path, sizeof(path), "sqlite3 %s 'SELECT case_no FROM cases ORDER BY id LIMIT 1'", lite);
+        assert_non_null(p = popen(path, "r"));
+        assert_non_null(fgets(no, sizeof(no), p));
+        pclose(p);
+        no[strcspn(no, "\n")] = '\0';
+        assert_int_equal(login(&c, &s, "admin", PW), 200);
+        snprintf(path, sizeof(path), "/api/v1/cases/%s", no);
+        assert_int_equal(req(&c, &s, "GET", path, NULL, NULL, &r), 200);
+        assert_true(json_is_string(json_object_get(json_object_get(r.json, "applicant"), "id_number")));
+        resp_free(&r);
+    }
     assert_int_equal(login(&c, &s, "xtgz_admin", PW), 200);
     assert_int_equal(req(&c, &s, "POST", "/api/v1/org-units",
                          "{\"name\":\"迁移后新建办公室\",\"kind\":\"office\",\"parent_id\":1}",
@@ -256,6 +426,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_session_shared_across_processes),
         cmocka_unit_test(test_concurrent_writes_through_two_processes),
+        cmocka_unit_test(test_concurrent_case_acceptance),
         cmocka_unit_test(test_both_stop_cleanly),
         cmocka_unit_test(test_migrate_store_sqlite_to_postgres_and_back),
     };

@@ -1,0 +1,114 @@
+/*
+ * Pieces the case handlers share (cases.c, case_actions.c, case_files.c, calendar.c):
+ * loading a case the caller may see, its JSON form, the calendar snapshot, the data key,
+ * deadlines and the notification outbox. Private to src/api.
+ */
+#ifndef BM_API_CASES_H
+#define BM_API_CASES_H
+
+#include <jansson.h>
+
+#include "api/req.h"
+#include "core/calendar.h"
+#include "core/case.h"
+#include "core/pii.h"
+
+/* The applicant as sealed in a case (NUL-terminated, in the request arena). */
+struct bm_applicant {
+    const char *name, *id_number, *phone;
+};
+
+/*
+ * The working-day calendar as stored, copied into the request arena. Reads through a
+ * process-wide snapshot refreshed at most every 60 seconds (and at once after a change made
+ * by this process), so a case view does not cost a calendar query.
+ */
+BM_MUST_CHECK enum bm_rc bm_api_calendar(struct bm_req *rq, struct bm_calendar *cal);
+void bm_api_calendar_changed(void);
+/*
+ * The calendar read from the store now, into the request arena: what a deadline that is
+ * written uses (inside the writing transaction), since the snapshot may lag a change made
+ * by another process.
+ */
+BM_MUST_CHECK enum bm_rc bm_api_calendar_stored(struct bm_req *rq, struct bm_calendar *cal);
+
+/* The personal-data keys derived from the configured data key. */
+void bm_api_pii_key(const struct bm_req *rq, struct bm_pii_key *k);
+/* Unseals a case's applicant; BM_EINTERNAL if the data key does not fit. */
+BM_MUST_CHECK enum bm_rc bm_api_applicant(struct bm_req *rq, const struct bm_case *c,
+                                          struct bm_applicant *out);
+
+/* True if the caller is the resident who applied for the case online. */
+bool bm_api_case_is_own(const struct bm_req *rq, const struct bm_case *c);
+
+/*
+ * Loads a case by number if the caller may see it: staff within bm_access_case_scope, or
+ * its own applicant. BM_ENOTFOUND otherwise (existence is not revealed).
+ */
+BM_MUST_CHECK enum bm_rc bm_api_case_load(struct bm_req *rq, const char *case_no,
+                                          struct bm_case *c);
+
+/* Every required material provided or exempt. */
+bool bm_api_case_materials_complete(const struct bm_case *c);
+
+/*
+ * Recomputes c->due_day (and due_provisional) from the acceptance day, the promised days,
+ * the extension and the case's closed pauses.
+ */
+BM_MUST_CHECK enum bm_rc bm_api_case_deadline(struct bm_req *rq, struct bm_case *c,
+                                              const struct bm_calendar *cal);
+
+/* The deadline light of a case today. */
+enum bm_light bm_api_case_light(const struct bm_req *rq, const struct bm_case *c,
+                                const struct bm_calendar *cal);
+
+/*
+ * The JSON form of a case. `detail` adds materials, events, pauses, attachments and the
+ * actions the caller may take now; `reveal` shows the applicant unmasked (the caller has
+ * checked and audited that).
+ */
+json_t *bm_api_case_json(struct bm_req *rq, const struct bm_case *c, const struct bm_calendar *cal,
+                         bool detail, bool reveal);
+
+/* Chinese name of a trace event's action: a case action, "create" (申请), "attach" or
+ * "deadline" (recomputed after a calendar change). */
+const char *bm_api_event_name(const char *action);
+
+/*
+ * True if the caller may take a step of `actor` kind (the actor bm_case_step gives
+ * `action`) on `c`: the applicant's own steps by the applicant or the accepting window,
+ * an online applicant's supplement by the applicant, else bm_access_case_actor.
+ */
+bool bm_api_case_may_act(const struct bm_req *rq, const struct bm_case *c,
+                         enum bm_case_action action, enum bm_case_actor actor);
+
+/* Appends one step to the case's trace (inside the transaction). */
+BM_MUST_CHECK enum bm_rc bm_api_case_event(struct bm_req *rq, const struct bm_case *c,
+                                           const char *action, enum bm_case_status from,
+                                           const char *note, json_t *detail);
+
+/*
+ * Queues a text message to the applicant about `c` (inside the transaction): `template_name`
+ * names it ("case_accepted", ...), `text` is the message.
+ */
+BM_MUST_CHECK enum bm_rc bm_api_notify(struct bm_req *rq, const struct bm_case *c,
+                                       const char *template_name, const char *text);
+
+/*
+ * Performs `action` on a loaded case inside the caller's transaction: the state machine
+ * step, the fields it sets (dates, units, handler, deadline, pauses, delivery), the trace
+ * event, the applicant's text message and the audit entry, then writes the case (If-Match:
+ * c->version). `body` (may be NULL) carries the action's own fields; the caller has checked
+ * who may act. On error nothing is written that the caller's rollback would not undo.
+ */
+BM_MUST_CHECK enum bm_rc bm_api_case_apply(struct bm_req *rq, struct bm_case *c,
+                                           enum bm_case_action action, json_t *body,
+                                           const struct bm_calendar *cal);
+
+/* YYYYMMDD of a day, as the integer bm_id_valid and case numbers use. */
+int bm_api_ymd(bm_day d);
+
+/* The 12-digit town code for case numbers of cases accepted at `unit_path`. */
+BM_MUST_CHECK enum bm_rc bm_api_town_code(struct bm_req *rq, const char *unit_path, char out[13]);
+
+#endif

@@ -1,0 +1,171 @@
+/*
+ * The outbox sender that `bianmin serve` runs beside the HTTP loops: it claims due text
+ * messages (a lease keeps other processes on the same database from sending them too),
+ * unseals the phone number, hands each message to the log file or webhook sender, and
+ * records the outcome; failures are retried with a growing delay.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "core/pii.h"
+#include "core/secret.h"
+#include "io/notify.h"
+#include "util/log.h"
+#include "util/time.h"
+
+#define LEASE_S 120 /* longer than a batch can take: BATCH x the webhook timeout */
+#define BATCH 10
+#define MAX_DELAY_S 3600
+
+struct notifier {
+    const struct bm_config *cfg;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool stop, started;
+    char file[600];
+};
+
+static struct notifier nt = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+
+/* Sleeps up to `ms` unless asked to stop; true if asked. */
+static bool
+nap(int ms)
+{
+    struct timespec until;
+    bool stop;
+
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += ms / 1000;
+    until.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&nt.mu);
+    if (!nt.stop)
+        pthread_cond_timedwait(&nt.cv, &nt.mu, &until);
+    stop = nt.stop;
+    pthread_mutex_unlock(&nt.mu);
+    return stop;
+}
+
+/* Sends one claimed batch; returns how many were claimed. */
+static size_t
+round_once(struct bm_store *st, const struct bm_pii_key *k, const struct bm_notify_target *t)
+{
+    struct bm_arena *a = bm_arena_new(4 << 20);
+    struct bm_outbox_msg *ms;
+    struct bm_err err;
+    size_t n = 0;
+    int64_t now = bm_now();
+
+    bm_err_clear(&err);
+    if (a == NULL)
+        return 0;
+    if (bm_store_outbox_claim(st, now, LEASE_S, BATCH, a, &ms, &n, &err) != BM_OK) {
+        bm_log(BM_LOG_WARN, "outbox_claim", "%s", err.message);
+        n = 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char phone[64];
+        struct bm_notify_msg m = {.id = ms[i].id, .phone = phone,
+                                  .template_name = ms[i].template_name, .text = ms[i].body,
+                                  .at = now};
+        enum bm_rc rc;
+        bm_err_clear(&err);
+        if (!bm_pii_open(k, ms[i].recipient_enc, ms[i].recipient_enc_len, phone, sizeof(phone)))
+            rc = bm_err_set(&err, BM_EINTERNAL, "收件人号码无法解密（数据密钥不符）");
+        else
+            rc = bm_io_notify_send(t, &m, &err);
+        bm_secret_wipe(phone, sizeof(phone));
+        if (rc == BM_OK) {
+            rc = bm_store_outbox_done(st, ms[i].id, true, "", 0, bm_now(), &err);
+        } else {
+            int64_t delay = 30LL * ms[i].attempts * ms[i].attempts;
+            bm_log(BM_LOG_WARN, "notify_failed", "outbox %lld: %s", (long long)ms[i].id, err.message);
+            rc = bm_store_outbox_done(st, ms[i].id, false, err.message,
+                                      bm_now() + (delay > MAX_DELAY_S ? MAX_DELAY_S : delay),
+                                      bm_now(), &err);
+        }
+        if (rc != BM_OK)
+            bm_log(BM_LOG_WARN, "outbox_done", "%s", err.message);
+    }
+    bm_arena_free(a);
+    return n;
+}
+
+static void *
+run(void *arg)
+{
+    struct bm_store *st = NULL;
+    struct bm_pii_key k;
+    struct bm_err err;
+    struct bm_notify_target t = {.file = nt.file, .webhook = nt.cfg->notify_webhook,
+                                 .timeout_s = 5};
+
+    (void)arg;
+    bm_pii_key_init(&k, nt.cfg->data_key);
+    while (!nap(st ? 0 : 200)) {
+        bm_err_clear(&err);
+        if (st == NULL && bm_store_open(nt.cfg->db, &st, &err) != BM_OK) {
+            bm_log(BM_LOG_WARN, "outbox_store", "%s", err.message);
+            st = NULL;
+            if (nap(5000))
+                break;
+            continue;
+        }
+        if (round_once(st, &k, &t) < BATCH && nap(1000))
+            break;
+    }
+    bm_secret_wipe(&k, sizeof(k));
+    bm_store_close(st);
+    return NULL;
+}
+
+static void
+default_file(const struct bm_config *cfg, char *out, size_t size)
+{
+    const char *db = cfg->db;
+
+    if (cfg->notify_file[0]) {
+        snprintf(out, size, "%s", cfg->notify_file);
+    } else if (strncmp(db, "postgres://", 11) == 0 || strncmp(db, "postgresql://", 13) == 0) {
+        snprintf(out, size, "bianmin-sms.log");
+    } else {
+        if (strncmp(db, "sqlite:", 7) == 0)
+            db += 7;
+        snprintf(out, size, "%s.sms.log", db);
+    }
+}
+
+bool
+cli_notifier_start(const struct bm_config *cfg)
+{
+    nt.cfg = cfg;
+    nt.stop = false;
+    default_file(cfg, nt.file, sizeof(nt.file));
+    bm_io_notify_init();
+    if (pthread_create(&nt.thread, NULL, run, NULL) != 0) {
+        fprintf(stderr, "bianmin: cannot start the notification sender\n");
+        return false;
+    }
+    nt.started = true;
+    return true;
+}
+
+void
+cli_notifier_stop(void)
+{
+    if (!nt.started)
+        return;
+    pthread_mutex_lock(&nt.mu);
+    nt.stop = true;
+    pthread_cond_broadcast(&nt.cv);
+    pthread_mutex_unlock(&nt.mu);
+    pthread_join(nt.thread, NULL);
+    nt.started = false;
+}
