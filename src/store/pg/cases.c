@@ -5,9 +5,11 @@
  */
 #include <inttypes.h>
 #include <stdint.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "store/pg/int.h"
+#include "util/buf.h"
 #include "util/log.h"
 
 /* ---- case numbers ---- */
@@ -379,29 +381,81 @@ pg_case_update(struct bm_store *st, const struct bm_case *c, int64_t now, struct
 /* ---- lists ---- */
 
 /*
- * Every filter is off at its zero value ($n = '' or $n = 0), so a custom plan keeps only
- * the filters in use. The keyset bounds are always present (open bounds when there is no
- * cursor) and are index conditions: a page by id walks the primary key backwards from the
- * cursor and stops at the limit; a page by due day of one status walks cases_due.
+ * A list's SQL holds only the filters in use, so each shape gets a plan that uses its
+ * indexes (a generic plan of "$n = 0 OR ..." terms cannot: it sorted every open case).
+ * Parameters keep fixed numbers; one always-true term names them all with their types,
+ * which the planner folds away. Each shape's text is built once and kept: the statement
+ * cache knows it by its address.
  */
-#define CASES_FILTERS                                                                        \
-    "($1 = '' OR c.status = $1) AND ($2::bigint = 0 OR c.handling_unit_id = $2::bigint) AND " \
-    "($3 = '' OR ho.path LIKE $3) AND "                                                        \
-    "($4::bigint = 0 OR c.accepting_unit_id = $4::bigint) AND ($5 = '' OR ao.path LIKE $5) "   \
-    "AND ($6 = '' OR ho.path LIKE $6 OR ao.path LIKE $6) AND "                                 \
-    "($7::bigint = 0 OR c.handler_id = $7::bigint) AND "                                       \
-    "($8::bigint = 0 OR c.applicant_user_id = $8::bigint) AND "                                \
-    "($9::bigint = 0 OR c.status IN ('accepted', 'processing', 'forwarded')) AND "             \
-    "($9::bigint < 2 OR c.due_provisional = 1) AND "                                            \
-    "($10::bigint = " PQ_DAY_NONE " OR c.due_day <= $10::bigint)"
+enum {
+    F_STATUS = 1 << 0,
+    F_HUNIT = 1 << 1,
+    F_HPREFIX = 1 << 2,
+    F_AUNIT = 1 << 3,
+    F_APREFIX = 1 << 4,
+    F_SCOPE = 1 << 5,
+    F_HANDLER = 1 << 6,
+    F_APPLICANT = 1 << 7,
+    F_OPEN = 1 << 8,
+    F_PROVISIONAL = 1 << 9,
+    F_DUE_BEFORE = 1 << 10,
+    F_BY_DUE = 1 << 11,
+    F_SHAPES = 1 << 12,
+};
 
-static const char SQL_CASES_BY_ID[] = "SELECT " CASE_COLS CASE_FROM "WHERE " CASES_FILTERS
-                                      " AND c.id < $11::bigint ORDER BY c.id DESC "
-                                      "LIMIT $12::bigint";
-static const char SQL_CASES_BY_DUE[] =
-    "SELECT " CASE_COLS CASE_FROM "WHERE " CASES_FILTERS
-    " AND c.due_day IS NOT NULL AND (c.due_day, c.id) > ($13::bigint, $11::bigint) "
-    "ORDER BY c.due_day, c.id LIMIT $12::bigint";
+static pthread_mutex_t shapes_mu = PTHREAD_MUTEX_INITIALIZER;
+static char *shapes[F_SHAPES];
+
+static const char *
+list_sql(unsigned f)
+{
+    static const struct {
+        unsigned bit;
+        const char *sql;
+    } terms[] = {
+        {F_STATUS, "c.status = $1"},
+        {F_HUNIT, "c.handling_unit_id = $2::bigint"},
+        {F_HPREFIX, "ho.path LIKE $3"},
+        {F_AUNIT, "c.accepting_unit_id = $4::bigint"},
+        {F_APREFIX, "ao.path LIKE $5"},
+        {F_SCOPE, "(ho.path LIKE $6 OR ao.path LIKE $6)"},
+        {F_HANDLER, "c.handler_id = $7::bigint"},
+        {F_APPLICANT, "c.applicant_user_id = $8::bigint"},
+        {F_OPEN, "c.status IN ('accepted', 'processing', 'forwarded')"},
+        {F_PROVISIONAL, "c.due_provisional = 1"},
+        {F_DUE_BEFORE, "c.due_day <= $10::bigint"},
+    };
+    char *sql;
+    struct bm_buf b;
+    bool ok;
+
+    pthread_mutex_lock(&shapes_mu);
+    if ((sql = shapes[f]) != NULL) {
+        pthread_mutex_unlock(&shapes_mu);
+        return sql;
+    }
+    bm_buf_init(&b, 1 << 16);
+    ok = bm_buf_puts(&b, "SELECT " CASE_COLS CASE_FROM
+                         "WHERE (($1::text IS NULL AND $2::bigint IS NULL AND $3::text IS NULL "
+                         "AND $4::bigint IS NULL AND $5::text IS NULL AND $6::text IS NULL AND "
+                         "$7::bigint IS NULL AND $8::bigint IS NULL AND $9::bigint IS NULL AND "
+                         "$10::bigint IS NULL AND $13::bigint IS NULL) OR TRUE)") == BM_OK;
+    for (size_t i = 0; ok && i < sizeof(terms) / sizeof(terms[0]); i++)
+        if (f & terms[i].bit)
+            ok = bm_buf_printf(&b, " AND %s", terms[i].sql) == BM_OK;
+    if (ok && (f & F_BY_DUE))
+        ok = bm_buf_puts(&b, " AND c.due_day IS NOT NULL AND (c.due_day, c.id) > "
+                             "($13::bigint, $11::bigint) ORDER BY c.due_day, c.id "
+                             "LIMIT $12::bigint") == BM_OK;
+    else if (ok)
+        ok = bm_buf_puts(&b, " AND c.id < $11::bigint ORDER BY c.id DESC LIMIT $12::bigint") ==
+             BM_OK;
+    BM_ASSERT(ok);
+    sql = bm_buf_detach(&b, NULL);
+    shapes[f] = sql; /* kept for the life of the process: at most F_SHAPES small strings */
+    pthread_mutex_unlock(&shapes_mu);
+    return sql;
+}
 
 /* "" for no filter, else the LIKE pattern of the prefix; NULL past the arena cap. */
 static const char *
@@ -436,18 +490,28 @@ pg_cases_list(struct bm_store *st, const struct bm_case_query *q, struct bm_aren
     pq_str(&a, scope);
     pq_i64(&a, q->handler_id);
     pq_i64(&a, q->applicant_user_id);
-    pq_i64(&a, q->open_only ? 1 + q->provisional_only : 0);
+    pq_i64(&a, 0); /* $9: no longer used by the text, kept so the numbers stay put */
     pq_i64(&a, q->due_before);
     if (q->by_due) {
         /* No cursor: (BM_DAY_NONE, 0) lies before every stored day. */
         pq_i64(&a, q->after_id > 0 ? q->after_id : 0);
         pq_i64(&a, max);
         pq_i64(&a, q->after_id > 0 ? q->after_due : BM_DAY_NONE);
-        r = pq_run(st, SQL_CASES_BY_DUE, &a, "cases by due day", err);
     } else {
         pq_i64(&a, q->after_id > 0 ? q->after_id : INT64_MAX);
         pq_i64(&a, max);
-        r = pq_run(st, SQL_CASES_BY_ID, &a, "cases list", err);
+        pq_i64(&a, 0);
+    }
+    {
+        unsigned f = (q->status && q->status[0] ? F_STATUS : 0) |
+                     (q->handling_unit_id ? F_HUNIT : 0) | (handling[0] ? F_HPREFIX : 0) |
+                     (q->accepting_unit_id ? F_AUNIT : 0) | (accepting[0] ? F_APREFIX : 0) |
+                     (scope[0] ? F_SCOPE : 0) | (q->handler_id ? F_HANDLER : 0) |
+                     (q->applicant_user_id ? F_APPLICANT : 0) | (q->open_only ? F_OPEN : 0) |
+                     (q->open_only && q->provisional_only ? F_PROVISIONAL : 0) |
+                     (q->due_before != BM_DAY_NONE ? F_DUE_BEFORE : 0) |
+                     (q->by_due ? F_BY_DUE : 0);
+        r = pq_run(st, list_sql(f), &a, "cases list", err);
     }
     if (r == NULL)
         return err->rc;

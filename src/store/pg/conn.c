@@ -124,7 +124,15 @@ prepared(struct bm_store *st, const char *sql, int nargs, struct bm_err *err)
     for (i = 0; i < pq->n_cache; i++)
         if (pq->cache[i].sql == sql)
             return pq->cache[i].name;
-    BM_ASSERT(pq->n_cache < PQ_STMT_CACHE);
+    if (pq->n_cache == PQ_STMT_CACHE) {
+        /* Full (case lists prepare one statement per filter shape): drop the last slot's.
+         * The name is ours ("bmN"), not data. */
+        char sql_dealloc[40];
+        i = PQ_STMT_CACHE - 1;
+        snprintf(sql_dealloc, sizeof(sql_dealloc), "DEALLOCATE %s", pq->cache[i].name);
+        PQclear(PQexec(pq->conn, sql_dealloc));
+        pq->n_cache--;
+    }
     snprintf(pq->cache[i].name, sizeof(pq->cache[i].name), "bm%d", i);
     r = PQprepare(pq->conn, pq->cache[i].name, sql, nargs, NULL);
     if (PQresultStatus(r) != PGRES_COMMAND_OK) {

@@ -3,9 +3,11 @@
  * number counters and the idempotency keys of case creation. State codes are stored as the
  * API's strings; days as day numbers (NULL for "none").
  */
+#include <pthread.h>
 #include <string.h>
 
 #include "store/sqlite/int.h"
+#include "util/buf.h"
 
 #define CASE_COLS                                                                              \
     "c.id, c.case_no, c.county_code, c.query_code, c.item_id, i.code, i.name, i.item_version, " \
@@ -19,6 +21,11 @@
     "c.delivery_method, c.delivery_ref, c.visits, c.version, c.created_at, c.updated_at"
 #define CASE_FROM                                                                              \
     " FROM cases c JOIN items i ON i.id = c.item_id "                                          \
+    "JOIN org_units a ON a.id = c.accepting_unit_id "                                          \
+    "JOIN org_units h ON h.id = c.handling_unit_id LEFT JOIN users u ON u.id = c.handler_id "
+
+#define CASE_FROM_OPEN_DUE                                                                     \
+    " FROM cases c INDEXED BY cases_open_due JOIN items i ON i.id = c.item_id "                \
     "JOIN org_units a ON a.id = c.accepting_unit_id "                                          \
     "JOIN org_units h ON h.id = c.handling_unit_id LEFT JOIN users u ON u.id = c.handler_id "
 
@@ -368,29 +375,91 @@ sqlite_case_update(struct bm_store *st, const struct bm_case *c, int64_t now, st
 
 /* ---- lists ---- */
 
-#define LIST_WHERE                                                                             \
-    "WHERE (?1 = '' OR c.status = ?1) AND (?2 = 0 OR c.handling_unit_id = ?2) "                \
-    "AND (?3 = '%' OR h.path LIKE ?3 ESCAPE '\\') AND (?4 = 0 OR c.accepting_unit_id = ?4) "   \
-    "AND (?5 = '%' OR a.path LIKE ?5 ESCAPE '\\') "                                            \
-    "AND (?6 = '%' OR h.path LIKE ?6 ESCAPE '\\' OR a.path LIKE ?6 ESCAPE '\\') "              \
-    "AND (?7 = 0 OR c.handler_id = ?7) AND (?8 = 0 OR c.applicant_user_id = ?8) "              \
-    "AND (?9 = 0 OR c.status IN ('accepted', 'processing', 'forwarded')) "                     \
-    "AND (?9 < 2 OR c.due_provisional = 1) "                                                    \
-    "AND (?10 IS NULL OR c.due_day <= ?10) "
+/*
+ * A list's SQL holds only the filters in use (values always bound, numbered as below), so
+ * SQLite plans each shape with its indexes instead of scanning past "?n = 0 OR ..." terms.
+ * Each shape's text is built once and kept: the statement cache knows it by its address.
+ */
+enum {
+    F_STATUS = 1 << 0,      /* ?1 */
+    F_HUNIT = 1 << 1,       /* ?2 */
+    F_HPREFIX = 1 << 2,     /* ?3 */
+    F_AUNIT = 1 << 3,       /* ?4 */
+    F_APREFIX = 1 << 4,     /* ?5 */
+    F_SCOPE = 1 << 5,       /* ?6 */
+    F_HANDLER = 1 << 6,     /* ?7 */
+    F_APPLICANT = 1 << 7,   /* ?8 */
+    F_OPEN = 1 << 8,
+    F_PROVISIONAL = 1 << 9,
+    F_DUE_BEFORE = 1 << 10, /* ?10 */
+    F_CURSOR = 1 << 11,     /* ?11, and ?13 by due */
+    F_BY_DUE = 1 << 12,
+    F_SHAPES = 1 << 13,
+};
 
-static const char SQL_LIST_BY_ID[] = "SELECT " CASE_COLS CASE_FROM LIST_WHERE
-    "AND (?11 = 0 OR c.id < ?11) ORDER BY c.id DESC LIMIT ?12";
-static const char SQL_LIST_BY_DUE[] = "SELECT " CASE_COLS CASE_FROM LIST_WHERE
-    "AND c.due_day IS NOT NULL AND (?11 = 0 OR (c.due_day, c.id) > (?13, ?11)) "
-    "ORDER BY c.due_day, c.id LIMIT ?12";
+#define UNITS_UNDER(n) "(SELECT id FROM org_units WHERE path LIKE ?" n " ESCAPE '\\')"
 
-static void
-bind_prefix_or_all(sqlite3_stmt *s, int idx, const char *prefix, struct bm_arena *a)
+static pthread_mutex_t shapes_mu = PTHREAD_MUTEX_INITIALIZER;
+static char *shapes[F_SHAPES];
+
+static const char *
+list_sql(unsigned f)
 {
-    if (prefix == NULL || prefix[0] == '\0')
-        sq_bind_text(s, idx, "%");
-    else
-        sq_bind_prefix(s, idx, prefix, a);
+    static const struct {
+        unsigned bit;
+        const char *sql;
+    } terms[] = {
+        {F_STATUS, "c.status = ?1"},
+        {F_HUNIT, "c.handling_unit_id = ?2"},
+        {F_HPREFIX, "c.handling_unit_id IN " UNITS_UNDER("3")},
+        {F_AUNIT, "c.accepting_unit_id = ?4"},
+        {F_APREFIX, "c.accepting_unit_id IN " UNITS_UNDER("5")},
+        /* "+": checked row by row while walking the order, not used to pick rows (every
+         * case of a township or the county matches: gathering and sorting them is slower). */
+        {F_SCOPE, "(+c.handling_unit_id IN " UNITS_UNDER("6") " OR +c.accepting_unit_id IN "
+                  UNITS_UNDER("6") ")"},
+        {F_HANDLER, "c.handler_id = ?7"},
+        {F_APPLICANT, "c.applicant_user_id = ?8"},
+        {F_OPEN, "c.status IN ('accepted', 'processing', 'forwarded')"},
+        {F_PROVISIONAL, "c.due_provisional = 1"},
+        {F_DUE_BEFORE, "c.due_day <= ?10"},
+    };
+    char *sql;
+    struct bm_buf b;
+    bool ok;
+
+    pthread_mutex_lock(&shapes_mu);
+    if ((sql = shapes[f]) != NULL) {
+        pthread_mutex_unlock(&shapes_mu);
+        return sql;
+    }
+    bm_buf_init(&b, 1 << 16);
+    /* Open cases by deadline: the partial index, which SQLite does not pick by itself. */
+    ok = bm_buf_puts(&b, (f & (F_OPEN | F_BY_DUE | F_STATUS)) == (F_OPEN | F_BY_DUE)
+                             ? "SELECT " CASE_COLS CASE_FROM_OPEN_DUE "WHERE 1"
+                             : "SELECT " CASE_COLS CASE_FROM "WHERE 1") == BM_OK;
+    for (size_t i = 0; ok && i < sizeof(terms) / sizeof(terms[0]); i++)
+        if (f & terms[i].bit)
+            ok = bm_buf_printf(&b, " AND %s", terms[i].sql) == BM_OK;
+    if (ok && (f & F_BY_DUE))
+        ok = bm_buf_puts(&b, (f & F_CURSOR) ? " AND c.due_day IS NOT NULL AND (c.due_day, c.id) > "
+                                              "(?13, ?11) ORDER BY c.due_day, c.id LIMIT ?12"
+                                            : " AND c.due_day IS NOT NULL ORDER BY c.due_day, "
+                                              "c.id LIMIT ?12") == BM_OK;
+    else if (ok)
+        ok = bm_buf_puts(&b, (f & F_CURSOR) ? " AND c.id < ?11 ORDER BY c.id DESC LIMIT ?12"
+                                            : " ORDER BY c.id DESC LIMIT ?12") == BM_OK;
+    BM_ASSERT(ok);
+    sql = bm_buf_detach(&b, NULL);
+    shapes[f] = sql; /* kept for the life of the process: at most F_SHAPES small strings */
+    pthread_mutex_unlock(&shapes_mu);
+    return sql;
+}
+
+static bool
+has(const char *s)
+{
+    return s != NULL && s[0] != '\0';
 }
 
 enum bm_rc
@@ -400,26 +469,43 @@ sqlite_cases_list(struct bm_store *st, const struct bm_case_query *q, struct bm_
     sqlite3_stmt *s;
     enum bm_rc rc;
     int src = SQLITE_DONE, limit = q->limit > 0 ? q->limit : 20;
+    unsigned f = (has(q->status) ? F_STATUS : 0) | (q->handling_unit_id ? F_HUNIT : 0) |
+                 (has(q->handling_prefix) ? F_HPREFIX : 0) | (q->accepting_unit_id ? F_AUNIT : 0) |
+                 (has(q->accepting_prefix) ? F_APREFIX : 0) | (has(q->scope_prefix) ? F_SCOPE : 0) |
+                 (q->handler_id ? F_HANDLER : 0) | (q->applicant_user_id ? F_APPLICANT : 0) |
+                 (q->open_only ? F_OPEN : 0) | (q->open_only && q->provisional_only ? F_PROVISIONAL : 0) |
+                 (q->due_before != BM_DAY_NONE ? F_DUE_BEFORE : 0) | (q->after_id > 0 ? F_CURSOR : 0) |
+                 (q->by_due ? F_BY_DUE : 0);
 
     *n = 0;
     if ((*out = bm_arena_alloc(a, sizeof(**out) * (size_t)(limit + 1))) == NULL)
         return bm_err_set(err, BM_ETOOBIG, "结果过大");
-    if ((rc = sq_prepare(st, q->by_due ? SQL_LIST_BY_DUE : SQL_LIST_BY_ID, &s, err)) != BM_OK)
+    if ((rc = sq_prepare(st, list_sql(f), &s, err)) != BM_OK)
         return rc;
-    sq_bind_text(s, 1, q->status ? q->status : "");
-    sqlite3_bind_int64(s, 2, q->handling_unit_id);
-    bind_prefix_or_all(s, 3, q->handling_prefix, a);
-    sqlite3_bind_int64(s, 4, q->accepting_unit_id);
-    bind_prefix_or_all(s, 5, q->accepting_prefix, a);
-    bind_prefix_or_all(s, 6, q->scope_prefix, a);
-    sqlite3_bind_int64(s, 7, q->handler_id);
-    sqlite3_bind_int64(s, 8, q->applicant_user_id);
-    sqlite3_bind_int(s, 9, q->open_only ? 1 + q->provisional_only : 0);
-    bind_day(s, 10, q->due_before);
-    sqlite3_bind_int64(s, 11, q->after_id);
+    if (f & F_STATUS)
+        sq_bind_text(s, 1, q->status);
+    if (f & F_HUNIT)
+        sqlite3_bind_int64(s, 2, q->handling_unit_id);
+    if (f & F_HPREFIX)
+        sq_bind_prefix(s, 3, q->handling_prefix, a);
+    if (f & F_AUNIT)
+        sqlite3_bind_int64(s, 4, q->accepting_unit_id);
+    if (f & F_APREFIX)
+        sq_bind_prefix(s, 5, q->accepting_prefix, a);
+    if (f & F_SCOPE)
+        sq_bind_prefix(s, 6, q->scope_prefix, a);
+    if (f & F_HANDLER)
+        sqlite3_bind_int64(s, 7, q->handler_id);
+    if (f & F_APPLICANT)
+        sqlite3_bind_int64(s, 8, q->applicant_user_id);
+    if (f & F_DUE_BEFORE)
+        bind_day(s, 10, q->due_before);
+    if (f & F_CURSOR) {
+        sqlite3_bind_int64(s, 11, q->after_id);
+        if (f & F_BY_DUE)
+            sqlite3_bind_int64(s, 13, q->after_due);
+    }
     sqlite3_bind_int(s, 12, limit + 1);
-    if (q->by_due)
-        sqlite3_bind_int64(s, 13, q->after_due);
     while (rc == BM_OK && *n < (size_t)limit + 1 && (src = sqlite3_step(s)) == SQLITE_ROW)
         if ((rc = read_case(s, a, &(*out)[*n], err)) == BM_OK)
             (*n)++;

@@ -9,7 +9,7 @@
 
 #include "store/backend.h"
 
-#define SQ_STMT_CACHE 160
+#define SQ_STMT_CACHE 192
 
 struct sq_store {
     struct bm_store base; /* first: a struct bm_store * points here */
