@@ -19,7 +19,7 @@
 # goes to stdout and to bench/results/latest.md; progress goes to stderr.
 #
 # Backends (BENCH_BACKENDS, in this order by default):
-#   sqlite            a SQLite file in a temporary folder (synchronous=FULL: fsync per commit)
+#   sqlite            a SQLite file in a temporary folder (WAL, group commit: no commit acknowledged before fdatasync)
 #   postgres          scripts/pg-tmp.sh: fsync=off, synchronous_commit=off (a test server)
 #   postgres-durable  scripts/pg-tmp.sh with PG_DURABLE=1: fsync=on, synchronous_commit=on; runs only the
 #                     scenarios in BENCH_DURABLE_SCENARIOS (default: write)

@@ -78,7 +78,6 @@ CREATE INDEX cases_due ON cases(status, due_day, id);
 CREATE INDEX cases_open_due ON cases(due_day, id)
     WHERE status IN ('accepted', 'processing', 'forwarded');
 CREATE INDEX cases_handler ON cases(handler_id, status, id);
-CREATE INDEX cases_applicant ON cases(applicant_hash);
 CREATE INDEX cases_user ON cases(applicant_user_id, id);
 
 -- Electronic certificates (电子证照): results of completed cases, held by the applicant

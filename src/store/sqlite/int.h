@@ -15,6 +15,7 @@ struct sq_store {
     struct bm_store base; /* first: a struct bm_store * points here */
     sqlite3 *db;
     bool holds_write; /* this connection holds the process's writer mutex (conn.c) */
+    int wal_fd;       /* the WAL file, opened on the first commit for group syncs; -1 */
     struct {
         const char *sql; /* identity of the statement: the address of its static text */
         sqlite3_stmt *stmt;
