@@ -254,7 +254,15 @@ bm_api_case_apply(struct bm_req *rq, struct bm_case *c, enum bm_case_action acti
         num = days;
     }
     if (rc == BM_OK && action == BM_ACT_EXTEND) {
-        rc = bm_json_get_int(rq, body ? body : detail, "days", true, 1, 30, &num, NULL);
+        /* 行政许可法 art. 42: a licence may be extended by at most 10 days; other items by
+         * up to 30 (local rules vary). */
+        struct bm_item it;
+        int max = 30;
+        if (bm_store_item_get(rq->store, c->item_id, rq->arena, &it, &rq->err) == BM_OK &&
+            it.type == bm_code_find(bm_item_types, "permit"))
+            max = 10;
+        bm_err_clear(&rq->err);
+        rc = bm_json_get_int(rq, body ? body : detail, "days", true, 1, max, &num, NULL);
         json_object_set_new(detail, "days", json_integer(num));
     }
     if (rc == BM_OK && action == BM_ACT_DELIVER) {

@@ -1344,6 +1344,11 @@ test_other_actions(void **state)
         assert_int_equal(get_case(XT_CLERK, no, &r), 200);
         snprintf(due, sizeof(due), "%s", jstr(r.json, "deadline"));
         resp_free(&r);
+        /* More than 30 days is refused (10 for a licence), and nothing changes. */
+        act(XT_APPROVER, no, v, "{\"action\":\"extend\",\"days\":31,\"note\":\"情况复杂\"}", &r);
+        assert_problem(&r, 400, "validation_failed");
+        assert_true(has_field_error(&r, "days"));
+        resp_free(&r);
         v = act_ok(XT_APPROVER, no, v, "{\"action\":\"extend\",\"days\":5,\"note\":\"情况复杂\"}",
                    "processing", "handling", &r);
         assert_int_equal(jint(r.json, "extension_days"), 5);
