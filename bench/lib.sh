@@ -1,0 +1,35 @@
+# Shell helpers shared by the benchmark runners (sourced by run.sh and cases.sh): JSON
+# fields, medians, and CPU accounting from /proc. children_ms needs $work set.
+
+json_get() { # json_get EXPR < JSON: prints EXPR evaluated on the parsed document `d`
+  python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"
+}
+
+median() {
+  printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {
+    if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
+
+# CPU time (clock ticks, user + system, all threads) of the given processes.
+cpu_ticks() {
+  local p t=0 n
+  for p in "$@"; do
+    n=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$p/stat" 2>/dev/null) || continue
+    t=$((t + n))
+  done
+  echo "$t"
+}
+
+# "BUSY STEAL TOTAL": clock ticks of the whole machine: busy (user, nice, system, irq,
+# softirq), stolen by the hypervisor, and in all.
+machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
+
+# Sets cms to the CPU time (ms) of this shell's finished children (wrk, through timeout),
+# from `times` (which must run in this shell, not in a $(...) subshell).
+children_ms() {
+  times >"$work/times"
+  cms=$(awk 'NR == 2 {
+    t = 0
+    for (i = 1; i <= 2; i++) { split($i, p, "m"); sub(/s$/, "", p[2]); t += p[1] * 60000 + p[2] * 1000 }
+    printf "%d\n", t }' "$work/times")
+}
