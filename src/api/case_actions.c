@@ -59,6 +59,7 @@ mark_materials(struct bm_req *rq, struct bm_case *c, json_t *body)
         for (size_t k = 0; name && k < c->n_materials; k++)
             if (strcmp(c->materials[k].name, name) == 0) {
                 c->materials[k].provided = provided;
+                c->materials_changed = true;
                 found = true;
             }
         if (!found)
@@ -89,6 +90,7 @@ missing_list(struct bm_req *rq, struct bm_case *c, json_t *body, struct bm_buf *
             for (size_t k = 0; name && k < c->n_materials; k++)
                 if (strcmp(c->materials[k].name, name) == 0) {
                     c->materials[k].provided = false;
+                    c->materials_changed = true;
                     named[k] = found = true;
                 }
             if (!found)

@@ -372,6 +372,7 @@ struct bm_case {
     int64_t version, created_at, updated_at;
     struct bm_case_material *materials;
     size_t n_materials;
+    bool materials_changed; /* bm_store_case_update writes the materials only when set */
 };
 
 struct bm_case_event {
@@ -428,8 +429,9 @@ BM_MUST_CHECK enum bm_rc bm_store_case_get(struct bm_store *st, const char *case
                                            struct bm_arena *a, struct bm_case *out,
                                            struct bm_err *err);
 /*
- * Writes the mutable fields of `c` (state, units, handler, days, delivery, visits, the
- * materials' provided/exempt/certificate) if the stored version is still c->version
+ * Writes the mutable fields of `c` (state, units, handler, days, delivery, visits, and, when
+ * c->materials_changed, the materials' provided/exempt/certificate) if the stored version is
+ * still c->version
  * (BM_ESTALE otherwise), and bumps it. Inside a transaction.
  */
 BM_MUST_CHECK enum bm_rc bm_store_case_update(struct bm_store *st, const struct bm_case *c,

@@ -3643,6 +3643,7 @@ test_case_update_version(void **state)
     cur.materials[1].provided = true;
     cur.materials[2].exempt = true;
     cur.materials[2].certificate_id = cert_id;
+    cur.materials_changed = true;
     want = copy_case(f, &cur);
     /* What an update does not write: the record of the application itself. */
     cur.query_code = "CHANGED";
@@ -3702,6 +3703,7 @@ test_case_update_version(void **state)
     cur.extension_days = 0;
     cur.materials[2].exempt = false;
     cur.materials[2].certificate_id = 0;
+    cur.materials_changed = true;
     EXPECT_OK(f, bm_store_begin(f->st, &f->err));
     EXPECT_OK(f, bm_store_case_update(f->st, &cur, T0 + 300, &f->err));
     EXPECT_OK(f, bm_store_commit(f->st, &f->err));
@@ -3712,6 +3714,18 @@ test_case_update_version(void **state)
     assert_false(got.st.has_handler);
     assert_false(got.st.is_extended);
     assert_int_equal(got.version, 3);
+
+    /* Without materials_changed the materials are left as stored. */
+    cur = got;
+    cur.materials[2].exempt = true;
+    cur.materials[2].certificate_id = cert_id;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_case_update(f->st, &cur, T0 + 350, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    got = get_case(f, c.case_no);
+    assert_false(got.materials[2].exempt);
+    assert_int_equal(got.materials[2].certificate_id, 0);
+    assert_int_equal(got.version, 4);
 
     /* The other case never moved. */
     got = get_case(f, other.case_no);

@@ -365,7 +365,7 @@ pg_case_update(struct bm_store *st, const struct bm_case *c, int64_t now, struct
     rc = pq_exec(st, SQL_CASE_UPDATE, &a, "case update", &changed, err);
     if (rc == BM_OK && changed == 0)
         rc = bm_err_set(err, BM_ESTALE, "办件已被他人修改，请刷新后重试");
-    for (size_t i = 0; rc == BM_OK && i < c->n_materials; i++) {
+    for (size_t i = 0; rc == BM_OK && c->materials_changed && i < c->n_materials; i++) {
         const struct bm_case_material *m = &c->materials[i];
         struct pq_args b = {0};
         pq_i64(&b, c->id);

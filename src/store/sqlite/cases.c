@@ -362,7 +362,7 @@ sqlite_case_update(struct bm_store *st, const struct bm_case *c, int64_t now, st
         return bm_err_set(err, BM_ESTALE, "办件已被他人修改，请刷新后重试");
     if ((rc = sq_prepare(st, SQL_MAT_UPDATE, &s, err)) != BM_OK)
         return rc;
-    for (size_t i = 0; i < c->n_materials && rc == BM_OK; i++) {
+    for (size_t i = 0; c->materials_changed && i < c->n_materials && rc == BM_OK; i++) {
         sqlite3_bind_int64(s, 1, c->id);
         sqlite3_bind_int(s, 2, c->materials[i].ord);
         sqlite3_bind_int(s, 3, c->materials[i].provided);
