@@ -534,8 +534,15 @@ create(struct bm_req *rq, struct bm_resp *rs, bool public_route)
         rc = bm_store_idem_put(rq->store, rq->who.user_id, rq->idempotency_key, body_hash, id,
                                rq->now, &rq->err);
     if (rc == BM_OK && in.accept_now) {
-        struct bm_case c;
-        rc = bm_store_case_get(rq->store, in.c.case_no, rq->arena, &c, &rq->err);
+        /* The case as just inserted, without reading it back: the county is the first six
+         * digits of the town code, the rest is what was written. */
+        struct bm_case c = in.c;
+        c.county_code = bm_arena_strndup(rq->arena, town, 6);
+        c.item_code = in.item.code;
+        c.item_version = in.item.item_version;
+        c.handler_name = "";
+        c.created_at = c.updated_at = rq->now;
+        rc = c.county_code ? BM_OK : bm_err_set(&rq->err, BM_ETOOBIG, "请求内容过大");
         if (rc == BM_OK)
             rc = bm_api_calendar_stored(rq, &cal);
         if (rc == BM_OK)
