@@ -156,6 +156,7 @@ bench: deps
 	@$(MAKE) --no-print-directory $(BUILD)/bianmin
 	bench/run.sh
 	bench/search.sh
+	bench/cases.sh
 
 clean:
 	rm -rf build

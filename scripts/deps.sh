@@ -8,6 +8,7 @@ pkgs=(
   libevent-dev libjansson-dev libsodium-dev libsqlite3-dev sqlite3 libpq-dev libxlsxwriter-dev libzip-dev libexpat1-dev libqrencode-dev libcurl4-openssl-dev
   postgresql postgresql-contrib
   libcmocka-dev libcurl4-openssl-dev python3 faketime
+  wrk                 # bench/*.sh
 )
 
 missing=()

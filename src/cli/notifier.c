@@ -70,29 +70,48 @@ round_once(struct bm_store *st, const struct bm_pii_key *k, const struct bm_noti
         bm_log(BM_LOG_WARN, "outbox_claim", "%s", err.message);
         n = 0;
     }
-    for (size_t i = 0; i < n; i++) {
-        char phone[64];
-        struct bm_notify_msg m = {.id = ms[i].id, .phone = phone,
-                                  .template_name = ms[i].template_name, .text = ms[i].body,
-                                  .at = now};
-        enum bm_rc rc;
+    /* Send first, then mark the whole batch in one transaction: through the store's
+     * writer lock like every other write (an autocommit mark took SQLite's lock behind the
+     * lock's back and made the loops sleep in the busy handler), one commit per batch. */
+    {
+        bool *sent = n ? bm_arena_alloc(a, n * sizeof(*sent)) : NULL;
+        const char **why = n ? bm_arena_alloc(a, n * sizeof(*why)) : NULL;
+        enum bm_rc rc = BM_OK;
+
+        for (size_t i = 0; sent && why && i < n; i++) {
+            char phone[64];
+            struct bm_notify_msg m = {.id = ms[i].id, .phone = phone,
+                                      .template_name = ms[i].template_name,
+                                      .text = ms[i].body, .at = now};
+            enum bm_rc sr;
+            bm_err_clear(&err);
+            if (!bm_pii_open(k, ms[i].recipient_enc, ms[i].recipient_enc_len, phone, sizeof(phone)))
+                sr = bm_err_set(&err, BM_EINTERNAL, "收件人号码无法解密（数据密钥不符）");
+            else
+                sr = bm_io_notify_send(t, &m, &err);
+            bm_secret_wipe(phone, sizeof(phone));
+            sent[i] = sr == BM_OK;
+            why[i] = sent[i] ? "" : bm_arena_strdup(a, err.message);
+            if (!sent[i])
+                bm_log(BM_LOG_WARN, "notify_failed", "outbox %lld: %s", (long long)ms[i].id,
+                       err.message);
+        }
         bm_err_clear(&err);
-        if (!bm_pii_open(k, ms[i].recipient_enc, ms[i].recipient_enc_len, phone, sizeof(phone)))
-            rc = bm_err_set(&err, BM_EINTERNAL, "收件人号码无法解密（数据密钥不符）");
-        else
-            rc = bm_io_notify_send(t, &m, &err);
-        bm_secret_wipe(phone, sizeof(phone));
-        if (rc == BM_OK) {
-            rc = bm_store_outbox_done(st, ms[i].id, true, "", 0, bm_now(), &err);
-        } else {
+        if (n > 0 && sent && why)
+            rc = bm_store_begin(st, &err);
+        for (size_t i = 0; n > 0 && sent && why && rc == BM_OK && i < n; i++) {
             int64_t delay = 30LL * ms[i].attempts * ms[i].attempts;
-            bm_log(BM_LOG_WARN, "notify_failed", "outbox %lld: %s", (long long)ms[i].id, err.message);
-            rc = bm_store_outbox_done(st, ms[i].id, false, err.message,
+            rc = bm_store_outbox_done(st, ms[i].id, sent[i], why[i] ? why[i] : "",
                                       bm_now() + (delay > MAX_DELAY_S ? MAX_DELAY_S : delay),
                                       bm_now(), &err);
         }
-        if (rc != BM_OK)
+        if (n > 0 && sent && why && rc == BM_OK)
+            rc = bm_store_commit(st, &err);
+        if (rc != BM_OK) {
+            /* The lease runs out and the batch is claimed again: sent twice at worst. */
+            bm_store_rollback(st);
             bm_log(BM_LOG_WARN, "outbox_done", "%s", err.message);
+        }
     }
     bm_arena_free(a);
     return n;

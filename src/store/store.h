@@ -538,9 +538,9 @@ BM_MUST_CHECK enum bm_rc bm_store_outbox_insert(struct bm_store *st,
                                                 const struct bm_outbox_msg *m, int64_t now,
                                                 struct bm_err *err);
 /*
- * Claims up to `limit` due, unsent messages whose previous claim has lapsed, for `lease_s`
- * seconds, counting an attempt on each; safe with several processes (no message is claimed
- * twice while a lease holds). Runs its own transaction.
+ * Claims up to `limit` due, unsent messages (earliest due first) whose previous claim has
+ * lapsed, for `lease_s` seconds, counting an attempt on each; safe with several processes (no
+ * message is claimed twice while a lease holds). Runs its own transaction.
  */
 BM_MUST_CHECK enum bm_rc bm_store_outbox_claim(struct bm_store *st, int64_t now, int lease_s,
                                                int limit, struct bm_arena *a,

@@ -80,7 +80,7 @@ pg_outbox_insert(struct bm_store *st, const struct bm_outbox_msg *m, int64_t now
 static const char SQL_OUTBOX_CLAIM[] =
     "WITH claimed AS (UPDATE outbox SET locked_until = $1::bigint + $2::bigint, "
     "attempts = attempts + 1 WHERE id IN (SELECT id FROM outbox WHERE sent_at = 0 "
-    "AND next_attempt_at <= $1::bigint AND locked_until <= $1::bigint ORDER BY id "
+    "AND next_attempt_at <= $1::bigint AND locked_until <= $1::bigint ORDER BY next_attempt_at, id "
     "LIMIT $3::bigint FOR UPDATE SKIP LOCKED) AND locked_until <= $1::bigint "
     "RETURNING " MSG_COLS ") SELECT * FROM claimed ORDER BY id";
 

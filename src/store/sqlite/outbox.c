@@ -65,7 +65,7 @@ read_msg(sqlite3_stmt *s, struct bm_arena *a, struct bm_outbox_msg *m, struct bm
 static const char SQL_OUT_CLAIM[] =
     "UPDATE outbox SET locked_until = ?1 + ?2, attempts = attempts + 1 WHERE id IN "
     "(SELECT id FROM outbox WHERE sent_at = 0 AND next_attempt_at <= ?1 AND locked_until <= ?1 "
-    "ORDER BY id LIMIT ?3) RETURNING " OUT_COLS;
+    "ORDER BY next_attempt_at, id LIMIT ?3) RETURNING " OUT_COLS;
 
 enum bm_rc
 sqlite_outbox_claim(struct bm_store *st, int64_t now, int lease_s, int limit, struct bm_arena *a,
