@@ -6,6 +6,7 @@
 
 #include "api/handlers.h"
 #include "api/json.h"
+#include "core/case.h"
 #include "core/delegation.h"
 #include "core/item.h"
 #include "core/org.h"
@@ -76,6 +77,7 @@ bm_api_enums(struct bm_req *rq, struct bm_resp *rs)
             {"delivery_methods", bm_item_deliveries}, {"item_statuses", bm_item_statuses},
             {"material_sources", bm_material_sources},
             {"power_types", bm_power_types},
+            {"case_statuses", bm_case_statuses},     {"case_actions", bm_case_actions},
         };
         json_t *root = json_pack("{s:o,s:o,s:o}", "roles", roles, "org_kinds", kinds,
                                  "management_modes", modes);

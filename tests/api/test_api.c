@@ -164,6 +164,12 @@ test_enums_public(void **state)
     assert_string_equal(jstr(r.json, "roles.1.code"), "clerk");
     assert_string_equal(jstr(r.json, "roles.1.name"), "综合窗口受理员");
     assert_int_equal(json_array_size(json_object_get(r.json, "org_kinds")), 7);
+    /* The case lifecycle's codes with the names the UI shows. */
+    assert_int_equal(json_array_size(json_object_get(r.json, "case_statuses")), 13);
+    assert_string_equal(jstr(r.json, "case_statuses.3.code"), "accepted");
+    assert_string_equal(jstr(r.json, "case_statuses.3.name"), "已受理");
+    assert_int_equal(json_array_size(json_object_get(r.json, "case_actions")), 18);
+    assert_string_equal(jstr(r.json, "case_actions.1.code"), "accept");
     resp_free(&r);
 }
 
