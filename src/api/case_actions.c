@@ -117,13 +117,10 @@ check_assignee(struct bm_req *rq, const struct bm_case *c, int64_t uid, const ch
 {
     struct bm_user u;
     char top[BM_ORG_PATH_MAX];
-    const char *p = c->handling_path;
-    int slashes = 0;
 
-    while (*p && slashes < 3)
-        if (*p++ == '/')
-            slashes++;
-    snprintf(top, sizeof(top), "%.*s", (int)(p - c->handling_path), c->handling_path);
+    /* The handling unit's township or department (the county when it is the county). */
+    if (!bm_org_path_prefix(c->handling_path, 2, top, sizeof(top)))
+        (void)bm_org_path_prefix(c->handling_path, 1, top, sizeof(top));
     if (bm_store_user_get(rq->store, uid, rq->arena, &u, &rq->err) != BM_OK || !u.is_active ||
         !(u.roles & BM_ROLE_HANDLER) || !under(u.org_path, top)) {
         bm_err_clear(&rq->err);
@@ -138,10 +135,8 @@ check_transfer_unit(struct bm_req *rq, const struct bm_case *c, int64_t unit_id,
                     struct bm_org_unit *o)
 {
     char county[BM_ORG_PATH_MAX];
-    const char *end = strchr(c->handling_path + 1, '/');
 
-    snprintf(county, sizeof(county), "%.*s", end ? (int)(end - c->handling_path) + 1 : 0,
-             c->handling_path);
+    (void)bm_org_path_prefix(c->handling_path, 1, county, sizeof(county));
     if (bm_store_org_get(rq->store, unit_id, rq->arena, o, &rq->err) != BM_OK || !o->is_active ||
         !under(o->path, county) || o->kind == BM_ORG_COUNTY || o->kind == BM_ORG_VILLAGE ||
         o->kind == BM_ORG_SERVICE_CENTER) {

@@ -229,18 +229,7 @@ exempt_certified(struct bm_req *rq, struct bm_case *c)
 static void
 top_prefix(const char *path, char *out, size_t size)
 {
-    const char *p = path;
-    int slashes = 0;
-
-    while (*p && slashes < 3)
-        if (*p++ == '/')
-            slashes++;
-    if (slashes < 3 || (size_t)(p - path) >= size) {
-        out[0] = '\0';
-        return;
-    }
-    memcpy(out, path, (size_t)(p - path));
-    out[p - path] = '\0';
+    (void)bm_org_path_prefix(path, 2, out, size);
 }
 
 /*
@@ -312,9 +301,7 @@ online_window(struct bm_req *rq, json_t *body, const struct bm_item *it, struct 
     if (prefix[0] == '\0') {
         /* The county's own service center, else the county itself. */
         char county[BM_ORG_PATH_MAX];
-        const char *end = strchr(it->unit_path + 1, '/');
-        snprintf(county, sizeof(county), "%.*s", end ? (int)(end - it->unit_path) + 1 : 0,
-                 it->unit_path);
+        (void)bm_org_path_prefix(it->unit_path, 1, county, sizeof(county));
         rc = bm_store_org_list(rq->store, county, rq->arena, &units, &n, &rq->err);
         for (size_t i = 0; rc == BM_OK && i < n; i++)
             if (units[i].kind == BM_ORG_SERVICE_CENTER && units[i].is_active &&

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/case.h"
+#include "core/org.h"
 
 static const unsigned perm_roles[BM_PERM_COUNT] = {
     [BM_PERM_PUBLIC] = BM_ROLE_ALL,
@@ -44,17 +45,7 @@ bm_access_role_allows(const struct bm_principal *p, enum bm_perm perm)
 static bool
 county_prefix(const char *path, char *out, size_t out_size)
 {
-    const char *end;
-    size_t n;
-
-    if (path[0] != '/' || (end = strchr(path + 1, '/')) == NULL)
-        return false;
-    n = (size_t)(end - path) + 1;
-    if (n >= out_size)
-        return false;
-    memcpy(out, path, n);
-    out[n] = '\0';
-    return true;
+    return bm_org_path_prefix(path, 1, out, out_size);
 }
 
 bool
@@ -92,25 +83,12 @@ bm_access_grantable_roles(const struct bm_principal *p)
     return 0;
 }
 
-/* "/1/4/17/" -> "/1/4/": the county and the first unit under it (township or department). */
+/* "/1/4/17/" -> "/1/4/": the county and the first unit under it (township or department);
+ * false for a user at the county itself. */
 static bool
 top_unit_prefix(const char *path, char *out, size_t out_size)
 {
-    const char *p = path;
-    int slashes = 0;
-    size_t n;
-
-    while (*p && slashes < 3)
-        if (*p++ == '/')
-            slashes++;
-    if (slashes < 3)
-        return false; /* a user at the county itself */
-    n = (size_t)(p - path);
-    if (n >= out_size)
-        return false;
-    memcpy(out, path, n);
-    out[n] = '\0';
-    return true;
+    return bm_org_path_prefix(path, 2, out, out_size);
 }
 
 bool

@@ -220,3 +220,25 @@ bm_org_validate(const struct bm_org_unit *u, const struct bm_org_unit *parent, c
     memcpy(code_out, code, sizeof(code));
     return BM_OK;
 }
+
+bool
+bm_org_path_prefix(const char *path, int depth, char *out, size_t out_size)
+{
+    const char *p = path;
+    int slashes = 0;
+    size_t n;
+
+    if (out_size == 0)
+        return false;
+    out[0] = '\0';
+    if (path == NULL || path[0] != '/')
+        return false;
+    while (*p && slashes <= depth)
+        if (*p++ == '/')
+            slashes++;
+    if (slashes <= depth || (n = (size_t)(p - path)) >= out_size)
+        return false;
+    memcpy(out, path, n);
+    out[n] = '\0';
+    return true;
+}

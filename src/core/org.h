@@ -73,4 +73,11 @@ BM_MUST_CHECK enum bm_rc bm_org_validate(const struct bm_org_unit *u,
 const char *bm_org_township_type(const char *code12);
 const char *bm_org_village_type(const char *code12);
 
+/*
+ * The first `depth` levels of an org path into out: depth 1 gives the county ("/1/"), depth 2
+ * the township or department a unit belongs to ("/1/4/" of "/1/4/17/"). False (out = "") if
+ * the path is shallower than that or out too small.
+ */
+bool bm_org_path_prefix(const char *path, int depth, char *out, size_t out_size);
+
 #endif

@@ -565,6 +565,29 @@ test_village_type(void **state)
     }
 }
 
+/* Path prefixes: the county, and the township or department a unit belongs to. */
+static void
+test_path_prefix(void **state)
+{
+    char out[16];
+    (void)state;
+
+    assert_true(bm_org_path_prefix("/1/4/17/", 1, out, sizeof(out)));
+    assert_string_equal(out, "/1/");
+    assert_true(bm_org_path_prefix("/1/4/17/", 2, out, sizeof(out)));
+    assert_string_equal(out, "/1/4/");
+    assert_true(bm_org_path_prefix("/1/4/17/", 3, out, sizeof(out)));
+    assert_string_equal(out, "/1/4/17/");
+    assert_false(bm_org_path_prefix("/1/4/17/", 4, out, sizeof(out)));
+    assert_string_equal(out, "");
+    assert_false(bm_org_path_prefix("/1/", 2, out, sizeof(out)));
+    assert_string_equal(out, "");
+    assert_false(bm_org_path_prefix("", 1, out, sizeof(out)));
+    assert_false(bm_org_path_prefix("1/4/", 1, out, sizeof(out)));
+    assert_false(bm_org_path_prefix("/1/4/17/", 3, out, 8)); /* too small: 9 bytes needed */
+    assert_string_equal(out, "");
+}
+
 int
 main(void)
 {
@@ -585,6 +608,7 @@ main(void)
         cmocka_unit_test(test_village_type),
         /* Last: if it reads out of bounds, AddressSanitizer stops the program here. */
         cmocka_unit_test(test_validate_village_under_county),
+        cmocka_unit_test(test_path_prefix),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
