@@ -486,10 +486,11 @@ create(struct bm_req *rq, struct bm_resp *rs, bool public_route)
     in.c.query_code = code;
 
     rc = bm_api_town_code(rq, window.path, town);
-    if (rc == BM_OK)
-        rc = bm_store_begin(rq->store, &rq->err);
+    /* Reads before the write lock: the lock is held only for the writes themselves. */
     if (rc == BM_OK)
         rc = exempt_certified(rq, &in.c);
+    if (rc == BM_OK)
+        rc = bm_store_begin(rq->store, &rq->err);
     if (rc == BM_OK)
         rc = bm_store_case_next_seq(rq->store, town, bm_api_ymd(bm_day_of_instant(rq->now)), &seq,
                                     &rq->err);
