@@ -509,9 +509,21 @@ bm_api_case_json(struct bm_req *rq, const struct bm_case *c, const struct bm_cal
         json_object_set_new(o, "materials", ms);
     }
     json_object_set_new(o, "materials_complete", json_boolean(bm_api_case_materials_complete(c)));
-    json_object_set_new(o, "events", events_json(rq, c));
-    json_object_set_new(o, "pauses", pauses_json(rq, c));
-    json_object_set_new(o, "attachments", attachments_json(rq, c));
+    {
+        /* Pauses and files leave a trace event ("suspend", "request_supplement", "attach"):
+         * without one there is nothing to look up, which spares most views two queries. */
+        json_t *events = events_json(rq, c), *e;
+        bool paused = false, attached = false;
+        size_t i;
+        json_array_foreach(events, i, e) {
+            const char *a = json_string_value(json_object_get(e, "action"));
+            paused |= a && (strcmp(a, "suspend") == 0 || strcmp(a, "request_supplement") == 0);
+            attached |= a && strcmp(a, "attach") == 0;
+        }
+        json_object_set_new(o, "events", events);
+        json_object_set_new(o, "pauses", paused ? pauses_json(rq, c) : json_array());
+        json_object_set_new(o, "attachments", attached ? attachments_json(rq, c) : json_array());
+    }
     json_object_set_new(o, "allowed_actions", allowed_actions(rq, c));
     return o;
 }
