@@ -1,5 +1,6 @@
 /*
- * Reading and verifying the audit trail (auditors and county administrators).
+ * Reading and verifying the audit trail (auditors and county administrators): the chain of
+ * the viewer's own county.
  */
 #include <inttypes.h>
 #include <string.h>
@@ -20,7 +21,8 @@ bm_api_audit_list(struct bm_req *rq, struct bm_resp *rs)
 
     rc = bm_req_page(rq, 50, 500, &limit, &cursor);
     if (rc == BM_OK)
-        rc = bm_store_audit_list(rq->store, cursor, true, limit, rq->arena, &es, &n, &rq->err);
+        rc = bm_store_audit_list(rq->store, rq->auth.user.county_code, cursor, true, limit, rq->arena,
+                                 &es, &n, &rq->err);
     if (rc != BM_OK)
         return rc;
     items = json_array();
@@ -43,12 +45,13 @@ bm_api_audit_verify(struct bm_req *rq, struct bm_resp *rs)
 {
     struct bm_audit_report rep;
     json_t *root;
-    enum bm_rc rc = bm_store_audit_verify(rq->store, &rep, &rq->err);
+    enum bm_rc rc = bm_store_audit_verify(rq->store, rq->auth.user.county_code, &rep, &rq->err);
 
     if (rc != BM_OK)
         return rc;
-    root = json_pack("{s:b,s:I,s:I}", "ok", rep.bad_id == 0, "checked", (json_int_t)rep.checked,
-                     "head_id", (json_int_t)rep.head_id);
+    root = json_pack("{s:b,s:s,s:I,s:I}", "ok", rep.bad_id == 0, "county_code",
+                     rq->auth.user.county_code, "checked", (json_int_t)rep.checked, "head_id",
+                     (json_int_t)rep.head_id);
     if (rep.bad_id != 0) {
         json_object_set_new(root, "bad_id", json_integer(rep.bad_id));
         json_object_set_new(root, "reason", json_string(rep.reason));

@@ -39,14 +39,15 @@ cli_init(int argc, char **argv)
         return 1;
     }
     bm_err_clear(&err);
-    rc = cli_seed_calendars(st, &err);
-    if (rc == BM_OK)
-        rc = bm_store_begin(st, &err);
+    rc = bm_store_begin(st, &err);
     if (rc == BM_OK)
         rc = cli_init_county(st, name, code, pw, &county_id, &err);
     if (rc == BM_OK)
         rc = bm_store_commit(st, &err);
     bm_store_rollback(st);
+    /* After the county, so that the calendars' audit entries join its chain. */
+    if (rc == BM_OK)
+        rc = cli_seed_calendars(st, &err);
     bm_store_close(st);
     bm_secret_wipe(buf, sizeof(buf));
     if (rc != BM_OK) {
@@ -135,18 +136,19 @@ cli_audit_cmd(int argc, char **argv)
     if ((st = cli_open(&cfg, false, false)) == NULL)
         return 2;
     bm_err_clear(&err);
-    if (bm_store_audit_verify(st, &rep, &err) != BM_OK) {
+    if (bm_store_audit_verify(st, NULL, &rep, &err) != BM_OK) {
         cli_print_err(&err);
         bm_store_close(st);
         return 2;
     }
     bm_store_close(st);
     if (rep.bad_id != 0) {
-        printf("audit chain BROKEN at entry %" PRId64 ": %s (%" PRId64 " entries before it verified)\n",
-               rep.bad_id, rep.reason, rep.checked);
+        printf("audit chain of county %s BROKEN at entry %" PRId64 ": %s (%" PRId64
+               " entries verified before it, all chains counted)\n",
+               rep.county_code, rep.bad_id, rep.reason, rep.checked);
         return 1;
     }
-    printf("audit chain intact: %" PRId64 " entries verified, head %" PRId64 "\n", rep.checked,
-           rep.head_id);
+    printf("audit chain intact: %" PRId64 " entries verified in %d chain%s, head %" PRId64 "\n",
+           rep.checked, rep.chains, rep.chains == 1 ? "" : "s", rep.head_id);
     return 0;
 }

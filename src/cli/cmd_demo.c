@@ -210,9 +210,9 @@ cli_demo(int argc, char **argv)
     bm_err_clear(&err);
     bm_buf_init(&table, 1 << 16);
     bm_buf_init(&banner, 1 << 16);
-    rc = cli_seed_calendars(st, &err);
-    if (rc == BM_OK)
-        rc = bm_store_org_count(st, &n, &err);
+    /* The shipped calendars are seeded once the county exists, so their audit entries
+     * join its chain. */
+    rc = bm_store_org_count(st, &n, &err);
     if (rc == BM_OK && n == 0) {
         char db[512];
         bm_url_redact(cfg.db, db, sizeof(db));
@@ -224,6 +224,8 @@ cli_demo(int argc, char **argv)
         if (rc == BM_OK)
             rc = bm_store_commit(st, &err);
         bm_store_rollback(st);
+        if (rc == BM_OK)
+            rc = cli_seed_calendars(st, &err);
         /* The catalog: published items, delegated powers and 西田各庄镇's power list. */
         if (rc == BM_OK && !no_catalog &&
             cli_import_text(st, bm_demo_data[0].text, strlen(bm_demo_data[0].text), true, true) != 0)
@@ -234,7 +236,7 @@ cli_demo(int argc, char **argv)
             fflush(stdout);
             rc = cli_demo_cases(st, &cfg, n_cases, 0, n_cases < 100000, &err);
         }
-    } else if (rc == BM_OK) {
+    } else if (rc == BM_OK && (rc = cli_seed_calendars(st, &err)) == BM_OK) {
         rc = bm_buf_printf(&table, "  (store already populated; demo passwords as first printed)\n");
     }
     bm_store_close(st);

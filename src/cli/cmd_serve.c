@@ -32,14 +32,14 @@ cli_run_server(const struct bm_config *given, const char *banner)
         return 1;
     }
     bm_err_clear(&err);
-    if (cli_seed_calendars(st, &err) != BM_OK) {
-        cli_print_err(&err);
-        bm_store_close(st);
-        return 1;
-    }
     if (bm_store_org_count(st, &n, &err) != BM_OK || n == 0) {
         fprintf(stderr, "bianmin: the store %s is empty; run `bianmin init --db %s` first\n",
                 cfg->db, cfg->db);
+        bm_store_close(st);
+        return 1;
+    }
+    if (cli_seed_calendars(st, &err) != BM_OK) {
+        cli_print_err(&err);
         bm_store_close(st);
         return 1;
     }

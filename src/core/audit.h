@@ -10,8 +10,17 @@
 
 #define BM_AUDIT_HASH_LEN 32
 
+/* Bounds of a chain's name (a county division code) and of the chains one store holds. */
+#define BM_AUDIT_COUNTY_MAX 15
+#define BM_AUDIT_CHAINS_MAX 4096
+
+/*
+ * One entry of a county's chain. The chain is not covered by the hash: an entry moved to
+ * another county's chain breaks both chains' links.
+ */
 struct bm_audit_entry {
-    int64_t id;              /* 1, 2, 3 ... without gaps */
+    const char *county_code; /* the chain; NULL: the store takes the actor's county */
+    int64_t id;              /* 1, 2, 3 ... without gaps within the chain */
     int64_t at;              /* UTC epoch seconds */
     int64_t actor_id;        /* 0 for the system or the command line */
     const char *actor;       /* user name, or "system" / "cli" */

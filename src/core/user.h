@@ -23,6 +23,7 @@ struct bm_user {
     int64_t org_unit_id;      /* 0 if none (citizens) */
     const char *org_path;     /* path of the unit, "" if none (joined by the store) */
     const char *org_name;     /* name of the unit, "" if none (joined by the store) */
+    const char *county_code;  /* county division code, set by the store from the unit */
     bool is_active;
     int64_t version;
     int64_t created_at, updated_at, last_login_at;

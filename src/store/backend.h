@@ -9,6 +9,13 @@
 #include "store/copy.h"
 #include "store/store.h"
 
+/*
+ * The store's county: the root unit made by `bianmin init`. Rows without a parent that
+ * names their county (a citizen's account, a log-in failure for an unknown name) take it.
+ */
+#define BM_SQL_STORE_COUNTY                                                                 \
+    "(SELECT county_code FROM org_units WHERE parent_id IS NULL ORDER BY id LIMIT 1)"
+
 struct bm_store_ops {
     const char *name; /* "sqlite", "postgres" */
     void (*close)(struct bm_store *st);
@@ -46,8 +53,9 @@ struct bm_store_ops {
     enum bm_rc (*login_failures_clear)(struct bm_store *st, const char *username, int64_t before, struct bm_err *err);
     enum bm_rc (*user_touch_login)(struct bm_store *st, int64_t user_id, int64_t now, struct bm_err *err);
     enum bm_rc (*audit_append)(struct bm_store *st, struct bm_audit_entry *e, struct bm_err *err);
-    enum bm_rc (*audit_list)(struct bm_store *st, int64_t cursor, bool newest_first, int limit, struct bm_arena *a, struct bm_audit_entry **out, size_t *n, struct bm_err *err);
-    enum bm_rc (*audit_head)(struct bm_store *st, int64_t *last_id, unsigned char hash[BM_AUDIT_HASH_LEN], struct bm_err *err);
+    enum bm_rc (*audit_list)(struct bm_store *st, const char *county, int64_t cursor, bool newest_first, int limit, struct bm_arena *a, struct bm_audit_entry **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*audit_head)(struct bm_store *st, const char *county, int64_t *last_id, unsigned char hash[BM_AUDIT_HASH_LEN], struct bm_err *err);
+    enum bm_rc (*audit_chains)(struct bm_store *st, struct bm_arena *a, const char ***out, size_t *n, struct bm_err *err);
     enum bm_rc (*item_insert)(struct bm_store *st, const struct bm_item *it, int64_t now, int64_t *id, struct bm_err *err);
     enum bm_rc (*item_get)(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_item *out, struct bm_err *err);
     enum bm_rc (*item_update)(struct bm_store *st, const struct bm_item *it, int64_t now, struct bm_err *err);

@@ -17,21 +17,22 @@ const struct bm_copy_table bm_copy_tables[] = {
      "intttttttiiii", true},
     {"users", "id",
      {"id", "username", "display_name", "phone", "password_hash", "roles", "org_unit_id",
-      "is_active", "version", "created_at", "updated_at", "last_login_at", "password_changed_at"},
-     "ittttiniiiiii", true},
+      "is_active", "version", "created_at", "updated_at", "last_login_at", "password_changed_at",
+      "county_code"},
+     "ittttiniiiiiit", true},
     {"sessions", "id",
      {"id", "token_hash", "user_id", "csrf_token", "ip", "user_agent", "created_at",
-      "last_seen_at", "expires_at"},
-     "ibitttiii", true},
+      "last_seen_at", "expires_at", "county_code"},
+     "ibitttiiit", true},
     {"api_tokens", "id",
      {"id", "user_id", "name", "prefix", "token_hash", "created_at", "last_used_at", "expires_at",
-      "revoked_at"},
-     "iittbiiii", true},
-    {"login_failures", "id", {"id", "username", "ip", "at"}, "itti", true},
-    {"audit_log", "id",
-     {"id", "at", "actor_id", "actor", "action", "object_type", "object_id", "detail", "prev_hash",
-      "hash"},
-     "iiitttttbb", true},
+      "revoked_at", "county_code"},
+     "iittbiiiit", true},
+    {"login_failures", "id", {"id", "username", "ip", "at", "county_code"}, "ittit", true},
+    {"audit_log", "county_code, id",
+     {"county_code", "id", "at", "actor_id", "actor", "action", "object_type", "object_id",
+      "detail", "prev_hash", "hash"},
+     "tiiitttttbb", false},
     {"items", "id",
      {"id", "code", "item_version", "status", "catalog_code", "name", "type", "category",
       "objects", "level", "case_kind", "result_type", "deliveries", "implementing_unit_id",
@@ -43,19 +44,20 @@ const struct bm_copy_table bm_copy_tables[] = {
      "ititttttitttiittttttiiittititiitttttiiiii", true},
     {"item_materials", "item_id, ord",
      {"item_id", "ord", "name", "required", "original_count", "copy_count", "source", "notes",
-      "form_url"},
-     "iitiiittt", false},
+      "form_url", "county_code"},
+     "iitiiitttt", false},
     {"delegations", "id",
      {"id", "county_code", "name", "from_unit_id", "legal_basis", "approval_document",
       "approval_date", "procedure", "department_responsibility", "township_responsibility",
       "status", "version", "created_at", "updated_at"},
      "ittitttttttiii", true},
-    {"delegation_townships", "delegation_id, township_id", {"delegation_id", "township_id"}, "ii",
+    {"delegation_townships", "delegation_id, township_id",
+     {"delegation_id", "township_id", "county_code"}, "iit",
      false},
     {"powers", "id",
      {"id", "township_id", "name", "type", "legal_basis", "responsibilities", "accountability",
-      "version", "created_at", "updated_at"},
-     "iitttttiii", true},
+      "version", "created_at", "updated_at", "county_code"},
+     "iitttttiiit", true},
     {"calendar_years", "year",
      {"year", "source", "version", "updated_at"},
      "itii", false},
@@ -63,8 +65,8 @@ const struct bm_copy_table bm_copy_tables[] = {
      {"day", "year", "kind", "name"},
      "iitt", false},
     {"case_counters", "town_code, ymd",
-     {"town_code", "ymd", "last_seq"},
-     "tii", false},
+     {"town_code", "ymd", "last_seq", "county_code"},
+     "tiit", false},
     {"cases", "id",
      {"id", "case_no", "county_code", "query_code", "item_id", "channel", "status", "stage", "decision", "proposed", "resume_status", "resume_stage", "suspend_kind", "supplement_requests", "extension_days", "needs_approval", "applicant_type", "applicant_masked", "applicant_enc", "applicant_hash", "applicant_user_id", "accepting_unit_id", "handling_unit_id", "handler_id", "promised_days", "summary", "submitted_at", "accepted_at", "accept_day", "due_day", "due_provisional", "decided_at", "closed_at", "delivery_method", "delivery_ref", "visits", "version", "created_at", "updated_at"},
      "itttitttttttiiiittbbniinitiinniiittiiii", true},
@@ -72,27 +74,27 @@ const struct bm_copy_table bm_copy_tables[] = {
      {"id", "county_code", "holder_hash", "holder_masked", "name", "number", "case_id", "issuer_unit_id", "issued_at", "status"},
      "itbtttiiit", true},
     {"case_materials", "case_id, ord",
-     {"case_id", "ord", "name", "required", "source", "provided", "exempt", "certificate_id"},
-     "iititiin", false},
+     {"case_id", "ord", "name", "required", "source", "provided", "exempt", "certificate_id", "county_code"},
+     "iititiint", false},
     {"case_events", "id",
-     {"id", "case_id", "at", "actor_id", "actor_name", "action", "from_status", "to_status", "note", "detail"},
-     "iiiitttttt", true},
+     {"id", "case_id", "at", "actor_id", "actor_name", "action", "from_status", "to_status", "note", "detail", "county_code"},
+     "iiiittttttt", true},
     {"case_pauses", "id",
-     {"id", "case_id", "kind", "procedure", "reason", "expected_days", "from_day", "to_day", "started_at", "ended_at", "started_by"},
-     "iitttiiniii", true},
+     {"id", "case_id", "kind", "procedure", "reason", "expected_days", "from_day", "to_day", "started_at", "ended_at", "started_by", "county_code"},
+     "iitttiiniiit", true},
     {"blobs", "sha256",
-     {"sha256", "size", "content", "created_at"},
-     "bibi", false},
+     {"sha256", "size", "content", "created_at", "county_code"},
+     "bibit", false},
     {"attachments", "id",
-     {"id", "case_id", "material_ord", "sha256", "content_type", "size", "filename", "uploaded_by", "created_at"},
-     "iinbtitii", true},
+     {"id", "case_id", "material_ord", "sha256", "content_type", "size", "filename", "uploaded_by", "created_at", "county_code"},
+     "iinbtitiit", true},
     {"idempotency_keys", "user_id, idem_key",
-     {"user_id", "idem_key", "body_hash", "case_id", "created_at"},
-     "itbii", false},
+     {"user_id", "idem_key", "body_hash", "case_id", "created_at", "county_code"},
+     "itbiit", false},
     {"outbox", "id",
      {"id", "county_code", "channel", "recipient_enc", "template", "body", "case_id", "created_at", "next_attempt_at", "attempts", "locked_until", "sent_at", "last_error"},
      "ittbttniiiiit", true},
-    {"audit_head", "singleton", {"singleton", "last_id", "last_hash"}, "iib", false},
+    {"audit_head", "county_code", {"county_code", "last_id", "last_hash"}, "tib", false},
 };
 
 const size_t bm_n_copy_tables = sizeof(bm_copy_tables) / sizeof(bm_copy_tables[0]);
@@ -146,7 +148,7 @@ bm_store_copy_all(struct bm_store *from, struct bm_store *to, struct bm_copy_rep
     /* Everything read from the source, its chain check included, sees one snapshot. */
     rc = from->ops->begin_snapshot(from, err);
     if (rc == BM_OK)
-        rc = bm_store_audit_verify(from, &src_audit, err);
+        rc = bm_store_audit_verify(from, NULL, &src_audit, err);
     if (rc == BM_OK && src_audit.bad_id != 0)
         rc = bm_err_set(err, BM_ECONFLICT, "源数据库的审计链在第 %lld 条处断裂，拒绝迁移",
                         (long long)src_audit.bad_id);
@@ -172,8 +174,9 @@ bm_store_copy_all(struct bm_store *from, struct bm_store *to, struct bm_copy_rep
     }
     /* The copied chain must verify on the destination, with the same head as the source. */
     if (rc == BM_OK)
-        rc = bm_store_audit_verify(to, &dst_audit, err);
-    if (rc == BM_OK && (dst_audit.bad_id != 0 || dst_audit.head_id != src_audit.head_id))
+        rc = bm_store_audit_verify(to, NULL, &dst_audit, err);
+    if (rc == BM_OK && (dst_audit.bad_id != 0 || dst_audit.checked != src_audit.checked ||
+                        dst_audit.chains != src_audit.chains))
         rc = bm_err_set(err, BM_EINTERNAL, "复制后的审计链校验失败（第 %lld 条）",
                         (long long)dst_audit.bad_id);
     if (rc == BM_OK)

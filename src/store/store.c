@@ -250,15 +250,21 @@ bm_store_audit_append(struct bm_store *st, struct bm_audit_entry *e, struct bm_e
 }
 
 enum bm_rc
-bm_store_audit_list(struct bm_store *st, int64_t cursor, bool newest_first, int limit, struct bm_arena *a, struct bm_audit_entry **out, size_t *n, struct bm_err *err)
+bm_store_audit_list(struct bm_store *st, const char *county, int64_t cursor, bool newest_first, int limit, struct bm_arena *a, struct bm_audit_entry **out, size_t *n, struct bm_err *err)
 {
-    return st->ops->audit_list(st, cursor, newest_first, limit, a, out, n, err);
+    return st->ops->audit_list(st, county, cursor, newest_first, limit, a, out, n, err);
 }
 
 enum bm_rc
-bm_store_audit_head(struct bm_store *st, int64_t *last_id, unsigned char hash[BM_AUDIT_HASH_LEN], struct bm_err *err)
+bm_store_audit_head(struct bm_store *st, const char *county, int64_t *last_id, unsigned char hash[BM_AUDIT_HASH_LEN], struct bm_err *err)
 {
-    return st->ops->audit_head(st, last_id, hash, err);
+    return st->ops->audit_head(st, county, last_id, hash, err);
+}
+
+enum bm_rc
+bm_store_audit_chains(struct bm_store *st, struct bm_arena *a, const char ***out, size_t *n, struct bm_err *err)
+{
+    return st->ops->audit_chains(st, a, out, n, err);
 }
 
 enum bm_rc

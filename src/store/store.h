@@ -284,23 +284,33 @@ BM_MUST_CHECK enum bm_rc bm_store_power_update(struct bm_store *st, const struct
 /* ---- audit trail ---- */
 
 /*
- * Appends `e` (actor, action, object, detail, at) to the chain inside the caller's
- * transaction: assigns the next id, sets prev_hash and hash.
+ * Appends `e` (actor, action, object, detail, at) to its county's chain inside the caller's
+ * transaction: assigns the next id, sets prev_hash and hash. The chain is e->county_code,
+ * or when that is NULL or "" the actor's county, or the store's for the system.
  */
 BM_MUST_CHECK enum bm_rc bm_store_audit_append(struct bm_store *st, struct bm_audit_entry *e,
                                                struct bm_err *err);
-/* Entries with id > after_id, ascending, at most `limit` (newest_first reverses, id < before). */
-BM_MUST_CHECK enum bm_rc bm_store_audit_list(struct bm_store *st, int64_t cursor,
+/*
+ * Entries of one county's chain with id > after_id, ascending, at most `limit`
+ * (newest_first reverses, id < before).
+ */
+BM_MUST_CHECK enum bm_rc bm_store_audit_list(struct bm_store *st, const char *county,
+                                             int64_t cursor,
                                              bool newest_first, int limit, struct bm_arena *a,
                                              struct bm_audit_entry **out, size_t *n,
                                              struct bm_err *err);
 /*
- * The recorded head of the chain (id and hash of the last entry appended), kept apart from
- * the entries so that a truncated tail is noticed. *last_id = 0 for an empty trail.
+ * The recorded head of a county's chain (id and hash of the last entry appended), kept
+ * apart from the entries so that a truncated tail is noticed. *last_id = 0 for an empty chain.
  */
-BM_MUST_CHECK enum bm_rc bm_store_audit_head(struct bm_store *st, int64_t *last_id,
+BM_MUST_CHECK enum bm_rc bm_store_audit_head(struct bm_store *st, const char *county,
+                                             int64_t *last_id,
                                              unsigned char hash[BM_AUDIT_HASH_LEN],
                                              struct bm_err *err);
+/* The chains the store holds (counties with a head or with entries), in code order. */
+BM_MUST_CHECK enum bm_rc bm_store_audit_chains(struct bm_store *st, struct bm_arena *a,
+                                               const char ***out, size_t *n,
+                                               struct bm_err *err);
 
 /* ---- working-day calendar ---- */
 

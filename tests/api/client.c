@@ -83,7 +83,13 @@ server_prepare(struct server *s)
             "ln -s /etc/passwd %s/web/leak.txt",
             s->dir, s->dir, s->dir, s->dir) != 0)
         return false;
-    return run("%s demo --db '%s' --no-serve > %s/demo.log 2>&1", s->bin, s->db, s->dir) == 0;
+    if (run("%s demo --db '%s' --no-serve > %s/demo.log 2>&1", s->bin, s->db, s->dir) != 0)
+        return false;
+    /* An operator's change to the demo database, such as scripts/pg-partition.sql. */
+    if (s->is_pg && getenv("BIANMIN_TEST_PG_SCRIPT") != NULL)
+        return run("psql -q -v ON_ERROR_STOP=1 --single-transaction -f '%s' '%s' >> %s/demo.log 2>&1",
+                   getenv("BIANMIN_TEST_PG_SCRIPT"), s->db, s->dir) == 0;
+    return true;
 }
 
 bool

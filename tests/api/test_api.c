@@ -909,6 +909,8 @@ test_audit_read_and_verify(void **state)
     assert_int_equal(req(&srv, &ss[AUDITOR], "GET", "/api/v1/audit/verify", NULL, NULL, &r), 200);
     assert_true(json_is_true(json_object_get(r.json, "ok")));
     assert_true(jint(r.json, "checked") >= top);
+    /* The auditor's own county's chain: the demo store's county. */
+    assert_string_equal(jstr(r.json, "county_code"), "110118");
     resp_free(&r);
 }
 

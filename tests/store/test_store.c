@@ -433,6 +433,9 @@ auth_token(struct fx *f, unsigned seed, int64_t now, struct bm_auth *out)
     return bm_store_auth_token(f->st, h, now, f->a, out ? out : &dummy, &f->err);
 }
 
+/* The chain of a store without a county unit: the audit tests need no organisation. */
+#define NO_COUNTY ""
+
 /* Appends three entries in one transaction, as a use case writing its trail would. */
 static void
 append_three(struct fx *f, struct bm_audit_entry e[3])
@@ -466,7 +469,7 @@ verify(struct fx *f)
 {
     struct bm_audit_report rep;
 
-    EXPECT_OK(f, bm_store_audit_verify(f->st, &rep, &f->err));
+    EXPECT_OK(f, bm_store_audit_verify(f->st, NULL, &rep, &f->err));
     return rep;
 }
 
@@ -592,7 +595,7 @@ test_tx_rollback_undoes_audit_append(void **state)
     assert_int_equal(e.id, 1);
     bm_store_rollback(f->st);
 
-    EXPECT_OK(f, bm_store_audit_head(f->st, &last, head, &f->err));
+    EXPECT_OK(f, bm_store_audit_head(f->st, NO_COUNTY, &last, head, &f->err));
     assert_int_equal(last, 0);
     assert_memory_equal(head, bm_audit_genesis, BM_AUDIT_HASH_LEN);
     rep = verify(f);
@@ -1401,12 +1404,12 @@ test_audit_chain(void **state)
     assert_memory_equal(e[2].prev_hash, e[1].hash, BM_AUDIT_HASH_LEN);
     assert_memory_not_equal(e[0].hash, e[1].hash, BM_AUDIT_HASH_LEN);
 
-    EXPECT_OK(f, bm_store_audit_head(f->st, &last, head, &f->err));
+    EXPECT_OK(f, bm_store_audit_head(f->st, NO_COUNTY, &last, head, &f->err));
     assert_int_equal(last, 3);
     assert_memory_equal(head, e[2].hash, BM_AUDIT_HASH_LEN);
 
     /* Oldest first, two per page. */
-    EXPECT_OK(f, bm_store_audit_list(f->st, 0, false, 2, f->a, &l, &n, &f->err));
+    EXPECT_OK(f, bm_store_audit_list(f->st, NO_COUNTY, 0, false, 2, f->a, &l, &n, &f->err));
     assert_int_equal(n, 2);
     assert_int_equal(l[0].id, 1);
     assert_int_equal(l[1].id, 2);
@@ -1418,22 +1421,22 @@ test_audit_chain(void **state)
     assert_string_equal(l[1].detail, e[1].detail);
     assert_memory_equal(l[1].prev_hash, e[0].hash, BM_AUDIT_HASH_LEN);
     assert_memory_equal(l[1].hash, e[1].hash, BM_AUDIT_HASH_LEN);
-    EXPECT_OK(f, bm_store_audit_list(f->st, l[1].id, false, 2, f->a, &l, &n, &f->err));
+    EXPECT_OK(f, bm_store_audit_list(f->st, NO_COUNTY, l[1].id, false, 2, f->a, &l, &n, &f->err));
     assert_int_equal(n, 1);
     assert_int_equal(l[0].id, 3);
-    EXPECT_OK(f, bm_store_audit_list(f->st, 3, false, 2, f->a, &l, &n, &f->err));
+    EXPECT_OK(f, bm_store_audit_list(f->st, NO_COUNTY, 3, false, 2, f->a, &l, &n, &f->err));
     assert_int_equal(n, 0);
 
     /* Newest first: cursor 0 starts at the head, then ids below the cursor. */
-    EXPECT_OK(f, bm_store_audit_list(f->st, 0, true, 2, f->a, &l, &n, &f->err));
+    EXPECT_OK(f, bm_store_audit_list(f->st, NO_COUNTY, 0, true, 2, f->a, &l, &n, &f->err));
     assert_int_equal(n, 2);
     assert_int_equal(l[0].id, 3);
     assert_int_equal(l[1].id, 2);
-    EXPECT_OK(f, bm_store_audit_list(f->st, l[1].id, true, 2, f->a, &l, &n, &f->err));
+    EXPECT_OK(f, bm_store_audit_list(f->st, NO_COUNTY, l[1].id, true, 2, f->a, &l, &n, &f->err));
     assert_int_equal(n, 1);
     assert_int_equal(l[0].id, 1);
     assert_string_equal(l[0].detail, e[0].detail);
-    EXPECT_OK(f, bm_store_audit_list(f->st, 1, true, 2, f->a, &l, &n, &f->err));
+    EXPECT_OK(f, bm_store_audit_list(f->st, NO_COUNTY, 1, true, 2, f->a, &l, &n, &f->err));
     assert_int_equal(n, 0);
 
     rep = verify(f);
@@ -1649,7 +1652,7 @@ test_backup(void **state)
     assert_int_equal(n, user_count(f));
     EXPECT_OK(f, bm_store_user_get(f->st2, uid, f->a, &got, &f->err));
     assert_string_equal(got.org_path, mkpath(f, 2, county, town));
-    EXPECT_OK(f, bm_store_audit_verify(f->st2, &rep, &f->err));
+    EXPECT_OK(f, bm_store_audit_verify(f->st2, NULL, &rep, &f->err));
     assert_int_equal(rep.bad_id, 0);
     assert_int_equal(rep.checked, 3);
 
@@ -4629,6 +4632,189 @@ test_outbox_claim_lease_retry(void **state)
     assert_int_equal(n, 0);
 }
 
+
+/* ---- county codes (province-scale partitioning) -------------------------------------- */
+
+/* Rows of `table` that do not carry `county`; -1 if the table holds none at all. */
+static int64_t
+rows_outside(struct fx *f, const char *table, const char *county)
+{
+    char sql[200];
+
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", table);
+    if (backend_count(f, sql) == 0)
+        return -1;
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s WHERE county_code <> '%s'", table, county);
+    return backend_count(f, sql);
+}
+
+static void
+test_county_code_on_growing_tables(void **state)
+{
+    struct fx *f = *state;
+    static const char *const tables[] = {
+        "users", "sessions", "api_tokens", "login_failures", "audit_log", "audit_head",
+        "items", "item_materials", "cases", "case_counters", "case_materials", "case_events",
+        "case_pauses", "attachments", "blobs", "idempotency_keys",
+    };
+    struct cases w;
+    struct bm_case c;
+    struct bm_case_event e = {0};
+    struct bm_case_pause p = {0};
+    struct bm_attachment at = {0};
+    struct bm_user u;
+    struct bm_audit_entry ae = {
+        .at = T0, .actor = "clerk1", .action = "case.create", .object_type = "case",
+        .object_id = "1", .detail = "{}",
+    };
+    unsigned char body[32];
+    int64_t id, other_county, other_town, other_user;
+    int seq = 0;
+
+    cases_fixture(f, &w);
+    c = case_new(f, &w, 1);
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_case_next_seq(f->st, "110118100000", 20240105, &seq, &f->err));
+    EXPECT_OK(f, bm_store_case_insert(f->st, &c, T0, &id, &f->err));
+    e.case_id = id;
+    e.at = T0 + 10;
+    e.actor_id = w.clerk;
+    e.actor_name = "王受理";
+    e.action = "accept";
+    e.from_status = "submitted";
+    e.to_status = "accepted";
+    e.note = "";
+    e.detail = "";
+    EXPECT_OK(f, bm_store_case_event_insert(f->st, &e, &f->err));
+    p.case_id = id;
+    p.procedure = "现场勘查";
+    p.reason = "需现场核实";
+    p.expected_days = 3;
+    p.from_day = ymd(2024, 1, 8);
+    p.to_day = BM_DAY_NONE;
+    p.started_at = T0 + 20;
+    p.started_by = w.handler;
+    EXPECT_OK(f, bm_store_case_pause_insert(f->st, &p, &f->err));
+    hash32(body, 3);
+    EXPECT_OK(f, bm_store_idem_put(f->st, w.clerk, "key-county", body, id, T0, &f->err));
+    ae.actor_id = w.clerk;
+    EXPECT_OK(f, bm_store_audit_append(f->st, &ae, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    at.case_id = id;
+    at.material_ord = 1;
+    hash32(at.sha256, 77);
+    at.content_type = "image/png";
+    at.filename = "户口簿.png";
+    at.size = 4;
+    at.uploaded_by = w.clerk;
+    at.created_at = T0 + 30;
+    add_attachment(f, &at, "\x89PNG");
+    add_session(f, 1, w.clerk, T0, T0 + 3600);
+    add_session(f, 2, w.resident, T0, T0 + 3600);
+    add_token(f, 3, w.handler, "对接", T0, 0);
+    EXPECT_OK(f, bm_store_login_failure_add(f->st, "clerk1", "192.0.2.1", T0, &f->err));
+    EXPECT_OK(f, bm_store_login_failure_add(f->st, "nobody", "192.0.2.1", T0, &f->err));
+
+    /* Staff take their unit's county, a citizen without a unit the store's. */
+    EXPECT_OK(f, bm_store_user_get(f->st, w.clerk, f->a, &u, &f->err));
+    assert_string_equal(u.county_code, "110118");
+    EXPECT_OK(f, bm_store_user_get(f->st, w.resident, f->a, &u, &f->err));
+    assert_string_equal(u.county_code, "110118");
+    for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+        int64_t n = rows_outside(f, tables[i], "110118");
+        if (n != 0)
+            print_error("%s: %lld rows outside the county\n", tables[i], (long long)n);
+        assert_int_equal(n, 0);
+    }
+
+    /* A second county in the same store: its staff and their sessions carry its code. */
+    other_county = add_org(f, 0, BM_ORG_COUNTY, "北京市延庆区", "110119");
+    other_town = add_org(f, other_county, BM_ORG_TOWNSHIP, "永宁镇", "110119104000");
+    other_user = add_staff(f, "clerk_yq", "延庆受理", BM_ROLE_CLERK, other_town);
+    add_session(f, 4, other_user, T0, T0 + 3600);
+    EXPECT_OK(f, bm_store_user_get(f->st, other_user, f->a, &u, &f->err));
+    assert_string_equal(u.county_code, "110119");
+    assert_int_equal(backend_count(f, "SELECT count(*) FROM sessions WHERE county_code = '110119'"),
+                     1);
+    /* Moving a user to another county's unit moves the account with it. */
+    u.org_unit_id = w.t1;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_user_update(f->st, &u, T0 + 50, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_user_get(f->st, other_user, f->a, &u, &f->err));
+    assert_string_equal(u.county_code, "110118");
+}
+
+static void
+test_audit_chains_per_county(void **state)
+{
+    struct fx *f = *state;
+    struct bm_audit_entry sys = {
+        .at = T0, .actor = "system", .action = "calendar.update", .object_type = "calendar",
+        .object_id = "2026", .detail = "{}",
+    };
+    struct bm_audit_entry given = sys, by_user = sys, *l;
+    struct bm_audit_report rep;
+    unsigned char head[BM_AUDIT_HASH_LEN];
+    const char **chains;
+    int64_t county1, county2, town2, user2, last = -1;
+    size_t n = 0;
+
+    county1 = add_org(f, 0, BM_ORG_COUNTY, "北京市密云区", "110118");
+    county2 = add_org(f, 0, BM_ORG_COUNTY, "北京市延庆区", "110119");
+    town2 = add_org(f, county2, BM_ORG_TOWNSHIP, "永宁镇", "110119104000");
+    user2 = add_user(f, "clerk_yq", BM_ROLE_CLERK, town2);
+    assert_true(county1 > 0);
+
+    given.county_code = "110119";
+    given.object_id = "given";
+    by_user.actor_id = user2;
+    by_user.actor = "clerk_yq";
+    by_user.object_id = "by_user";
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_audit_append(f->st, &sys, &f->err));
+    EXPECT_OK(f, bm_store_audit_append(f->st, &given, &f->err));
+    EXPECT_OK(f, bm_store_audit_append(f->st, &by_user, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    /* The system's entry joins the store's county; each chain numbers from 1. */
+    assert_int_equal(sys.id, 1);
+    assert_int_equal(given.id, 1);
+    assert_int_equal(by_user.id, 2);
+    assert_memory_equal(given.prev_hash, bm_audit_genesis, BM_AUDIT_HASH_LEN);
+    assert_memory_equal(by_user.prev_hash, given.hash, BM_AUDIT_HASH_LEN);
+
+    EXPECT_OK(f, bm_store_audit_chains(f->st, f->a, &chains, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_string_equal(chains[0], "110118");
+    assert_string_equal(chains[1], "110119");
+    EXPECT_OK(f, bm_store_audit_list(f->st, "110119", 0, false, 10, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_string_equal(l[0].object_id, "given");
+    assert_string_equal(l[1].object_id, "by_user");
+    EXPECT_OK(f, bm_store_audit_list(f->st, "110118", 0, true, 10, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_string_equal(l[0].object_id, "2026");
+    EXPECT_OK(f, bm_store_audit_head(f->st, "110119", &last, head, &f->err));
+    assert_int_equal(last, 2);
+    assert_memory_equal(head, by_user.hash, BM_AUDIT_HASH_LEN);
+
+    EXPECT_OK(f, bm_store_audit_verify(f->st, NULL, &rep, &f->err));
+    assert_int_equal(rep.bad_id, 0);
+    assert_int_equal(rep.chains, 2);
+    assert_int_equal(rep.checked, 3);
+
+    /* An entry moved into another county's chain breaks that chain, and is named there. */
+    backend_tamper(f, "UPDATE audit_log SET county_code = '110118', id = 2 "
+                      "WHERE county_code = '110119' AND id = 2");
+    EXPECT_OK(f, bm_store_audit_verify(f->st, NULL, &rep, &f->err));
+    assert_string_equal(rep.county_code, "110118");
+    assert_int_equal(rep.bad_id, 2);
+    EXPECT_OK(f, bm_store_audit_verify(f->st, "110119", &rep, &f->err));
+    assert_int_equal(rep.chains, 1);
+    assert_int_equal(rep.bad_id, 2); /* its tail is gone */
+    assert_string_equal(rep.county_code, "110119");
+}
+
 int
 main(void)
 {
@@ -4693,6 +4879,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_attachments_dedup, setup, teardown),
         cmocka_unit_test_setup_teardown(test_certificates_of_holder, setup, teardown),
         cmocka_unit_test_setup_teardown(test_idempotency_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_county_code_on_growing_tables, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_audit_chains_per_county, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outbox_claim_lease_retry, setup, teardown),
     };
 

@@ -17,7 +17,8 @@
 /* The row lock taken by ON CONFLICT DO UPDATE makes a second transaction wait for the first
  * to finish, so concurrent creators get consecutive, distinct numbers (docs/domain.md 2.7). */
 static const char SQL_CASE_SEQ[] =
-    "INSERT INTO case_counters (town_code, ymd, last_seq) VALUES ($1, $2::bigint, 1) "
+    "INSERT INTO case_counters (town_code, ymd, last_seq, county_code) "
+    "VALUES ($1, $2::bigint, 1, substr($1, 1, 6)) "
     "ON CONFLICT (town_code, ymd) DO UPDATE SET last_seq = case_counters.last_seq + 1 "
     "RETURNING last_seq";
 
@@ -175,8 +176,9 @@ static const char SQL_CASE_INSERT[] =
     "$34::bigint, $35::bigint, $35::bigint) RETURNING id";
 static const char SQL_MAT_INSERT[] =
     "INSERT INTO case_materials (case_id, ord, name, required, source, provided, exempt, "
-    "certificate_id) VALUES ($1::bigint, $2::bigint, $3, $4::bigint, $5, $6::bigint, "
-    "$7::bigint, nullif($8::bigint, 0))";
+    "certificate_id, county_code) VALUES ($1::bigint, $2::bigint, $3, $4::bigint, $5, "
+    "$6::bigint, $7::bigint, nullif($8::bigint, 0), "
+    "(SELECT county_code FROM cases WHERE id = $1::bigint))";
 
 enum bm_rc
 pg_case_insert(struct bm_store *st, const struct bm_case *c, int64_t now, int64_t *id,
@@ -530,8 +532,8 @@ pg_cases_list(struct bm_store *st, const struct bm_case_query *q, struct bm_aren
 
 static const char SQL_EVENT_INSERT[] =
     "INSERT INTO case_events (case_id, at, actor_id, actor_name, action, from_status, "
-    "to_status, note, detail) VALUES ($1::bigint, $2::bigint, $3::bigint, $4, $5, $6, $7, $8, "
-    "$9)";
+    "to_status, note, detail, county_code) VALUES ($1::bigint, $2::bigint, $3::bigint, $4, "
+    "$5, $6, $7, $8, $9, (SELECT county_code FROM cases WHERE id = $1::bigint))";
 
 enum bm_rc
 pg_case_event_insert(struct bm_store *st, const struct bm_case_event *e, struct bm_err *err)
@@ -601,8 +603,9 @@ pg_case_events(struct bm_store *st, int64_t case_id, struct bm_arena *ar,
 
 static const char SQL_PAUSE_INSERT[] =
     "INSERT INTO case_pauses (case_id, kind, procedure, reason, expected_days, from_day, "
-    "to_day, started_at, ended_at, started_by) VALUES ($1::bigint, $2, $3, $4, $5::bigint, "
-    "$6::bigint, nullif($7::bigint, " PQ_DAY_NONE "), $8::bigint, $9::bigint, $10::bigint)";
+    "to_day, started_at, ended_at, started_by, county_code) VALUES ($1::bigint, $2, $3, $4, $5::bigint, "
+    "$6::bigint, nullif($7::bigint, " PQ_DAY_NONE "), $8::bigint, $9::bigint, $10::bigint, "
+    "(SELECT county_code FROM cases WHERE id = $1::bigint))";
 
 enum bm_rc
 pg_case_pause_insert(struct bm_store *st, const struct bm_case_pause *p, struct bm_err *err)
@@ -725,8 +728,9 @@ pg_idem_get(struct bm_store *st, int64_t user_id, const char *key, unsigned char
 }
 
 static const char SQL_IDEM_PUT[] =
-    "INSERT INTO idempotency_keys (user_id, idem_key, body_hash, case_id, created_at) "
-    "VALUES ($1::bigint, $2, $3, $4::bigint, $5::bigint)";
+    "INSERT INTO idempotency_keys (user_id, idem_key, body_hash, case_id, created_at, "
+    "county_code) VALUES ($1::bigint, $2, $3, $4::bigint, $5::bigint, "
+    "(SELECT county_code FROM cases WHERE id = $4::bigint))";
 
 enum bm_rc
 pg_idem_put(struct bm_store *st, int64_t user_id, const char *key,

@@ -220,7 +220,8 @@ pq_read_user(const PGresult *r, int row, struct bm_arena *a, struct bm_user *u, 
     u->created_at = pq_int(r, row, 10);
     u->updated_at = pq_int(r, row, 11);
     u->last_login_at = pq_int(r, row, 12);
-    if (!u->username || !u->display_name || !u->phone || !u->org_path || !u->org_name)
+    u->county_code = pq_text(a, r, row, 13);
+    if (!u->county_code || !u->username || !u->display_name || !u->phone || !u->org_path || !u->org_name)
         return bm_err_set(err, BM_ETOOBIG, "结果过大");
     return BM_OK;
 }

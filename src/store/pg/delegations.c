@@ -75,7 +75,8 @@ static const char SQL_DEL_INSERT[] =
     "updated_at) VALUES ((SELECT county_code FROM org_units WHERE id = $2::bigint), $1, "
     "$2::bigint, $3, $4, $5, $6, $7, $8, $9::bigint, $9::bigint) RETURNING id";
 static const char SQL_DEL_TOWN_INSERT[] =
-    "INSERT INTO delegation_townships (delegation_id, township_id) VALUES ($1::bigint, $2::bigint)";
+    "INSERT INTO delegation_townships (delegation_id, township_id, county_code) VALUES "
+    "($1::bigint, $2::bigint, (SELECT county_code FROM delegations WHERE id = $1::bigint))";
 
 enum bm_rc
 pg_delegation_insert(struct bm_store *st, const struct bm_delegation *d, int64_t now, int64_t *id,
@@ -199,8 +200,8 @@ read_power(const PGresult *r, int row, struct bm_arena *a, struct bm_power *p, s
 
 static const char SQL_POWER_INSERT[] =
     "INSERT INTO powers (township_id, name, type, legal_basis, responsibilities, accountability, "
-    "created_at, updated_at) VALUES ($1::bigint, $2, $3, $4, $5, $6, $7::bigint, $7::bigint) "
-    "RETURNING id";
+    "created_at, updated_at, county_code) VALUES ($1::bigint, $2, $3, $4, $5, $6, $7::bigint, "
+    "$7::bigint, (SELECT county_code FROM org_units WHERE id = $1::bigint)) RETURNING id";
 
 enum bm_rc
 pg_power_insert(struct bm_store *st, const struct bm_power *p, int64_t now, int64_t *id,

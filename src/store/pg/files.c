@@ -67,12 +67,14 @@ read_att(const PGresult *r, int row, struct bm_arena *a, struct bm_attachment *t
 
 /* Equal content has equal hashes, so a second upload of it only adds the attachment row. */
 static const char SQL_BLOB_INSERT[] =
-    "INSERT INTO blobs (sha256, size, content, created_at) VALUES ($1, $2::bigint, $3, "
-    "$4::bigint) ON CONFLICT (sha256) DO NOTHING";
+    "INSERT INTO blobs (sha256, size, content, created_at, county_code) VALUES ($1, $2::bigint, "
+    "$3, $4::bigint, (SELECT county_code FROM cases WHERE id = $5::bigint)) "
+    "ON CONFLICT (sha256) DO NOTHING";
 static const char SQL_ATT_INSERT[] =
     "INSERT INTO attachments (case_id, material_ord, sha256, content_type, size, filename, "
-    "uploaded_by, created_at) VALUES ($1::bigint, nullif($2::bigint, -1), $3, $4, $5::bigint, "
-    "$6, $7::bigint, $8::bigint) RETURNING id";
+    "uploaded_by, created_at, county_code) VALUES ($1::bigint, nullif($2::bigint, -1), $3, $4, "
+    "$5::bigint, $6, $7::bigint, $8::bigint, (SELECT county_code FROM cases WHERE id = "
+    "$1::bigint)) RETURNING id";
 
 enum bm_rc
 pg_attachment_insert(struct bm_store *st, const struct bm_attachment *at, const void *content,
@@ -90,6 +92,7 @@ pg_attachment_insert(struct bm_store *st, const struct bm_attachment *at, const 
     /* A NULL value would be SQL NULL even with length 0. */
     pq_bytes(&b, content != NULL ? content : (const void *)"", (int)at->size);
     pq_i64(&b, at->created_at);
+    pq_i64(&b, at->case_id);
     rc = pq_exec(st, SQL_BLOB_INSERT, &b, "blob insert", NULL, err);
     if (rc != BM_OK)
         return rc;

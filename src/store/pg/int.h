@@ -74,8 +74,8 @@ const unsigned char *pq_blob_dup(struct bm_arena *a, const PGresult *r, int row,
 #define PQ_USER_COLS                                                                        \
     "u.id, u.username, u.display_name, u.phone, u.roles, coalesce(u.org_unit_id, 0), "     \
     "coalesce(o.path, ''), coalesce(o.name, ''), u.is_active, u.version, u.created_at, "   \
-    "u.updated_at, u.last_login_at"
-#define PQ_USER_NCOLS 13
+    "u.updated_at, u.last_login_at, u.county_code"
+#define PQ_USER_NCOLS 14
 
 BM_MUST_CHECK enum bm_rc pq_read_user(const PGresult *r, int row, struct bm_arena *a,
                                       struct bm_user *u, struct bm_err *err);
@@ -118,9 +118,10 @@ enum bm_rc pg_login_failures(struct bm_store *st, const char *username, const ch
 enum bm_rc pg_login_failure_add(struct bm_store *st, const char *username, const char *ip, int64_t now, struct bm_err *err);
 enum bm_rc pg_login_failures_clear(struct bm_store *st, const char *username, int64_t before, struct bm_err *err);
 enum bm_rc pg_user_touch_login(struct bm_store *st, int64_t user_id, int64_t now, struct bm_err *err);
+enum bm_rc pg_audit_chains(struct bm_store *st, struct bm_arena *a, const char ***out, size_t *n, struct bm_err *err);
 enum bm_rc pg_audit_append(struct bm_store *st, struct bm_audit_entry *e, struct bm_err *err);
-enum bm_rc pg_audit_list(struct bm_store *st, int64_t cursor, bool newest_first, int limit, struct bm_arena *a, struct bm_audit_entry **out, size_t *n, struct bm_err *err);
-enum bm_rc pg_audit_head(struct bm_store *st, int64_t *last_id, unsigned char hash[BM_AUDIT_HASH_LEN], struct bm_err *err);
+enum bm_rc pg_audit_list(struct bm_store *st, const char *county, int64_t cursor, bool newest_first, int limit, struct bm_arena *a, struct bm_audit_entry **out, size_t *n, struct bm_err *err);
+enum bm_rc pg_audit_head(struct bm_store *st, const char *county, int64_t *last_id, unsigned char hash[BM_AUDIT_HASH_LEN], struct bm_err *err);
 
 void pg_tune_for_batch(struct bm_store *st);
 enum bm_rc pg_begin_snapshot(struct bm_store *st, struct bm_err *err);

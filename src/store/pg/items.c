@@ -106,8 +106,8 @@ add_fields(struct pq_args *a, const struct bm_item *it)
 static const char SQL_MAT_DELETE[] = "DELETE FROM item_materials WHERE item_id = $1::bigint";
 static const char SQL_MAT_INSERT[] =
     "INSERT INTO item_materials (item_id, ord, name, required, original_count, copy_count, "
-    "source, notes, form_url) VALUES ($1::bigint, $2::bigint, $3, $4::bigint, $5::bigint, "
-    "$6::bigint, $7, $8, $9)";
+    "source, notes, form_url, county_code) VALUES ($1::bigint, $2::bigint, $3, $4::bigint, "
+    "$5::bigint, $6::bigint, $7, $8, $9, (SELECT county_code FROM items WHERE id = $1::bigint))";
 
 static enum bm_rc
 write_materials(struct bm_store *st, int64_t id, const struct bm_item *it, struct bm_err *err)

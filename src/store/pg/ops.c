@@ -42,6 +42,7 @@ const struct bm_store_ops bm_pg_ops = {
     .audit_append = pg_audit_append,
     .audit_list = pg_audit_list,
     .audit_head = pg_audit_head,
+    .audit_chains = pg_audit_chains,
     .item_insert = pg_item_insert,
     .item_get = pg_item_get,
     .item_update = pg_item_update,

@@ -7,8 +7,9 @@
 
 static const char SQL_SESSION_INSERT[] =
     "INSERT INTO sessions (token_hash, user_id, csrf_token, ip, user_agent, created_at, "
-    "last_seen_at, expires_at) VALUES ($1, $2::bigint, $3, $4, substr($5, 1, 200), $6::bigint, "
-    "$6::bigint, $7::bigint) RETURNING id";
+    "last_seen_at, expires_at, county_code) VALUES ($1, $2::bigint, $3, $4, substr($5, 1, 200), "
+    "$6::bigint, $6::bigint, $7::bigint, (SELECT county_code FROM users WHERE id = $2::bigint)) "
+    "RETURNING id";
 
 enum bm_rc
 pg_session_insert(struct bm_store *st, const unsigned char hash[BM_TOKEN_HASH_LEN],
@@ -100,8 +101,9 @@ pg_sessions_delete_user(struct bm_store *st, int64_t user_id, struct bm_err *err
 }
 
 static const char SQL_TOKEN_INSERT[] =
-    "INSERT INTO api_tokens (user_id, name, prefix, token_hash, created_at, expires_at) "
-    "VALUES ($1::bigint, $2, $3, $4, $5::bigint, $6::bigint) RETURNING id";
+    "INSERT INTO api_tokens (user_id, name, prefix, token_hash, created_at, expires_at, "
+    "county_code) VALUES ($1::bigint, $2, $3, $4, $5::bigint, $6::bigint, (SELECT county_code "
+    "FROM users WHERE id = $1::bigint)) RETURNING id";
 
 enum bm_rc
 pg_token_insert(struct bm_store *st, const struct bm_api_token *t,
@@ -279,7 +281,9 @@ pg_login_failures(struct bm_store *st, const char *username, const char *ip, int
 }
 
 static const char SQL_FAIL_ADD[] =
-    "INSERT INTO login_failures (username, ip, at) VALUES (substr($1, 1, 64), $2, $3::bigint)";
+    "INSERT INTO login_failures (username, ip, at, county_code) VALUES (substr($1, 1, 64), $2, "
+    "$3::bigint, coalesce((SELECT county_code FROM users WHERE username = $1), "
+    BM_SQL_STORE_COUNTY ", ''))";
 
 enum bm_rc
 pg_login_failure_add(struct bm_store *st, const char *username, const char *ip, int64_t now,

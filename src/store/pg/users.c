@@ -24,9 +24,10 @@ one_user(const PGresult *r, struct bm_arena *a, struct bm_user *out, const char 
 
 static const char SQL_USER_INSERT[] =
     "INSERT INTO users (username, display_name, phone, password_hash, roles, org_unit_id, "
-    "is_active, created_at, updated_at, password_changed_at) "
+    "is_active, created_at, updated_at, password_changed_at, county_code) "
     "VALUES ($1, $2, $3, $4, $5::bigint, nullif($6::bigint, 0), $7::bigint, $8::bigint, "
-    "$8::bigint, $8::bigint) RETURNING id";
+    "$8::bigint, $8::bigint, coalesce((SELECT county_code FROM org_units WHERE id = "
+    "$6::bigint), " BM_SQL_STORE_COUNTY ", '')) RETURNING id";
 
 enum bm_rc
 pg_user_insert(struct bm_store *st, const struct bm_user *u, const char *password_hash,
@@ -125,7 +126,8 @@ pg_users_list(struct bm_store *st, const char *prefix, int64_t after_id, int lim
 
 static const char SQL_USER_UPDATE[] =
     "UPDATE users SET display_name = $2, phone = $3, roles = $4::bigint, "
-    "org_unit_id = nullif($5::bigint, 0), is_active = $6::bigint, version = version + 1, "
+    "org_unit_id = nullif($5::bigint, 0), county_code = coalesce((SELECT county_code FROM "
+    "org_units WHERE id = $5::bigint), county_code), is_active = $6::bigint, version = version + 1, "
     "updated_at = $7::bigint WHERE id = $1::bigint AND version = $8::bigint";
 
 enum bm_rc

@@ -1,6 +1,7 @@
 /*
- * SQLite: the audit chain. Appends run inside the caller's write transaction, which holds
- * SQLite's single write lock, so reading the head and inserting after it cannot race.
+ * SQLite: the audit chains, one per county. Appends run inside the caller's write
+ * transaction, which holds SQLite's single write lock, so reading a head and inserting after
+ * it cannot race.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -8,11 +9,11 @@
 
 #include "store/sqlite/int.h"
 
-static const char SQL_HEAD[] = "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1";
+static const char SQL_HEAD[] = "SELECT last_id, last_hash FROM audit_head WHERE county_code = ?1";
 
 enum bm_rc
-sqlite_audit_head(struct bm_store *st, int64_t *last_id, unsigned char hash[BM_AUDIT_HASH_LEN],
-                    struct bm_err *err)
+sqlite_audit_head(struct bm_store *st, const char *county, int64_t *last_id,
+                  unsigned char hash[BM_AUDIT_HASH_LEN], struct bm_err *err)
 {
     sqlite3_stmt *s;
     enum bm_rc rc = sq_prepare(st, SQL_HEAD, &s, err);
@@ -20,6 +21,7 @@ sqlite_audit_head(struct bm_store *st, int64_t *last_id, unsigned char hash[BM_A
 
     if (rc != BM_OK)
         return rc;
+    sq_bind_text(s, 1, county);
     src = sqlite3_step(s);
     if (src == SQLITE_ROW && sqlite3_column_bytes(s, 1) == BM_AUDIT_HASH_LEN) {
         *last_id = sqlite3_column_int64(s, 0);
@@ -36,26 +38,50 @@ sqlite_audit_head(struct bm_store *st, int64_t *last_id, unsigned char hash[BM_A
     return rc;
 }
 
+/* The entry's chain (given, else its actor's county, else the store's) and that chain's head. */
+static const char SQL_CHAIN[] =
+    "SELECT c.code, h.last_id, h.last_hash FROM (SELECT coalesce(nullif(?1, ''), "
+    "(SELECT nullif(county_code, '') FROM users WHERE id = ?2), " BM_SQL_STORE_COUNTY
+    ", '') AS code) c LEFT JOIN audit_head h ON h.county_code = c.code";
 static const char SQL_AUDIT_INSERT[] =
-    "INSERT INTO audit_log (id, at, actor_id, actor, action, object_type, object_id, detail, "
-    "prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+    "INSERT INTO audit_log (county_code, id, at, actor_id, actor, action, object_type, "
+    "object_id, detail, prev_hash, hash) VALUES (?11, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 static const char SQL_HEAD_SET[] =
-    "INSERT INTO audit_head (singleton, last_id, last_hash) VALUES (1, ?1, ?2) "
-    "ON CONFLICT (singleton) DO UPDATE SET last_id = excluded.last_id, "
+    "INSERT INTO audit_head (county_code, last_id, last_hash) VALUES (?3, ?1, ?2) "
+    "ON CONFLICT (county_code) DO UPDATE SET last_id = excluded.last_id, "
     "last_hash = excluded.last_hash";
 
 enum bm_rc
 sqlite_audit_append(struct bm_store *st, struct bm_audit_entry *e, struct bm_err *err)
 {
+    char county[BM_AUDIT_COUNTY_MAX + 1];
     sqlite3_stmt *s;
     enum bm_rc rc;
-    int64_t last_id;
+    int src;
 
     BM_ASSERT(st->in_tx);
-    rc = bm_store_audit_head(st, &last_id, e->prev_hash, err);
+    if ((rc = sq_prepare(st, SQL_CHAIN, &s, err)) != BM_OK)
+        return rc;
+    sq_bind_text(s, 1, e->county_code ? e->county_code : "");
+    sqlite3_bind_int64(s, 2, e->actor_id);
+    src = sqlite3_step(s);
+    if (src != SQLITE_ROW) {
+        rc = sq_fail(st, src, "audit chain", err);
+    } else if (sqlite3_column_bytes(s, 0) > BM_AUDIT_COUNTY_MAX ||
+               (sqlite3_column_type(s, 2) != SQLITE_NULL &&
+                sqlite3_column_bytes(s, 2) != BM_AUDIT_HASH_LEN)) {
+        rc = bm_err_set(err, BM_EINTERNAL, "审计链头记录损坏");
+    } else {
+        snprintf(county, sizeof(county), "%s", (const char *)sqlite3_column_text(s, 0));
+        e->id = sqlite3_column_int64(s, 1) + 1; /* NULL reads as 0: a new chain */
+        memcpy(e->prev_hash,
+               sqlite3_column_type(s, 2) == SQLITE_NULL ? bm_audit_genesis
+                                                        : sqlite3_column_blob(s, 2),
+               BM_AUDIT_HASH_LEN);
+    }
+    sq_done(s);
     if (rc != BM_OK)
         return rc;
-    e->id = last_id + 1;
     bm_audit_seal(e);
     rc = sq_prepare(st, SQL_AUDIT_INSERT, &s, err);
     if (rc != BM_OK)
@@ -70,6 +96,7 @@ sqlite_audit_append(struct bm_store *st, struct bm_audit_entry *e, struct bm_err
     sq_bind_text(s, 8, e->detail);
     sqlite3_bind_blob(s, 9, e->prev_hash, BM_AUDIT_HASH_LEN, SQLITE_TRANSIENT);
     sqlite3_bind_blob(s, 10, e->hash, BM_AUDIT_HASH_LEN, SQLITE_TRANSIENT);
+    sq_bind_text(s, 11, county);
     rc = sq_exec(st, s, "audit insert", err);
     if (rc != BM_OK)
         return rc;
@@ -78,14 +105,45 @@ sqlite_audit_append(struct bm_store *st, struct bm_audit_entry *e, struct bm_err
         return rc;
     sqlite3_bind_int64(s, 1, e->id);
     sqlite3_bind_blob(s, 2, e->hash, BM_AUDIT_HASH_LEN, SQLITE_TRANSIENT);
+    sq_bind_text(s, 3, county);
     return sq_exec(st, s, "audit head", err);
 }
 
+static const char SQL_CHAINS[] =
+    "SELECT county_code FROM audit_head UNION SELECT DISTINCT county_code FROM audit_log "
+    "ORDER BY 1 LIMIT ?1";
+
+enum bm_rc
+sqlite_audit_chains(struct bm_store *st, struct bm_arena *a, const char ***out, size_t *n,
+                    struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    enum bm_rc rc;
+    int src = SQLITE_DONE;
+
+    *n = 0;
+    *out = bm_arena_alloc(a, sizeof(**out) * BM_AUDIT_CHAINS_MAX);
+    if (*out == NULL)
+        return bm_err_set(err, BM_ETOOBIG, "结果过大");
+    if ((rc = sq_prepare(st, SQL_CHAINS, &s, err)) != BM_OK)
+        return rc;
+    sqlite3_bind_int(s, 1, BM_AUDIT_CHAINS_MAX);
+    while (rc == BM_OK && (src = sqlite3_step(s)) == SQLITE_ROW)
+        if (((*out)[(*n)++] = sq_text(a, s, 0)) == NULL)
+            rc = bm_err_set(err, BM_ETOOBIG, "结果过大");
+    if (rc == BM_OK && src != SQLITE_DONE)
+        rc = sq_fail(st, src, "audit chains", err);
+    sq_done(s);
+    return rc;
+}
+
 #define AUDIT_COLS "id, at, actor_id, actor, action, object_type, object_id, detail, prev_hash, hash"
-static const char SQL_AUDIT_ASC[] =
-    "SELECT " AUDIT_COLS " FROM audit_log WHERE id > ?1 ORDER BY id LIMIT ?2";
-static const char SQL_AUDIT_DESC[] =
-    "SELECT " AUDIT_COLS " FROM audit_log WHERE id < ?1 ORDER BY id DESC LIMIT ?2";
+static const char SQL_AUDIT_ASC[] = "SELECT " AUDIT_COLS
+                                    " FROM audit_log WHERE county_code = ?3 AND id > ?1 "
+                                    "ORDER BY id LIMIT ?2";
+static const char SQL_AUDIT_DESC[] = "SELECT " AUDIT_COLS
+                                     " FROM audit_log WHERE county_code = ?3 AND id < ?1 "
+                                     "ORDER BY id DESC LIMIT ?2";
 
 static void
 blob32(sqlite3_stmt *s, int col, unsigned char out[BM_AUDIT_HASH_LEN])
@@ -97,8 +155,8 @@ blob32(sqlite3_stmt *s, int col, unsigned char out[BM_AUDIT_HASH_LEN])
 }
 
 enum bm_rc
-sqlite_audit_list(struct bm_store *st, int64_t cursor, bool newest_first, int limit,
-                    struct bm_arena *a, struct bm_audit_entry **out, size_t *n, struct bm_err *err)
+sqlite_audit_list(struct bm_store *st, const char *county, int64_t cursor, bool newest_first,
+                  int limit, struct bm_arena *a, struct bm_audit_entry **out, size_t *n, struct bm_err *err)
 {
     sqlite3_stmt *s;
     enum bm_rc rc;
@@ -113,6 +171,7 @@ sqlite_audit_list(struct bm_store *st, int64_t cursor, bool newest_first, int li
         return rc;
     sqlite3_bind_int64(s, 1, newest_first && cursor == 0 ? INT64_MAX : cursor);
     sqlite3_bind_int(s, 2, limit);
+    sq_bind_text(s, 3, county);
     while (rc == BM_OK && (int)i < limit && (src = sqlite3_step(s)) == SQLITE_ROW) {
         struct bm_audit_entry *e = &(*out)[i++];
         e->id = sqlite3_column_int64(s, 0);

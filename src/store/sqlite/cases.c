@@ -133,7 +133,8 @@ read_case(sqlite3_stmt *s, struct bm_arena *a, struct bm_case *c, struct bm_err 
 /* ---- case numbers ---- */
 
 static const char SQL_NEXT_SEQ[] =
-    "INSERT INTO case_counters (town_code, ymd, last_seq) VALUES (?1, ?2, 1) "
+    "INSERT INTO case_counters (town_code, ymd, last_seq, county_code) "
+    "VALUES (?1, ?2, 1, substr(?1, 1, 6)) "
     "ON CONFLICT (town_code, ymd) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq";
 
 enum bm_rc
@@ -173,7 +174,8 @@ static const char SQL_CASE_INSERT[] =
     "?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?35)";
 static const char SQL_MAT_INSERT[] =
     "INSERT INTO case_materials (case_id, ord, name, required, source, provided, exempt, "
-    "certificate_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    "certificate_id, county_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+    "(SELECT county_code FROM cases WHERE id = ?1))";
 
 static const char *
 status_code(enum bm_case_status s)
@@ -519,7 +521,8 @@ sqlite_cases_list(struct bm_store *st, const struct bm_case_query *q, struct bm_
 
 static const char SQL_EVENT_INSERT[] =
     "INSERT INTO case_events (case_id, at, actor_id, actor_name, action, from_status, "
-    "to_status, note, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+    "to_status, note, detail, county_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+    "(SELECT county_code FROM cases WHERE id = ?1))";
 
 enum bm_rc
 sqlite_case_event_insert(struct bm_store *st, const struct bm_case_event *e, struct bm_err *err)
@@ -587,7 +590,8 @@ sqlite_case_events(struct bm_store *st, int64_t case_id, struct bm_arena *a,
 
 static const char SQL_PAUSE_INSERT[] =
     "INSERT INTO case_pauses (case_id, kind, procedure, reason, expected_days, from_day, "
-    "to_day, started_at, ended_at, started_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+    "to_day, started_at, ended_at, started_by, county_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+    "?7, ?8, ?9, ?10, (SELECT county_code FROM cases WHERE id = ?1))";
 
 enum bm_rc
 sqlite_case_pause_insert(struct bm_store *st, const struct bm_case_pause *p, struct bm_err *err)
@@ -710,8 +714,8 @@ sqlite_idem_get(struct bm_store *st, int64_t user_id, const char *key, unsigned 
 }
 
 static const char SQL_IDEM_PUT[] =
-    "INSERT INTO idempotency_keys (user_id, idem_key, body_hash, case_id, created_at) "
-    "VALUES (?1, ?2, ?3, ?4, ?5)";
+    "INSERT INTO idempotency_keys (user_id, idem_key, body_hash, case_id, created_at, "
+    "county_code) VALUES (?1, ?2, ?3, ?4, ?5, (SELECT county_code FROM cases WHERE id = ?4))";
 
 enum bm_rc
 sqlite_idem_put(struct bm_store *st, int64_t user_id, const char *key,

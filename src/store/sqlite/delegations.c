@@ -96,7 +96,8 @@ static const char SQL_DEL_INSERT[] =
     "updated_at) VALUES ((SELECT county_code FROM org_units WHERE id = ?2), ?1, ?2, ?3, ?4, ?5, "
     "?6, ?7, ?8, ?9, ?9)";
 static const char SQL_DEL_TOWN_INSERT[] =
-    "INSERT INTO delegation_townships (delegation_id, township_id) VALUES (?1, ?2)";
+    "INSERT INTO delegation_townships (delegation_id, township_id, county_code) VALUES (?1, ?2, "
+    "(SELECT county_code FROM delegations WHERE id = ?1))";
 
 enum bm_rc
 sqlite_delegation_insert(struct bm_store *st, const struct bm_delegation *d, int64_t now,
@@ -232,7 +233,8 @@ read_power(sqlite3_stmt *s, struct bm_arena *a, struct bm_power *p, struct bm_er
 
 static const char SQL_POWER_INSERT[] =
     "INSERT INTO powers (township_id, name, type, legal_basis, responsibilities, accountability, "
-    "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)";
+    "created_at, updated_at, county_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, "
+    "(SELECT county_code FROM org_units WHERE id = ?1))";
 
 enum bm_rc
 sqlite_power_insert(struct bm_store *st, const struct bm_power *p, int64_t now, int64_t *id,

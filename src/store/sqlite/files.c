@@ -28,11 +28,13 @@ read_att(sqlite3_stmt *s, struct bm_arena *a, struct bm_attachment *t, struct bm
 }
 
 static const char SQL_BLOB_INSERT[] =
-    "INSERT INTO blobs (sha256, size, content, created_at) VALUES (?1, ?2, ?3, ?4) "
+    "INSERT INTO blobs (sha256, size, content, created_at, county_code) VALUES (?1, ?2, ?3, ?4, "
+    "(SELECT county_code FROM cases WHERE id = ?5)) "
     "ON CONFLICT (sha256) DO NOTHING";
 static const char SQL_ATT_INSERT[] =
     "INSERT INTO attachments (case_id, material_ord, sha256, content_type, size, filename, "
-    "uploaded_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    "uploaded_by, created_at, county_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+    "(SELECT county_code FROM cases WHERE id = ?1))";
 
 enum bm_rc
 sqlite_attachment_insert(struct bm_store *st, const struct bm_attachment *at, const void *content,
@@ -48,6 +50,7 @@ sqlite_attachment_insert(struct bm_store *st, const struct bm_attachment *at, co
     sqlite3_bind_int64(s, 2, at->size);
     sqlite3_bind_blob64(s, 3, content, (sqlite3_uint64)at->size, SQLITE_STATIC);
     sqlite3_bind_int64(s, 4, at->created_at);
+    sqlite3_bind_int64(s, 5, at->case_id);
     if ((rc = sq_exec(st, s, "blob insert", err)) != BM_OK)
         return rc;
     if ((rc = sq_prepare(st, SQL_ATT_INSERT, &s, err)) != BM_OK)

@@ -110,7 +110,8 @@ bind_fields(sqlite3_stmt *s, const struct bm_item *it)
 static const char SQL_MAT_DELETE[] = "DELETE FROM item_materials WHERE item_id = ?1";
 static const char SQL_MAT_INSERT[] =
     "INSERT INTO item_materials (item_id, ord, name, required, original_count, copy_count, "
-    "source, notes, form_url) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+    "source, notes, form_url, county_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+    "(SELECT county_code FROM items WHERE id = ?1))";
 
 static enum bm_rc
 write_materials(struct bm_store *st, int64_t id, const struct bm_item *it, struct bm_err *err)

@@ -42,6 +42,7 @@ const struct bm_store_ops bm_sqlite_ops = {
     .audit_append = sqlite_audit_append,
     .audit_list = sqlite_audit_list,
     .audit_head = sqlite_audit_head,
+    .audit_chains = sqlite_audit_chains,
     .item_insert = sqlite_item_insert,
     .item_get = sqlite_item_get,
     .item_update = sqlite_item_update,

@@ -14,7 +14,8 @@ read_auth_user(sqlite3_stmt *s, struct bm_arena *a, struct bm_auth *out, struct 
 
 static const char SQL_SESSION_INSERT[] =
     "INSERT INTO sessions (token_hash, user_id, csrf_token, ip, user_agent, created_at, "
-    "last_seen_at, expires_at) VALUES (?1, ?2, ?3, ?4, substr(?5, 1, 200), ?6, ?6, ?7)";
+    "last_seen_at, expires_at, county_code) VALUES (?1, ?2, ?3, ?4, substr(?5, 1, 200), ?6, ?6, "
+    "?7, (SELECT county_code FROM users WHERE id = ?2))";
 
 enum bm_rc
 sqlite_session_insert(struct bm_store *st, const unsigned char hash[BM_TOKEN_HASH_LEN],
@@ -118,8 +119,8 @@ sqlite_sessions_delete_user(struct bm_store *st, int64_t user_id, struct bm_err 
 }
 
 static const char SQL_TOKEN_INSERT[] =
-    "INSERT INTO api_tokens (user_id, name, prefix, token_hash, created_at, expires_at) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    "INSERT INTO api_tokens (user_id, name, prefix, token_hash, created_at, expires_at, "
+    "county_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT county_code FROM users WHERE id = ?1))";
 
 enum bm_rc
 sqlite_token_insert(struct bm_store *st, const struct bm_api_token *t,
@@ -322,7 +323,9 @@ sqlite_login_failures(struct bm_store *st, const char *username, const char *ip,
 }
 
 static const char SQL_FAIL_ADD[] =
-    "INSERT INTO login_failures (username, ip, at) VALUES (substr(?1, 1, 64), ?2, ?3)";
+    "INSERT INTO login_failures (username, ip, at, county_code) VALUES (substr(?1, 1, 64), ?2, "
+    "?3, coalesce((SELECT county_code FROM users WHERE username = ?1), " BM_SQL_STORE_COUNTY
+    ", ''))";
 
 enum bm_rc
 sqlite_login_failure_add(struct bm_store *st, const char *username, const char *ip, int64_t now,

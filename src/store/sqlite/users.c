@@ -25,7 +25,8 @@ sq_read_user(sqlite3_stmt *s, struct bm_arena *a, struct bm_user *u, struct bm_e
     u->created_at = sqlite3_column_int64(s, 10);
     u->updated_at = sqlite3_column_int64(s, 11);
     u->last_login_at = sqlite3_column_int64(s, 12);
-    if (!u->username || !u->display_name || !u->phone || !u->org_path || !u->org_name)
+    u->county_code = sq_text(a, s, 13);
+    if (!u->county_code || !u->username || !u->display_name || !u->phone || !u->org_path || !u->org_name)
         return bm_err_set(err, BM_ETOOBIG, "结果过大");
     return BM_OK;
 }
@@ -53,8 +54,9 @@ one_user(struct bm_store *st, sqlite3_stmt *s, struct bm_arena *a, struct bm_use
 
 static const char SQL_USER_INSERT[] =
     "INSERT INTO users (username, display_name, phone, password_hash, roles, org_unit_id, "
-    "is_active, created_at, updated_at, password_changed_at) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, nullif(?6, 0), ?7, ?8, ?8, ?8)";
+    "is_active, created_at, updated_at, password_changed_at, county_code) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, nullif(?6, 0), ?7, ?8, ?8, ?8, coalesce((SELECT county_code "
+    "FROM org_units WHERE id = ?6), " BM_SQL_STORE_COUNTY ", ''))";
 
 enum bm_rc
 sqlite_user_insert(struct bm_store *st, const struct bm_user *u, const char *password_hash,
@@ -146,6 +148,7 @@ sqlite_users_list(struct bm_store *st, const char *prefix, int64_t after_id, int
 
 static const char SQL_USER_UPDATE[] =
     "UPDATE users SET display_name = ?2, phone = ?3, roles = ?4, org_unit_id = nullif(?5, 0), "
+    "county_code = coalesce((SELECT county_code FROM org_units WHERE id = ?5), county_code), "
     "is_active = ?6, version = version + 1, updated_at = ?7 WHERE id = ?1 AND version = ?8";
 
 enum bm_rc
