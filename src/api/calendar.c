@@ -96,7 +96,7 @@ static enum bm_rc
 recompute_one(struct bm_req *rq, const char *case_no, const struct bm_calendar *cal, int *moved)
 {
     struct bm_case c;
-    bm_day old_due;
+    bm_day old_due, old_warn;
     bool old_prov;
     char from[12], to[12];
     enum bm_rc rc = bm_store_case_get(rq->store, case_no, rq->arena, &c, &rq->err);
@@ -105,10 +105,11 @@ recompute_one(struct bm_req *rq, const char *case_no, const struct bm_calendar *
         return rc;
     old_due = c.due_day;
     old_prov = c.due_provisional;
+    old_warn = c.warn_day;
     if ((rc = bm_api_case_deadline(rq, &c, cal)) != BM_OK)
         return rc;
     if (c.due_day == old_due && c.due_provisional == old_prov)
-        return BM_OK;
+        return old_warn == c.warn_day ? BM_OK : bm_store_case_set_warn_day(rq->store, c.id, c.warn_day, &rq->err);
     bm_day_format(old_due, from);
     bm_day_format(c.due_day, to);
     rc = bm_store_case_update(rq->store, &c, rq->now, &rq->err);

@@ -263,6 +263,7 @@ bm_api_case_deadline(struct bm_req *rq, struct bm_case *c, const struct bm_calen
             ranges[k++] = (struct bm_pause){ps[i].from_day, ps[i].to_day};
     c->due_day = bm_cal_add_working_days(cal, c->accept_day, c->promised_days + c->extension_days,
                                          ranges, k, &c->due_provisional);
+    c->warn_day = bm_cal_warn_day(cal, c->due_day, c->promised_days + c->extension_days);
     return BM_OK;
 }
 
@@ -358,6 +359,8 @@ bm_api_event_name(const char *action)
         return "上传材料";
     if (strcmp(action, "deadline") == 0)
         return "期限重算";
+    if (strcmp(action, "warn") == 0)
+        return "期限预警";
     return action;
 }
 
@@ -562,19 +565,24 @@ bm_api_notify(struct bm_req *rq, const struct bm_case *c, const char *template_n
               const char *text)
 {
     struct bm_applicant ap;
+    enum bm_rc rc = bm_api_applicant(rq, c, &ap);
+
+    return rc != BM_OK ? rc : bm_api_notify_phone(rq, c, ap.phone, template_name, text);
+}
+
+enum bm_rc
+bm_api_notify_phone(struct bm_req *rq, const struct bm_case *c, const char *phone,
+                    const char *template_name, const char *text)
+{
     struct bm_outbox_msg m;
     struct bm_pii_key k;
     unsigned char *sealed;
-    size_t len;
-    enum bm_rc rc = bm_api_applicant(rq, c, &ap);
+    size_t len = strlen(phone);
 
-    if (rc != BM_OK)
-        return rc;
-    len = strlen(ap.phone);
     if ((sealed = bm_arena_alloc(rq->arena, len + BM_PII_OVERHEAD)) == NULL)
         return bm_err_set(&rq->err, BM_ETOOBIG, "请求内容过大");
     bm_api_pii_key(rq, &k);
-    bm_pii_seal(&k, ap.phone, len, sealed);
+    bm_pii_seal(&k, phone, len, sealed);
     bm_secret_wipe(&k, sizeof(k));
     memset(&m, 0, sizeof(m));
     m.case_id = c->id;

@@ -477,7 +477,7 @@ create(struct bm_req *rq, struct bm_resp *rs, bool public_route)
     in.c.item_name = in.item.name;
     in.c.promised_days = in.item.promised_days;
     in.c.submitted_at = rq->now;
-    in.c.accept_day = in.c.due_day = BM_DAY_NONE;
+    in.c.accept_day = in.c.due_day = in.c.warn_day = BM_DAY_NONE;
     in.c.visits = in.c.is_online ? 0 : 1;
     in.c.delivery_method = in.c.delivery_ref = "";
     if (in.c.summary == NULL)
@@ -604,13 +604,55 @@ bm_api_cases_get(struct bm_req *rq, struct bm_resp *rs)
 
 /* The queues: GET /api/v1/cases?queue=...&status=...&sort=deadline */
 enum bm_rc
+bm_api_case_queue(struct bm_req *rq, struct bm_case_query *q)
+{
+    const char *v = bm_req_query(rq, "queue");
+
+    if (v != NULL && v[0]) {
+        /* mine: assigned to me; unit: handled by my unit; window: accepted at my window. */
+        if (strcmp(v, "mine") == 0)
+            q->handler_id = rq->who.user_id;
+        else if (strcmp(v, "unit") == 0)
+            q->handling_prefix = rq->who.org_path;
+        else if (strcmp(v, "window") == 0)
+            q->accepting_prefix = rq->who.org_path;
+        else if (strcmp(v, "all") != 0)
+            return bm_err_field(&rq->err, "queue", "应为 mine、unit、window 或 all");
+    }
+    if ((v = bm_req_query(rq, "handling_unit_id")) != NULL && v[0] &&
+        !bm_parse_i64z(v, 1, INT64_MAX, &q->handling_unit_id))
+        return bm_err_field(&rq->err, "handling_unit_id", "应为单位编号");
+    return BM_OK;
+}
+
+enum bm_rc
+bm_api_due_page(struct bm_req *rq, int default_limit, struct bm_case_query *q)
+{
+    /* "DAY.ID", which bm_req_page would refuse, so that cursor is read here. */
+    const char *cur = bm_req_query(rq, "cursor"), *dot = cur ? strchr(cur, '.') : NULL;
+    const char *v = bm_req_query(rq, "limit");
+    int64_t num, d;
+
+    if (v != NULL && !bm_parse_i64z(v, 1, 200, &num))
+        return bm_err_field(&rq->err, "limit", "应为 1 至 %d 之间的整数", 200);
+    q->limit = v != NULL ? (int)num : default_limit;
+    if (cur != NULL && cur[0] != '\0') {
+        if (dot == NULL || !bm_parse_i64z(dot + 1, 1, INT64_MAX, &q->after_id) ||
+            !bm_parse_i64(cur, (size_t)(dot - cur), -1000000, 1000000, &d))
+            return bm_err_field(&rq->err, "cursor", "翻页游标无效");
+        q->after_due = (bm_day)d;
+    }
+    return BM_OK;
+}
+
+enum bm_rc
 bm_api_cases_list(struct bm_req *rq, struct bm_resp *rs)
 {
     struct bm_case_query q;
     struct bm_calendar cal;
     struct bm_case *cs;
     char scope[BM_ORG_PATH_MAX];
-    const char *v, *queue = bm_req_query(rq, "queue");
+    const char *v;
     size_t n = 0;
     int64_t num;
     json_t *items;
@@ -630,21 +672,8 @@ bm_api_cases_list(struct bm_req *rq, struct bm_resp *rs)
         else
             q.status = v;
     }
-    if (queue != NULL && queue[0]) {
-        /* mine: assigned to me; unit: handled by my unit; window: accepted at my window. */
-        if (strcmp(queue, "mine") == 0)
-            q.handler_id = rq->who.user_id;
-        else if (strcmp(queue, "unit") == 0)
-            q.handling_prefix = rq->who.org_path;
-        else if (strcmp(queue, "window") == 0)
-            q.accepting_prefix = rq->who.org_path;
-        else if (strcmp(queue, "all") != 0)
-            return bm_err_field(&rq->err, "queue", "应为 mine、unit、window 或 all");
-    }
-    if ((v = bm_req_query(rq, "handling_unit_id")) != NULL && v[0]) {
-        if (!bm_parse_i64z(v, 1, INT64_MAX, &q.handling_unit_id))
-            return bm_err_field(&rq->err, "handling_unit_id", "应为单位编号");
-    }
+    if ((rc = bm_api_case_queue(rq, &q)) != BM_OK)
+        return rc;
     if ((v = bm_req_query(rq, "accepting_unit_id")) != NULL && v[0]) {
         if (!bm_parse_i64z(v, 1, INT64_MAX, &q.accepting_unit_id))
             return bm_err_field(&rq->err, "accepting_unit_id", "应为单位编号");
@@ -662,17 +691,8 @@ bm_api_cases_list(struct bm_req *rq, struct bm_resp *rs)
     /* The cursor is the last id; with sort=deadline also its due day: "DAY.ID", which
      * bm_req_page would refuse, so that cursor is read here. */
     if (q.by_due) {
-        const char *cur = bm_req_query(rq, "cursor"), *dot = cur ? strchr(cur, '.') : NULL;
-        int64_t d;
-        if ((v = bm_req_query(rq, "limit")) != NULL && !bm_parse_i64z(v, 1, 200, &num))
-            return bm_err_field(&rq->err, "limit", "应为 1 至 %d 之间的整数", 200);
-        q.limit = v != NULL ? (int)num : 20;
-        if (cur != NULL && cur[0] != '\0') {
-            if (dot == NULL || !bm_parse_i64z(dot + 1, 1, INT64_MAX, &q.after_id) ||
-                !bm_parse_i64(cur, (size_t)(dot - cur), -1000000, 1000000, &d))
-                return bm_err_field(&rq->err, "cursor", "翻页游标无效");
-            q.after_due = (bm_day)d;
-        }
+        if ((rc = bm_api_due_page(rq, 20, &q)) != BM_OK)
+            return rc;
     } else {
         rc = bm_req_page(rq, 20, 200, &q.limit, &num);
         if (rc != BM_OK)

@@ -93,6 +93,19 @@ BM_MUST_CHECK enum bm_rc bm_api_case_event(struct bm_req *rq, const struct bm_ca
  */
 BM_MUST_CHECK enum bm_rc bm_api_notify(struct bm_req *rq, const struct bm_case *c,
                                        const char *template_name, const char *text);
+/*
+ * Reads the queue filters shared by case lists: `queue` (mine, unit, window, all) and
+ * `handling_unit_id`, into q.
+ */
+BM_MUST_CHECK enum bm_rc bm_api_case_queue(struct bm_req *rq, struct bm_case_query *q);
+/* Reads `limit` (1-200, default_limit) and a deadline-order cursor "DAY.ID" into q. */
+BM_MUST_CHECK enum bm_rc bm_api_due_page(struct bm_req *rq, int default_limit,
+                                         struct bm_case_query *q);
+
+/* The same to another phone about `c` (a member of staff: deadline warnings). */
+BM_MUST_CHECK enum bm_rc bm_api_notify_phone(struct bm_req *rq, const struct bm_case *c,
+                                             const char *phone, const char *template_name,
+                                             const char *text);
 
 /*
  * Performs `action` on a loaded case inside the caller's transaction: the state machine

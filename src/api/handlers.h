@@ -62,6 +62,15 @@ enum bm_rc bm_api_catalog_export(struct bm_req *rq, struct bm_resp *rs);
 /* cases.c */
 enum bm_rc bm_api_cases_create(struct bm_req *rq, struct bm_resp *rs);
 enum bm_rc bm_api_cases_list(struct bm_req *rq, struct bm_resp *rs);
+
+/* supervision.c */
+enum bm_rc bm_api_supervision_warnings(struct bm_req *rq, struct bm_resp *rs);
+/*
+ * One round of the deadline-warning job (the server's warner thread): sends each running
+ * case's handler and unit head the yellow or red warning due on rq->now's day, once per
+ * deadline and level, safely with several processes. Counts cases warned and messages.
+ */
+enum bm_rc bm_api_warn_round(struct bm_req *rq, int *warned, int *messages);
 enum bm_rc bm_api_cases_get(struct bm_req *rq, struct bm_resp *rs);
 enum bm_rc bm_api_public_cases_create(struct bm_req *rq, struct bm_resp *rs);
 enum bm_rc bm_api_public_my_cases(struct bm_req *rq, struct bm_resp *rs);

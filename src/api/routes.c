@@ -75,6 +75,8 @@ const struct bm_route bm_routes[] = {
 
     {BM_POST, "/api/v1/cases", bm_api_cases_create, BM_PERM_CASE_CREATE, 0, "POST /api/v1/cases"},
     {BM_GET, "/api/v1/cases", bm_api_cases_list, BM_PERM_CASE_READ, 0, "GET /api/v1/cases"},
+    {BM_GET, "/api/v1/supervision/warnings", bm_api_supervision_warnings, BM_PERM_CASE_READ, 0,
+     "GET /api/v1/supervision/warnings"},
     {BM_GET, "/api/v1/cases/{case_no}", bm_api_cases_get, BM_PERM_LOGIN, 0,
      "GET /api/v1/cases/{case_no}"},
     {BM_POST, "/api/v1/cases/{case_no}/actions", bm_api_cases_act, BM_PERM_CASE_ACT, 0,

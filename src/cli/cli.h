@@ -53,10 +53,10 @@ BM_MUST_CHECK enum bm_rc cli_audit(struct bm_store *st, const char *action,
 BM_MUST_CHECK enum bm_rc cli_org(struct bm_store *st, const struct bm_org_unit *u,
                                  int64_t *id, struct bm_err *err);
 
-/* Creates a user with an argon2id hash of `password`, and audits it. */
+/* Creates a user with an argon2id hash of `password` (phone "" for none), and audits it. */
 BM_MUST_CHECK enum bm_rc cli_user(struct bm_store *st, const char *username,
-                                  const char *display_name, unsigned roles, int64_t org_unit_id,
-                                  const char *password, struct bm_err *err);
+                                  const char *display_name, const char *phone, unsigned roles,
+                                  int64_t org_unit_id, const char *password, struct bm_err *err);
 
 /* Creates the county unit and the `admin` user (init and demo). */
 BM_MUST_CHECK enum bm_rc cli_init_county(struct bm_store *st, const char *name, const char *code,
@@ -88,6 +88,11 @@ bool cli_data_key_check(struct bm_store *st, struct bm_config *cfg, bool created
  */
 bool cli_notifier_start(const struct bm_config *cfg);
 void cli_notifier_stop(void);
+
+/* The deadline-warning job beside the HTTP loops (src/cli/warner.c): a round at start and
+ * every warn_interval_s; nothing when that is 0. */
+bool cli_warner_start(const struct bm_config *cfg);
+void cli_warner_stop(void);
 
 /*
  * Generates `count` historical cases of the published catalog over the past five months

@@ -62,7 +62,7 @@ static const struct {
 };
 
 struct demo_user {
-    const char *username, *display_name;
+    const char *username, *display_name, *phone;
     unsigned roles;
     int64_t unit;
 };
@@ -140,25 +140,25 @@ build(struct bm_store *st, const char *admin_pw, const char *pw, struct bm_buf *
 
     {
         const struct demo_user users[] = {
-            {"xtgz_clerk", "王丽", BM_ROLE_CLERK, xt_center},
-            {"xtgz_handler", "李强", BM_ROLE_HANDLER, xt_social},
-            {"xtgz_approver", "张建国", BM_ROLE_APPROVER, town[5]},
-            {"xtgz_admin", "赵敏", BM_ROLE_TOWNSHIP_ADMIN, town[5]},
-            {"xwz_clerk", "周芳", BM_ROLE_CLERK, xw_center},
-            {"xwz_admin", "郑伟", BM_ROLE_TOWNSHIP_ADMIN, town[4]},
-            {"rsj_handler", "陈静", BM_ROLE_HANDLER, dept[1]},
-            {"rsj_approver", "马丽", BM_ROLE_APPROVER, dept[1]},
-            {"mzj_handler", "黄磊", BM_ROLE_HANDLER, dept[2]},
-            {"supervisor", "刘洋", BM_ROLE_SUPERVISOR, dept[0]},
-            {"evaluator", "孙悦", BM_ROLE_EVALUATOR, dept[0]},
-            {"auditor", "周正", BM_ROLE_AUDITOR, county},
-            {"citizen", "吴小梅", BM_ROLE_CITIZEN, 0},
+            {"xtgz_clerk", "王丽", "13800000101", BM_ROLE_CLERK, xt_center},
+            {"xtgz_handler", "李强", "13800000102", BM_ROLE_HANDLER, xt_social},
+            {"xtgz_approver", "张建国", "13800000103", BM_ROLE_APPROVER, town[5]},
+            {"xtgz_admin", "赵敏", "13800000104", BM_ROLE_TOWNSHIP_ADMIN, town[5]},
+            {"xwz_clerk", "周芳", "13800000201", BM_ROLE_CLERK, xw_center},
+            {"xwz_admin", "郑伟", "13800000202", BM_ROLE_TOWNSHIP_ADMIN, town[4]},
+            {"rsj_handler", "陈静", "13800000301", BM_ROLE_HANDLER, dept[1]},
+            {"rsj_approver", "马丽", "13800000302", BM_ROLE_APPROVER, dept[1]},
+            {"mzj_handler", "黄磊", "13800000401", BM_ROLE_HANDLER, dept[2]},
+            {"supervisor", "刘洋", "13800000501", BM_ROLE_SUPERVISOR, dept[0]},
+            {"evaluator", "孙悦", "", BM_ROLE_EVALUATOR, dept[0]},
+            {"auditor", "周正", "", BM_ROLE_AUDITOR, county},
+            {"citizen", "吴小梅", "", BM_ROLE_CITIZEN, 0},
         };
         rc = bm_buf_printf(table, "  %-14s %-10s %-16s %s\n", "admin", "县级管理员",
                            "county_admin", admin_pw);
         for (size_t i = 0; rc == BM_OK && i < sizeof(users) / sizeof(users[0]); i++) {
-            rc = cli_user(st, users[i].username, users[i].display_name, users[i].roles,
-                          users[i].unit, pw, err);
+            rc = cli_user(st, users[i].username, users[i].display_name, users[i].phone,
+                          users[i].roles, users[i].unit, pw, err);
             if (rc == BM_OK)
                 rc = bm_buf_printf(table, "  %-14s %-10s %-16s %s\n", users[i].username,
                                    users[i].display_name,

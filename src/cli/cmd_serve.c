@@ -46,11 +46,17 @@ cli_run_server(const struct bm_config *given, const char *banner)
     bm_store_close(st);
     if (!cli_notifier_start(cfg))
         return 1;
+    if (!cli_warner_start(cfg)) {
+        cli_notifier_stop();
+        return 1;
+    }
     if (bm_server_run(cfg, on_ready, (void *)banner, &err) != BM_OK) {
+        cli_warner_stop();
         cli_notifier_stop();
         cli_print_err(&err);
         return 1;
     }
+    cli_warner_stop();
     cli_notifier_stop();
     return 0;
 }

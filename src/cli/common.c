@@ -217,8 +217,8 @@ cli_org(struct bm_store *st, const struct bm_org_unit *u, int64_t *id, struct bm
 }
 
 enum bm_rc
-cli_user(struct bm_store *st, const char *username, const char *display_name, unsigned roles,
-         int64_t org_unit_id, const char *password, struct bm_err *err)
+cli_user(struct bm_store *st, const char *username, const char *display_name, const char *phone,
+         unsigned roles, int64_t org_unit_id, const char *password, struct bm_err *err)
 {
     char hash[BM_SECRET_HASH_STR];
     struct bm_buf detail;
@@ -230,7 +230,7 @@ cli_user(struct bm_store *st, const char *username, const char *display_name, un
     memset(&u, 0, sizeof(u));
     u.username = username;
     u.display_name = display_name;
-    u.phone = "";
+    u.phone = phone;
     u.roles = roles;
     u.org_unit_id = org_unit_id;
     u.is_active = true;
@@ -286,7 +286,7 @@ cli_init_county(struct bm_store *st, const char *name, const char *code,
     if (rc == BM_OK)
         rc = cli_org(st, &county, county_id, err);
     if (rc == BM_OK)
-        rc = cli_user(st, "admin", "县级管理员", BM_ROLE_COUNTY_ADMIN, *county_id, admin_password,
+        rc = cli_user(st, "admin", "县级管理员", "", BM_ROLE_COUNTY_ADMIN, *county_id, admin_password,
                       err);
     return rc;
 }

@@ -224,7 +224,7 @@ one_case(struct gen *g, struct bm_arena *a, struct bm_err *err)
     c.visits = online ? 0 : 1;
     c.materials = ms;
     c.n_materials = it->n_materials < BM_CASE_MAX_MATERIALS ? it->n_materials : BM_CASE_MAX_MATERIALS;
-    c.accept_day = c.due_day = BM_DAY_NONE;
+    c.accept_day = c.due_day = c.warn_day = BM_DAY_NONE;
 
     /* Acceptance: the same day at the window, the next working day online, later after
      * a supplement; 3 % refused. */
@@ -255,6 +255,7 @@ one_case(struct gen *g, struct bm_arena *a, struct bm_err *err)
     c.accepted_at = t_accept;
     c.accept_day = accept_day;
     c.due_day = add_wd(g, accept_day, c.promised_days);
+    c.warn_day = bm_cal_warn_day(&g->cal, c.due_day, c.promised_days);
 
     /* The decision: most early or on time, about one in ten late. */
     {
@@ -291,6 +292,13 @@ one_case(struct gen *g, struct bm_arena *a, struct bm_err *err)
         }
     }
     rc = bm_store_case_insert(g->st, &c, g->now, &cid, err);
+    /* The warnings of the generated past were sent then: the warning job starts from
+     * today's news, not from months of history. */
+    if (rc == BM_OK && bm_case_clock_runs(c.st.status) && c.warn_day <= g->today) {
+        bool claimed;
+        rc = bm_store_case_mark_warned(g->st, cid, c.due_day < g->today ? 2 : 1, c.due_day,
+                                       &claimed, err);
+    }
     if (rc == BM_OK)
         rc = event(g, cid, t_submit, online ? masked : clerk, "create", (enum bm_case_status)-1,
                    BM_CASE_SUBMITTED, online ? "网上申请" : "窗口申请", err);

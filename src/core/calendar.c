@@ -584,6 +584,22 @@ bm_cal_light(const struct bm_calendar *cal, bm_day accepted, bm_day due, int lim
     return BM_LIGHT_GREEN;
 }
 
+bm_day
+bm_cal_warn_day(const struct bm_calendar *cal, bm_day due, int limit_days)
+{
+    int k = limit_days / 5 > 1 ? limit_days / 5 : 1, seen = 0;
+    bm_day d = due;
+
+    if (due == BM_DAY_NONE)
+        return BM_DAY_NONE;
+    /* Bounded: k is at most a fifth of a limit of a few hundred days. */
+    for (int guard = 0; guard < 4000; guard++, d--) {
+        if (bm_cal_is_working_day(cal, d) && ++seen == k + 1)
+            return d;
+    }
+    return d;
+}
+
 const char *
 bm_light_code(enum bm_light l)
 {

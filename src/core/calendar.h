@@ -121,4 +121,14 @@ enum bm_light bm_cal_light(const struct bm_calendar *cal, bm_day accepted, bm_da
                            size_t n_pauses);
 const char *bm_light_code(enum bm_light l); /* "none", "green", "yellow", "red" */
 
+/*
+ * The first day on which a running case due on `due` with `limit_days` (promised plus
+ * extension) shows a yellow or red light: from this day on, bm_cal_light is never green.
+ * It is the (k+1)-th working day counted back from `due` (due itself first when it is a
+ * working day), k = max(1, limit_days / 5), since yellow means at most k working days left
+ * after today. Stored with the case so that warning lists and the warning job find the
+ * cases by index instead of colouring every open case. BM_DAY_NONE if due is.
+ */
+bm_day bm_cal_warn_day(const struct bm_calendar *cal, bm_day due, int limit_days);
+
 #endif

@@ -79,6 +79,9 @@ struct bm_store_ops {
     enum bm_rc (*case_get)(struct bm_store *st, const char *case_no, struct bm_arena *a, struct bm_case *out, struct bm_err *err);
     enum bm_rc (*case_update)(struct bm_store *st, const struct bm_case *c, int64_t now, struct bm_err *err);
     enum bm_rc (*cases_list)(struct bm_store *st, const struct bm_case_query *q, struct bm_arena *a, struct bm_case **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*cases_to_warn)(struct bm_store *st, bm_day today, int64_t after_id, int limit, struct bm_arena *a, struct bm_case **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*case_set_warn_day)(struct bm_store *st, int64_t case_id, bm_day warn_day, struct bm_err *err);
+    enum bm_rc (*case_mark_warned)(struct bm_store *st, int64_t case_id, int level, bm_day due, bool *claimed, struct bm_err *err);
     enum bm_rc (*case_event_insert)(struct bm_store *st, const struct bm_case_event *e, struct bm_err *err);
     enum bm_rc (*case_events)(struct bm_store *st, int64_t case_id, struct bm_arena *a, struct bm_case_event **out, size_t *n, struct bm_err *err);
     enum bm_rc (*case_pause_insert)(struct bm_store *st, const struct bm_case_pause *p, struct bm_err *err);

@@ -407,6 +407,24 @@ bm_store_cases_list(struct bm_store *st, const struct bm_case_query *q, struct b
 }
 
 enum bm_rc
+bm_store_cases_to_warn(struct bm_store *st, bm_day today, int64_t after_id, int limit, struct bm_arena *a, struct bm_case **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->cases_to_warn(st, today, after_id, limit, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_case_set_warn_day(struct bm_store *st, int64_t case_id, bm_day warn_day, struct bm_err *err)
+{
+    return st->ops->case_set_warn_day(st, case_id, warn_day, err);
+}
+
+enum bm_rc
+bm_store_case_mark_warned(struct bm_store *st, int64_t case_id, int level, bm_day due, bool *claimed, struct bm_err *err)
+{
+    return st->ops->case_mark_warned(st, case_id, level, due, claimed, err);
+}
+
+enum bm_rc
 bm_store_case_event_insert(struct bm_store *st, const struct bm_case_event *e, struct bm_err *err)
 {
     return st->ops->case_event_insert(st, e, err);

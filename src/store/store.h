@@ -377,6 +377,13 @@ struct bm_case {
     int64_t submitted_at, accepted_at, decided_at, closed_at;
     bm_day accept_day, due_day; /* BM_DAY_NONE until accepted */
     bool due_provisional;       /* counted through a year without a calendar */
+    /* First day of a yellow or red light (bm_cal_warn_day), BM_DAY_NONE until accepted;
+     * written by insert and update with the due day. */
+    bm_day warn_day;
+    /* The last deadline warning sent (0 none, 1 yellow, 2 red) and the due day it was for
+     * (BM_DAY_NONE if none); read only: bm_store_case_mark_warned writes them. */
+    int warned_level;
+    bm_day warned_due;
     const char *delivery_method, *delivery_ref;
     int visits;
     int64_t version, created_at, updated_at;
@@ -415,6 +422,8 @@ struct bm_case_query {
     bool provisional_only;       /* with open_only: deadlines counted through a year that
                                   * had no calendar yet (recomputed when it is loaded) */
     bm_day due_before;           /* due_day <= this (BM_DAY_NONE: no filter) */
+    bm_day warn_before;          /* with open_only: warn_day <= this, i.e. the cases whose
+                                  * light is yellow or red on that day (BM_DAY_NONE: none) */
     bool by_due;
     /* Keyset cursor: the last row of the previous page (id, and its due day when by_due). */
     int64_t after_id;
@@ -450,6 +459,29 @@ BM_MUST_CHECK enum bm_rc bm_store_case_update(struct bm_store *st, const struct 
 BM_MUST_CHECK enum bm_rc bm_store_cases_list(struct bm_store *st, const struct bm_case_query *q,
                                              struct bm_arena *a, struct bm_case **out, size_t *n,
                                              struct bm_err *err);
+/*
+ * Deadline warnings (the warning job): running cases with id > after_id, by id, at most
+ * `limit`, whose warning on `today` may not have been sent yet — warn_day <= today and no
+ * warning of that level for the current due day — and running cases without a warn_day
+ * yet (stores older than schema 5), which the job fills in first.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_cases_to_warn(struct bm_store *st, bm_day today,
+                                                int64_t after_id, int limit,
+                                                struct bm_arena *a, struct bm_case **out,
+                                                size_t *n, struct bm_err *err);
+/* Sets a running case's warn_day without touching its version. Inside a transaction. */
+BM_MUST_CHECK enum bm_rc bm_store_case_set_warn_day(struct bm_store *st, int64_t case_id,
+                                                    bm_day warn_day, struct bm_err *err);
+/*
+ * Records that the warning of `level` (1 yellow, 2 red) for due day `due` is being sent,
+ * if no process recorded it (or a higher one) for that due day and the case still runs
+ * with that due day: *claimed tells whether this call did, so that only its caller sends.
+ * The case's version is not changed (a handler's concurrent edit must not fail on it).
+ * Inside a transaction.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_case_mark_warned(struct bm_store *st, int64_t case_id,
+                                                   int level, bm_day due, bool *claimed,
+                                                   struct bm_err *err);
 BM_MUST_CHECK enum bm_rc bm_store_case_event_insert(struct bm_store *st,
                                                     const struct bm_case_event *e,
                                                     struct bm_err *err);

@@ -30,6 +30,7 @@ bm_config_defaults(struct bm_config *c)
     c->login_ip_max_failures = 50;
     c->login_window_s = 15 * 60;
     snprintf(c->log_level, sizeof(c->log_level), "info");
+    c->warn_interval_s = 300;
 }
 
 enum kind { STR, INT, I64, BOOL };
@@ -65,6 +66,7 @@ static const struct {
     S("public_url", public_url),
     S("notify_file", notify_file),
     S("notify_webhook", notify_webhook),
+    I("warn_interval_s", warn_interval_s, 0, 86400),
 #undef S
 #undef I
 #undef L

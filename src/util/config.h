@@ -34,6 +34,7 @@ struct bm_config {
     char public_url[256];   /* base of links printed on receipts; "" = http://LISTEN */
     char notify_file[512];  /* where the log sender appends text messages; "" = beside the store */
     char notify_webhook[512]; /* if set, text messages are POSTed here as JSON instead */
+    int warn_interval_s;    /* seconds between rounds of the deadline-warning job; 0 = off */
     /* Loaded at start-up from data_key_file (not a setting). */
     unsigned char data_key[32];
     bool has_data_key;

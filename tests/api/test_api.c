@@ -971,6 +971,7 @@ test_authorization_matrix(void **state)
         /* Cases: a case number no demo case has (2099), so allowed roles get 400 or 404. */
         {"POST", "/api/v1/cases", "{}", R(XT_CLERK) | R(XW_CLERK) | R(CITIZEN)},
         {"GET", "/api/v1/cases", NULL, R_CASE_READ},
+        {"GET", "/api/v1/supervision/warnings", NULL, R_CASE_READ},
         {"GET", "/api/v1/cases/" NO_CASE, NULL, R_ALL},
         {"POST", "/api/v1/cases/" NO_CASE "/actions", "{}", R_CASE_ACT},
         {"POST", "/api/v1/cases/" NO_CASE "/attachments", "{}", R_CASE_ACT},

@@ -1588,6 +1588,176 @@ test_calendar(void **state)
     resp_free(&r);
 }
 
+/* ---- deadline supervision ---- */
+
+/* Where this test began in the log sender's file, which other runs may share. */
+static long sms_base;
+
+/* The text messages the servers sent since sms_base (the log sender's file), or "". */
+static char *
+sms_log(void)
+{
+    const char *path = getenv("BIANMIN_NOTIFY_FILE") ? getenv("BIANMIN_NOTIFY_FILE")
+                                                      : fmt("%s.sms.log", srv.db);
+    FILE *f = fopen(path, "r");
+    static char buf[1 << 20];
+    size_t n = 0;
+
+    if (f != NULL) {
+        if (fseek(f, 0, SEEK_END) == 0 && ftell(f) < sms_base)
+            sms_base = 0; /* a new file */
+        if (fseek(f, sms_base, SEEK_SET) == 0)
+            n = fread(buf, 1, sizeof(buf) - 1, f);
+        fclose(f);
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
+static void
+sms_mark(void)
+{
+    sms_base += (long)strlen(sms_log());
+}
+
+/* Lines of the message log about case `no` with `template`. */
+static int
+sms_count(const char *no, const char *template_name)
+{
+    const char *p = sms_log();
+    int n = 0;
+
+    while ((p = strstr(p, no)) != NULL) {
+        const char *bol = p, *eol = strchr(p, '\n');
+        while (bol > sms_log() && bol[-1] != '\n')
+            bol--;
+        if (strstr(bol, fmt("\"template\":\"%s\"", template_name)) != NULL &&
+            (eol == NULL || strstr(bol, fmt("\"template\":\"%s\"", template_name)) < eol))
+            n++;
+        p = eol ? eol : p + strlen(p);
+    }
+    return n;
+}
+
+/*
+ * Waits for the server's warning round and sender to log `want` such lines: up to 10 s
+ * when they are expected, 2 s when `want` is one more than may come (checking for none).
+ */
+static int
+sms_wait(const char *no, const char *template_name, int want, bool expected)
+{
+    int n = 0;
+    for (int i = 0; i < (expected ? 100 : 20) && (n = sms_count(no, template_name)) < want; i++)
+        pause_ms(100);
+    pause_ms(300); /* and no more than that */
+    return sms_count(no, template_name);
+}
+
+/* The level the supervisors' warnings list gives case `no` ("" if it is not listed). */
+static const char *
+warning_of(const char *no, const char *level)
+{
+    static char got[16];
+    struct resp r;
+    json_t *e;
+    size_t i;
+
+    got[0] = '\0';
+    assert_int_equal(call(SUPERVISOR, "GET",
+                          fmt("/api/v1/supervision/warnings?limit=200%s%s", level ? "&level=" : "",
+                              level ? level : ""),
+                          NULL, NULL, &r),
+                     200);
+    json_array_foreach(jget(r.json, "items"), i, e) {
+        if (strcmp(json_string_value(json_object_get(e, "case_no")), no) == 0) {
+            snprintf(got, sizeof(got), "%s", json_string_value(json_object_get(e, "level")));
+            assert_int_equal(json_integer_value(json_object_get(e, "unit_id")), rsj_id);
+        }
+    }
+    resp_free(&r);
+    return got;
+}
+
+/*
+ * The clock moves over working days (the server restarted at each instant, as after a
+ * night): no warning while the case is on track, one yellow warning to the handler and the
+ * unit's approver from the day the light turns yellow, one red after the deadline, never
+ * twice, and the supervisors' list shows the same lights.
+ */
+static void
+test_deadline_warnings(void **state)
+{
+    struct resp r;
+    char no[32];
+    long long item, v;
+    (void)state;
+
+    /* Monday 2026-03-02, 09:00 China time: a 10-working-day item, accepted and assigned. */
+    fake_at("@2026-03-02 01:00:00", ADMIN, XT_CLERK, RSJ_HANDLER, SUPERVISOR, -1);
+    sms_mark();
+    item = make_item("TEST-RSJ-WARN", "测试期限预警事项", rsj_id, 10, 20, ",\"county_wide\":true",
+                     "[{\"name\":\"" M_FORM "\"}]", true);
+    open_ok(XT_CLERK, item, FORM_ONLY, "", no, NULL);
+    v = act_ok(XT_CLERK, no, 1, "{\"action\":\"accept\"}", "accepted", NULL, &r);
+    /* Due Monday 03-16; k = 10 / 5 = 2 working days: yellow from Thursday 03-12. */
+    assert_string_equal(jstr(r.json, "deadline"), "2026-03-16");
+    resp_free(&r);
+    (void)act_ok(RSJ_HANDLER, no, v, "{\"action\":\"assign\"}", "processing", "handling", NULL);
+    assert_string_equal(warning_of(no, NULL), "");
+
+    /* Wednesday 03-11: three working days left, green; the job sends nothing. */
+    fake_at("@2026-03-11 01:00:00", SUPERVISOR, -1);
+    assert_string_equal(warning_of(no, NULL), "");
+    assert_int_equal(sms_wait(no, "warn_yellow", 1, false), 0);
+
+    /* Thursday 03-12: yellow. The handler (陈静) and the unit's approver (马丽) are told. */
+    fake_at("@2026-03-12 01:00:00", SUPERVISOR, RSJ_HANDLER, -1);
+    assert_string_equal(warning_of(no, NULL), "yellow");
+    assert_string_equal(warning_of(no, "yellow"), "yellow");
+    assert_string_equal(warning_of(no, "red"), "");
+    assert_int_equal(sms_wait(no, "warn_yellow", 2, true), 2);
+    assert_non_null(strstr(sms_log(), "\"to\":\"138****0301\""));
+    assert_non_null(strstr(sms_log(), "\"to\":\"138****0302\""));
+    /* The trace says so, and the handler's own warnings queue lists it. */
+    assert_int_equal(get_case(RSJ_HANDLER, no, &r), 200);
+    assert_string_equal(jstr(r.json, "light"), "yellow");
+    assert_true(strstr(r.body, "\"action\":\"warn\"") != NULL);
+    resp_free(&r);
+    assert_int_equal(call(RSJ_HANDLER, "GET", "/api/v1/supervision/warnings?queue=mine", NULL,
+                          NULL, &r),
+                     200);
+    assert_non_null(strstr(r.body, no));
+    resp_free(&r);
+
+    /* Later that day another start (a second process, a restart): nothing new. */
+    fake_at("@2026-03-12 06:00:00", -1);
+    assert_int_equal(sms_wait(no, "warn_yellow", 3, false), 2);
+
+    /* Tuesday 03-17, the day after the deadline: red, once. */
+    fake_at("@2026-03-17 01:00:00", SUPERVISOR, -1);
+    assert_string_equal(warning_of(no, NULL), "red");
+    assert_string_equal(warning_of(no, "red"), "red");
+    assert_string_equal(warning_of(no, "yellow"), "");
+    assert_int_equal(sms_wait(no, "warn_red", 2, true), 2);
+    assert_non_null(strstr(sms_log(), "超期1个工作日"));
+    fake_at("@2026-03-18 01:00:00", -1);
+    assert_int_equal(sms_wait(no, "warn_red", 3, false), 2);
+    assert_int_equal(sms_count(no, "warn_yellow"), 2);
+
+    /* Bad input: a clear error. */
+    fake_at("@2026-03-18 02:00:00", SUPERVISOR, -1);
+    assert_int_equal(call(SUPERVISOR, "GET", "/api/v1/supervision/warnings?level=orange", NULL,
+                          NULL, &r),
+                     400);
+    assert_problem(&r, 400, "validation_failed");
+    resp_free(&r);
+    assert_int_equal(call(SUPERVISOR, "GET", "/api/v1/supervision/warnings?cursor=x", NULL,
+                          NULL, &r),
+                     400);
+    resp_free(&r);
+    normal();
+}
+
 static void
 test_clean_shutdown(void **state)
 {
@@ -1610,6 +1780,7 @@ main(void)
         cmocka_unit_test(test_queues),
         cmocka_unit_test(test_other_actions),
         cmocka_unit_test(test_calendar),
+        cmocka_unit_test(test_deadline_warnings),
         cmocka_unit_test(test_clean_shutdown),
     };
     return cmocka_run_group_tests_name(getenv("BIANMIN_TEST_PG") ? "cases (postgres)"

@@ -4815,6 +4815,126 @@ test_audit_chains_per_county(void **state)
     assert_string_equal(rep.county_code, "110119");
 }
 
+
+/* ---- deadline warnings ---------------------------------------------------------------- */
+
+/* A running case of township 1 due on `due`, whose light turns yellow on `warn`. */
+static int64_t
+running_case(struct fx *f, const struct cases *w, int seq, bm_day due, bm_day warn)
+{
+    struct bm_case c = case_new(f, w, seq);
+
+    c.st.status = BM_CASE_PROCESSING;
+    c.st.stage = BM_STAGE_HANDLING;
+    c.accept_day = due - 14;
+    c.due_day = due;
+    c.warn_day = warn;
+    return add_case(f, &c, T0);
+}
+
+static void
+test_case_warnings(void **state)
+{
+    struct fx *f = *state;
+    struct cases w;
+    struct bm_case *cs, got, done;
+    struct bm_case_query q;
+    bm_day today = ymd(2024, 3, 11);
+    int64_t on_track, yellow, red, old, closed;
+    bool claimed = false;
+    size_t n = 99;
+
+    cases_fixture(f, &w);
+    on_track = running_case(f, &w, 1, today + 10, today + 6);
+    yellow = running_case(f, &w, 2, today + 2, today);
+    red = running_case(f, &w, 3, today - 1, today - 3);
+    old = running_case(f, &w, 4, today + 1, BM_DAY_NONE); /* accepted before schema 5 */
+    done = case_new(f, &w, 5);
+    done.st.status = BM_CASE_COMPLETED;
+    done.accept_day = today - 20;
+    done.due_day = today - 5;
+    done.warn_day = today - 7;
+    closed = add_case(f, &done, T0);
+
+    got = get_case(f, case_number(f, "110118100000", 20240105, 2));
+    assert_int_equal(got.warn_day, today);
+    assert_int_equal(got.warned_level, 0);
+    assert_int_equal(got.warned_due, BM_DAY_NONE);
+
+    /* The job's candidates: in warning and not yet warned, and those without a warn day. */
+    EXPECT_OK(f, bm_store_cases_to_warn(f->st, today, 0, 10, f->a, &cs, &n, &f->err));
+    assert_int_equal(n, 3);
+    assert_int_equal(cs[0].id, yellow);
+    assert_int_equal(cs[1].id, red);
+    assert_int_equal(cs[2].id, old);
+    /* Pages by id. */
+    EXPECT_OK(f, bm_store_cases_to_warn(f->st, today, yellow, 1, f->a, &cs, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(cs[0].id, red);
+
+    /* A claim succeeds once per level and due day; a stale due day claims nothing. */
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_case_mark_warned(f->st, yellow, 1, today + 2, &claimed, &f->err));
+    assert_true(claimed);
+    EXPECT_OK(f, bm_store_case_mark_warned(f->st, yellow, 1, today + 2, &claimed, &f->err));
+    assert_false(claimed);
+    EXPECT_OK(f, bm_store_case_mark_warned(f->st, red, 1, today + 5, &claimed, &f->err));
+    assert_false(claimed);
+    EXPECT_OK(f, bm_store_case_mark_warned(f->st, red, 2, today - 1, &claimed, &f->err));
+    assert_true(claimed);
+    EXPECT_OK(f, bm_store_case_mark_warned(f->st, closed, 2, today - 5, &claimed, &f->err));
+    assert_false(claimed); /* not running */
+    EXPECT_OK(f, bm_store_case_set_warn_day(f->st, old, today - 1, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+
+    /* Neither the marks nor the warn day changed the versions. */
+    got = get_case(f, case_number(f, "110118100000", 20240105, 2));
+    assert_int_equal(got.version, 1);
+    assert_int_equal(got.warned_level, 1);
+    assert_int_equal(got.warned_due, today + 2);
+    EXPECT_OK(f, bm_store_cases_to_warn(f->st, today, 0, 10, f->a, &cs, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(cs[0].id, old);
+    /* The yellow case turns red after its due day: due again, for level 2. */
+    EXPECT_OK(f, bm_store_cases_to_warn(f->st, today + 3, 0, 10, f->a, &cs, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(cs[0].id, yellow);
+
+    /* A moved deadline (an extension) makes the case due for warnings again. */
+    got = get_case(f, case_number(f, "110118100000", 20240105, 2));
+    got.due_day = today + 7;
+    got.warn_day = today + 5;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_case_update(f->st, &got, T0 + 50, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_cases_to_warn(f->st, today + 5, 0, 10, f->a, &cs, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(cs[0].id, yellow);
+    assert_int_equal(cs[0].warn_day, today + 5);
+
+    /* The warnings list: running cases with warn_day <= the day, by deadline. */
+    memset(&q, 0, sizeof(q));
+    q.open_only = true;
+    q.by_due = true;
+    q.due_before = BM_DAY_NONE;
+    q.after_due = BM_DAY_NONE;
+    q.warn_before = today;
+    q.scope_prefix = w.county_path;
+    q.limit = 10;
+    EXPECT_OK(f, bm_store_cases_list(f->st, &q, f->a, &cs, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(cs[0].id, red);
+    assert_int_equal(cs[1].id, old);
+    q.warn_before = today + 6;
+    EXPECT_OK(f, bm_store_cases_list(f->st, &q, f->a, &cs, &n, &f->err));
+    assert_int_equal(n, 4);
+    assert_int_equal(cs[3].id, on_track);
+    /* Other townships see none of them. */
+    q.scope_prefix = w.t2_path;
+    EXPECT_OK(f, bm_store_cases_list(f->st, &q, f->a, &cs, &n, &f->err));
+    assert_int_equal(n, 0);
+}
+
 int
 main(void)
 {
@@ -4881,6 +5001,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_idempotency_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_county_code_on_growing_tables, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_chains_per_county, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_case_warnings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outbox_claim_lease_retry, setup, teardown),
     };
 

@@ -1014,6 +1014,50 @@ test_lights(void **state)
     assert_int_equal(bm_cal_light(&cal, mar2, mar2, 0, BM_DAY_NONE, NULL, 0), BM_LIGHT_NONE);
 }
 
+/*
+ * The warning day agrees with the light on every day: for many acceptance days across
+ * 2025-2026 (Spring Festival and National Day included) and limits from 即办件 to 120 days,
+ * the light is yellow or red exactly from bm_cal_warn_day on.
+ */
+static void
+test_warn_day_matches_light(void **state)
+{
+    static const int limits[] = {0, 1, 2, 4, 5, 9, 10, 14, 15, 20, 22, 30, 45, 60, 120};
+    int checked = 0;
+
+    (void)state;
+    for (bm_day accepted = D("2025-01-02"); accepted < D("2026-10-20"); accepted += 11) {
+        for (size_t i = 0; i < N_OF(limits); i++) {
+            bool prov = false;
+            bm_day due = bm_cal_add_working_days(&cal, accepted, limits[i], NULL, 0, &prov);
+            bm_day warn = bm_cal_warn_day(&cal, due, limits[i]);
+
+            assert_true(warn <= due);
+            for (bm_day today = accepted; today <= due + 3; today++) {
+                enum bm_light l = bm_cal_light(&cal, accepted, due, limits[i], today, NULL, 0);
+                bool warned = l == BM_LIGHT_YELLOW || l == BM_LIGHT_RED;
+                if (warned != (today >= warn)) {
+                    char a[11], t[11];
+                    bm_day_format(accepted, a);
+                    bm_day_format(today, t);
+                    print_error("accepted %s limit %d on %s: light %s, warn day %d\n", a,
+                                limits[i], t, bm_light_code(l), (int)warn);
+                }
+                assert_int_equal(warned, today >= warn);
+                checked++;
+            }
+        }
+    }
+    assert_true(checked > 10000);
+    /* By hand: due Mon 2026-03-23 with 15 days, k = 3: yellow from the 4th working day
+     * back, Wed 03-18 (left after 03-18: 19, 20, 23). */
+    assert_int_equal(bm_cal_warn_day(&cal, D("2026-03-23"), 15), D("2026-03-18"));
+    /* k is at least 1: a 3-day case is yellow from the working day before it is due; over
+     * the Spring Festival that day is the make-up Saturday 2026-02-14. */
+    assert_int_equal(bm_cal_warn_day(&cal, D("2026-02-24"), 3), D("2026-02-14"));
+    assert_int_equal(bm_cal_warn_day(&cal, BM_DAY_NONE, 3), BM_DAY_NONE);
+}
+
 static void
 test_light_codes(void **state)
 {
@@ -1050,6 +1094,7 @@ main(void)
         cmocka_unit_test(test_check_year),
         cmocka_unit_test(test_lights),
         cmocka_unit_test(test_light_codes),
+        cmocka_unit_test(test_warn_day_matches_light),
     };
     return cmocka_run_group_tests(tests, load_calendars, free_calendars);
 }

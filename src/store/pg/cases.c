@@ -51,7 +51,9 @@ pg_case_next_seq(struct bm_store *st, const char *town_code, int ymd, int *seq,
     "coalesce(u.display_name, ''), c.promised_days, c.summary, c.submitted_at, "              \
     "c.accepted_at, coalesce(c.accept_day, " PQ_DAY_NONE "), "                                \
     "coalesce(c.due_day, " PQ_DAY_NONE "), c.due_provisional, c.decided_at, c.closed_at, "    \
-    "c.delivery_method, c.delivery_ref, c.visits, c.version, c.created_at, c.updated_at"
+    "c.delivery_method, c.delivery_ref, c.visits, c.version, c.created_at, c.updated_at, "    \
+    "coalesce(c.warn_day, " PQ_DAY_NONE "), c.warned_level, coalesce(c.warned_due, "          \
+    PQ_DAY_NONE ")"
 #define CASE_FROM                                                                             \
     " FROM cases c JOIN items i ON i.id = c.item_id "                                          \
     "JOIN org_units ao ON ao.id = c.accepting_unit_id "                                        \
@@ -128,6 +130,9 @@ read_case(const PGresult *r, int row, struct bm_arena *a, struct bm_case *c, str
     c->version = pq_int(r, row, k++);
     c->created_at = pq_int(r, row, k++);
     c->updated_at = pq_int(r, row, k++);
+    c->warn_day = (bm_day)pq_int(r, row, k++);
+    c->warned_level = (int)pq_int(r, row, k++);
+    c->warned_due = (bm_day)pq_int(r, row, k++);
     if (suspend_kind < BM_SUSPEND_NONE || suspend_kind > BM_SUSPEND_SUPPLEMENT)
         bm_log(BM_LOG_ERROR, "store_error", "case %s: unknown suspend kind %" PRId64,
                PQgetvalue(r, row, 1), suspend_kind);
@@ -167,13 +172,14 @@ static const char SQL_CASE_INSERT[] =
     "extension_days, needs_approval, applicant_type, applicant_masked, applicant_enc, "
     "applicant_hash, applicant_user_id, accepting_unit_id, handling_unit_id, handler_id, "
     "promised_days, summary, submitted_at, accepted_at, accept_day, due_day, due_provisional, "
-    "decided_at, closed_at, delivery_method, delivery_ref, visits, created_at, updated_at) "
+    "decided_at, closed_at, delivery_method, delivery_ref, visits, created_at, updated_at, "
+    "warn_day) "
     "VALUES ($1, (SELECT county_code FROM org_units WHERE id = $20::bigint), $2, $3::bigint, "
     "$4, $5, $6, $7, $8, $9, $10, $11::bigint, $12::bigint, $13::bigint, $14::bigint, $15, $16, "
     "$17, $18, nullif($19::bigint, 0), $20::bigint, $21::bigint, nullif($22::bigint, 0), "
     "$23::bigint, $24, $25::bigint, $26::bigint, nullif($27::bigint, " PQ_DAY_NONE "), "
     "nullif($28::bigint, " PQ_DAY_NONE "), $29::bigint, $30::bigint, $31::bigint, $32, $33, "
-    "$34::bigint, $35::bigint, $35::bigint) RETURNING id";
+    "$34::bigint, $35::bigint, $35::bigint, nullif($36::bigint, " PQ_DAY_NONE ")) RETURNING id";
 static const char SQL_MAT_INSERT[] =
     "INSERT INTO case_materials (case_id, ord, name, required, source, provided, exempt, "
     "certificate_id, county_code) VALUES ($1::bigint, $2::bigint, $3, $4::bigint, $5, "
@@ -226,6 +232,7 @@ pg_case_insert(struct bm_store *st, const struct bm_case *c, int64_t now, int64_
     pq_str(&a, c->delivery_ref);
     pq_i64(&a, c->visits);
     pq_i64(&a, now);
+    pq_i64(&a, c->warn_day);
     r = pq_run(st, SQL_CASE_INSERT, &a, "case insert", err);
     if (r == NULL) {
         if (err->rc == BM_ECONFLICT)
@@ -327,7 +334,8 @@ static const char SQL_CASE_UPDATE[] =
     "due_day = nullif($16::bigint, " PQ_DAY_NONE "), due_provisional = $17::bigint, "
     "decided_at = $18::bigint, closed_at = $19::bigint, delivery_method = $20, "
     "delivery_ref = $21, visits = $22::bigint, summary = $23, updated_at = $24::bigint, "
-    "version = version + 1 WHERE id = $1::bigint AND version = $2::bigint";
+    "warn_day = nullif($25::bigint, " PQ_DAY_NONE "), version = version + 1 "
+    "WHERE id = $1::bigint AND version = $2::bigint";
 static const char SQL_MAT_UPDATE[] =
     "UPDATE case_materials SET provided = $3::bigint, exempt = $4::bigint, "
     "certificate_id = nullif($5::bigint, 0) WHERE case_id = $1::bigint AND ord = $2::bigint";
@@ -364,6 +372,7 @@ pg_case_update(struct bm_store *st, const struct bm_case *c, int64_t now, struct
     pq_i64(&a, c->visits);
     pq_str(&a, c->summary);
     pq_i64(&a, now);
+    pq_i64(&a, c->warn_day);
     rc = pq_exec(st, SQL_CASE_UPDATE, &a, "case update", &changed, err);
     if (rc == BM_OK && changed == 0)
         rc = bm_err_set(err, BM_ESTALE, "办件已被他人修改，请刷新后重试");
@@ -402,7 +411,8 @@ enum {
     F_PROVISIONAL = 1 << 9,
     F_DUE_BEFORE = 1 << 10,
     F_BY_DUE = 1 << 11,
-    F_SHAPES = 1 << 12,
+    F_WARN = 1 << 12,
+    F_SHAPES = 1 << 13,
 };
 
 static pthread_mutex_t shapes_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -426,6 +436,7 @@ list_sql(unsigned f)
         {F_OPEN, "c.status IN ('accepted', 'processing', 'forwarded')"},
         {F_PROVISIONAL, "c.due_provisional = 1"},
         {F_DUE_BEFORE, "c.due_day <= $10::bigint"},
+        {F_WARN, "c.warn_day <= $9::bigint"},
     };
     char *sql;
     struct bm_buf b;
@@ -492,7 +503,7 @@ pg_cases_list(struct bm_store *st, const struct bm_case_query *q, struct bm_aren
     pq_str(&a, scope);
     pq_i64(&a, q->handler_id);
     pq_i64(&a, q->applicant_user_id);
-    pq_i64(&a, 0); /* $9: no longer used by the text, kept so the numbers stay put */
+    pq_i64(&a, q->warn_before); /* $9 */
     pq_i64(&a, q->due_before);
     if (q->by_due) {
         /* No cursor: (BM_DAY_NONE, 0) lies before every stored day. */
@@ -512,7 +523,8 @@ pg_cases_list(struct bm_store *st, const struct bm_case_query *q, struct bm_aren
                      (q->applicant_user_id ? F_APPLICANT : 0) | (q->open_only ? F_OPEN : 0) |
                      (q->open_only && q->provisional_only ? F_PROVISIONAL : 0) |
                      (q->due_before != BM_DAY_NONE ? F_DUE_BEFORE : 0) |
-                     (q->by_due ? F_BY_DUE : 0);
+                     (q->by_due ? F_BY_DUE : 0) |
+                     (q->open_only && q->warn_before != BM_DAY_NONE ? F_WARN : 0);
         r = pq_run(st, list_sql(f), &a, "cases list", err);
     }
     if (r == NULL)
@@ -525,6 +537,80 @@ pg_cases_list(struct bm_store *st, const struct bm_case_query *q, struct bm_aren
         *out = cs;
         *n = k;
     }
+    return rc;
+}
+
+/* ---- deadline warnings ---- */
+
+static const char SQL_TO_WARN[] =
+    "SELECT " CASE_COLS CASE_FROM
+    "WHERE c.status IN ('accepted', 'processing', 'forwarded') AND c.id > $2::bigint AND "
+    "(c.warn_day IS NULL OR (c.warn_day <= $1::bigint AND (c.warned_due IS NULL OR "
+    "c.warned_due <> c.due_day OR c.warned_level < CASE WHEN c.due_day < $1::bigint THEN 2 "
+    "ELSE 1 END))) ORDER BY c.id LIMIT $3::bigint";
+
+enum bm_rc
+pg_cases_to_warn(struct bm_store *st, bm_day today, int64_t after_id, int limit,
+                 struct bm_arena *ar, struct bm_case **out, size_t *n, struct bm_err *err)
+{
+    struct pq_args a = {0};
+    struct bm_case *cs;
+    PGresult *r;
+    enum bm_rc rc = BM_OK;
+    size_t k = 0;
+
+    *n = 0;
+    if ((cs = bm_arena_alloc(ar, sizeof(*cs) * (size_t)(limit > 0 ? limit : 1))) == NULL)
+        return bm_err_set(err, BM_ETOOBIG, "结果过大");
+    pq_i64(&a, today);
+    pq_i64(&a, after_id);
+    pq_i64(&a, limit);
+    if ((r = pq_run(st, SQL_TO_WARN, &a, "cases to warn", err)) == NULL)
+        return err->rc;
+    for (int i = 0; rc == BM_OK && i < PQntuples(r) && i < limit; i++)
+        rc = read_case(r, i, ar, &cs[k++], err);
+    PQclear(r);
+    if (rc == BM_OK) {
+        *out = cs;
+        *n = k;
+    }
+    return rc;
+}
+
+static const char SQL_SET_WARN_DAY[] =
+    "UPDATE cases SET warn_day = nullif($2::bigint, " PQ_DAY_NONE ") WHERE id = $1::bigint";
+
+enum bm_rc
+pg_case_set_warn_day(struct bm_store *st, int64_t case_id, bm_day warn_day, struct bm_err *err)
+{
+    struct pq_args a = {0};
+
+    BM_ASSERT(st->in_tx);
+    pq_i64(&a, case_id);
+    pq_i64(&a, warn_day);
+    return pq_exec(st, SQL_SET_WARN_DAY, &a, "case warn day", NULL, err);
+}
+
+/* The row lock of the UPDATE makes a second process wait, then find the row claimed. */
+static const char SQL_MARK_WARNED[] =
+    "UPDATE cases SET warned_level = $2::bigint, warned_due = $3::bigint WHERE id = $1::bigint "
+    "AND due_day = $3::bigint AND status IN ('accepted', 'processing', 'forwarded') AND "
+    "(warned_due IS NULL OR warned_due <> $3::bigint OR warned_level < $2::bigint)";
+
+enum bm_rc
+pg_case_mark_warned(struct bm_store *st, int64_t case_id, int level, bm_day due, bool *claimed,
+                    struct bm_err *err)
+{
+    struct pq_args a = {0};
+    int64_t changed = 0;
+    enum bm_rc rc;
+
+    BM_ASSERT(st->in_tx);
+    pq_i64(&a, case_id);
+    pq_i64(&a, level);
+    pq_i64(&a, due);
+    rc = pq_exec(st, SQL_MARK_WARNED, &a, "case mark warned", &changed, err);
+    *claimed = rc == BM_OK && changed == 1;
     return rc;
 }
 

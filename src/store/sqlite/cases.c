@@ -18,9 +18,15 @@
     "c.handling_unit_id, h.name, h.path, coalesce(c.handler_id, 0), "                          \
     "coalesce(u.display_name, ''), c.promised_days, c.summary, c.submitted_at, "               \
     "c.accepted_at, c.decided_at, c.closed_at, c.accept_day, c.due_day, c.due_provisional, "   \
-    "c.delivery_method, c.delivery_ref, c.visits, c.version, c.created_at, c.updated_at"
+    "c.delivery_method, c.delivery_ref, c.visits, c.version, c.created_at, c.updated_at, "     \
+    "c.warn_day, c.warned_level, c.warned_due"
 #define CASE_FROM                                                                              \
     " FROM cases c JOIN items i ON i.id = c.item_id "                                          \
+    "JOIN org_units a ON a.id = c.accepting_unit_id "                                          \
+    "JOIN org_units h ON h.id = c.handling_unit_id LEFT JOIN users u ON u.id = c.handler_id "
+
+#define CASE_FROM_OPEN_WARN                                                                    \
+    " FROM cases c INDEXED BY cases_open_warn JOIN items i ON i.id = c.item_id "               \
     "JOIN org_units a ON a.id = c.accepting_unit_id "                                          \
     "JOIN org_units h ON h.id = c.handling_unit_id LEFT JOIN users u ON u.id = c.handler_id "
 
@@ -127,6 +133,9 @@ read_case(sqlite3_stmt *s, struct bm_arena *a, struct bm_case *c, struct bm_err 
     c->version = sqlite3_column_int64(s, 44);
     c->created_at = sqlite3_column_int64(s, 45);
     c->updated_at = sqlite3_column_int64(s, 46);
+    c->warn_day = day_at(s, 47);
+    c->warned_level = sqlite3_column_int(s, 48);
+    c->warned_due = day_at(s, 49);
     return BM_OK;
 }
 
@@ -168,10 +177,11 @@ static const char SQL_CASE_INSERT[] =
     "extension_days, needs_approval, applicant_type, applicant_masked, applicant_enc, "
     "applicant_hash, applicant_user_id, accepting_unit_id, handling_unit_id, handler_id, "
     "promised_days, summary, submitted_at, accepted_at, accept_day, due_day, due_provisional, "
-    "decided_at, closed_at, delivery_method, delivery_ref, visits, created_at, updated_at) "
+    "decided_at, closed_at, delivery_method, delivery_ref, visits, created_at, updated_at, "
+    "warn_day) "
     "VALUES (?1, (SELECT county_code FROM org_units WHERE id = ?20), ?2, ?3, ?4, ?5, ?6, ?7, "
     "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, "
-    "?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?35)";
+    "?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?35, ?36)";
 static const char SQL_MAT_INSERT[] =
     "INSERT INTO case_materials (case_id, ord, name, required, source, provided, exempt, "
     "certificate_id, county_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
@@ -228,6 +238,7 @@ sqlite_case_insert(struct bm_store *st, const struct bm_case *c, int64_t now, in
     sq_bind_text(s, 33, c->delivery_ref);
     sqlite3_bind_int(s, 34, c->visits);
     sqlite3_bind_int64(s, 35, now);
+    bind_day(s, 36, c->warn_day);
     if ((rc = sq_exec(st, s, "case insert", err)) != BM_OK)
         return rc;
     *id = sqlite3_last_insert_rowid(SQ(st)->db);
@@ -320,7 +331,7 @@ static const char SQL_CASE_UPDATE[] =
     "extension_days = ?11, handling_unit_id = ?12, handler_id = ?13, accepted_at = ?14, "
     "accept_day = ?15, due_day = ?16, due_provisional = ?17, decided_at = ?18, closed_at = ?19, "
     "delivery_method = ?20, delivery_ref = ?21, visits = ?22, summary = ?23, updated_at = ?24, "
-    "version = version + 1 WHERE id = ?1 AND version = ?2";
+    "warn_day = ?25, version = version + 1 WHERE id = ?1 AND version = ?2";
 static const char SQL_MAT_UPDATE[] =
     "UPDATE case_materials SET provided = ?3, exempt = ?4, certificate_id = ?5 "
     "WHERE case_id = ?1 AND ord = ?2";
@@ -358,6 +369,7 @@ sqlite_case_update(struct bm_store *st, const struct bm_case *c, int64_t now, st
     sqlite3_bind_int(s, 22, c->visits);
     sq_bind_text(s, 23, c->summary);
     sqlite3_bind_int64(s, 24, now);
+    bind_day(s, 25, c->warn_day);
     if ((rc = sq_exec(st, s, "case update", err)) != BM_OK)
         return rc;
     if (sqlite3_changes(SQ(st)->db) == 0)
@@ -396,7 +408,8 @@ enum {
     F_DUE_BEFORE = 1 << 10, /* ?10 */
     F_CURSOR = 1 << 11,     /* ?11, and ?13 by due */
     F_BY_DUE = 1 << 12,
-    F_SHAPES = 1 << 13,
+    F_WARN = 1 << 13,       /* ?9 */
+    F_SHAPES = 1 << 14,
 };
 
 #define UNITS_UNDER(n) "(SELECT id FROM org_units WHERE path LIKE ?" n " ESCAPE '\\')"
@@ -425,6 +438,7 @@ list_sql(unsigned f)
         {F_OPEN, "c.status IN ('accepted', 'processing', 'forwarded')"},
         {F_PROVISIONAL, "c.due_provisional = 1"},
         {F_DUE_BEFORE, "c.due_day <= ?10"},
+        {F_WARN, "c.warn_day <= ?9"},
     };
     char *sql;
     struct bm_buf b;
@@ -436,10 +450,15 @@ list_sql(unsigned f)
         return sql;
     }
     bm_buf_init(&b, 1 << 16);
-    /* Open cases by deadline: the partial index, which SQLite does not pick by itself. */
-    ok = bm_buf_puts(&b, (f & (F_OPEN | F_BY_DUE | F_STATUS)) == (F_OPEN | F_BY_DUE)
-                             ? "SELECT " CASE_COLS CASE_FROM_OPEN_DUE "WHERE 1"
-                             : "SELECT " CASE_COLS CASE_FROM "WHERE 1") == BM_OK;
+    /* Open cases by deadline: the partial index, which SQLite does not pick by itself; the
+     * cases in warning: the range of their own partial index, sorted afterwards (a few
+     * thousand at most, where walking every open case by deadline would read them all). */
+    if ((f & (F_OPEN | F_WARN | F_STATUS)) == (F_OPEN | F_WARN))
+        ok = bm_buf_puts(&b, "SELECT " CASE_COLS CASE_FROM_OPEN_WARN "WHERE 1") == BM_OK;
+    else if ((f & (F_OPEN | F_BY_DUE | F_STATUS)) == (F_OPEN | F_BY_DUE))
+        ok = bm_buf_puts(&b, "SELECT " CASE_COLS CASE_FROM_OPEN_DUE "WHERE 1") == BM_OK;
+    else
+        ok = bm_buf_puts(&b, "SELECT " CASE_COLS CASE_FROM "WHERE 1") == BM_OK;
     for (size_t i = 0; ok && i < sizeof(terms) / sizeof(terms[0]); i++)
         if (f & terms[i].bit)
             ok = bm_buf_printf(&b, " AND %s", terms[i].sql) == BM_OK;
@@ -477,7 +496,8 @@ sqlite_cases_list(struct bm_store *st, const struct bm_case_query *q, struct bm_
                  (q->handler_id ? F_HANDLER : 0) | (q->applicant_user_id ? F_APPLICANT : 0) |
                  (q->open_only ? F_OPEN : 0) | (q->open_only && q->provisional_only ? F_PROVISIONAL : 0) |
                  (q->due_before != BM_DAY_NONE ? F_DUE_BEFORE : 0) | (q->after_id > 0 ? F_CURSOR : 0) |
-                 (q->by_due ? F_BY_DUE : 0);
+                 (q->by_due ? F_BY_DUE : 0) |
+                 (q->open_only && q->warn_before != BM_DAY_NONE ? F_WARN : 0);
 
     *n = 0;
     if ((*out = bm_arena_alloc(a, sizeof(**out) * (size_t)(limit + 1))) == NULL)
@@ -502,6 +522,8 @@ sqlite_cases_list(struct bm_store *st, const struct bm_case_query *q, struct bm_
         sqlite3_bind_int64(s, 8, q->applicant_user_id);
     if (f & F_DUE_BEFORE)
         bind_day(s, 10, q->due_before);
+    if (f & F_WARN)
+        bind_day(s, 9, q->warn_before);
     if (f & F_CURSOR) {
         sqlite3_bind_int64(s, 11, q->after_id);
         if (f & F_BY_DUE)
@@ -514,6 +536,82 @@ sqlite_cases_list(struct bm_store *st, const struct bm_case_query *q, struct bm_
     if (rc == BM_OK && src != SQLITE_DONE && src != SQLITE_ROW)
         rc = sq_fail(st, src, "case list", err);
     sq_done(s);
+    return rc;
+}
+
+/* ---- deadline warnings ---- */
+
+static const char SQL_TO_WARN[] =
+    "SELECT " CASE_COLS CASE_FROM_OPEN_WARN
+    "WHERE c.status IN ('accepted', 'processing', 'forwarded') AND c.id > ?2 AND "
+    "(c.warn_day IS NULL OR (c.warn_day <= ?1 AND (c.warned_due IS NULL OR "
+    "c.warned_due <> c.due_day OR c.warned_level < CASE WHEN c.due_day < ?1 THEN 2 ELSE 1 END))) "
+    "ORDER BY c.id LIMIT ?3";
+
+enum bm_rc
+sqlite_cases_to_warn(struct bm_store *st, bm_day today, int64_t after_id, int limit,
+                     struct bm_arena *a, struct bm_case **out, size_t *n, struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    enum bm_rc rc;
+    int src = SQLITE_DONE;
+
+    *n = 0;
+    if ((*out = bm_arena_alloc(a, sizeof(**out) * (size_t)(limit > 0 ? limit : 1))) == NULL)
+        return bm_err_set(err, BM_ETOOBIG, "结果过大");
+    if ((rc = sq_prepare(st, SQL_TO_WARN, &s, err)) != BM_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, today);
+    sqlite3_bind_int64(s, 2, after_id);
+    sqlite3_bind_int(s, 3, limit);
+    while (rc == BM_OK && *n < (size_t)limit && (src = sqlite3_step(s)) == SQLITE_ROW)
+        if ((rc = read_case(s, a, &(*out)[*n], err)) == BM_OK)
+            (*n)++;
+    if (rc == BM_OK && src != SQLITE_DONE && src != SQLITE_ROW)
+        rc = sq_fail(st, src, "cases to warn", err);
+    sq_done(s);
+    return rc;
+}
+
+static const char SQL_SET_WARN_DAY[] = "UPDATE cases SET warn_day = ?2 WHERE id = ?1";
+
+enum bm_rc
+sqlite_case_set_warn_day(struct bm_store *st, int64_t case_id, bm_day warn_day,
+                         struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    enum bm_rc rc;
+
+    BM_ASSERT(st->in_tx);
+    if ((rc = sq_prepare(st, SQL_SET_WARN_DAY, &s, err)) != BM_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, case_id);
+    bind_day(s, 2, warn_day);
+    return sq_exec(st, s, "case warn day", err);
+}
+
+static const char SQL_MARK_WARNED[] =
+    "UPDATE cases SET warned_level = ?2, warned_due = ?3 WHERE id = ?1 AND due_day = ?3 AND "
+    "status IN ('accepted', 'processing', 'forwarded') AND "
+    "(warned_due IS NULL OR warned_due <> ?3 OR warned_level < ?2)";
+
+enum bm_rc
+sqlite_case_mark_warned(struct bm_store *st, int64_t case_id, int level, bm_day due,
+                        bool *claimed, struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    enum bm_rc rc;
+
+    BM_ASSERT(st->in_tx);
+    *claimed = false;
+    if ((rc = sq_prepare(st, SQL_MARK_WARNED, &s, err)) != BM_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, case_id);
+    sqlite3_bind_int(s, 2, level);
+    sqlite3_bind_int64(s, 3, due);
+    rc = sq_exec(st, s, "case mark warned", err);
+    if (rc == BM_OK)
+        *claimed = sqlite3_changes(SQ(st)->db) == 1;
     return rc;
 }
 

@@ -1,0 +1,253 @@
+/*
+ * Deadline supervision (电子监察, docs/domain.md 3.2): the list of running cases whose light
+ * is yellow or red, and the warning round that the server's warning job runs, which tells
+ * each such case's handler and unit head once per deadline and light.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/cases.h"
+#include "api/handlers.h"
+#include "api/json.h"
+#include "core/access.h"
+#include "core/calendar.h"
+#include "core/case.h"
+#include "core/user.h"
+#include "util/parse.h"
+
+#define WARN_PAGE 100
+
+/* ---- GET /api/v1/supervision/warnings ---- */
+
+enum bm_rc
+bm_api_supervision_warnings(struct bm_req *rq, struct bm_resp *rs)
+{
+    struct bm_case_query q;
+    struct bm_calendar cal;
+    struct bm_case *cs;
+    char scope[BM_ORG_PATH_MAX];
+    const char *level = bm_req_query(rq, "level");
+    bm_day today = bm_day_of_instant(rq->now);
+    bool want_red = true, want_yellow = true;
+    size_t n = 0;
+    json_t *items;
+    enum bm_rc rc;
+
+    memset(&q, 0, sizeof(q));
+    q.due_before = BM_DAY_NONE;
+    q.after_due = BM_DAY_NONE;
+    q.open_only = true;
+    q.by_due = true;
+    q.warn_before = today;
+    if (!bm_access_case_scope(&rq->who, scope, sizeof(scope)))
+        return bm_err_set(&rq->err, BM_EFORBIDDEN, "您无权查看办件");
+    q.scope_prefix = scope;
+    if (level != NULL && level[0]) {
+        if (strcmp(level, "red") == 0)
+            want_yellow = false;
+        else if (strcmp(level, "yellow") == 0)
+            want_red = false;
+        else
+            return bm_err_field(&rq->err, "level", "应为 yellow 或 red");
+    }
+    if ((rc = bm_api_case_queue(rq, &q)) != BM_OK || (rc = bm_api_due_page(rq, 50, &q)) != BM_OK)
+        return rc;
+    /* Red: due before today. Yellow: due today or later, so the walk by deadline starts
+     * past the red ones (a cursor key just before today). */
+    if (!want_yellow)
+        q.due_before = today - 1;
+    if (!want_red && (q.after_id == 0 || q.after_due < today - 1)) {
+        q.after_due = today - 1;
+        q.after_id = INT64_MAX;
+    }
+    rc = bm_store_cases_list(rq->store, &q, rq->arena, &cs, &n, &rq->err);
+    if (rc == BM_OK)
+        rc = bm_api_calendar(rq, &cal);
+    if (rc != BM_OK)
+        return rc;
+    items = json_array();
+    for (size_t i = 0; i < n && (int)i < q.limit; i++) {
+        enum bm_light l = bm_api_case_light(rq, &cs[i], &cal);
+        json_t *o;
+        /* warn_day picks the rows; the light, computed now, has the last word. */
+        if (!((l == BM_LIGHT_RED && want_red) || (l == BM_LIGHT_YELLOW && want_yellow)))
+            continue;
+        o = bm_api_case_json(rq, &cs[i], &cal, false, false);
+        json_object_set_new(o, "level", json_string(bm_light_code(l)));
+        json_object_set_new(o, "unit_id", json_integer(cs[i].handling_unit_id));
+        json_object_set_new(o, "unit_name", json_string(cs[i].handling_unit_name));
+        json_array_append_new(items, o);
+    }
+    if ((int)n > q.limit) {
+        const struct bm_case *last = &cs[q.limit - 1];
+        const char *next = bm_arena_printf(rq->arena, "%d.%" PRId64, (int)last->due_day, last->id);
+        return bm_json_reply(rq, rs, 200, json_pack("{s:o,s:s}", "items", items, "next_cursor",
+                                                    next ? next : ""));
+    }
+    return bm_json_reply(rq, rs, 200, json_pack("{s:o,s:n}", "items", items, "next_cursor"));
+}
+
+/* ---- the warning round ---- */
+
+/* Users of exactly `unit_id` (under `path`) who lead it: approvers and township admins. */
+static enum bm_rc
+unit_heads(struct bm_req *rq, int64_t unit_id, const char *path, struct bm_user **out,
+           size_t *n)
+{
+    struct bm_user *us;
+    size_t got = 0;
+    enum bm_rc rc;
+
+    *n = 0;
+    rc = bm_store_users_list(rq->store, path, 0, 200, rq->arena, &us, &got, &rq->err);
+    if (rc != BM_OK)
+        return rc;
+    *out = us;
+    for (size_t i = 0; i < got; i++)
+        if (us[i].is_active && us[i].org_unit_id == unit_id &&
+            (us[i].roles & (BM_ROLE_APPROVER | BM_ROLE_TOWNSHIP_ADMIN)) != 0)
+            us[(*n)++] = us[i];
+    return BM_OK;
+}
+
+/* The parent's path of "/1/4/17/": "/1/4/"; false at the top. */
+static bool
+parent_path(const char *path, char *out, size_t size)
+{
+    size_t len = strlen(path);
+
+    if (len < 2 || len >= size)
+        return false;
+    memcpy(out, path, len + 1);
+    out[len - 1] = '\0';
+    {
+        char *slash = strrchr(out, '/');
+        if (slash == NULL || slash == out)
+            return false;
+        slash[1] = '\0';
+    }
+    return true;
+}
+
+/* The unit's id from the last segment of its path. */
+static int64_t
+path_unit(const char *path)
+{
+    size_t len = strlen(path);
+    int64_t id = 0;
+    const char *p;
+
+    if (len < 3)
+        return 0;
+    for (p = path + len - 2; p > path && p[-1] != '/'; p--)
+        ;
+    return bm_parse_i64(p, (size_t)(path + len - 1 - p), 1, INT64_MAX, &id) ? id : 0;
+}
+
+/* Queues the warning to the handler and the heads of the handling unit (or of its parent
+ * when it has none), and records it in the case's trace. Inside the claiming transaction. */
+static enum bm_rc
+send_warning(struct bm_req *rq, const struct bm_case *c, enum bm_light l,
+             const struct bm_calendar *cal, int *sent)
+{
+    bm_day today = bm_day_of_instant(rq->now);
+    char due[11], parent[BM_ORG_PATH_MAX];
+    const char *text;
+    struct bm_user *heads = NULL, handler;
+    size_t n_heads = 0;
+    int left = bm_cal_working_days_between(cal, today, c->due_day, NULL, 0);
+    int late = c->due_day < today ? bm_cal_working_days_between(cal, c->due_day, today, NULL, 0) : 0;
+    enum bm_rc rc;
+
+    bm_day_format(c->due_day, due);
+    text = l == BM_LIGHT_RED
+               ? bm_arena_printf(rq->arena,
+                                 "【便民】红灯：办件%s（%s）已超过承诺办结期限%s（超期%d个工作日），"
+                                 "请立即办理并说明原因。",
+                                 c->case_no, c->item_name, due, late)
+               : bm_arena_printf(rq->arena,
+                                 "【便民】黄灯：办件%s（%s）承诺办结期限为%s，还剩%d个工作日，"
+                                 "请抓紧办理。",
+                                 c->case_no, c->item_name, due, left);
+    if (text == NULL)
+        return bm_err_set(&rq->err, BM_ETOOBIG, "请求内容过大");
+    rc = unit_heads(rq, c->handling_unit_id, c->handling_path, &heads, &n_heads);
+    if (rc == BM_OK && n_heads == 0 && parent_path(c->handling_path, parent, sizeof(parent)))
+        rc = unit_heads(rq, path_unit(parent), parent, &heads, &n_heads);
+    if (rc == BM_OK && c->handler_id != 0)
+        rc = bm_store_user_get(rq->store, c->handler_id, rq->arena, &handler, &rq->err);
+    if (rc == BM_OK && c->handler_id != 0 && handler.is_active && handler.phone[0]) {
+        rc = bm_api_notify_phone(rq, c, handler.phone,
+                                 l == BM_LIGHT_RED ? "warn_red" : "warn_yellow", text);
+        (*sent)++;
+    }
+    for (size_t i = 0; rc == BM_OK && i < n_heads; i++) {
+        if (heads[i].id == c->handler_id || !heads[i].phone[0])
+            continue;
+        rc = bm_api_notify_phone(rq, c, heads[i].phone,
+                                 l == BM_LIGHT_RED ? "warn_red" : "warn_yellow", text);
+        (*sent)++;
+    }
+    if (rc == BM_OK)
+        rc = bm_api_case_event(rq, c, "warn", c->st.status,
+                               l == BM_LIGHT_RED ? "红灯：已超过承诺办结期限" : "黄灯：临近承诺办结期限",
+                               json_pack("{s:s,s:s,s:i}", "level", bm_light_code(l), "deadline",
+                                         due, "recipients", (int)n_heads + (c->handler_id != 0)));
+    return rc;
+}
+
+enum bm_rc
+bm_api_warn_round(struct bm_req *rq, int *warned, int *messages)
+{
+    struct bm_calendar cal;
+    bm_day today = bm_day_of_instant(rq->now);
+    int64_t after = 0;
+    size_t n = 0;
+    enum bm_rc rc = bm_api_calendar(rq, &cal);
+
+    *warned = *messages = 0;
+    do {
+        struct bm_case *cs;
+        rc = rc == BM_OK ? bm_store_cases_to_warn(rq->store, today, after, WARN_PAGE, rq->arena,
+                                                  &cs, &n, &rq->err)
+                         : rc;
+        for (size_t i = 0; rc == BM_OK && i < n; i++) {
+            struct bm_case *c = &cs[i];
+            enum bm_light l;
+            int level;
+            bool claimed = false;
+
+            after = c->id;
+            if (c->warn_day == BM_DAY_NONE) {
+                /* A case accepted before schema 5: its warn_day, once. */
+                c->warn_day = bm_cal_warn_day(&cal, c->due_day, c->promised_days + c->extension_days);
+                rc = bm_store_begin(rq->store, &rq->err);
+                if (rc == BM_OK)
+                    rc = bm_store_case_set_warn_day(rq->store, c->id, c->warn_day, &rq->err);
+                if (rc == BM_OK)
+                    rc = bm_store_commit(rq->store, &rq->err);
+                bm_store_rollback(rq->store);
+                if (rc != BM_OK || c->warn_day > today)
+                    continue;
+            }
+            l = bm_api_case_light(rq, c, &cal);
+            level = l == BM_LIGHT_RED ? 2 : l == BM_LIGHT_YELLOW ? 1 : 0;
+            if (level == 0 || (c->warned_due == c->due_day && c->warned_level >= level))
+                continue;
+            rc = bm_store_begin(rq->store, &rq->err);
+            if (rc == BM_OK)
+                rc = bm_store_case_mark_warned(rq->store, c->id, level, c->due_day, &claimed,
+                                               &rq->err);
+            /* Only the process whose mark took effect sends: the others find it done. */
+            if (rc == BM_OK && claimed)
+                rc = send_warning(rq, c, l, &cal, messages);
+            if (rc == BM_OK)
+                rc = bm_store_commit(rq->store, &rq->err);
+            bm_store_rollback(rq->store);
+            if (rc == BM_OK && claimed)
+                (*warned)++;
+        }
+    } while (rc == BM_OK && n == WARN_PAGE);
+    return rc;
+}
