@@ -20,6 +20,9 @@
 #   public          GET /api/v1/public/cases/{case_no}?code=QUERY_CODE, the same way, no log-in
 #   queue_window    GET /api/v1/cases?queue=window&status=accepted as xtgz_clerk
 #   queue_deadline  GET /api/v1/cases?status=open&sort=deadline as supervisor
+#   warnings_town   GET /api/v1/supervision/warnings as xtgz_clerk: the cases in warning of
+#                   西田各庄镇 (its first page of 50)
+#   warnings_county GET /api/v1/supervision/warnings as supervisor: the whole county's
 #   create          POST /api/v1/cases with "accept": true as xtgz_clerk: a window case opened
 #                   and accepted in one transaction, every material provided, a different
 #                   valid resident ID number per request (bench/post_case.lua); last, as it
@@ -74,13 +77,13 @@ SAMPLE=${BENCH_SAMPLE:-5000}
 MIN_FREE_GB=${BENCH_MIN_FREE_GB:-5}
 PERF=${BENCH_PERF:-0}
 BACKENDS=${BENCH_BACKENDS:-sqlite postgres postgres-durable}
-SCENARIOS=${BENCH_SCENARIOS:-read public queue_window queue_deadline create}
+SCENARIOS=${BENCH_SCENARIOS:-read public queue_window queue_deadline warnings_town warnings_county create}
 DURABLE_SCENARIOS=${BENCH_DURABLE_SCENARIOS:-create}
 OUT=${BENCH_OUT:-$here/results/cases.md}
 read -r -a serve_extra <<<"${BENCH_SERVE_ARGS:-}"
 
 PASSWORD=Bianmin2026
-ALL_SCENARIOS="read public queue_window queue_deadline create"
+ALL_SCENARIOS="read public queue_window queue_deadline warnings_town warnings_county create"
 TARGET_CASES=1000000   # the issue's targets hold with this many cases in the store
 TARGET_CREATE=3000     # accepted cases per second
 TARGET_READ=20000      # single-case reads per second
@@ -322,6 +325,10 @@ scenario() {
       path="/api/v1/cases?queue=window&status=accepted" user=xtgz_clerk route="GET /api/v1/cases" ;;
     queue_deadline) title="GET /api/v1/cases?status=open&sort=deadline" script=get.lua
       path="/api/v1/cases?status=open&sort=deadline" user=supervisor route="GET /api/v1/cases" ;;
+    warnings_town) title="GET /api/v1/supervision/warnings (a township)" script=get.lua
+      path="/api/v1/supervision/warnings" user=xtgz_clerk route="GET /api/v1/supervision/warnings" ;;
+    warnings_county) title="GET /api/v1/supervision/warnings (the county)" script=get.lua
+      path="/api/v1/supervision/warnings" user=supervisor route="GET /api/v1/supervision/warnings" ;;
     create) title="POST /api/v1/cases (accept)" script=post_case.lua path=/api/v1/cases
       user=xtgz_clerk route="POST /api/v1/cases" target=$TARGET_CREATE ;;
   esac
@@ -337,7 +344,7 @@ preflight() {
   case $1 in
     read) api "$user" GET "/api/v1/cases/$no" >"$work/pre.json" ;;
     public) api "" GET "/api/v1/public/cases/$no?code=$code" >"$work/pre.json" ;;
-    queue_window | queue_deadline)
+    queue_window | queue_deadline | warnings_town | warnings_county)
       api "$user" GET "$path" >"$work/pre.json"
       first=$(json_get 'str(len(d["items"])) + " items" + (", more pages" if d.get("next_cursor") else "")' <"$work/pre.json")
       notes+=("$backend: \`$title\` answers $first, $(wc -c <"$work/pre.json") bytes (before the runs)") ;;

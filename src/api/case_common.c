@@ -361,6 +361,8 @@ bm_api_event_name(const char *action)
         return "期限重算";
     if (strcmp(action, "warn") == 0)
         return "期限预警";
+    if (strcmp(action, "supervise") == 0)
+        return "督办";
     return action;
 }
 

@@ -102,6 +102,13 @@ BM_MUST_CHECK enum bm_rc bm_api_case_queue(struct bm_req *rq, struct bm_case_que
 BM_MUST_CHECK enum bm_rc bm_api_due_page(struct bm_req *rq, int default_limit,
                                          struct bm_case_query *q);
 
+/*
+ * Issues the yellow card of rule "overdue" (domain.md 3.3) against the handling unit and
+ * handler of `c`, with an audit entry (the warning job, inside its transaction).
+ */
+BM_MUST_CHECK enum bm_rc bm_api_sup_issue_overdue(struct bm_req *rq, const struct bm_case *c,
+                                                  const char *reason);
+
 /* The same to another phone about `c` (a member of staff: deadline warnings). */
 BM_MUST_CHECK enum bm_rc bm_api_notify_phone(struct bm_req *rq, const struct bm_case *c,
                                              const char *phone, const char *template_name,

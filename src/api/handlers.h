@@ -63,6 +63,12 @@ enum bm_rc bm_api_catalog_export(struct bm_req *rq, struct bm_resp *rs);
 enum bm_rc bm_api_cases_create(struct bm_req *rq, struct bm_resp *rs);
 enum bm_rc bm_api_cases_list(struct bm_req *rq, struct bm_resp *rs);
 
+/* sup_records.c */
+enum bm_rc bm_api_sup_list(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_sup_get(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_sup_create(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_sup_act(struct bm_req *rq, struct bm_resp *rs);
+
 /* supervision.c */
 enum bm_rc bm_api_supervision_warnings(struct bm_req *rq, struct bm_resp *rs);
 /*

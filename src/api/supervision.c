@@ -189,6 +189,11 @@ send_warning(struct bm_req *rq, const struct bm_case *c, enum bm_light l,
                                  l == BM_LIGHT_RED ? "warn_red" : "warn_yellow", text);
         (*sent)++;
     }
+    /* Past the promised deadline (not the statutory one): a yellow card (domain.md 3.3). */
+    if (rc == BM_OK && l == BM_LIGHT_RED)
+        rc = bm_api_sup_issue_overdue(
+            rq, c, bm_arena_printf(rq->arena, "办件%s（%s）超过承诺办结期限%s", c->case_no,
+                                   c->item_name, due));
     if (rc == BM_OK)
         rc = bm_api_case_event(rq, c, "warn", c->st.status,
                                l == BM_LIGHT_RED ? "红灯：已超过承诺办结期限" : "黄灯：临近承诺办结期限",

@@ -55,6 +55,7 @@ round_once(struct bm_store *st)
     rq.arena = bm_arena_new((size_t)64 << 20);
     rq.store = st;
     rq.cfg = wr.cfg;
+    rq.who.username = "system"; /* the audit trail's actor for the cards the job issues */
     bm_err_clear(&rq.err);
     if (bm_api_warn_round(&rq, &warned, &messages) != BM_OK)
         bm_log(BM_LOG_WARN, "warn_round", "%s", rq.err.message);

@@ -38,6 +38,7 @@ enum bm_perm {
     BM_PERM_CASE_CREATE, /* open a case: a window clerk, or a resident applying online */
     BM_PERM_CASE_ACT,    /* act on a case; which actions, bm_access_case_actor decides */
     BM_PERM_CALENDAR_WRITE, /* edit the working-day calendar */
+    BM_PERM_SUPERVISE,   /* issue supervision notices and cards, decide on them */
     BM_PERM_COUNT
 };
 

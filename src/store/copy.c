@@ -94,6 +94,9 @@ const struct bm_copy_table bm_copy_tables[] = {
     {"outbox", "id",
      {"id", "county_code", "channel", "recipient_enc", "template", "body", "case_id", "created_at", "next_attempt_at", "attempts", "locked_until", "sent_at", "last_error"},
      "ittbttniiiiit", true},
+    {"supervision_records", "id",
+     {"id", "county_code", "kind", "rule", "status", "case_id", "unit_id", "officer_id", "reason", "issued_by", "issued_at", "answer_due_day", "answer", "answered_by", "answered_at", "appeal", "appealed_at", "decision", "decided_by", "decided_at", "version"},
+     "ittttnintiiitiititiii", true},
     {"audit_head", "county_code", {"county_code", "last_id", "last_hash"}, "tib", false},
 };
 

@@ -519,3 +519,27 @@ bm_store_outbox_of_case(struct bm_store *st, int64_t case_id, struct bm_arena *a
 {
     return st->ops->outbox_of_case(st, case_id, a, out, n, err);
 }
+
+enum bm_rc
+bm_store_sup_insert(struct bm_store *st, const struct bm_sup_record *r, int64_t *id, struct bm_err *err)
+{
+    return st->ops->sup_insert(st, r, id, err);
+}
+
+enum bm_rc
+bm_store_sup_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_sup_record *out, struct bm_err *err)
+{
+    return st->ops->sup_get(st, id, a, out, err);
+}
+
+enum bm_rc
+bm_store_sup_list(struct bm_store *st, const struct bm_sup_query *q, struct bm_arena *a, struct bm_sup_record **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->sup_list(st, q, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_sup_update(struct bm_store *st, const struct bm_sup_record *r, struct bm_err *err)
+{
+    return st->ops->sup_update(st, r, err);
+}

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "core/audit.h"
+#include "core/supervision.h"
 #include "core/calendar.h"
 #include "core/case.h"
 #include "core/delegation.h"
@@ -565,6 +566,52 @@ BM_MUST_CHECK enum bm_rc bm_store_idem_put(struct bm_store *st, int64_t user_id,
                                            int64_t now, struct bm_err *err);
 
 /* ---- notification outbox ---- */
+
+/* ---- supervision records (督办, 黄牌, 红牌) ---- */
+
+struct bm_sup_record {
+    int64_t id;
+    const char *county_code;       /* set by the store from the unit */
+    enum bm_sup_kind kind;
+    enum bm_sup_rule rule;
+    enum bm_sup_status status;
+    int64_t case_id;               /* 0 = none */
+    const char *case_no;           /* joined, "" if none */
+    int64_t unit_id, officer_id;   /* officer 0 = the unit only */
+    const char *unit_name, *unit_path, *officer_name; /* joined */
+    const char *reason;
+    int64_t issued_by, issued_at;  /* issued_by 0 = the warning job */
+    bm_day answer_due_day;
+    const char *answer, *appeal, *decision;
+    int64_t answered_by, answered_at, appealed_at, decided_by, decided_at;
+    int64_t version;
+};
+
+struct bm_sup_query {
+    const char *scope_prefix; /* the unit's path under this prefix ("" = any) */
+    int64_t case_id;          /* 0 = any */
+    int kind;                 /* enum bm_sup_kind, -1 = any */
+    int status;               /* enum bm_sup_status, -1 = any */
+    int64_t after_id;         /* newest first: ids below this (0 = from the newest) */
+    int limit;
+};
+
+/* Inserts a record (county_code from its unit). Inside a transaction. */
+BM_MUST_CHECK enum bm_rc bm_store_sup_insert(struct bm_store *st, const struct bm_sup_record *r,
+                                             int64_t *id, struct bm_err *err);
+/* One record with its joined names; BM_ENOTFOUND if none. */
+BM_MUST_CHECK enum bm_rc bm_store_sup_get(struct bm_store *st, int64_t id, struct bm_arena *a,
+                                          struct bm_sup_record *out, struct bm_err *err);
+/* Records matching q, newest first, at most q->limit + 1 (the extra one: more pages). */
+BM_MUST_CHECK enum bm_rc bm_store_sup_list(struct bm_store *st, const struct bm_sup_query *q,
+                                           struct bm_arena *a, struct bm_sup_record **out,
+                                           size_t *n, struct bm_err *err);
+/*
+ * Writes status, answer, appeal, decision and their who and when if r->version is current
+ * (BM_ESTALE otherwise), raising the version. Inside a transaction.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_sup_update(struct bm_store *st, const struct bm_sup_record *r,
+                                             struct bm_err *err);
 
 struct bm_outbox_msg {
     int64_t id, case_id;

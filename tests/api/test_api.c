@@ -972,6 +972,11 @@ test_authorization_matrix(void **state)
         {"POST", "/api/v1/cases", "{}", R(XT_CLERK) | R(XW_CLERK) | R(CITIZEN)},
         {"GET", "/api/v1/cases", NULL, R_CASE_READ},
         {"GET", "/api/v1/supervision/warnings", NULL, R_CASE_READ},
+        /* Supervision records: record 99999 does not exist, so allowed roles get 404. */
+        {"GET", "/api/v1/supervision/records", NULL, R_CASE_READ},
+        {"POST", "/api/v1/supervision/records", "{}", R(ADMIN) | R(SUPERVISOR)},
+        {"GET", "/api/v1/supervision/records/99999", NULL, R_CASE_READ},
+        {"POST", "/api/v1/supervision/records/99999/actions", "{}", R_CASE_READ},
         {"GET", "/api/v1/cases/" NO_CASE, NULL, R_ALL},
         {"POST", "/api/v1/cases/" NO_CASE "/actions", "{}", R_CASE_ACT},
         {"POST", "/api/v1/cases/" NO_CASE "/attachments", "{}", R_CASE_ACT},

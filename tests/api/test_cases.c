@@ -108,10 +108,15 @@ login_as(int i)
  * libfaketime's FAKETIME ("@2026-02-10 01:00:00": that instant in UTC, then running). The
  * child inherits the environment set here; this process's own is restored afterwards.
  */
+/* Whether servers run the deadline-warning job: only for the test of it, whose audit
+ * entries (yellow cards) would otherwise land in the middle of other tests' checks. */
+static bool warner_on;
+
 static void
 start(const char *faketime)
 {
-    static const char *const args[] = {"--set", "upload_max_bytes=65536", NULL};
+    const char *const args[] = {"--set", "upload_max_bytes=65536", "--set",
+                                warner_on ? "warn_interval_s=300" : "warn_interval_s=0", NULL};
     char *asan = getenv("ASAN_OPTIONS") ? strdup(getenv("ASAN_OPTIONS")) : NULL;
     char *tz = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
     char asan_fake[512];
@@ -1684,15 +1689,19 @@ warning_of(const char *no, const char *level)
  * unit's approver from the day the light turns yellow, one red after the deadline, never
  * twice, and the supervisors' list shows the same lights.
  */
+/* The case of the deadline test, red since 2026-03-17; the supervision test goes on with it. */
+static char warned_no[32];
+
 static void
 test_deadline_warnings(void **state)
 {
     struct resp r;
-    char no[32];
+    char *no = warned_no;
     long long item, v;
     (void)state;
 
     /* Monday 2026-03-02, 09:00 China time: a 10-working-day item, accepted and assigned. */
+    warner_on = true;
     fake_at("@2026-03-02 01:00:00", ADMIN, XT_CLERK, RSJ_HANDLER, SUPERVISOR, -1);
     sms_mark();
     item = make_item("TEST-RSJ-WARN", "测试期限预警事项", rsj_id, 10, 20, ",\"county_wide\":true",
@@ -1740,6 +1749,18 @@ test_deadline_warnings(void **state)
     assert_string_equal(warning_of(no, "yellow"), "");
     assert_int_equal(sms_wait(no, "warn_red", 2, true), 2);
     assert_non_null(strstr(sms_log(), "超期1个工作日"));
+    /* Past the promised deadline: the job also gave the unit and its handler a yellow card. */
+    assert_int_equal(call(SUPERVISOR, "GET", fmt("/api/v1/supervision/records?case_no=%s", no),
+                          NULL, NULL, &r),
+                     200);
+    assert_int_equal(json_array_size(jget(r.json, "items")), 1);
+    assert_string_equal(jstr(r.json, "items.0.kind"), "yellow_card");
+    assert_string_equal(jstr(r.json, "items.0.rule"), "overdue");
+    assert_string_equal(jstr(r.json, "items.0.status"), "open");
+    assert_string_equal(jstr(r.json, "items.0.unit.name"), RSJ);
+    assert_string_equal(jstr(r.json, "items.0.officer.name"), "陈静");
+    assert_string_equal(jstr(r.json, "items.0.answer_due"), "2026-03-19");
+    resp_free(&r);
     fake_at("@2026-03-18 01:00:00", -1);
     assert_int_equal(sms_wait(no, "warn_red", 3, false), 2);
     assert_int_equal(sms_count(no, "warn_yellow"), 2);
@@ -1755,7 +1776,143 @@ test_deadline_warnings(void **state)
                           NULL, &r),
                      400);
     resp_free(&r);
+    warner_on = false;
     normal();
+}
+
+/* One action on a supervision record; returns the status code, `r` keeps the answer. */
+static long
+sup_act(int who, long long id, long long version, const char *action, const char *text,
+        struct resp *r)
+{
+    char im[48];
+    snprintf(im, sizeof(im), "If-Match: \"%lld\"", version);
+    return call(who, "POST", fmt("/api/v1/supervision/records/%lld/actions", id),
+                fmt("{\"action\":\"%s\",\"text\":\"%s\"}", action, text),
+                (const char *const[]){im, NULL}, r);
+}
+
+static long long
+sup_count(void)
+{
+    struct resp r;
+    long long n;
+    assert_int_equal(call(SUPERVISOR, "GET", "/api/v1/supervision/records?limit=200", NULL, NULL,
+                          &r),
+                     200);
+    n = (long long)json_array_size(jget(r.json, "items"));
+    resp_free(&r);
+    return n;
+}
+
+/*
+ * Supervision records: the job's yellow card is explained and closed; a supervisor's notice
+ * (督办) is answered; a red card is appealed and revoked. Wrong sides, wrong order, stale
+ * versions and bad input change nothing.
+ */
+static void
+test_supervision_records(void **state)
+{
+    struct resp r;
+    long long card, notice, red, n0, top;
+    (void)state;
+
+    normal();
+    assert_int_equal(call(SUPERVISOR, "GET",
+                          fmt("/api/v1/supervision/records?case_no=%s&kind=yellow_card", warned_no),
+                          NULL, NULL, &r),
+                     200);
+    card = jint(r.json, "items.0.id");
+    resp_free(&r);
+
+    /* The window of another township does not see the department's card; the handler does,
+     * and must explain before anyone closes it. */
+    assert_int_equal(sup_act(XT_CLERK, card, 1, "answer", "说明", &r), 404);
+    resp_free(&r);
+    assert_int_equal(sup_act(SUPERVISOR, card, 1, "close", "", &r), 409);
+    assert_problem(&r, 409, "illegal_transition");
+    resp_free(&r);
+    assert_int_equal(sup_act(RSJ_HANDLER, card, 1, "answer", "", &r), 400);
+    resp_free(&r);
+    assert_int_equal(sup_act(RSJ_HANDLER, card, 1, "close", "自己办结", &r), 403);
+    resp_free(&r);
+    assert_int_equal(sup_act(RSJ_HANDLER, card, 1, "answer", "专家意见延迟送达，已催办", &r), 200);
+    assert_string_equal(jstr(r.json, "status"), "answered");
+    assert_int_equal(jint(r.json, "version"), 2);
+    resp_free(&r);
+    assert_int_equal(sup_act(RSJ_HANDLER, card, 1, "answer", "再说明", &r), 412);
+    resp_free(&r);
+    assert_int_equal(sup_act(RSJ_HANDLER, card, 2, "answer", "再说明", &r), 409);
+    resp_free(&r);
+    assert_int_equal(sup_act(SUPERVISOR, card, 2, "close", "", &r), 200);
+    assert_string_equal(jstr(r.json, "status"), "closed");
+    assert_string_equal(jstr(r.json, "answer"), "专家意见延迟送达，已催办");
+    resp_free(&r);
+
+    /* A notice (督办) on the case: issued by a supervisor only, answered by the unit. */
+    n0 = sup_count();
+    top = audit_top();
+    assert_int_equal(call(RSJ_HANDLER, "POST", "/api/v1/supervision/records",
+                          fmt("{\"kind\":\"notice\",\"case_no\":\"%s\",\"reason\":\"x\"}",
+                              warned_no),
+                          NULL, &r),
+                     403);
+    resp_free(&r);
+    assert_int_equal(call(SUPERVISOR, "POST", "/api/v1/supervision/records",
+                          "{\"kind\":\"notice\",\"reason\":\"请说明\"}", NULL, &r),
+                     400);
+    assert_true(has_field_error(&r, "case_no"));
+    resp_free(&r);
+    assert_int_equal(call(SUPERVISOR, "POST", "/api/v1/supervision/records",
+                          fmt("{\"kind\":\"warning\",\"case_no\":\"%s\",\"reason\":\"\"}",
+                              warned_no),
+                          NULL, &r),
+                     400);
+    assert_true(has_field_error(&r, "kind"));
+    assert_true(has_field_error(&r, "reason"));
+    resp_free(&r);
+    assert_int_equal(sup_count(), n0);
+    assert_int_equal(audit_top(), top);
+    assert_int_equal(call(SUPERVISOR, "POST", "/api/v1/supervision/records",
+                          fmt("{\"kind\":\"notice\",\"case_no\":\"%s\",\"reason\":"
+                              "\"群众反映久拖未办，请三日内答复\"}",
+                              warned_no),
+                          NULL, &r),
+                     201);
+    notice = jint(r.json, "id");
+    assert_string_equal(jstr(r.json, "unit.name"), RSJ);
+    assert_true(json_is_null(jget(r.json, "officer")));
+    resp_free(&r);
+    assert_int_equal(sup_act(RSJ_HANDLER, notice, 1, "appeal", "不服", &r), 409);
+    resp_free(&r);
+    assert_int_equal(sup_act(RSJ_HANDLER, notice, 1, "answer", "已于今日办结", &r), 200);
+    resp_free(&r);
+    assert_int_equal(get_case(SUPERVISOR, warned_no, &r), 200);
+    assert_non_null(strstr(r.body, "\"action\":\"supervise\""));
+    resp_free(&r);
+
+    /* A red card against the department, appealed with evidence and revoked. */
+    assert_int_equal(call(SUPERVISOR, "POST", "/api/v1/supervision/records",
+                          fmt("{\"kind\":\"red_card\",\"unit_id\":%lld,\"reason\":"
+                              "\"拒不说明超期原因\"}",
+                              rsj_id),
+                          NULL, &r),
+                     201);
+    red = jint(r.json, "id");
+    assert_string_equal(jstr(r.json, "status"), "open");
+    resp_free(&r);
+    assert_int_equal(sup_act(RSJ_HANDLER, red, 1, "appeal", "已于期限内书面说明，附说明材料", &r),
+                     200);
+    assert_string_equal(jstr(r.json, "status"), "appealed");
+    resp_free(&r);
+    assert_int_equal(sup_act(SUPERVISOR, red, 2, "uphold_appeal", "经核实说明已按时提交", &r), 200);
+    assert_string_equal(jstr(r.json, "status"), "revoked");
+    resp_free(&r);
+    assert_int_equal(call(SUPERVISOR, "GET", "/api/v1/supervision/records?status=revoked", NULL,
+                          NULL, &r),
+                     200);
+    assert_int_equal(jint(r.json, "items.0.id"), red);
+    resp_free(&r);
 }
 
 static void
@@ -1781,6 +1938,7 @@ main(void)
         cmocka_unit_test(test_other_actions),
         cmocka_unit_test(test_calendar),
         cmocka_unit_test(test_deadline_warnings),
+        cmocka_unit_test(test_supervision_records),
         cmocka_unit_test(test_clean_shutdown),
     };
     return cmocka_run_group_tests_name(getenv("BIANMIN_TEST_PG") ? "cases (postgres)"

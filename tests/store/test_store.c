@@ -4935,6 +4935,103 @@ test_case_warnings(void **state)
     assert_int_equal(n, 0);
 }
 
+
+/* ---- supervision records ------------------------------------------------------------- */
+
+static void
+test_supervision_records_store(void **state)
+{
+    struct fx *f = *state;
+    struct cases w;
+    struct bm_case c = {0};
+    struct bm_sup_record r, got, *l;
+    struct bm_sup_query q = {.kind = -1, .status = -1, .limit = 10};
+    int64_t case_id, id1 = 0, id2 = 0;
+    size_t n = 99;
+
+    cases_fixture(f, &w);
+    c = case_new(f, &w, 1);
+    case_id = add_case(f, &c, T0);
+    memset(&r, 0, sizeof(r));
+    r.kind = BM_SUP_YELLOW_CARD;
+    r.rule = BM_SUP_RULE_OVERDUE;
+    r.status = BM_SUP_OPEN;
+    r.case_id = case_id;
+    r.unit_id = w.office1;
+    r.officer_id = w.handler;
+    r.reason = "超过承诺办结期限";
+    r.issued_at = T0;
+    r.answer_due_day = ymd(2024, 1, 9);
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_sup_insert(f->st, &r, &id1, &f->err));
+    r.kind = BM_SUP_NOTICE;
+    r.rule = BM_SUP_RULE_MANUAL;
+    r.case_id = 0;
+    r.officer_id = 0;
+    r.unit_id = w.dept;
+    r.issued_by = w.clerk;
+    r.reason = "请答复";
+    EXPECT_OK(f, bm_store_sup_insert(f->st, &r, &id2, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+
+    EXPECT_OK(f, bm_store_sup_get(f->st, id1, f->a, &got, &f->err));
+    assert_int_equal(got.kind, BM_SUP_YELLOW_CARD);
+    assert_int_equal(got.rule, BM_SUP_RULE_OVERDUE);
+    assert_int_equal(got.status, BM_SUP_OPEN);
+    assert_string_equal(got.county_code, "110118");
+    assert_string_equal(got.case_no, c.case_no);
+    assert_string_equal(got.unit_name, "溪翁庄镇社会保障事务所");
+    assert_string_equal(got.unit_path, w.office1_path);
+    assert_string_equal(got.officer_name, "李承办");
+    assert_int_equal(got.answer_due_day, ymd(2024, 1, 9));
+    assert_int_equal(got.version, 1);
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_sup_get(f->st, id2 + 100, f->a, &got, &f->err));
+
+    /* Lists: newest first, by scope, case, kind and status. */
+    EXPECT_OK(f, bm_store_sup_list(f->st, &q, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(l[0].id, id2);
+    q.scope_prefix = w.t1_path;
+    EXPECT_OK(f, bm_store_sup_list(f->st, &q, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(l[0].id, id1);
+    q.scope_prefix = NULL;
+    q.case_id = case_id;
+    EXPECT_OK(f, bm_store_sup_list(f->st, &q, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 1);
+    q.case_id = 0;
+    q.kind = BM_SUP_NOTICE;
+    EXPECT_OK(f, bm_store_sup_list(f->st, &q, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(l[0].id, id2);
+    q.kind = -1;
+    q.status = BM_SUP_CLOSED;
+    EXPECT_OK(f, bm_store_sup_list(f->st, &q, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 0);
+    q.status = -1;
+    q.after_id = id2;
+    q.limit = 1;
+    EXPECT_OK(f, bm_store_sup_list(f->st, &q, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(l[0].id, id1);
+
+    /* Updates check the version. */
+    EXPECT_OK(f, bm_store_sup_get(f->st, id1, f->a, &got, &f->err));
+    got.status = BM_SUP_ANSWERED;
+    got.answer = "专家意见延迟";
+    got.answered_by = w.handler;
+    got.answered_at = T0 + 5;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_sup_update(f->st, &got, &f->err));
+    EXPECT_RC(f, BM_ESTALE, bm_store_sup_update(f->st, &got, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_sup_get(f->st, id1, f->a, &got, &f->err));
+    assert_int_equal(got.status, BM_SUP_ANSWERED);
+    assert_string_equal(got.answer, "专家意见延迟");
+    assert_int_equal(got.answered_at, T0 + 5);
+    assert_int_equal(got.version, 2);
+}
+
 int
 main(void)
 {
@@ -5002,6 +5099,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_county_code_on_growing_tables, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_chains_per_county, setup, teardown),
         cmocka_unit_test_setup_teardown(test_case_warnings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_supervision_records_store, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outbox_claim_lease_retry, setup, teardown),
     };
 

@@ -450,9 +450,9 @@ list_sql(unsigned f)
         return sql;
     }
     bm_buf_init(&b, 1 << 16);
-    /* Open cases by deadline: the partial index, which SQLite does not pick by itself; the
-     * cases in warning: the range of their own partial index, sorted afterwards (a few
-     * thousand at most, where walking every open case by deadline would read them all). */
+    /* Open cases by deadline: a partial index, which SQLite does not pick by itself; for
+     * the cases in warning the one that also holds warn_day, so that walking it in deadline
+     * order skips the others without reading their rows. */
     if ((f & (F_OPEN | F_WARN | F_STATUS)) == (F_OPEN | F_WARN))
         ok = bm_buf_puts(&b, "SELECT " CASE_COLS CASE_FROM_OPEN_WARN "WHERE 1") == BM_OK;
     else if ((f & (F_OPEN | F_BY_DUE | F_STATUS)) == (F_OPEN | F_BY_DUE))
