@@ -95,6 +95,16 @@ const struct bm_copy_table bm_copy_tables[] = {
      {"id", "county_code", "channel", "recipient_enc", "template", "body", "case_id", "created_at", "next_attempt_at", "attempts", "locked_until", "sent_at", "last_error"},
      "ittbttniiiiit", true},
     {"audit_head", "county_code", {"county_code", "last_id", "last_hash"}, "tib", false},
+    /* disclosure (migration 0008) */
+    {"publications", "id",
+     {"id", "county_code", "unit_id", "category", "title", "body", "status", "publish_at", "withdraw_at", "released_at", "released_by", "withdrawn_at", "withdrawn_by", "withdraw_reason", "created_by", "updated_by", "version", "created_at", "updated_at"},
+     "itittttiiiiiitiiiii", true},
+    {"publication_files", "id",
+     {"id", "publication_id", "sha256", "content_type", "size", "filename", "uploaded_by", "created_at", "county_code"},
+     "iibtitiit", true},
+    {"publication_events", "id",
+     {"id", "publication_id", "at", "actor_id", "actor_name", "action", "detail", "county_code"},
+     "iiiitttt", true},
 };
 
 const size_t bm_n_copy_tables = sizeof(bm_copy_tables) / sizeof(bm_copy_tables[0]);
