@@ -779,6 +779,29 @@ test_authorization_matrix(void **state)
     assert_int_equal(audit_top(), before);
 }
 
+/* The demo county shows every state: public, scheduled (not listed) and a draft (not listed). */
+static void
+test_demo_publications(void **state)
+{
+    struct resp r;
+    (void)state;
+
+    normal();
+    assert_int_equal(call(-1, "GET", fmt("/api/v1/public/publications?township_id=%lld&limit=100",
+                                         org_id(XT)),
+                          NULL, NULL, &r),
+                     200);
+    assert_non_null(strstr(r.body, "西田各庄镇2026年部门预算公开"));
+    assert_non_null(strstr(r.body, "董各庄村2026年第四季度低保对象名单公示"));
+    assert_null(strstr(r.body, "西田各庄村村内道路硬化工程公示")); /* scheduled next week */
+    assert_null(strstr(r.body, "前三季度经济运行情况"));           /* a draft */
+    resp_free(&r);
+    assert_int_equal(call(XT_ADMIN, "GET", "/api/v1/publications?limit=200", NULL, NULL, &r), 200);
+    assert_non_null(strstr(r.body, "西田各庄村村内道路硬化工程公示"));
+    assert_non_null(strstr(r.body, "\"scheduled\""));
+    resp_free(&r);
+}
+
 /* The category table: both levels, Chinese names. */
 static void
 test_categories(void **state)
@@ -811,6 +834,7 @@ main(void)
         cmocka_unit_test(test_attachments),
         cmocka_unit_test(test_authorization_matrix),
         cmocka_unit_test(test_categories),
+        cmocka_unit_test(test_demo_publications),
     };
     return cmocka_run_group_tests_name(getenv("BIANMIN_TEST_PG") ? "disclosure (postgres)"
                                                                  : "disclosure (sqlite)",
