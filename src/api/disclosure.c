@@ -90,6 +90,7 @@ pub_json(struct bm_req *rq, const struct bm_publication *p, bool public_view, bo
         json_object_set_new(j, "created_by", json_integer(p->created_by));
         json_object_set_new(j, "created_by_name", json_string(p->created_by_name));
         json_object_set_new(j, "created_at", bm_json_time(p->created_at));
+        json_object_set_new(j, "updated_by", json_integer(p->updated_by));
         json_object_set_new(j, "updated_at", bm_json_time(p->updated_at));
         json_object_set_new(j, "version", json_integer(p->version));
     }

@@ -451,6 +451,7 @@ test_village_scope_withdraw_history(void **state)
     assert_string_equal(jstr(r.json, "status"), "withdrawn");
     assert_string_equal(jstr(r.json, "withdraw_reason"), "金额填写错误，更正后重新公开");
     assert_string_equal(jstr(r.json, "withdrawn_by_name"), "赵敏");
+    assert_int_equal(jint(r.json, "updated_by"), jint(r.json, "withdrawn_by"));
     resp_free(&r);
     assert_false(public_has("", id));
     assert_int_equal(call(XT_ADMIN, "POST", fmt("/api/v1/publications/%lld/withdraw", id),
