@@ -95,6 +95,22 @@ enum bm_rc bm_api_calendar_list(struct bm_req *rq, struct bm_resp *rs);
 enum bm_rc bm_api_calendar_get(struct bm_req *rq, struct bm_resp *rs);
 enum bm_rc bm_api_calendar_put(struct bm_req *rq, struct bm_resp *rs);
 
+/* disclosure.c */
+enum bm_rc bm_api_pubs_create(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_pubs_list(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_pubs_get(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_pubs_update(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_pubs_publish(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_pubs_withdraw(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_pubs_history(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_pubs_attach(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_pubs_attachment_get(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_public_pubs_list(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_public_pubs_get(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_public_pubs_attachment_get(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_public_pubs_feed(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_public_pub_categories(struct bm_req *rq, struct bm_resp *rs);
+
 /* users.c: the JSON form of a user, shared with session.c */
 struct json_t;
 struct json_t *bm_api_user_json(const struct bm_user *u);

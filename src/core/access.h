@@ -39,6 +39,10 @@ enum bm_perm {
     BM_PERM_CASE_ACT,    /* act on a case; which actions, bm_access_case_actor decides */
     BM_PERM_CALENDAR_WRITE, /* edit the working-day calendar */
     BM_PERM_SUPERVISE,   /* issue supervision notices and cards, decide on them */
+    /* disclosure */
+    BM_PERM_DISCLOSURE_WRITE, /* draft, publish and withdraw publications (township admins:
+                               * their township and its villages) */
+    BM_PERM_DISCLOSURE_READ,  /* staff view of publications, drafts and history included */
     BM_PERM_COUNT
 };
 

@@ -103,6 +103,17 @@ struct bm_store_ops {
     enum bm_rc (*outbox_done)(struct bm_store *st, int64_t id, bool sent, const char *error, int64_t retry_at, int64_t now, struct bm_err *err);
     enum bm_rc (*outbox_of_case)(struct bm_store *st, int64_t case_id, struct bm_arena *a, struct bm_outbox_msg **out, size_t *n, struct bm_err *err);
 
+    /* disclosure */
+    enum bm_rc (*pub_insert)(struct bm_store *st, const struct bm_publication *p, int64_t *id, struct bm_err *err);
+    enum bm_rc (*pub_get)(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_publication *out, struct bm_err *err);
+    enum bm_rc (*pub_update)(struct bm_store *st, const struct bm_publication *p, struct bm_err *err);
+    enum bm_rc (*pubs_list)(struct bm_store *st, const struct bm_pub_query *q, struct bm_arena *a, struct bm_publication **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*pub_file_insert)(struct bm_store *st, const struct bm_pub_file *f, const void *content, int64_t *id, struct bm_err *err);
+    enum bm_rc (*pub_files)(struct bm_store *st, int64_t publication_id, struct bm_arena *a, struct bm_pub_file **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*pub_file_get)(struct bm_store *st, int64_t publication_id, int64_t id, struct bm_arena *a, struct bm_pub_file *out, void **content, struct bm_err *err);
+    enum bm_rc (*pub_event_insert)(struct bm_store *st, const struct bm_pub_event *e, struct bm_err *err);
+    enum bm_rc (*pub_events)(struct bm_store *st, int64_t publication_id, struct bm_arena *a, struct bm_pub_event **out, size_t *n, struct bm_err *err);
+
     /* Whole-store copy (copy.c): a read snapshot of the source, rows out as text, rows in,
      * and the per-table finish (statement release; identity sequences on PostgreSQL). */
     enum bm_rc (*begin_snapshot)(struct bm_store *st, struct bm_err *err);

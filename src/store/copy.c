@@ -98,9 +98,21 @@ const struct bm_copy_table bm_copy_tables[] = {
      {"id", "county_code", "kind", "rule", "status", "case_id", "unit_id", "officer_id", "reason", "issued_by", "issued_at", "answer_due_day", "answer", "answered_by", "answered_at", "appeal", "appealed_at", "decision", "decided_by", "decided_at", "version"},
      "ittttnintiiitiititiii", true},
     {"audit_head", "county_code", {"county_code", "last_id", "last_hash"}, "tib", false},
+    /* disclosure (migration 0008) */
+    {"publications", "id",
+     {"id", "county_code", "unit_id", "category", "title", "body", "status", "publish_at", "withdraw_at", "released_at", "released_by", "withdrawn_at", "withdrawn_by", "withdraw_reason", "created_by", "updated_by", "version", "created_at", "updated_at"},
+     "itittttiiiiiitiiiii", true},
+    {"publication_files", "id",
+     {"id", "publication_id", "sha256", "content_type", "size", "filename", "uploaded_by", "created_at", "county_code"},
+     "iibtitiit", true},
+    {"publication_events", "id",
+     {"id", "publication_id", "at", "actor_id", "actor_name", "action", "detail", "county_code"},
+     "iiiitttt", true},
 };
 
 const size_t bm_n_copy_tables = sizeof(bm_copy_tables) / sizeof(bm_copy_tables[0]);
+_Static_assert(sizeof(bm_copy_tables) / sizeof(bm_copy_tables[0]) <= BM_COPY_MAX_TABLES,
+               "struct bm_copy_report holds at most BM_COPY_MAX_TABLES tables");
 
 struct sink {
     struct bm_store *to;

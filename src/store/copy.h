@@ -9,6 +9,7 @@
 #include "store/store.h"
 
 #define BM_COPY_MAX_COLS 48
+#define BM_COPY_MAX_TABLES 64
 
 /* Column kinds: 'i' integer, 'n' integer or NULL, 't' text, 'b' bytes (hex in transit). */
 struct bm_copy_table {
@@ -30,7 +31,7 @@ struct bm_copy_report {
     struct {
         const char *table;
         int64_t rows;
-    } tables[40];
+    } tables[BM_COPY_MAX_TABLES];
     size_t n_tables;
     int64_t audit_checked;
 };

@@ -543,3 +543,59 @@ bm_store_sup_update(struct bm_store *st, const struct bm_sup_record *r, struct b
 {
     return st->ops->sup_update(st, r, err);
 }
+
+/* ---- disclosure ---- */
+
+enum bm_rc
+bm_store_pub_insert(struct bm_store *st, const struct bm_publication *p, int64_t *id, struct bm_err *err)
+{
+    return st->ops->pub_insert(st, p, id, err);
+}
+
+enum bm_rc
+bm_store_pub_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_publication *out, struct bm_err *err)
+{
+    return st->ops->pub_get(st, id, a, out, err);
+}
+
+enum bm_rc
+bm_store_pub_update(struct bm_store *st, const struct bm_publication *p, struct bm_err *err)
+{
+    return st->ops->pub_update(st, p, err);
+}
+
+enum bm_rc
+bm_store_pubs_list(struct bm_store *st, const struct bm_pub_query *q, struct bm_arena *a, struct bm_publication **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->pubs_list(st, q, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_pub_file_insert(struct bm_store *st, const struct bm_pub_file *f, const void *content, int64_t *id, struct bm_err *err)
+{
+    return st->ops->pub_file_insert(st, f, content, id, err);
+}
+
+enum bm_rc
+bm_store_pub_files(struct bm_store *st, int64_t publication_id, struct bm_arena *a, struct bm_pub_file **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->pub_files(st, publication_id, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_pub_file_get(struct bm_store *st, int64_t publication_id, int64_t id, struct bm_arena *a, struct bm_pub_file *out, void **content, struct bm_err *err)
+{
+    return st->ops->pub_file_get(st, publication_id, id, a, out, content, err);
+}
+
+enum bm_rc
+bm_store_pub_event_insert(struct bm_store *st, const struct bm_pub_event *e, struct bm_err *err)
+{
+    return st->ops->pub_event_insert(st, e, err);
+}
+
+enum bm_rc
+bm_store_pub_events(struct bm_store *st, int64_t publication_id, struct bm_arena *a, struct bm_pub_event **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->pub_events(st, publication_id, a, out, n, err);
+}

@@ -644,4 +644,87 @@ BM_MUST_CHECK enum bm_rc bm_store_outbox_of_case(struct bm_store *st, int64_t ca
                                                  struct bm_arena *a, struct bm_outbox_msg **out,
                                                  size_t *n, struct bm_err *err);
 
+/* ---- disclosure (政务公开 / 村务公开) ---- */
+
+/* A publication of a township or one of its villages; `status` is enum bm_pub_stored. */
+struct bm_publication {
+    int64_t id, unit_id;
+    const char *county_code;
+    const char *unit_name, *unit_path;
+    int unit_kind;                 /* enum bm_org_kind of the owner */
+    int64_t township_id;           /* the owner, or a village's parent */
+    const char *township_name;
+    const char *category, *title, *body;
+    int status;
+    int64_t publish_at, withdraw_at; /* the public window; withdraw_at 0: none */
+    int64_t released_at, released_by; /* who published it, when */
+    int64_t withdrawn_at, withdrawn_by;
+    const char *withdraw_reason;
+    const char *created_by_name, *released_by_name, *withdrawn_by_name; /* "" if none */
+    int64_t created_by, updated_by, version, created_at, updated_at;
+};
+
+struct bm_pub_query {
+    const char *path_prefix; /* owners under this org path ("" for all) */
+    int64_t unit_id;         /* 0: any owner */
+    const char *category;    /* "" for any */
+    bool visible_only;       /* only what the public sees at `now` */
+    int64_t now;
+    int64_t before_id;       /* keyset cursor: ids below it (0: from the newest) */
+    int limit;
+};
+
+struct bm_pub_file {
+    int64_t id, publication_id;
+    unsigned char sha256[32];
+    const char *content_type, *filename;
+    int64_t size, uploaded_by, created_at;
+};
+
+struct bm_pub_event {
+    int64_t id, publication_id, at, actor_id;
+    const char *actor_name, *action, *detail; /* detail: JSON text */
+};
+
+/* Inserts `p` (county_code from its unit; version 1); writes the new id. Inside a transaction. */
+BM_MUST_CHECK enum bm_rc bm_store_pub_insert(struct bm_store *st, const struct bm_publication *p,
+                                             int64_t *id, struct bm_err *err);
+/* One publication with its owner's names. BM_ENOTFOUND if there is none. */
+BM_MUST_CHECK enum bm_rc bm_store_pub_get(struct bm_store *st, int64_t id, struct bm_arena *a,
+                                          struct bm_publication *out, struct bm_err *err);
+/*
+ * Writes category, title, body, status, the window, the release and withdrawal fields and
+ * updated_by/updated_at if the stored version is still p->version (BM_ESTALE otherwise, or
+ * BM_ENOTFOUND if there is no such row), and bumps it. Inside a transaction.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_pub_update(struct bm_store *st, const struct bm_publication *p,
+                                             struct bm_err *err);
+/* Publications matching `q`, newest id first, at most q->limit + 1 (to tell a next page). */
+BM_MUST_CHECK enum bm_rc bm_store_pubs_list(struct bm_store *st, const struct bm_pub_query *q,
+                                            struct bm_arena *a, struct bm_publication **out,
+                                            size_t *n, struct bm_err *err);
+/* Stores `content` once under f->sha256 (computed by the caller) and a file row; inside a
+ * transaction. Writes the new id. */
+BM_MUST_CHECK enum bm_rc bm_store_pub_file_insert(struct bm_store *st, const struct bm_pub_file *f,
+                                                  const void *content, int64_t *id,
+                                                  struct bm_err *err);
+/* A publication's files, oldest first (at most 200). */
+BM_MUST_CHECK enum bm_rc bm_store_pub_files(struct bm_store *st, int64_t publication_id,
+                                            struct bm_arena *a, struct bm_pub_file **out,
+                                            size_t *n, struct bm_err *err);
+/* One file of a publication with its bytes in *content (malloc'ed, caller frees).
+ * BM_ENOTFOUND if the publication has no such file. */
+BM_MUST_CHECK enum bm_rc bm_store_pub_file_get(struct bm_store *st, int64_t publication_id,
+                                               int64_t id, struct bm_arena *a,
+                                               struct bm_pub_file *out, void **content,
+                                               struct bm_err *err);
+/* Appends to a publication's history (county_code from the publication). Inside a transaction. */
+BM_MUST_CHECK enum bm_rc bm_store_pub_event_insert(struct bm_store *st,
+                                                   const struct bm_pub_event *e,
+                                                   struct bm_err *err);
+/* A publication's history, oldest first (at most 500). */
+BM_MUST_CHECK enum bm_rc bm_store_pub_events(struct bm_store *st, int64_t publication_id,
+                                             struct bm_arena *a, struct bm_pub_event **out,
+                                             size_t *n, struct bm_err *err);
+
 #endif

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "core/audit.h"
+#include "core/disclosure.h"
 #include "core/roles.h"
 #include "store/audit_verify.h"
 #include "store/store.h"
@@ -5032,6 +5033,341 @@ test_supervision_records_store(void **state)
     assert_int_equal(got.version, 2);
 }
 
+/* ---- disclosure (政务公开 / 村务公开) ---- */
+
+struct pubs {
+    int64_t county, town, other_town, village, admin;
+};
+
+static void
+pubs_fixture(struct fx *f, struct pubs *w)
+{
+    w->county = add_org(f, 0, BM_ORG_COUNTY, "北京市密云区", "110118");
+    w->town = add_org(f, w->county, BM_ORG_TOWNSHIP, "西田各庄镇", "110118102000");
+    w->other_town = add_org(f, w->county, BM_ORG_TOWNSHIP, "溪翁庄镇", "110118101000");
+    w->village = add_org(f, w->town, BM_ORG_VILLAGE, "西田各庄村民委员会", "110118102200");
+    w->admin = add_user(f, "pub_admin", BM_ROLE_TOWNSHIP_ADMIN, w->town);
+}
+
+static int64_t
+add_pub(struct fx *f, int64_t unit, const char *category, const char *title, int status,
+        int64_t publish_at, int64_t withdraw_at, int64_t by)
+{
+    struct bm_publication p = {
+        .unit_id = unit, .category = category, .title = title, .body = "正文\n第二行",
+        .status = BM_PUB_S_DRAFT, .publish_at = publish_at, .withdraw_at = withdraw_at,
+        .created_by = by, .created_at = T0,
+    };
+    int64_t id = 0;
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_pub_insert(f->st, &p, &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    assert_true(id > 0);
+    if (status != BM_PUB_S_DRAFT) {
+        struct bm_publication q;
+        EXPECT_OK(f, bm_store_pub_get(f->st, id, f->a, &q, &f->err));
+        q.status = status;
+        q.released_at = T0;
+        q.released_by = by;
+        if (status == BM_PUB_S_WITHDRAWN) {
+            q.withdrawn_at = T0 + 1;
+            q.withdrawn_by = by;
+            q.withdraw_reason = "内容有误";
+        }
+        q.updated_by = by;
+        q.updated_at = T0 + 1;
+        EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+        EXPECT_OK(f, bm_store_pub_update(f->st, &q, &f->err));
+        EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    }
+    return id;
+}
+
+static void
+test_pub_insert_get_update(void **state)
+{
+    struct fx *f = *state;
+    struct pubs w;
+    struct bm_publication p, q;
+    int64_t id;
+
+    pubs_fixture(f, &w);
+    id = add_pub(f, w.village, "village_finances", "2026年1月<财务>&收支", BM_PUB_S_DRAFT,
+                 T0 + 3600, T0 + 7200, w.admin);
+    EXPECT_OK(f, bm_store_pub_get(f->st, id, f->a, &p, &f->err));
+    assert_int_equal(p.id, id);
+    assert_int_equal(p.unit_id, w.village);
+    assert_string_equal(p.county_code, "110118");
+    assert_string_equal(p.unit_name, "西田各庄村民委员会");
+    assert_int_equal(p.unit_kind, BM_ORG_VILLAGE);
+    assert_string_equal(p.unit_path, mkpath(f, 3, w.county, w.town, w.village));
+    /* A village's township is its parent. */
+    assert_int_equal(p.township_id, w.town);
+    assert_string_equal(p.township_name, "西田各庄镇");
+    assert_string_equal(p.category, "village_finances");
+    assert_string_equal(p.title, "2026年1月<财务>&收支");
+    assert_string_equal(p.body, "正文\n第二行");
+    assert_int_equal(p.status, BM_PUB_S_DRAFT);
+    assert_int_equal(p.publish_at, T0 + 3600);
+    assert_int_equal(p.withdraw_at, T0 + 7200);
+    assert_int_equal(p.created_by, w.admin);
+    assert_string_equal(p.created_by_name, "测试用户");
+    assert_string_equal(p.released_by_name, "");
+    assert_int_equal(p.version, 1);
+    assert_int_equal(p.created_at, T0);
+
+    /* Release it: every mutable field written, the version bumped. */
+    q = p;
+    q.title = "新标题";
+    q.category = "collective_assets";
+    q.body = "";
+    q.status = BM_PUB_S_RELEASED;
+    q.publish_at = T0 + 60;
+    q.withdraw_at = 0;
+    q.released_at = T0 + 10;
+    q.released_by = w.admin;
+    q.updated_by = w.admin;
+    q.updated_at = T0 + 10;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_pub_update(f->st, &q, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_pub_get(f->st, id, f->a, &p, &f->err));
+    assert_string_equal(p.title, "新标题");
+    assert_string_equal(p.category, "collective_assets");
+    assert_string_equal(p.body, "");
+    assert_int_equal(p.status, BM_PUB_S_RELEASED);
+    assert_int_equal(p.publish_at, T0 + 60);
+    assert_int_equal(p.withdraw_at, 0);
+    assert_int_equal(p.released_at, T0 + 10);
+    assert_int_equal(p.released_by, w.admin);
+    assert_string_equal(p.released_by_name, "测试用户");
+    assert_int_equal(p.version, 2);
+    assert_int_equal(p.updated_at, T0 + 10);
+
+    /* A stale version changes nothing; an unknown id is not found. */
+    q.title = "不该写入";
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_ESTALE, bm_store_pub_update(f->st, &q, &f->err));
+    bm_store_rollback(f->st);
+    q.id = id + 100;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_pub_update(f->st, &q, &f->err));
+    bm_store_rollback(f->st);
+    EXPECT_OK(f, bm_store_pub_get(f->st, id, f->a, &p, &f->err));
+    assert_string_equal(p.title, "新标题");
+    assert_int_equal(p.version, 2);
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_pub_get(f->st, id + 100, f->a, &p, &f->err));
+
+    /* A township's own publication is its own township. */
+    id = add_pub(f, w.town, "budget", "预算", BM_PUB_S_DRAFT, 0, 0, w.admin);
+    EXPECT_OK(f, bm_store_pub_get(f->st, id, f->a, &p, &f->err));
+    assert_int_equal(p.township_id, w.town);
+    assert_int_equal(p.unit_kind, BM_ORG_TOWNSHIP);
+}
+
+static size_t
+pub_ids(struct fx *f, const struct bm_pub_query *q, int64_t *ids, size_t max)
+{
+    struct bm_publication *ps;
+    size_t n = 0;
+
+    EXPECT_OK(f, bm_store_pubs_list(f->st, q, f->a, &ps, &n, &f->err));
+    assert_true(n <= max);
+    for (size_t i = 0; i < n; i++)
+        ids[i] = ps[i].id;
+    return n;
+}
+
+static void
+test_pubs_list_window_and_filters(void **state)
+{
+    struct fx *f = *state;
+    struct pubs w;
+    struct bm_pub_query q = {.path_prefix = "", .category = "", .limit = 20};
+    int64_t ids[32], draft, now_pub, later, expired, withdrawn, village, other, windowed;
+    size_t n;
+
+    pubs_fixture(f, &w);
+    draft = add_pub(f, w.town, "budget", "草稿", BM_PUB_S_DRAFT, T0 - 100, 0, w.admin);
+    now_pub = add_pub(f, w.town, "budget", "已发布", BM_PUB_S_RELEASED, T0 - 100, 0, w.admin);
+    later = add_pub(f, w.town, "statistics", "待发布", BM_PUB_S_RELEASED, T0 + 100, 0, w.admin);
+    expired = add_pub(f, w.town, "budget", "已过期", BM_PUB_S_RELEASED, T0 - 200, T0 - 1, w.admin);
+    withdrawn = add_pub(f, w.town, "budget", "已撤下", BM_PUB_S_WITHDRAWN, T0 - 100, 0, w.admin);
+    village = add_pub(f, w.village, "village_finances", "村财务", BM_PUB_S_RELEASED, T0 - 50, 0,
+                      w.admin);
+    other = add_pub(f, w.other_town, "budget", "溪翁庄镇预算", BM_PUB_S_RELEASED, T0 - 50, 0,
+                    w.admin);
+    windowed = add_pub(f, w.town, "budget", "限时", BM_PUB_S_RELEASED, T0, T0 + 50, w.admin);
+
+    /* Everything, newest first. */
+    n = pub_ids(f, &q, ids, 32);
+    assert_int_equal(n, 8);
+    assert_int_equal(ids[0], windowed);
+    assert_int_equal(ids[7], draft);
+
+    /* What the public sees at T0: released, publish_at <= now < withdraw_at. */
+    q.visible_only = true;
+    q.now = T0;
+    n = pub_ids(f, &q, ids, 32);
+    assert_int_equal(n, 4);
+    assert_int_equal(ids[0], windowed);
+    assert_int_equal(ids[1], other);
+    assert_int_equal(ids[2], village);
+    assert_int_equal(ids[3], now_pub);
+    /* Later: the scheduled one appears, the windowed one is gone at its withdraw_at. */
+    q.now = T0 + 100;
+    n = pub_ids(f, &q, ids, 32);
+    assert_int_equal(n, 4);
+    assert_int_equal(ids[0], other);
+    assert_int_equal(ids[2], later);
+    q.now = T0 + 49;
+    n = pub_ids(f, &q, ids, 32);
+    assert_int_equal(ids[0], windowed);
+    (void)expired;
+    (void)withdrawn;
+
+    /* One township with its villages; one unit; one category. */
+    q.now = T0;
+    q.path_prefix = mkpath(f, 2, w.county, w.town);
+    n = pub_ids(f, &q, ids, 32);
+    assert_int_equal(n, 3);
+    assert_int_equal(ids[1], village);
+    q.unit_id = w.village;
+    n = pub_ids(f, &q, ids, 32);
+    assert_int_equal(n, 1);
+    assert_int_equal(ids[0], village);
+    q.unit_id = 0;
+    q.category = "village_finances";
+    n = pub_ids(f, &q, ids, 32);
+    assert_int_equal(n, 1);
+    q.category = "";
+
+    /* Keyset pages: limit + 1 rows tell a next page; before_id continues it. */
+    q.path_prefix = "";
+    q.visible_only = false;
+    q.limit = 3;
+    n = pub_ids(f, &q, ids, 32);
+    assert_int_equal(n, 4);
+    q.before_id = ids[2];
+    n = pub_ids(f, &q, ids, 32);
+    assert_int_equal(n, 4);
+    assert_true(ids[0] < q.before_id);
+    q.before_id = draft + 1;
+    n = pub_ids(f, &q, ids, 32);
+    assert_int_equal(n, 1);
+    assert_int_equal(ids[0], draft);
+    /* A prefix with LIKE characters matches literally. */
+    q.before_id = 0;
+    q.path_prefix = "/%/";
+    assert_int_equal(pub_ids(f, &q, ids, 32), 0);
+}
+
+static void
+test_pub_files_and_events(void **state)
+{
+    struct fx *f = *state;
+    struct pubs w;
+    struct bm_pub_file pf = {0}, got, *fs;
+    struct bm_pub_event e = {0}, *es;
+    struct bm_attachment at = {0};
+    struct cases cw;
+    struct bm_case c;
+    void *content = NULL;
+    int64_t pub, pub2, fid, fid2, case_id;
+    size_t n = 0;
+
+    cases_fixture(f, &cw);
+    w.county = cw.county;
+    w.town = cw.t1;
+    w.village = add_org(f, w.town, BM_ORG_VILLAGE, "溪翁庄村民委员会", "110118100200");
+    w.admin = add_user(f, "pub_admin", BM_ROLE_TOWNSHIP_ADMIN, w.town);
+    pub = add_pub(f, w.village, "village_projects", "村道硬化工程", BM_PUB_S_DRAFT, 0, 0, w.admin);
+    pub2 = add_pub(f, w.town, "budget", "预算", BM_PUB_S_DRAFT, 0, 0, w.admin);
+
+    /* A case scan with the same bytes: the content is stored once. */
+    c = case_new(f, &cw, 1);
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_case_insert(f->st, &c, T0, &case_id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    at.case_id = case_id;
+    at.material_ord = -1;
+    hash32(at.sha256, 9);
+    at.content_type = "application/pdf";
+    at.filename = "scan.pdf";
+    at.size = 8;
+    at.uploaded_by = cw.clerk;
+    at.created_at = T0;
+    add_attachment(f, &at, "%PDF-1.4");
+
+    pf.publication_id = pub;
+    memcpy(pf.sha256, at.sha256, 32);
+    pf.content_type = "application/pdf";
+    pf.filename = "工程预算.pdf";
+    pf.size = 8;
+    pf.uploaded_by = w.admin;
+    pf.created_at = T0 + 5;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_pub_file_insert(f->st, &pf, "%PDF-1.4", &fid, &f->err));
+    hash32(pf.sha256, 10);
+    pf.content_type = "image/png";
+    pf.filename = "现场.png";
+    pf.size = 4;
+    EXPECT_OK(f, bm_store_pub_file_insert(f->st, &pf, "\x89PNG", &fid2, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    assert_int_equal(backend_count(f, "SELECT count(*) FROM blobs"), 2);
+
+    EXPECT_OK(f, bm_store_pub_files(f->st, pub, f->a, &fs, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(fs[0].id, fid);
+    assert_string_equal(fs[0].filename, "工程预算.pdf");
+    assert_memory_equal(fs[0].sha256, at.sha256, 32);
+    assert_string_equal(fs[1].content_type, "image/png");
+    assert_int_equal(fs[1].size, 4);
+    assert_int_equal(fs[1].created_at, T0 + 5);
+    EXPECT_OK(f, bm_store_pub_files(f->st, pub2, f->a, &fs, &n, &f->err));
+    assert_int_equal(n, 0);
+
+    EXPECT_OK(f, bm_store_pub_file_get(f->st, pub, fid2, f->a, &got, &content, &f->err));
+    assert_int_equal(got.size, 4);
+    assert_memory_equal(content, "\x89PNG", 4);
+    assert_string_equal(got.filename, "现场.png");
+    free(content);
+    content = NULL;
+    /* Another publication's file is not found through this one. */
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_pub_file_get(f->st, pub2, fid2, f->a, &got, &content,
+                                                     &f->err));
+    assert_null(content);
+
+    e.publication_id = pub;
+    e.at = T0;
+    e.actor_id = w.admin;
+    e.actor_name = "赵敏";
+    e.action = "create";
+    e.detail = "{\"title\":\"村道硬化工程\"}";
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_pub_event_insert(f->st, &e, &f->err));
+    e.at = T0 + 9;
+    e.action = "publish";
+    e.detail = "{}";
+    EXPECT_OK(f, bm_store_pub_event_insert(f->st, &e, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_pub_events(f->st, pub, f->a, &es, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_string_equal(es[0].action, "create");
+    assert_string_equal(es[0].actor_name, "赵敏");
+    assert_string_equal(es[0].detail, "{\"title\":\"村道硬化工程\"}");
+    assert_int_equal(es[1].at, T0 + 9);
+    assert_int_equal(es[1].actor_id, w.admin);
+    EXPECT_OK(f, bm_store_pub_events(f->st, pub2, f->a, &es, &n, &f->err));
+    assert_int_equal(n, 0);
+
+    /* Every disclosure row carries the county of its unit. */
+    assert_int_equal(rows_outside(f, "publications", "110118"), 0);
+    assert_int_equal(rows_outside(f, "publication_files", "110118"), 0);
+    assert_int_equal(rows_outside(f, "publication_events", "110118"), 0);
+}
+
 int
 main(void)
 {
@@ -5101,6 +5437,10 @@ main(void)
         cmocka_unit_test_setup_teardown(test_case_warnings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_supervision_records_store, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outbox_claim_lease_retry, setup, teardown),
+        /* disclosure */
+        cmocka_unit_test_setup_teardown(test_pub_insert_get_update, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pubs_list_window_and_filters, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pub_files_and_events, setup, teardown),
     };
 
     /* Migrations log at info; keep the output to what explains a failure. */

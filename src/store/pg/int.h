@@ -181,4 +181,15 @@ enum bm_rc pg_outbox_claim(struct bm_store *st, int64_t now, int lease_s, int li
 enum bm_rc pg_outbox_done(struct bm_store *st, int64_t id, bool sent, const char *error, int64_t retry_at, int64_t now, struct bm_err *err);
 enum bm_rc pg_outbox_of_case(struct bm_store *st, int64_t case_id, struct bm_arena *a, struct bm_outbox_msg **out, size_t *n, struct bm_err *err);
 
+/* disclosure.c */
+enum bm_rc pg_pub_insert(struct bm_store *st, const struct bm_publication *p, int64_t *id, struct bm_err *err);
+enum bm_rc pg_pub_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_publication *out, struct bm_err *err);
+enum bm_rc pg_pub_update(struct bm_store *st, const struct bm_publication *p, struct bm_err *err);
+enum bm_rc pg_pubs_list(struct bm_store *st, const struct bm_pub_query *q, struct bm_arena *a, struct bm_publication **out, size_t *n, struct bm_err *err);
+enum bm_rc pg_pub_file_insert(struct bm_store *st, const struct bm_pub_file *f, const void *content, int64_t *id, struct bm_err *err);
+enum bm_rc pg_pub_files(struct bm_store *st, int64_t publication_id, struct bm_arena *a, struct bm_pub_file **out, size_t *n, struct bm_err *err);
+enum bm_rc pg_pub_file_get(struct bm_store *st, int64_t publication_id, int64_t id, struct bm_arena *a, struct bm_pub_file *out, void **content, struct bm_err *err);
+enum bm_rc pg_pub_event_insert(struct bm_store *st, const struct bm_pub_event *e, struct bm_err *err);
+enum bm_rc pg_pub_events(struct bm_store *st, int64_t publication_id, struct bm_arena *a, struct bm_pub_event **out, size_t *n, struct bm_err *err);
+
 #endif

@@ -94,4 +94,14 @@ const struct bm_store_ops bm_pg_ops = {
     .copy_out = pg_copy_out,
     .copy_in = pg_copy_in,
     .copy_finish = pg_copy_finish,
+    /* disclosure */
+    .pub_insert = pg_pub_insert,
+    .pub_get = pg_pub_get,
+    .pub_update = pg_pub_update,
+    .pubs_list = pg_pubs_list,
+    .pub_file_insert = pg_pub_file_insert,
+    .pub_files = pg_pub_files,
+    .pub_file_get = pg_pub_file_get,
+    .pub_event_insert = pg_pub_event_insert,
+    .pub_events = pg_pub_events,
 };

@@ -93,4 +93,14 @@ const struct bm_store_ops bm_sqlite_ops = {
     .copy_out = sqlite_copy_out,
     .copy_in = sqlite_copy_in,
     .copy_finish = sqlite_copy_finish,
+    /* disclosure */
+    .pub_insert = sqlite_pub_insert,
+    .pub_get = sqlite_pub_get,
+    .pub_update = sqlite_pub_update,
+    .pubs_list = sqlite_pubs_list,
+    .pub_file_insert = sqlite_pub_file_insert,
+    .pub_files = sqlite_pub_files,
+    .pub_file_get = sqlite_pub_file_get,
+    .pub_event_insert = sqlite_pub_event_insert,
+    .pub_events = sqlite_pub_events,
 };
