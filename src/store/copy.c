@@ -95,6 +95,14 @@ const struct bm_copy_table bm_copy_tables[] = {
      {"id", "county_code", "channel", "recipient_enc", "template", "body", "case_id", "created_at", "next_attempt_at", "attempts", "locked_until", "sent_at", "last_error"},
      "ittbttniiiiit", true},
     {"audit_head", "county_code", {"county_code", "last_id", "last_hash"}, "tib", false},
+    /* demands */
+    {"demand_counters", "county_code, ymd", {"county_code", "ymd", "last_seq"}, "tii", false},
+    {"demands", "id",
+     {"id", "ticket_no", "county_code", "query_code", "category", "urgency", "channel", "hotline_no", "content", "location", "is_anonymous", "contact_masked", "phone_masked", "contact_enc", "status", "intake_unit_id", "unit_id", "handler_id", "reply", "resolved", "satisfaction", "reopen_count", "extension_days", "merged_into", "submitted_at", "dispatched_at", "due_at", "replied_at", "closed_at", "version", "created_at", "updated_at"},
+     "itttttttttittbtnnntitiitiiiiiiii", true},
+    {"demand_events", "id",
+     {"id", "demand_id", "county_code", "at", "actor_id", "actor_name", "action", "from_status", "to_status", "note"},
+     "iitiittttt", true},
 };
 
 const size_t bm_n_copy_tables = sizeof(bm_copy_tables) / sizeof(bm_copy_tables[0]);

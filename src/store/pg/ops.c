@@ -87,4 +87,12 @@ const struct bm_store_ops bm_pg_ops = {
     .copy_out = pg_copy_out,
     .copy_in = pg_copy_in,
     .copy_finish = pg_copy_finish,
+    /* demands */
+    .demand_next_seq = pg_demand_next_seq,
+    .demand_insert = pg_demand_insert,
+    .demand_get = pg_demand_get,
+    .demand_update = pg_demand_update,
+    .demands_list = pg_demands_list,
+    .demand_event_insert = pg_demand_event_insert,
+    .demand_events = pg_demand_events,
 };

@@ -86,4 +86,12 @@ const struct bm_store_ops bm_sqlite_ops = {
     .copy_out = sqlite_copy_out,
     .copy_in = sqlite_copy_in,
     .copy_finish = sqlite_copy_finish,
+    /* demands */
+    .demand_next_seq = sqlite_demand_next_seq,
+    .demand_insert = sqlite_demand_insert,
+    .demand_get = sqlite_demand_get,
+    .demand_update = sqlite_demand_update,
+    .demands_list = sqlite_demands_list,
+    .demand_event_insert = sqlite_demand_event_insert,
+    .demand_events = sqlite_demand_events,
 };
