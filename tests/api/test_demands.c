@@ -157,6 +157,36 @@ act_ok(int who, const char *no, const char *body, const char *status)
     resp_free(&r);
 }
 
+/*
+ * True once the server's text-message log (the notifier's file: BIANMIN_NOTIFY_FILE, else
+ * beside the SQLite store, else in the working directory) holds a line with both strings.
+ */
+static bool
+sms_sent(const char *a, const char *b)
+{
+    const char *env = getenv("BIANMIN_NOTIFY_FILE");
+    char path[400], line[2048];
+
+    if (env != NULL && env[0])
+        snprintf(path, sizeof(path), "%s", env);
+    else if (srv.is_pg)
+        snprintf(path, sizeof(path), "bianmin-sms.log");
+    else
+        snprintf(path, sizeof(path), "%s.sms.log", srv.db);
+    for (int i = 0; i < 100; i++) {
+        FILE *f = fopen(path, "r");
+        bool found = false;
+        while (f != NULL && !found && fgets(line, sizeof(line), f) != NULL)
+            found = strstr(line, a) != NULL && strstr(line, b) != NULL;
+        if (f != NULL)
+            fclose(f);
+        if (found)
+            return true;
+        pause_ms(100);
+    }
+    return false;
+}
+
 /* ---- set-up ---- */
 
 static int
@@ -234,6 +264,9 @@ test_complaint_path(void **state)
     act_ok(XT_HANDLER, no, "{\"action\":\"accept\"}", "accepted");
     act_ok(XT_HANDLER, no, "{\"action\":\"reply\",\"reply\":\"已安排电工更换路灯，本周内修复。\"}",
            "replied");
+
+    /* The citizen is told by text message that the answer is there. */
+    assert_true(sms_sent(no, "139****2222"));
 
     /* The citizen reads the answer with the query code, without any personal data. */
     assert_int_equal(call(ANON, "GET", fmt("/api/v1/public/demands/%s?code=%s", no, code), NULL,
