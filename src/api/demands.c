@@ -504,7 +504,8 @@ bm_api_demands_import(struct bm_req *rq, struct bm_resp *rs)
         read_filing(rq, o, SRC_HOTLINE, prefix, &fs[i]);
         for (size_t k = 0; k < i && rq->err.n_fields == 0; k++)
             if (strcmp(fs[k].hotline_no, fs[i].hotline_no) == 0)
-                (void)bm_err_field(&rq->err, bm_arena_printf(rq->arena, "orders[%zu].hotline_no", i),
+                (void)bm_err_field(&rq->err,
+                                   bm_arena_printf(rq->arena, "orders[%zu].hotline_no", i),
                                    "与第 %zu 条工单编号重复", k + 1);
         if (rq->err.n_fields >= BM_ERR_FIELDS)
             break;
@@ -830,7 +831,7 @@ bm_api_public_demand_feedback(struct bm_req *rq, struct bm_resp *rs)
     if (read_satisfaction(rq, body, &resolved, &satisfaction) != BM_OK)
         return BM_EINVAL;
     if (strcmp(d.status, "replied") != 0)
-        return bm_err_set(&rq->err, BM_ECONFLICT, "工单当前状态为“%s”，不能评价",
+        return bm_err_set(&rq->err, BM_ETRANSITION, "工单当前状态为“%s”，不能评价",
                           bm_demand_statuses[state_of(&d).status].zh);
     rc = bm_store_begin(rq->store, &rq->err);
     if (rc == BM_OK)
@@ -948,7 +949,7 @@ bm_api_demands_act(struct bm_req *rq, struct bm_resp *rs)
         if (bm_cal_working_days_between(&cal, bm_day_of_instant(d.dispatched_at),
                                         bm_day_of_instant(rq->now), NULL,
                                         0) > BM_DEMAND_RETURN_DAYS)
-            return bm_err_set(&rq->err, BM_ECONFLICT, "派单已超过 %d 个工作日，不能回退",
+            return bm_err_set(&rq->err, BM_ETRANSITION, "派单已超过 %d 个工作日，不能回退",
                               BM_DEMAND_RETURN_DAYS);
         detail = json_pack("{s:I}", "unit_id", (json_int_t)d.unit_id);
         d.unit_id = d.handler_id = 0;

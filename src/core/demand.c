@@ -53,7 +53,7 @@ bm_demand_is_open(enum bm_demand_status s)
 static enum bm_rc
 refuse(struct bm_demand_state *s, enum bm_demand_action a, struct bm_err *err)
 {
-    return bm_err_set(err, BM_ECONFLICT, "工单当前状态为“%s”，不能%s",
+    return bm_err_set(err, BM_ETRANSITION, "工单当前状态为“%s”，不能%s",
                       bm_demand_statuses[s->status].zh, bm_demand_actions[a].zh);
 }
 
@@ -90,7 +90,7 @@ bm_demand_apply(struct bm_demand_state *s, enum bm_demand_action a, bool resolve
         if (!bm_demand_is_open(st))
             return refuse(s, a, err);
         if (s->extension_days > 0)
-            return bm_err_set(err, BM_ECONFLICT, "工单已延期一次，不能再次延期");
+            return bm_err_set(err, BM_ETRANSITION, "工单已延期一次，不能再次延期");
         return BM_OK; /* the caller sets extension_days */
     case BM_DA_CALLBACK:
         if (st != BM_DEMAND_REPLIED)
@@ -111,7 +111,7 @@ bm_demand_apply(struct bm_demand_state *s, enum bm_demand_action a, bool resolve
         if (st != BM_DEMAND_CLOSED || !s->has_unit)
             return refuse(s, a, err);
         if (s->reopen_count >= BM_DEMAND_MAX_REOPEN)
-            return bm_err_set(err, BM_ECONFLICT, "工单已重办过一次，不能再次重办");
+            return bm_err_set(err, BM_ETRANSITION, "工单已重办过一次，不能再次重办");
         s->status = BM_DEMAND_ACCEPTED;
         s->reopen_count++;
         return BM_OK;

@@ -77,7 +77,7 @@ enum bm_demand_actor bm_demand_action_actor(enum bm_demand_action a);
 
 /*
  * Applies `a` to `s` (resolved/unsatisfied matter only for callback). On success `s` holds
- * the new state; otherwise BM_ECONFLICT with a Chinese message and `s` unchanged. Callback
+ * the new state; otherwise BM_ETRANSITION with a Chinese message and `s` unchanged. Callback
  * with "unresolved and unsatisfied" reopens the order once (domain 5.4), else it closes it.
  */
 enum bm_rc bm_demand_apply(struct bm_demand_state *s, enum bm_demand_action a, bool resolved,

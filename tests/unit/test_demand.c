@@ -78,7 +78,7 @@ test_transitions(void **state)
     /* The second time it closes all the same. */
     assert_int_equal(bm_demand_apply(&s, BM_DA_CALLBACK, false, true, &err), BM_OK);
     assert_int_equal(s.status, BM_DEMAND_CLOSED);
-    assert_int_equal(bm_demand_apply(&s, BM_DA_REOPEN, false, false, &err), BM_ECONFLICT);
+    assert_int_equal(bm_demand_apply(&s, BM_DA_REOPEN, false, false, &err), BM_ETRANSITION);
     assert_int_equal(s.status, BM_DEMAND_CLOSED);
 
     /* Resolved, or merely unsatisfied: closed. */
@@ -95,27 +95,27 @@ test_transitions(void **state)
 
     /* A closed order cannot be answered: a conflict, state unchanged. */
     s = st(BM_DEMAND_CLOSED, true, 0, 0);
-    assert_int_equal(bm_demand_apply(&s, BM_DA_REPLY, false, false, &err), BM_ECONFLICT);
+    assert_int_equal(bm_demand_apply(&s, BM_DA_REPLY, false, false, &err), BM_ETRANSITION);
     assert_int_equal(s.status, BM_DEMAND_CLOSED);
     assert_non_null(strstr(err.message, "已办结"));
     /* One extension only. */
     s = st(BM_DEMAND_ACCEPTED, true, 5, 0);
-    assert_int_equal(bm_demand_apply(&s, BM_DA_EXTEND, false, false, &err), BM_ECONFLICT);
+    assert_int_equal(bm_demand_apply(&s, BM_DA_EXTEND, false, false, &err), BM_ETRANSITION);
     /* Return goes back to the dispatcher without a unit. */
     assert_int_equal(bm_demand_apply(&s, BM_DA_RETURN, false, false, &err), BM_OK);
     assert_int_equal(s.status, BM_DEMAND_SUBMITTED);
     assert_false(s.has_unit);
-    assert_int_equal(bm_demand_apply(&s, BM_DA_ACCEPT, false, false, &err), BM_ECONFLICT);
-    assert_int_equal(bm_demand_apply(&s, BM_DA_REOPEN, false, false, &err), BM_ECONFLICT);
+    assert_int_equal(bm_demand_apply(&s, BM_DA_ACCEPT, false, false, &err), BM_ETRANSITION);
+    assert_int_equal(bm_demand_apply(&s, BM_DA_REOPEN, false, false, &err), BM_ETRANSITION);
     /* Merge from any state before the answer; never twice. */
     assert_int_equal(bm_demand_apply(&s, BM_DA_MERGE, false, false, &err), BM_OK);
     assert_int_equal(s.status, BM_DEMAND_MERGED);
-    assert_int_equal(bm_demand_apply(&s, BM_DA_MERGE, false, false, &err), BM_ECONFLICT);
+    assert_int_equal(bm_demand_apply(&s, BM_DA_MERGE, false, false, &err), BM_ETRANSITION);
     s = st(BM_DEMAND_REPLIED, true, 0, 0);
-    assert_int_equal(bm_demand_apply(&s, BM_DA_MERGE, false, false, &err), BM_ECONFLICT);
+    assert_int_equal(bm_demand_apply(&s, BM_DA_MERGE, false, false, &err), BM_ETRANSITION);
     /* Close only after an answer. */
     s = st(BM_DEMAND_ACCEPTED, true, 0, 0);
-    assert_int_equal(bm_demand_apply(&s, BM_DA_CLOSE, false, false, &err), BM_ECONFLICT);
+    assert_int_equal(bm_demand_apply(&s, BM_DA_CLOSE, false, false, &err), BM_ETRANSITION);
 }
 
 static void
