@@ -98,6 +98,10 @@ BM_MUST_CHECK enum bm_rc cli_demo_cases(struct bm_store *st, const struct bm_con
                                         int64_t count, uint64_t seed, bool quiet,
                                         struct bm_err *err);
 
+/* demands: a few work orders in every state for the demo county. */
+BM_MUST_CHECK enum bm_rc cli_demo_demands(struct bm_store *st, const struct bm_config *cfg,
+                                          struct bm_err *err);
+
 /* Loads the shipped holiday calendars (2025, 2026, ...) that the store does not have yet. */
 BM_MUST_CHECK enum bm_rc cli_seed_calendars(struct bm_store *st, struct bm_err *err);
 

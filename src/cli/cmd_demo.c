@@ -236,6 +236,9 @@ cli_demo(int argc, char **argv)
             fflush(stdout);
             rc = cli_demo_cases(st, &cfg, n_cases, 0, n_cases < 100000, &err);
         }
+        /* demands */
+        if (rc == BM_OK)
+            rc = cli_demo_demands(st, &cfg, &err);
     } else if (rc == BM_OK && (rc = cli_seed_calendars(st, &err)) == BM_OK) {
         rc = bm_buf_printf(&table, "  (store already populated; demo passwords as first printed)\n");
     }
