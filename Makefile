@@ -112,6 +112,11 @@ $(BUILD)/asan/tests/api/test_disclosure: $(BUILD)/asan/tests/api/test_disclosure
 	@$(if $(V),,echo "  LINK    $@")
 	$(Q)$(CC) $(SANFLAGS) -o $@ $^ $(shell pkg-config --libs jansson) $(TEST_LIBS) -lpthread
 
+# demands
+$(BUILD)/asan/tests/api/test_demands: $(BUILD)/asan/tests/api/test_demands.o $(BUILD)/asan/tests/api/client.o
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(SANFLAGS) -o $@ $^ $(shell pkg-config --libs jansson) $(TEST_LIBS) -lpthread
+
 check:
 	scripts/check-banned.sh
 	scripts/check-includes.sh
@@ -123,17 +128,18 @@ store-test: $(BUILD)/asan/tests/store/test_store
 	$(BUILD)/asan/tests/store/test_store
 
 api-test: $(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_api $(BUILD)/asan/tests/api/test_cases \
-          $(BUILD)/asan/tests/api/test_disclosure
+          $(BUILD)/asan/tests/api/test_disclosure $(BUILD)/asan/tests/api/test_demands
 	BIANMIN_BIN=$(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_api
 	BIANMIN_BIN=$(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_cases
-	# disclosure
 	BIANMIN_BIN=$(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_disclosure
+	BIANMIN_BIN=$(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_demands
 
 # The same store and API suites on PostgreSQL, plus two processes on one database; the
 # script starts a throwaway server and stops it.
 pg-test: $(BUILD)/asan/bianmin $(BUILD)/asan/tests/store/test_store $(BUILD)/asan/tests/api/test_api \
          $(BUILD)/asan/tests/api/test_cases $(BUILD)/asan/tests/api/test_multi \
-         $(BUILD)/asan/tests/api/test_disclosure
+         $(BUILD)/asan/tests/api/test_disclosure \
+         $(BUILD)/asan/tests/api/test_demands
 	scripts/test-pg.sh $(BUILD)
 
 # The whole suite, under AddressSanitizer and UndefinedBehaviorSanitizer, plus a

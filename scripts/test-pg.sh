@@ -42,3 +42,7 @@ BIANMIN_TEST_PG=$base/bianmin_multi BIANMIN_BIN="$build/asan/bianmin" "$build/as
 echo "== disclosure API on PostgreSQL"
 BIANMIN_TEST_PG=$base/bianmin_disclosure BIANMIN_BIN="$build/asan/bianmin" \
   "$build/asan/tests/api/test_disclosure"
+# demands
+psql -q "$url" -c "CREATE DATABASE bianmin_demands"
+echo "== demands API on PostgreSQL"
+BIANMIN_TEST_PG=$base/bianmin_demands BIANMIN_BIN="$build/asan/bianmin" "$build/asan/tests/api/test_demands"

@@ -116,4 +116,14 @@ struct json_t;
 struct json_t *bm_api_user_json(const struct bm_user *u);
 
 
+/* demands.c */
+enum bm_rc bm_api_public_demands_create(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_public_demand_get(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_public_demand_feedback(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_demands_create(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_demands_import(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_demands_list(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_demands_get(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_demands_act(struct bm_req *rq, struct bm_resp *rs);
+
 #endif

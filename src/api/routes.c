@@ -141,6 +141,23 @@ const struct bm_route bm_routes[] = {
      "GET /api/v1/public/publications/{id}/attachments/{file_id}"},
     {BM_GET, "/api/v1/public/publication-categories", bm_api_public_pub_categories,
      BM_PERM_PUBLIC, 0, "GET /api/v1/public/publication-categories"},
+    /* demands */
+    {BM_POST, "/api/v1/public/demands", bm_api_public_demands_create, BM_PERM_PUBLIC, 0,
+     "POST /api/v1/public/demands"},
+    {BM_GET, "/api/v1/public/demands/{ticket_no}", bm_api_public_demand_get, BM_PERM_PUBLIC, 0,
+     "GET /api/v1/public/demands/{ticket_no}"},
+    {BM_POST, "/api/v1/public/demands/{ticket_no}/feedback", bm_api_public_demand_feedback,
+     BM_PERM_PUBLIC, 0, "POST /api/v1/public/demands/{ticket_no}/feedback"},
+    {BM_POST, "/api/v1/demands/import", bm_api_demands_import, BM_PERM_DEMAND_IMPORT,
+     BM_ROUTE_SLOW, "POST /api/v1/demands/import"},
+    {BM_POST, "/api/v1/demands", bm_api_demands_create, BM_PERM_DEMAND_INTAKE, 0,
+     "POST /api/v1/demands"},
+    {BM_GET, "/api/v1/demands", bm_api_demands_list, BM_PERM_DEMAND_READ, 0,
+     "GET /api/v1/demands"},
+    {BM_GET, "/api/v1/demands/{ticket_no}", bm_api_demands_get, BM_PERM_DEMAND_READ, 0,
+     "GET /api/v1/demands/{ticket_no}"},
+    {BM_POST, "/api/v1/demands/{ticket_no}/actions", bm_api_demands_act, BM_PERM_DEMAND_ACT, 0,
+     "POST /api/v1/demands/{ticket_no}/actions"},
 };
 
 const size_t bm_n_routes = sizeof(bm_routes) / sizeof(bm_routes[0]);

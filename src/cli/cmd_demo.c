@@ -239,6 +239,9 @@ cli_demo(int argc, char **argv)
         /* disclosure: a few publications in every state */
         if (rc == BM_OK && !no_catalog)
             rc = cli_demo_disclosure(st, &err);
+        /* demands */
+        if (rc == BM_OK)
+            rc = cli_demo_demands(st, &cfg, &err);
     } else if (rc == BM_OK && (rc = cli_seed_calendars(st, &err)) == BM_OK) {
         rc = bm_buf_printf(&table, "  (store already populated; demo passwords as first printed)\n");
     }

@@ -30,6 +30,14 @@ static const unsigned perm_roles[BM_PERM_COUNT] = {
     [BM_PERM_DISCLOSURE_WRITE] = BM_ROLE_COUNTY_ADMIN | BM_ROLE_TOWNSHIP_ADMIN,
     [BM_PERM_DISCLOSURE_READ] = BM_ROLE_COUNTY_ADMIN | BM_ROLE_TOWNSHIP_ADMIN |
                                 BM_ROLE_SUPERVISOR | BM_ROLE_AUDITOR,
+    /* demands */
+    [BM_PERM_DEMAND_READ] = BM_ROLE_CLERK | BM_ROLE_HANDLER | BM_ROLE_APPROVER |
+                            BM_ROLE_SUPERVISOR | BM_ROLE_TOWNSHIP_ADMIN | BM_ROLE_COUNTY_ADMIN |
+                            BM_ROLE_AUDITOR,
+    [BM_PERM_DEMAND_INTAKE] = BM_ROLE_CLERK | BM_ROLE_TOWNSHIP_ADMIN | BM_ROLE_COUNTY_ADMIN,
+    [BM_PERM_DEMAND_IMPORT] = BM_ROLE_COUNTY_ADMIN,
+    [BM_PERM_DEMAND_ACT] = BM_ROLE_HANDLER | BM_ROLE_SUPERVISOR | BM_ROLE_TOWNSHIP_ADMIN |
+                           BM_ROLE_COUNTY_ADMIN,
 };
 
 unsigned
@@ -140,4 +148,43 @@ bm_access_case_actor(const struct bm_principal *p, int actor, const char *accept
     default:
         return false;
     }
+}
+
+/* ---- demands ---- */
+
+bool
+bm_access_demand_scope(const struct bm_principal *p, char *out, size_t out_size)
+{
+    if (!bm_access_role_allows(p, BM_PERM_DEMAND_READ) || p->org_path[0] == '\0' ||
+        out_size == 0)
+        return false;
+    if (p->roles & bm_access_roles_for(BM_PERM_DEMAND_READ) & BM_ROLES_COUNTY_WIDE) {
+        out[0] = '\0';
+        return true;
+    }
+    if (top_unit_prefix(p->org_path, out, out_size))
+        return true;
+    out[0] = '\0'; /* staff at the county unit itself: the whole county */
+    return true;
+}
+
+bool
+bm_access_demand_actor(const struct bm_principal *p, int actor, const char *intake_path,
+                       const char *unit_path)
+{
+    char top[BM_ORG_PATH_MAX];
+
+    if (p == NULL || p->user_id <= 0 || p->org_path[0] == '\0')
+        return false;
+    if (!top_unit_prefix(p->org_path, top, sizeof(top)))
+        top[0] = '\0'; /* at the county unit: no township of their own */
+    if (actor == 0) { /* dispatcher */
+        if (p->roles & (BM_ROLE_COUNTY_ADMIN | BM_ROLE_SUPERVISOR))
+            return true;
+        return (p->roles & BM_ROLE_TOWNSHIP_ADMIN) && top[0] != '\0' &&
+               ((unit_path != NULL && unit_path[0] && under(unit_path, top)) ||
+                (intake_path != NULL && intake_path[0] && under(intake_path, top)));
+    }
+    return (p->roles & (BM_ROLE_HANDLER | BM_ROLE_TOWNSHIP_ADMIN)) && top[0] != '\0' &&
+           unit_path != NULL && unit_path[0] != '\0' && under(unit_path, top);
 }

@@ -43,6 +43,11 @@ enum bm_perm {
     BM_PERM_DISCLOSURE_WRITE, /* draft, publish and withdraw publications (township admins:
                                * their township and its villages) */
     BM_PERM_DISCLOSURE_READ,  /* staff view of publications, drafts and history included */
+    /* demands */
+    BM_PERM_DEMAND_READ,   /* see demands (staff; scope by bm_access_demand_scope) */
+    BM_PERM_DEMAND_INTAKE, /* file a demand at a window */
+    BM_PERM_DEMAND_IMPORT, /* import orders of the 12345 hotline */
+    BM_PERM_DEMAND_ACT,    /* act on a demand; which actions, bm_access_demand_actor decides */
     BM_PERM_COUNT
 };
 
@@ -86,5 +91,22 @@ bool bm_access_case_scope(const struct bm_principal *p, char *out, size_t out_si
  */
 bool bm_access_case_actor(const struct bm_principal *p, int actor, const char *accepting_path,
                           const char *handling_path);
+
+/* ---- demands ---- */
+
+/*
+ * The subtree of demands a staff member sees: the whole county for county-wide roles (*out
+ * set to ""), else the top unit (township or department) of the user. False for citizens.
+ */
+bool bm_access_demand_scope(const struct bm_principal *p, char *out, size_t out_size);
+
+/*
+ * True if the principal may take a demand step of `actor` kind (enum bm_demand_actor of
+ * core/demand.h). Dispatcher steps: a county administrator or supervisor anywhere, a
+ * township administrator for orders filed or placed in their township. Unit steps: a
+ * handler or township administrator of the township or department the order is assigned to.
+ */
+bool bm_access_demand_actor(const struct bm_principal *p, int actor, const char *intake_path,
+                            const char *unit_path);
 
 #endif

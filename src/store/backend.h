@@ -125,6 +125,14 @@ struct bm_store_ops {
                           const char *const *values, struct bm_err *err);
     enum bm_rc (*copy_finish)(struct bm_store *st, const struct bm_copy_table *t,
                               struct bm_err *err);
+    /* demands */
+    enum bm_rc (*demand_next_seq)(struct bm_store *st, const char *county, int ymd, int *seq, struct bm_err *err);
+    enum bm_rc (*demand_insert)(struct bm_store *st, const struct bm_demand *d, int64_t now, int64_t *id, struct bm_err *err);
+    enum bm_rc (*demand_get)(struct bm_store *st, const char *ticket_no, struct bm_arena *a, struct bm_demand *out, struct bm_err *err);
+    enum bm_rc (*demand_update)(struct bm_store *st, const struct bm_demand *d, int64_t now, struct bm_err *err);
+    enum bm_rc (*demands_list)(struct bm_store *st, const struct bm_demand_query *q, struct bm_arena *a, struct bm_demand **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*demand_event_insert)(struct bm_store *st, const struct bm_demand_event *e, struct bm_err *err);
+    enum bm_rc (*demand_events)(struct bm_store *st, int64_t demand_id, struct bm_arena *a, struct bm_demand_event **out, size_t *n, struct bm_err *err);
 };
 
 /* Every backend's connection struct begins with this. */

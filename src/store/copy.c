@@ -108,6 +108,14 @@ const struct bm_copy_table bm_copy_tables[] = {
     {"publication_events", "id",
      {"id", "publication_id", "at", "actor_id", "actor_name", "action", "detail", "county_code"},
      "iiiitttt", true},
+    /* demands */
+    {"demand_counters", "county_code, ymd", {"county_code", "ymd", "last_seq"}, "tii", false},
+    {"demands", "id",
+     {"id", "ticket_no", "county_code", "query_code", "category", "urgency", "channel", "hotline_no", "content", "location", "is_anonymous", "contact_masked", "phone_masked", "contact_enc", "status", "intake_unit_id", "unit_id", "handler_id", "reply", "resolved", "satisfaction", "reopen_count", "extension_days", "merged_into", "submitted_at", "dispatched_at", "due_at", "replied_at", "closed_at", "version", "created_at", "updated_at"},
+     "itttttttttittbtnnntitiitiiiiiiii", true},
+    {"demand_events", "id",
+     {"id", "demand_id", "county_code", "at", "actor_id", "actor_name", "action", "from_status", "to_status", "note"},
+     "iitiittttt", true},
 };
 
 const size_t bm_n_copy_tables = sizeof(bm_copy_tables) / sizeof(bm_copy_tables[0]);

@@ -599,3 +599,47 @@ bm_store_pub_events(struct bm_store *st, int64_t publication_id, struct bm_arena
 {
     return st->ops->pub_events(st, publication_id, a, out, n, err);
 }
+
+/* demands */
+
+enum bm_rc
+bm_store_demand_next_seq(struct bm_store *st, const char *county, int ymd, int *seq, struct bm_err *err)
+{
+    return st->ops->demand_next_seq(st, county, ymd, seq, err);
+}
+
+enum bm_rc
+bm_store_demand_insert(struct bm_store *st, const struct bm_demand *d, int64_t now, int64_t *id, struct bm_err *err)
+{
+    return st->ops->demand_insert(st, d, now, id, err);
+}
+
+enum bm_rc
+bm_store_demand_get(struct bm_store *st, const char *ticket_no, struct bm_arena *a, struct bm_demand *out, struct bm_err *err)
+{
+    return st->ops->demand_get(st, ticket_no, a, out, err);
+}
+
+enum bm_rc
+bm_store_demand_update(struct bm_store *st, const struct bm_demand *d, int64_t now, struct bm_err *err)
+{
+    return st->ops->demand_update(st, d, now, err);
+}
+
+enum bm_rc
+bm_store_demands_list(struct bm_store *st, const struct bm_demand_query *q, struct bm_arena *a, struct bm_demand **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->demands_list(st, q, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_demand_event_insert(struct bm_store *st, const struct bm_demand_event *e, struct bm_err *err)
+{
+    return st->ops->demand_event_insert(st, e, err);
+}
+
+enum bm_rc
+bm_store_demand_events(struct bm_store *st, int64_t demand_id, struct bm_arena *a, struct bm_demand_event **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->demand_events(st, demand_id, a, out, n, err);
+}

@@ -726,5 +726,77 @@ BM_MUST_CHECK enum bm_rc bm_store_pub_event_insert(struct bm_store *st,
 BM_MUST_CHECK enum bm_rc bm_store_pub_events(struct bm_store *st, int64_t publication_id,
                                              struct bm_arena *a, struct bm_pub_event **out,
                                              size_t *n, struct bm_err *err);
+/* ---- demands (诉求 work orders) ---- */
+
+struct bm_demand {
+    int64_t id;
+    const char *ticket_no, *county_code, *query_code;
+    const char *category, *urgency, *channel, *hotline_no; /* codes; hotline_no "" if none */
+    const char *content, *location;
+    bool is_anonymous;
+    const char *contact_masked, *phone_masked;  /* masked name and phone, "" if anonymous */
+    const unsigned char *contact_enc;           /* sealed "name\x1fphone" (core/pii.h) */
+    size_t contact_enc_len;
+    const char *status;                         /* enum bm_demand_status code */
+    int64_t intake_unit_id, unit_id, handler_id; /* 0 = none */
+    const char *unit_name, *unit_path;          /* joined, "" if none */
+    const char *intake_path;                    /* joined, "" if none */
+    const char *reply;
+    int resolved;                               /* -1 unknown, 0 no, 1 yes */
+    const char *satisfaction;                   /* "" until the callback */
+    int reopen_count, extension_days;
+    const char *merged_into;                    /* ticket number, "" if not merged */
+    int64_t submitted_at, dispatched_at, due_at, replied_at, closed_at;
+    int64_t version, created_at, updated_at;
+};
+
+struct bm_demand_event {
+    int64_t id, demand_id, at, actor_id;
+    const char *actor_name, *action, *from_status, *to_status, *note;
+};
+
+/* A demand list; zero/empty fields are no filter. Newest first by id. */
+struct bm_demand_query {
+    const char *county_code;  /* this county */
+    const char *scope_prefix; /* assigned unit OR intake unit under this org path prefix */
+    const char *status, *category, *hotline_no;
+    int64_t unit_id;
+    int64_t overdue_at;       /* open (dispatched, accepted) with 0 < due_at < this */
+    int64_t after_id;
+    int limit;
+};
+
+/* Next ticket sequence of `county` on `ymd`, from 1, inside the caller's transaction. */
+BM_MUST_CHECK enum bm_rc bm_store_demand_next_seq(struct bm_store *st, const char *county,
+                                                  int ymd, int *seq, struct bm_err *err);
+/*
+ * Inserts a demand (county_code from the intake unit, else the store's county). Inside a
+ * transaction. BM_ECONFLICT for an existing ticket or hotline number.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_demand_insert(struct bm_store *st, const struct bm_demand *d,
+                                                int64_t now, int64_t *id, struct bm_err *err);
+/* One demand by ticket number. BM_ENOTFOUND if none. */
+BM_MUST_CHECK enum bm_rc bm_store_demand_get(struct bm_store *st, const char *ticket_no,
+                                             struct bm_arena *a, struct bm_demand *out,
+                                             struct bm_err *err);
+/*
+ * Writes the mutable fields (status, units, handler, reply, callback, counts, merge, times)
+ * if the stored version is still d->version (BM_ESTALE otherwise), and bumps it.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_demand_update(struct bm_store *st, const struct bm_demand *d,
+                                                int64_t now, struct bm_err *err);
+/* Demands matching `q`, at most q->limit + 1 (to tell a next page). */
+BM_MUST_CHECK enum bm_rc bm_store_demands_list(struct bm_store *st,
+                                               const struct bm_demand_query *q,
+                                               struct bm_arena *a, struct bm_demand **out,
+                                               size_t *n, struct bm_err *err);
+/* Appends an event (county_code from its demand). Inside a transaction. */
+BM_MUST_CHECK enum bm_rc bm_store_demand_event_insert(struct bm_store *st,
+                                                      const struct bm_demand_event *e,
+                                                      struct bm_err *err);
+/* A demand's events, oldest first. */
+BM_MUST_CHECK enum bm_rc bm_store_demand_events(struct bm_store *st, int64_t demand_id,
+                                                struct bm_arena *a, struct bm_demand_event **out,
+                                                size_t *n, struct bm_err *err);
 
 #endif

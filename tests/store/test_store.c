@@ -5368,6 +5368,237 @@ test_pub_files_and_events(void **state)
     assert_int_equal(rows_outside(f, "publication_events", "110118"), 0);
 }
 
+/* ---- demands ---- */
+
+static struct bm_demand
+demand_new(const char *no, const char *hotline, int64_t intake)
+{
+    struct bm_demand d;
+    memset(&d, 0, sizeof(d));
+    d.ticket_no = no;
+    d.query_code = "482913";
+    d.category = "complaint";
+    d.urgency = "normal";
+    d.channel = intake ? "window" : "online";
+    d.hotline_no = hotline;
+    d.content = "村口路灯坏了一个多月。";
+    d.location = "溪翁庄村";
+    d.contact_masked = "王*华";
+    d.phone_masked = "139****2222";
+    d.contact_enc = sealed_applicant;
+    d.contact_enc_len = sizeof(sealed_applicant);
+    d.status = "submitted";
+    d.intake_unit_id = intake;
+    d.reply = d.satisfaction = d.merged_into = "";
+    d.resolved = -1;
+    d.submitted_at = T0;
+    return d;
+}
+
+static void
+test_demand_insert_get_seq(void **state)
+{
+    struct fx *f = *state;
+    struct cases w;
+    struct bm_demand d, got;
+    int64_t id1, id2, id3;
+    int s1 = 0, s2 = 0, s3 = 0;
+
+    cases_fixture(f, &w);
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_demand_next_seq(f->st, "110118", 20261205, &s1, &f->err));
+    EXPECT_OK(f, bm_store_demand_next_seq(f->st, "110118", 20261205, &s2, &f->err));
+    EXPECT_OK(f, bm_store_demand_next_seq(f->st, "110118", 20261206, &s3, &f->err));
+    assert_int_equal(s1, 1);
+    assert_int_equal(s2, 2);
+    assert_int_equal(s3, 1);
+    EXPECT_OK(f, bm_store_demand_next_seq(f->st, "110228", 20261205, &s3, &f->err));
+    assert_int_equal(s3, 1);
+    d = demand_new("D110118202612050001", "", w.t1);
+    EXPECT_OK(f, bm_store_demand_insert(f->st, &d, T0, &id1, &f->err));
+    d = demand_new("D110118202612050002", "12345-0001", 0);
+    d.is_anonymous = true;
+    d.contact_enc_len = 0;
+    d.contact_masked = d.phone_masked = "";
+    EXPECT_OK(f, bm_store_demand_insert(f->st, &d, T0 + 1, &id2, &f->err));
+    /* Several orders without a hotline number are fine. */
+    d = demand_new("D110118202612050003", "", 0);
+    EXPECT_OK(f, bm_store_demand_insert(f->st, &d, T0 + 2, &id3, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    assert_true(id1 > 0 && id1 < id2 && id2 < id3);
+
+    EXPECT_OK(f, bm_store_demand_get(f->st, "D110118202612050001", f->a, &got, &f->err));
+    assert_int_equal(got.id, id1);
+    assert_string_equal(got.county_code, "110118");
+    assert_string_equal(got.query_code, "482913");
+    assert_string_equal(got.category, "complaint");
+    assert_string_equal(got.channel, "window");
+    assert_string_equal(got.content, "村口路灯坏了一个多月。");
+    assert_string_equal(got.location, "溪翁庄村");
+    assert_string_equal(got.contact_masked, "王*华");
+    assert_string_equal(got.phone_masked, "139****2222");
+    assert_int_equal(got.contact_enc_len, sizeof(sealed_applicant));
+    assert_memory_equal(got.contact_enc, sealed_applicant, sizeof(sealed_applicant));
+    assert_int_equal(got.intake_unit_id, w.t1);
+    assert_string_equal(got.intake_path, w.t1_path);
+    assert_int_equal(got.unit_id, 0);
+    assert_string_equal(got.unit_path, "");
+    assert_int_equal(got.resolved, -1);
+    assert_int_equal(got.version, 1);
+    assert_int_equal(got.created_at, T0);
+    assert_false(got.is_anonymous);
+
+    /* No intake unit: the store's county. */
+    EXPECT_OK(f, bm_store_demand_get(f->st, "D110118202612050002", f->a, &got, &f->err));
+    assert_string_equal(got.county_code, "110118");
+    assert_true(got.is_anonymous);
+    assert_int_equal(got.contact_enc_len, 0);
+    assert_string_equal(got.hotline_no, "12345-0001");
+
+    /* A ticket or hotline number twice is a conflict; nothing of the transaction stays. */
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    d = demand_new("D110118202612050001", "", 0);
+    EXPECT_RC(f, BM_ECONFLICT, bm_store_demand_insert(f->st, &d, T0, &id3, &f->err));
+    bm_store_rollback(f->st);
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    d = demand_new("D110118202612050009", "12345-0001", 0);
+    EXPECT_RC(f, BM_ECONFLICT, bm_store_demand_insert(f->st, &d, T0, &id3, &f->err));
+    bm_store_rollback(f->st);
+    EXPECT_RC(f, BM_ENOTFOUND,
+              bm_store_demand_get(f->st, "D110118202612050009", f->a, &got, &f->err));
+}
+
+static void
+test_demand_update_list_events(void **state)
+{
+    struct fx *f = *state;
+    struct cases w;
+    struct bm_demand d, got, *ds;
+    struct bm_demand_event e = {0}, *es;
+    struct bm_demand_query q;
+    int64_t ids[4];
+    size_t n;
+    static const char *const nos[] = {"D110118202612050001", "D110118202612050002",
+                                      "D110118202612050003", "D110118202612050004"};
+
+    cases_fixture(f, &w);
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    for (int i = 0; i < 4; i++) {
+        d = demand_new(nos[i], i == 3 ? "12345-7" : "", i == 2 ? w.t2 : 0);
+        d.category = i == 1 ? "consult" : "complaint";
+        EXPECT_OK(f, bm_store_demand_insert(f->st, &d, T0 + i, &ids[i], &f->err));
+    }
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+
+    /* Dispatch the first to the office of t1, due at T0 + 100. */
+    EXPECT_OK(f, bm_store_demand_get(f->st, nos[0], f->a, &got, &f->err));
+    got.status = "dispatched";
+    got.unit_id = w.office1;
+    got.dispatched_at = T0 + 10;
+    got.due_at = T0 + 100;
+    got.urgency = "urgent";
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_demand_update(f->st, &got, T0 + 10, &f->err));
+    e.demand_id = ids[0];
+    e.at = T0 + 10;
+    e.actor_id = w.handler;
+    e.actor_name = "李承办";
+    e.action = "dispatch";
+    e.from_status = "submitted";
+    e.to_status = "dispatched";
+    e.note = "请核实";
+    EXPECT_OK(f, bm_store_demand_event_insert(f->st, &e, &f->err));
+    e.action = "accept";
+    e.from_status = "dispatched";
+    e.to_status = "accepted";
+    e.note = "";
+    e.at = T0 + 20;
+    EXPECT_OK(f, bm_store_demand_event_insert(f->st, &e, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    /* The old version is stale now. */
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_ESTALE, bm_store_demand_update(f->st, &got, T0 + 11, &f->err));
+    bm_store_rollback(f->st);
+
+    EXPECT_OK(f, bm_store_demand_get(f->st, nos[0], f->a, &got, &f->err));
+    assert_string_equal(got.status, "dispatched");
+    assert_string_equal(got.urgency, "urgent");
+    assert_int_equal(got.unit_id, w.office1);
+    assert_string_equal(got.unit_name, "溪翁庄镇社会保障事务所");
+    assert_string_equal(got.unit_path, w.office1_path);
+    assert_int_equal(got.due_at, T0 + 100);
+    assert_int_equal(got.version, 2);
+    assert_int_equal(got.updated_at, T0 + 10);
+    EXPECT_OK(f, bm_store_demand_events(f->st, ids[0], f->a, &es, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_string_equal(es[0].action, "dispatch");
+    assert_string_equal(es[0].note, "请核实");
+    assert_string_equal(es[0].actor_name, "李承办");
+    assert_int_equal(es[0].actor_id, w.handler);
+    assert_string_equal(es[1].to_status, "accepted");
+    assert_int_equal(es[1].at, T0 + 20);
+    EXPECT_OK(f, bm_store_demand_events(f->st, ids[1], f->a, &es, &n, &f->err));
+    assert_int_equal(n, 0);
+
+    /* Filters. */
+    memset(&q, 0, sizeof(q));
+    q.limit = 10;
+    EXPECT_OK(f, bm_store_demands_list(f->st, &q, f->a, &ds, &n, &f->err));
+    assert_int_equal(n, 4);
+    assert_int_equal(ds[0].id, ids[3]); /* newest first */
+    q.county_code = "110118";
+    EXPECT_OK(f, bm_store_demands_list(f->st, &q, f->a, &ds, &n, &f->err));
+    assert_int_equal(n, 4);
+    q.county_code = "110228";
+    EXPECT_OK(f, bm_store_demands_list(f->st, &q, f->a, &ds, &n, &f->err));
+    assert_int_equal(n, 0);
+    q.county_code = NULL;
+    q.scope_prefix = w.t1_path; /* assigned under t1 */
+    EXPECT_OK(f, bm_store_demands_list(f->st, &q, f->a, &ds, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(ds[0].id, ids[0]);
+    q.scope_prefix = w.t2_path; /* filed at t2 */
+    EXPECT_OK(f, bm_store_demands_list(f->st, &q, f->a, &ds, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(ds[0].id, ids[2]);
+    q.scope_prefix = NULL;
+    q.status = "submitted";
+    EXPECT_OK(f, bm_store_demands_list(f->st, &q, f->a, &ds, &n, &f->err));
+    assert_int_equal(n, 3);
+    q.category = "consult";
+    EXPECT_OK(f, bm_store_demands_list(f->st, &q, f->a, &ds, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(ds[0].id, ids[1]);
+    memset(&q, 0, sizeof(q));
+    q.limit = 10;
+    q.hotline_no = "12345-7";
+    EXPECT_OK(f, bm_store_demands_list(f->st, &q, f->a, &ds, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(ds[0].id, ids[3]);
+    q.hotline_no = NULL;
+    q.unit_id = w.office1;
+    EXPECT_OK(f, bm_store_demands_list(f->st, &q, f->a, &ds, &n, &f->err));
+    assert_int_equal(n, 1);
+    q.unit_id = 0;
+    q.overdue_at = T0 + 100; /* due at T0 + 100: not yet overdue */
+    EXPECT_OK(f, bm_store_demands_list(f->st, &q, f->a, &ds, &n, &f->err));
+    assert_int_equal(n, 0);
+    q.overdue_at = T0 + 101;
+    EXPECT_OK(f, bm_store_demands_list(f->st, &q, f->a, &ds, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(ds[0].id, ids[0]);
+    /* Pages: limit + 1 rows tell a next page; the cursor is the last id. */
+    memset(&q, 0, sizeof(q));
+    q.limit = 2;
+    EXPECT_OK(f, bm_store_demands_list(f->st, &q, f->a, &ds, &n, &f->err));
+    assert_int_equal(n, 3);
+    q.after_id = ds[1].id;
+    EXPECT_OK(f, bm_store_demands_list(f->st, &q, f->a, &ds, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(ds[0].id, ids[1]);
+    assert_int_equal(ds[1].id, ids[0]);
+}
+
 int
 main(void)
 {
@@ -5441,6 +5672,9 @@ main(void)
         cmocka_unit_test_setup_teardown(test_pub_insert_get_update, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pubs_list_window_and_filters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pub_files_and_events, setup, teardown),
+        /* demands */
+        cmocka_unit_test_setup_teardown(test_demand_insert_get_seq, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_demand_update_list_events, setup, teardown),
     };
 
     /* Migrations log at info; keep the output to what explains a failure. */

@@ -104,4 +104,12 @@ const struct bm_store_ops bm_pg_ops = {
     .pub_file_get = pg_pub_file_get,
     .pub_event_insert = pg_pub_event_insert,
     .pub_events = pg_pub_events,
+    /* demands */
+    .demand_next_seq = pg_demand_next_seq,
+    .demand_insert = pg_demand_insert,
+    .demand_get = pg_demand_get,
+    .demand_update = pg_demand_update,
+    .demands_list = pg_demands_list,
+    .demand_event_insert = pg_demand_event_insert,
+    .demand_events = pg_demand_events,
 };

@@ -173,5 +173,13 @@ enum bm_rc sqlite_pub_files(struct bm_store *st, int64_t publication_id, struct 
 enum bm_rc sqlite_pub_file_get(struct bm_store *st, int64_t publication_id, int64_t id, struct bm_arena *a, struct bm_pub_file *out, void **content, struct bm_err *err);
 enum bm_rc sqlite_pub_event_insert(struct bm_store *st, const struct bm_pub_event *e, struct bm_err *err);
 enum bm_rc sqlite_pub_events(struct bm_store *st, int64_t publication_id, struct bm_arena *a, struct bm_pub_event **out, size_t *n, struct bm_err *err);
+/* demands.c */
+enum bm_rc sqlite_demand_next_seq(struct bm_store *st, const char *county, int ymd, int *seq, struct bm_err *err);
+enum bm_rc sqlite_demand_insert(struct bm_store *st, const struct bm_demand *d, int64_t now, int64_t *id, struct bm_err *err);
+enum bm_rc sqlite_demand_get(struct bm_store *st, const char *ticket_no, struct bm_arena *a, struct bm_demand *out, struct bm_err *err);
+enum bm_rc sqlite_demand_update(struct bm_store *st, const struct bm_demand *d, int64_t now, struct bm_err *err);
+enum bm_rc sqlite_demands_list(struct bm_store *st, const struct bm_demand_query *q, struct bm_arena *a, struct bm_demand **out, size_t *n, struct bm_err *err);
+enum bm_rc sqlite_demand_event_insert(struct bm_store *st, const struct bm_demand_event *e, struct bm_err *err);
+enum bm_rc sqlite_demand_events(struct bm_store *st, int64_t demand_id, struct bm_arena *a, struct bm_demand_event **out, size_t *n, struct bm_err *err);
 
 #endif

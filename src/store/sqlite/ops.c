@@ -103,4 +103,12 @@ const struct bm_store_ops bm_sqlite_ops = {
     .pub_file_get = sqlite_pub_file_get,
     .pub_event_insert = sqlite_pub_event_insert,
     .pub_events = sqlite_pub_events,
+    /* demands */
+    .demand_next_seq = sqlite_demand_next_seq,
+    .demand_insert = sqlite_demand_insert,
+    .demand_get = sqlite_demand_get,
+    .demand_update = sqlite_demand_update,
+    .demands_list = sqlite_demands_list,
+    .demand_event_insert = sqlite_demand_event_insert,
+    .demand_events = sqlite_demand_events,
 };
