@@ -38,6 +38,10 @@ enum bm_perm {
     BM_PERM_CASE_CREATE, /* open a case: a window clerk, or a resident applying online */
     BM_PERM_CASE_ACT,    /* act on a case; which actions, bm_access_case_actor decides */
     BM_PERM_CALENDAR_WRITE, /* edit the working-day calendar */
+    /* ratings (好差评) and rectification of bad ratings */
+    BM_PERM_RATING_DEVICE, /* record a rating from the window's rating device (clerk) */
+    BM_PERM_RATING_READ,   /* see ratings and rectification tasks (within the case scope) */
+    BM_PERM_RECT_ACT,      /* act on a rectification task; which steps, the handler decides */
     BM_PERM_COUNT
 };
 

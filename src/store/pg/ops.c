@@ -87,4 +87,14 @@ const struct bm_store_ops bm_pg_ops = {
     .copy_out = pg_copy_out,
     .copy_in = pg_copy_in,
     .copy_finish = pg_copy_finish,
+    /* ratings (好差评) and rectification of bad ratings */
+    .rating_insert = pg_rating_insert,
+    .rating_get = pg_rating_get,
+    .ratings_of_case = pg_ratings_of_case,
+    .ratings_list = pg_ratings_list,
+    .rating_counts = pg_rating_counts,
+    .rect_insert = pg_rect_insert,
+    .rect_get = pg_rect_get,
+    .rect_update = pg_rect_update,
+    .rects_list = pg_rects_list,
 };
