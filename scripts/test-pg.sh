@@ -38,3 +38,7 @@ fi
 "$build/asan/bianmin" audit verify --db "$base/bianmin_parted"
 echo "== two bianmin processes on one PostgreSQL database"
 BIANMIN_TEST_PG=$base/bianmin_multi BIANMIN_BIN="$build/asan/bianmin" "$build/asan/tests/api/test_multi"
+# ratings (好差评) and rectification of bad ratings
+psql -q "$url" -c "CREATE DATABASE bianmin_ratings"
+echo "== ratings API on PostgreSQL"
+BIANMIN_TEST_PG=$base/bianmin_ratings BIANMIN_BIN="$build/asan/bianmin" "$build/asan/tests/api/test_ratings"

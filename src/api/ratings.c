@@ -443,7 +443,8 @@ bm_api_ratings_list(struct bm_req *rq, struct bm_resp *rs)
     memset(&q, 0, sizeof(q));
     if (!bm_access_case_scope(&rq->who, scope, sizeof(scope)))
         return bm_err_set(&rq->err, BM_EFORBIDDEN, "您无权查看评价");
-    q.handling_prefix = scope;
+    /* A township sees the ratings of what it handled and of what its windows accepted. */
+    q.scope_prefix = scope;
     if ((v = bm_req_query(rq, "level")) != NULL && v[0]) {
         if (!bm_parse_i64z(v, BM_RATING_MIN, BM_RATING_MAX, &num))
             (void)bm_err_field(&rq->err, "level", "应为 1 至 5 之间的整数");
@@ -481,7 +482,8 @@ bm_api_ratings_get(struct bm_req *rq, struct bm_resp *rs)
     if (rc != BM_OK)
         return rc;
     if (!bm_access_case_scope(&rq->who, scope, sizeof(scope)) ||
-        strncmp(r.handling_path, scope, strlen(scope)) != 0)
+        (strncmp(r.handling_path, scope, strlen(scope)) != 0 &&
+         strncmp(r.accepting_path, scope, strlen(scope)) != 0))
         return bm_err_set(&rq->err, BM_ENOTFOUND, "评价不存在");
     return bm_json_reply(rq, rs, 200, rating_json(&r));
 }

@@ -582,13 +582,13 @@ struct bm_rating {
     int64_t recorded_by;                         /* the clerk whose device took it, 0 online */
     int64_t created_at;
     /* Joined on read. */
-    const char *case_no, *item_name, *handling_unit_name, *handling_path;
+    const char *case_no, *item_name, *handling_unit_name, *handling_path, *accepting_path;
     bool is_excluded; /* its rectification's appeal was upheld: out of statistics */
 };
 
 /* What a rating list asks for; zero/empty fields are no filter. Newest first by id. */
 struct bm_rating_query {
-    const char *handling_prefix; /* handling unit's path under this prefix */
+    const char *scope_prefix;    /* handling OR accepting unit's path under this prefix */
     int64_t handling_unit_id;    /* exactly this unit */
     int level;                   /* 1..5 */
     int64_t from, to;            /* created_at in [from, to) */

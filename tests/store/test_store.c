@@ -4909,6 +4909,7 @@ test_ratings_insert_get_list(void **state)
     assert_string_equal(got.item_name, "城乡居民养老保险参保登记");
     assert_string_equal(got.handling_unit_name, "溪翁庄镇社会保障事务所");
     assert_string_equal(got.handling_path, w.office1_path);
+    assert_string_equal(got.accepting_path, w.t1_path);
     assert_false(got.is_excluded);
     EXPECT_RC(f, BM_ENOTFOUND, bm_store_rating_get(f->st, 99999, f->a, &got, &f->err));
 
@@ -4923,20 +4924,24 @@ test_ratings_insert_get_list(void **state)
     assert_int_equal(n, 0);
 
     /* Lists: newest first, by handling unit path, unit, level and time. */
-    q.handling_prefix = "";
+    q.scope_prefix = "";
     q.limit = 10;
     EXPECT_OK(f, bm_store_ratings_list(f->st, &q, f->a, &l, &n, &f->err));
     assert_int_equal(n, 4);
     assert_int_equal(l[0].id, r2f);
     assert_int_equal(l[3].id, r1);
-    q.handling_prefix = w.t1_path;
+    /* The township sees what it handled and what its window accepted (case 3 too). */
+    q.scope_prefix = w.t1_path;
     EXPECT_OK(f, bm_store_ratings_list(f->st, &q, f->a, &l, &n, &f->err));
-    assert_int_equal(n, 3);
-    q.handling_prefix = w.dept_path;
+    assert_int_equal(n, 4);
+    q.scope_prefix = w.t2_path;
+    EXPECT_OK(f, bm_store_ratings_list(f->st, &q, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 0);
+    q.scope_prefix = w.dept_path;
     EXPECT_OK(f, bm_store_ratings_list(f->st, &q, f->a, &l, &n, &f->err));
     assert_int_equal(n, 1);
     assert_int_equal(l[0].id, r3);
-    q.handling_prefix = "";
+    q.scope_prefix = "";
     q.level = 1;
     EXPECT_OK(f, bm_store_ratings_list(f->st, &q, f->a, &l, &n, &f->err));
     assert_int_equal(n, 1);

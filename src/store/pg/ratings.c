@@ -11,10 +11,11 @@
     "r.handling_unit_id, coalesce(r.handler_id, 0), r.channel, r.level, r.reasons, "        \
     "r.comment, r.is_default, coalesce(r.recorded_by, 0), r.created_at, c.case_no, i.name, " \
     "o.name, o.path, CASE WHEN EXISTS (SELECT 1 FROM rectifications x WHERE x.rating_id = "  \
-    "r.id AND x.status = 'upheld') THEN 1 ELSE 0 END "
+    "r.id AND x.status = 'upheld') THEN 1 ELSE 0 END, ao.path "
 #define RATING_FROM                                                                         \
     "FROM ratings r JOIN cases c ON c.id = r.case_id JOIN items i ON i.id = r.item_id "      \
-    "JOIN org_units o ON o.id = r.handling_unit_id "
+    "JOIN org_units o ON o.id = r.handling_unit_id JOIN org_units ao ON "                  \
+    "ao.id = r.accepting_unit_id "
 
 /* Reads every row of `r` (a RATING_COLS result) into a new arena array; clears `r`. */
 static enum bm_rc
@@ -51,8 +52,9 @@ read_ratings(PGresult *r, struct bm_arena *a, struct bm_rating **out, size_t *n,
         x->handling_unit_name = pq_text(a, r, i, 17);
         x->handling_path = pq_text(a, r, i, 18);
         x->is_excluded = pq_int(r, i, 19) != 0;
+        x->accepting_path = pq_text(a, r, i, 20);
         if (!x->county_code || !x->channel || !x->reasons || !x->comment || !x->case_no ||
-            !x->item_name || !x->handling_unit_name || !x->handling_path)
+            !x->item_name || !x->handling_unit_name || !x->handling_path || !x->accepting_path)
             rc = bm_err_set(err, BM_ETOOBIG, "结果过大");
     }
     PQclear(r);
@@ -140,7 +142,8 @@ pg_ratings_of_case(struct bm_store *st, int64_t case_id, struct bm_arena *a,
 
 static const char SQL_RATINGS_LIST[] =
     "SELECT " RATING_COLS RATING_FROM
-    "WHERE o.path LIKE $1 AND ($2::bigint = 0 OR r.handling_unit_id = $2::bigint) "
+    "WHERE (o.path LIKE $1 OR ao.path LIKE $1) AND ($2::bigint = 0 OR r.handling_unit_id = "
+    "$2::bigint) "
     "AND ($3::bigint = 0 OR r.level = $3::bigint) AND ($4::bigint = 0 OR r.created_at >= "
     "$4::bigint) AND ($5::bigint = 0 OR r.created_at < $5::bigint) AND ($6::bigint = 0 OR "
     "r.id < $6::bigint) ORDER BY r.id DESC LIMIT $7::bigint";
@@ -150,7 +153,7 @@ pg_ratings_list(struct bm_store *st, const struct bm_rating_query *q, struct bm_
                 struct bm_rating **out, size_t *n, struct bm_err *err)
 {
     struct pq_args args = {0};
-    const char *pat = pq_prefix(a, q->handling_prefix ? q->handling_prefix : "");
+    const char *pat = pq_prefix(a, q->scope_prefix ? q->scope_prefix : "");
     PGresult *r;
 
     if (pat == NULL)

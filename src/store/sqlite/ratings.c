@@ -11,10 +11,11 @@
     "r.handling_unit_id, coalesce(r.handler_id, 0), r.channel, r.level, r.reasons, "        \
     "r.comment, r.is_default, coalesce(r.recorded_by, 0), r.created_at, c.case_no, i.name, " \
     "o.name, o.path, CASE WHEN EXISTS (SELECT 1 FROM rectifications x WHERE x.rating_id = "  \
-    "r.id AND x.status = 'upheld') THEN 1 ELSE 0 END "
+    "r.id AND x.status = 'upheld') THEN 1 ELSE 0 END, ao.path "
 #define RATING_FROM                                                                         \
     "FROM ratings r JOIN cases c ON c.id = r.case_id JOIN items i ON i.id = r.item_id "      \
-    "JOIN org_units o ON o.id = r.handling_unit_id "
+    "JOIN org_units o ON o.id = r.handling_unit_id JOIN org_units ao ON "                  \
+    "ao.id = r.accepting_unit_id "
 
 static enum bm_rc
 read_rating(sqlite3_stmt *s, struct bm_arena *a, struct bm_rating *r, struct bm_err *err)
@@ -40,8 +41,9 @@ read_rating(sqlite3_stmt *s, struct bm_arena *a, struct bm_rating *r, struct bm_
     r->handling_unit_name = sq_text(a, s, 17);
     r->handling_path = sq_text(a, s, 18);
     r->is_excluded = sqlite3_column_int(s, 19) != 0;
+    r->accepting_path = sq_text(a, s, 20);
     if (!r->county_code || !r->channel || !r->reasons || !r->comment || !r->case_no ||
-        !r->item_name || !r->handling_unit_name || !r->handling_path)
+        !r->item_name || !r->handling_unit_name || !r->handling_path || !r->accepting_path)
         return bm_err_set(err, BM_ETOOBIG, "结果过大");
     return BM_OK;
 }
@@ -146,7 +148,8 @@ sqlite_ratings_of_case(struct bm_store *st, int64_t case_id, struct bm_arena *a,
 
 static const char SQL_RATINGS_LIST[] =
     "SELECT " RATING_COLS RATING_FROM
-    "WHERE o.path LIKE ?1 ESCAPE '\\' AND (?2 = 0 OR r.handling_unit_id = ?2) "
+    "WHERE (o.path LIKE ?1 ESCAPE '\\' OR ao.path LIKE ?1 ESCAPE '\\') "
+    "AND (?2 = 0 OR r.handling_unit_id = ?2) "
     "AND (?3 = 0 OR r.level = ?3) AND (?4 = 0 OR r.created_at >= ?4) "
     "AND (?5 = 0 OR r.created_at < ?5) AND (?6 = 0 OR r.id < ?6) ORDER BY r.id DESC LIMIT ?7";
 
@@ -159,7 +162,7 @@ sqlite_ratings_list(struct bm_store *st, const struct bm_rating_query *q, struct
 
     if ((rc = sq_prepare(st, SQL_RATINGS_LIST, &s, err)) != BM_OK)
         return rc;
-    if (sq_bind_prefix(s, 1, q->handling_prefix ? q->handling_prefix : "", a) != SQLITE_OK) {
+    if (sq_bind_prefix(s, 1, q->scope_prefix ? q->scope_prefix : "", a) != SQLITE_OK) {
         sq_done(s);
         return bm_err_set(err, BM_ETOOBIG, "结果过大");
     }
