@@ -742,6 +742,29 @@ test_authorization_matrix(void **state)
     assert_int_equal(audit_top(), before);
 }
 
+/* Ratings made without a log-in went into the case's county chain, which still verifies. */
+static void
+test_audit_chain_verifies(void **state)
+{
+    struct resp r;
+    bool found = false;
+    json_t *e;
+    size_t i;
+    (void)state;
+    assert_int_equal(call(AUDITOR, "GET", "/api/v1/audit/verify", NULL, NULL, &r), 200);
+    assert_true(json_is_true(json_object_get(r.json, "ok")));
+    assert_string_equal(jstr(r.json, "county_code"), "110118");
+    resp_free(&r);
+    assert_int_equal(call(AUDITOR, "GET", "/api/v1/audit?limit=200", NULL, NULL, &r), 200);
+    json_array_foreach(json_object_get(r.json, "items"), i, e) {
+        if (strcmp(jstr(e, "action"), "rating.create") == 0 &&
+            strcmp(jstr(e, "actor"), "anonymous") == 0)
+            found = true;
+    }
+    resp_free(&r);
+    assert_true(found);
+}
+
 /* The server stops cleanly (a sanitizer finding in it would make the exit status non-zero). */
 static void
 test_clean_shutdown(void **state)
@@ -764,6 +787,7 @@ main(void)
         cmocka_unit_test(test_overdue_and_window_closed),
         cmocka_unit_test(test_wrong_code_throttled),
         cmocka_unit_test(test_authorization_matrix),
+        cmocka_unit_test(test_audit_chain_verifies),
         cmocka_unit_test(test_clean_shutdown),
     };
     return cmocka_run_group_tests_name(getenv("BIANMIN_TEST_PG") ? "ratings api (postgres)"
