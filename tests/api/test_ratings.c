@@ -278,6 +278,35 @@ task_of(int who, const char *no, const char *query)
     return id;
 }
 
+/* True once the text-message log (where `serve` delivers by default) holds a line with both
+ * strings; waits up to 10 seconds for the sender. */
+static bool
+sms_logged(const char *a, const char *b)
+{
+    const char *env = getenv("BIANMIN_NOTIFY_FILE");
+    char path[400], line[4096];
+
+    if (env != NULL && env[0])
+        snprintf(path, sizeof(path), "%s", env);
+    else if (srv.is_pg)
+        snprintf(path, sizeof(path), "bianmin-sms.log");
+    else
+        snprintf(path, sizeof(path), "%s.sms.log", srv.db);
+    for (int i = 0; i < 100; i++) {
+        FILE *f = fopen(path, "r");
+        bool found = false;
+        while (f != NULL && !found && fgets(line, sizeof(line), f) != NULL)
+            found = strstr(line, a) != NULL && strstr(line, b) != NULL;
+        if (f != NULL)
+            fclose(f);
+        if (found)
+            return true;
+        pause_ms(100);
+    }
+    fprintf(stderr, "no message with %s and %s in %s\n", a, b, path);
+    return false;
+}
+
 /* ---- setup ---- */
 
 static int
@@ -457,6 +486,8 @@ test_bad_rating_flow(void **state)
     assert_string_equal(jstr(r.json, "outcome"), "已对窗口人员批评教育并调整排班");
     v = jint(r.json, "version");
     resp_free(&r);
+    /* The rater hears of the outcome by text message (domain.md 4.4, feedback). */
+    assert_true(sms_logged("rating_feedback", no));
     /* The rater re-rates the rectification (追评), once. */
     assert_int_equal(call(-1, "POST",
                           fmt("/api/v1/public/cases/%s/rating/follow-up?code=%s", no, code),
@@ -597,6 +628,27 @@ test_appeal(void **state)
                      200);
     assert_int_equal(jint(r.json, "level"), 1);
     assert_true(json_is_true(jget(r.json, "excluded")));
+    resp_free(&r);
+
+    /* A rejected appeal sends the task back to where it was, and the work goes on. */
+    make_case("delivered", no, code);
+    assert_int_equal(rate(-1, no, code, "{\"level\":2,\"reasons\":[\"slow\"]}", &r), 201);
+    resp_free(&r);
+    task = task_of(RSJ_HANDLER, no, "");
+    assert_int_equal(rect_act(RSJ_HANDLER, task, 1, "{\"action\":\"appeal\",\"note\":\"系统故障所致\"}",
+                              &r),
+                     200);
+    resp_free(&r);
+    assert_int_equal(rect_act(SUPERVISOR, task, 2,
+                              "{\"action\":\"reject_appeal\",\"note\":\"理由不成立，请继续整改\"}", &r),
+                     200);
+    assert_string_equal(jstr(r.json, "status"), "open");
+    assert_string_equal(jstr(r.json, "decision_note"), "理由不成立，请继续整改");
+    resp_free(&r);
+    assert_int_equal(rect_act(RSJ_HANDLER, task, 3, "{\"action\":\"callback\",\"note\":\"已回访\"}",
+                              &r),
+                     200);
+    assert_string_equal(jstr(r.json, "status"), "called_back");
     resp_free(&r);
 }
 
