@@ -154,7 +154,8 @@ parse_rating(struct bm_req *rq, struct rating_in *in)
     enum bm_rc rc;
 
     memset(in, 0, sizeof(*in));
-    if ((rc = bm_json_body(rq, &body)) != BM_OK || (rc = bm_json_only(rq, body, rating_fields)) != BM_OK)
+    if ((rc = bm_json_body(rq, &body)) != BM_OK ||
+        (rc = bm_json_only(rq, body, rating_fields)) != BM_OK)
         return rc;
     (void)bm_json_get_int(rq, body, "level", true, INT32_MIN, INT32_MAX, &level, &has_level);
     (void)bm_json_get_str(rq, body, "comment", false, BM_RATING_COMMENT_MAX, &in->comment, NULL);
@@ -313,7 +314,8 @@ check_open(struct bm_req *rq, const struct bm_case *c, bool follow_up)
         return bm_err_set(&rq->err, BM_ETRANSITION, "办件尚未出件，暂不能评价");
     if (!follow_up) {
         /* A second rating is a conflict even after the window closed: say what is true. */
-        if ((rc = bm_store_ratings_of_case(rq->store, c->id, rq->arena, &rt, &n, &rq->err)) != BM_OK)
+        rc = bm_store_ratings_of_case(rq->store, c->id, rq->arena, &rt, &n, &rq->err);
+        if (rc != BM_OK)
             return rc;
         if (n > 0)
             return bm_err_set(&rq->err, BM_ECONFLICT, "该办件已评价，不能重复评价");
@@ -656,7 +658,8 @@ bm_api_rects_act(struct bm_req *rq, struct bm_resp *rs)
 
     if (rc != BM_OK)
         return rc;
-    if ((rc = bm_json_body(rq, &body)) != BM_OK || (rc = bm_json_only(rq, body, action_fields)) != BM_OK)
+    if ((rc = bm_json_body(rq, &body)) != BM_OK ||
+        (rc = bm_json_only(rq, body, action_fields)) != BM_OK)
         return rc;
     (void)bm_json_get_str(rq, body, "action", true, 32, &code, NULL);
     (void)bm_json_get_str(rq, body, "note", true, NOTE_MAX, &note, NULL);

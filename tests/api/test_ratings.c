@@ -523,9 +523,9 @@ test_bad_rating_flow(void **state)
     assert_string_equal(jstr(r.json, "kind"), "initial");
     assert_false(json_is_true(jget(r.json, "excluded")));
     resp_free(&r);
-    /* The list: both ratings of the case, newest first, filtered by level. */
-    assert_int_equal(call(SUPERVISOR, "GET", "/api/v1/ratings?level=2&from=2026-09-30&to=2026-09-30",
-                          NULL, NULL, &r),
+    /* The list by level and day: the rating, not its follow-up (a 4). */
+    assert_int_equal(call(SUPERVISOR, "GET",
+                          "/api/v1/ratings?level=2&from=2026-09-30&to=2026-09-30", NULL, NULL, &r),
                      200);
     assert_int_equal(json_array_size(jget(r.json, "items")), 1);
     assert_int_equal(jint(r.json, "items.0.id"), rating_id);

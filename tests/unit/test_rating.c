@@ -138,7 +138,8 @@ test_every_transition(void **state)
                 }
                 /* Probing without an error struct gives the same answer. */
                 s = (struct bm_rect_state){.status = (enum bm_rect_status)st, .is_called_back = cb};
-                assert_int_equal(bm_rect_step(&s, (enum bm_rect_action)a, NULL) == BM_OK, want >= 0);
+                assert_int_equal(bm_rect_step(&s, (enum bm_rect_action)a, NULL) == BM_OK,
+                                 want >= 0);
             }
 }
 
