@@ -117,6 +117,11 @@ $(BUILD)/asan/tests/api/test_demands: $(BUILD)/asan/tests/api/test_demands.o $(B
 	@$(if $(V),,echo "  LINK    $@")
 	$(Q)$(CC) $(SANFLAGS) -o $@ $^ $(shell pkg-config --libs jansson) $(TEST_LIBS) -lpthread
 
+# ratings (好差评) and rectification of bad ratings
+$(BUILD)/asan/tests/api/test_ratings: $(BUILD)/asan/tests/api/test_ratings.o $(BUILD)/asan/tests/api/client.o
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(SANFLAGS) -o $@ $^ $(shell pkg-config --libs jansson) $(TEST_LIBS) -lpthread
+
 check:
 	scripts/check-banned.sh
 	scripts/check-includes.sh
@@ -128,18 +133,21 @@ store-test: $(BUILD)/asan/tests/store/test_store
 	$(BUILD)/asan/tests/store/test_store
 
 api-test: $(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_api $(BUILD)/asan/tests/api/test_cases \
-          $(BUILD)/asan/tests/api/test_disclosure $(BUILD)/asan/tests/api/test_demands
+          $(BUILD)/asan/tests/api/test_disclosure $(BUILD)/asan/tests/api/test_demands \
+          $(BUILD)/asan/tests/api/test_ratings
 	BIANMIN_BIN=$(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_api
 	BIANMIN_BIN=$(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_cases
 	BIANMIN_BIN=$(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_disclosure
 	BIANMIN_BIN=$(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_demands
+	BIANMIN_BIN=$(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_ratings
 
 # The same store and API suites on PostgreSQL, plus two processes on one database; the
 # script starts a throwaway server and stops it.
 pg-test: $(BUILD)/asan/bianmin $(BUILD)/asan/tests/store/test_store $(BUILD)/asan/tests/api/test_api \
          $(BUILD)/asan/tests/api/test_cases $(BUILD)/asan/tests/api/test_multi \
          $(BUILD)/asan/tests/api/test_disclosure \
-         $(BUILD)/asan/tests/api/test_demands
+         $(BUILD)/asan/tests/api/test_demands \
+         $(BUILD)/asan/tests/api/test_ratings
 	scripts/test-pg.sh $(BUILD)
 
 # The whole suite, under AddressSanitizer and UndefinedBehaviorSanitizer, plus a

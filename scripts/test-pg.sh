@@ -46,3 +46,7 @@ BIANMIN_TEST_PG=$base/bianmin_disclosure BIANMIN_BIN="$build/asan/bianmin" \
 psql -q "$url" -c "CREATE DATABASE bianmin_demands"
 echo "== demands API on PostgreSQL"
 BIANMIN_TEST_PG=$base/bianmin_demands BIANMIN_BIN="$build/asan/bianmin" "$build/asan/tests/api/test_demands"
+# ratings (好差评) and rectification of bad ratings
+psql -q "$url" -c "CREATE DATABASE bianmin_ratings"
+echo "== ratings API on PostgreSQL"
+BIANMIN_TEST_PG=$base/bianmin_ratings BIANMIN_BIN="$build/asan/bianmin" "$build/asan/tests/api/test_ratings"

@@ -9,6 +9,7 @@
 #include "api/cases.h"
 #include "api/handlers.h"
 #include "api/json.h"
+#include "api/ratings.h"
 #include "core/access.h"
 #include "core/checksum.h"
 #include "core/secret.h"
@@ -819,6 +820,8 @@ bm_api_public_case_get(struct bm_req *rq, struct bm_resp *rs)
     json_object_set_new(o, "light", light == BM_LIGHT_NONE ? json_null()
                                                            : json_string(bm_light_code(light)));
     json_object_set_new(o, "paused", json_boolean(c.st.status == BM_CASE_SUSPENDED));
+    /* ratings: whether the case was rated and may be rated now */
+    bm_api_rating_public_fields(rq, &c, o);
     if (c.st.status == BM_CASE_SUPPLEMENT_REQUESTED) {
         json_t *missing = json_array();
         for (size_t i = 0; i < c.n_materials; i++)

@@ -115,6 +115,15 @@ enum bm_rc bm_api_public_pub_categories(struct bm_req *rq, struct bm_resp *rs);
 struct json_t;
 struct json_t *bm_api_user_json(const struct bm_user *u);
 
+/* ratings.c: ratings (好差评) and rectification of bad ratings */
+enum bm_rc bm_api_public_rating_create(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_public_rating_follow_up(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_cases_rating_create(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_ratings_list(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_ratings_get(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_rects_list(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_rects_get(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_rects_act(struct bm_req *rq, struct bm_resp *rs);
 
 /* demands.c */
 enum bm_rc bm_api_public_demands_create(struct bm_req *rq, struct bm_resp *rs);

@@ -10,6 +10,7 @@
 #include "core/delegation.h"
 #include "core/item.h"
 #include "core/org.h"
+#include "core/rating.h"
 #include "core/roles.h"
 #include "util/buf.h"
 #include "util/metrics.h"
@@ -78,6 +79,10 @@ bm_api_enums(struct bm_req *rq, struct bm_resp *rs)
             {"material_sources", bm_material_sources},
             {"power_types", bm_power_types},
             {"case_statuses", bm_case_statuses},     {"case_actions", bm_case_actions},
+            /* ratings (好差评) and rectification of bad ratings */
+            {"rating_reasons", bm_rating_reasons},   {"rating_channels", bm_rating_channels},
+            {"rectification_statuses", bm_rect_statuses},
+            {"rectification_actions", bm_rect_actions},
         };
         json_t *root = json_pack("{s:o,s:o,s:o}", "roles", roles, "org_kinds", kinds,
                                  "management_modes", modes);

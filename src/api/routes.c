@@ -158,6 +158,22 @@ const struct bm_route bm_routes[] = {
      "GET /api/v1/demands/{ticket_no}"},
     {BM_POST, "/api/v1/demands/{ticket_no}/actions", bm_api_demands_act, BM_PERM_DEMAND_ACT, 0,
      "POST /api/v1/demands/{ticket_no}/actions"},
+    /* ratings (好差评) and rectification of bad ratings */
+    {BM_POST, "/api/v1/public/cases/{case_no}/rating", bm_api_public_rating_create, BM_PERM_PUBLIC,
+     0, "POST /api/v1/public/cases/{case_no}/rating"},
+    {BM_POST, "/api/v1/public/cases/{case_no}/rating/follow-up", bm_api_public_rating_follow_up,
+     BM_PERM_PUBLIC, 0, "POST /api/v1/public/cases/{case_no}/rating/follow-up"},
+    {BM_POST, "/api/v1/cases/{case_no}/rating", bm_api_cases_rating_create, BM_PERM_RATING_DEVICE,
+     0, "POST /api/v1/cases/{case_no}/rating"},
+    {BM_GET, "/api/v1/ratings", bm_api_ratings_list, BM_PERM_RATING_READ, 0, "GET /api/v1/ratings"},
+    {BM_GET, "/api/v1/ratings/{id}", bm_api_ratings_get, BM_PERM_RATING_READ, 0,
+     "GET /api/v1/ratings/{id}"},
+    {BM_GET, "/api/v1/rectifications", bm_api_rects_list, BM_PERM_RATING_READ, 0,
+     "GET /api/v1/rectifications"},
+    {BM_GET, "/api/v1/rectifications/{id}", bm_api_rects_get, BM_PERM_RATING_READ, 0,
+     "GET /api/v1/rectifications/{id}"},
+    {BM_POST, "/api/v1/rectifications/{id}/actions", bm_api_rects_act, BM_PERM_RECT_ACT, 0,
+     "POST /api/v1/rectifications/{id}/actions"},
 };
 
 const size_t bm_n_routes = sizeof(bm_routes) / sizeof(bm_routes[0]);

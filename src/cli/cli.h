@@ -127,4 +127,14 @@ int cli_import_text(struct bm_store *st, const char *text, size_t len, bool publ
 /* Serves with cfg (shared by serve and demo); prints `banner` when listening. */
 int cli_run_server(const struct bm_config *cfg, const char *banner);
 
+/* demo_ratings.c: ratings (好差评) and rectification of bad ratings */
+/*
+ * Rates a delivered demo case `c` (stored as `case_id`) or not, and opens (and, when its
+ * time is up, closes) the rectification task of a bad rating; `cal` counts the due days.
+ * Inside the caller's transaction. Deterministic in case_id.
+ */
+BM_MUST_CHECK enum bm_rc cli_demo_rating(struct bm_store *st, const struct bm_calendar *cal,
+                                         int64_t now, const struct bm_case *c, int64_t case_id,
+                                         struct bm_err *err);
+
 #endif

@@ -324,6 +324,9 @@ one_case(struct gen *g, struct bm_arena *a, struct bm_err *err)
                    c.st.decision == BM_DECISION_APPROVED ? "" : "经审查不符合申请条件", err);
     if (rc == BM_OK && c.st.status == BM_CASE_DELIVERED)
         rc = event(g, cid, c.closed_at, clerk, "deliver", BM_CASE_COMPLETED, BM_CASE_DELIVERED, "", err);
+    /* ratings: most delivered cases are rated (demo_ratings.c) */
+    if (rc == BM_OK && c.st.status == BM_CASE_DELIVERED)
+        rc = cli_demo_rating(g->st, &g->cal, g->now, &c, cid, err);
     if (rc == BM_OK && c.st.decision == BM_DECISION_APPROVED && it->result_name[0]) {
         struct bm_certificate cert = {.holder_masked = masked, .name = it->result_name,
                                       .case_id = cid, .issuer_unit_id = it->implementing_unit_id,

@@ -38,6 +38,13 @@ static const unsigned perm_roles[BM_PERM_COUNT] = {
     [BM_PERM_DEMAND_IMPORT] = BM_ROLE_COUNTY_ADMIN,
     [BM_PERM_DEMAND_ACT] = BM_ROLE_HANDLER | BM_ROLE_SUPERVISOR | BM_ROLE_TOWNSHIP_ADMIN |
                            BM_ROLE_COUNTY_ADMIN,
+    /* ratings (好差评) and rectification of bad ratings */
+    [BM_PERM_RATING_DEVICE] = BM_ROLE_CLERK,
+    [BM_PERM_RATING_READ] = BM_ROLE_CLERK | BM_ROLE_HANDLER | BM_ROLE_APPROVER |
+                            BM_ROLE_SUPERVISOR | BM_ROLE_TOWNSHIP_ADMIN | BM_ROLE_COUNTY_ADMIN |
+                            BM_ROLE_AUDITOR,
+    [BM_PERM_RECT_ACT] = BM_ROLE_HANDLER | BM_ROLE_APPROVER | BM_ROLE_TOWNSHIP_ADMIN |
+                         BM_ROLE_SUPERVISOR | BM_ROLE_COUNTY_ADMIN,
 };
 
 unsigned

@@ -48,6 +48,10 @@ enum bm_perm {
     BM_PERM_DEMAND_INTAKE, /* file a demand at a window */
     BM_PERM_DEMAND_IMPORT, /* import orders of the 12345 hotline */
     BM_PERM_DEMAND_ACT,    /* act on a demand; which actions, bm_access_demand_actor decides */
+    /* ratings (好差评) and rectification of bad ratings */
+    BM_PERM_RATING_DEVICE, /* record a rating from the window's rating device (clerk) */
+    BM_PERM_RATING_READ,   /* see ratings and rectification tasks (within the case scope) */
+    BM_PERM_RECT_ACT,      /* act on a rectification task; which steps, the handler decides */
     BM_PERM_COUNT
 };
 

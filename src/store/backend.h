@@ -113,6 +113,16 @@ struct bm_store_ops {
     enum bm_rc (*pub_file_get)(struct bm_store *st, int64_t publication_id, int64_t id, struct bm_arena *a, struct bm_pub_file *out, void **content, struct bm_err *err);
     enum bm_rc (*pub_event_insert)(struct bm_store *st, const struct bm_pub_event *e, struct bm_err *err);
     enum bm_rc (*pub_events)(struct bm_store *st, int64_t publication_id, struct bm_arena *a, struct bm_pub_event **out, size_t *n, struct bm_err *err);
+    /* ratings (好差评) and rectification of bad ratings */
+    enum bm_rc (*rating_insert)(struct bm_store *st, const struct bm_rating *r, int64_t *id, struct bm_err *err);
+    enum bm_rc (*rating_get)(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_rating *out, struct bm_err *err);
+    enum bm_rc (*ratings_of_case)(struct bm_store *st, int64_t case_id, struct bm_arena *a, struct bm_rating **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*ratings_list)(struct bm_store *st, const struct bm_rating_query *q, struct bm_arena *a, struct bm_rating **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*rating_counts)(struct bm_store *st, const char *handling_prefix, int64_t from, int64_t to, int64_t counts[6], struct bm_err *err);
+    enum bm_rc (*rect_insert)(struct bm_store *st, const struct bm_rectification *r, int64_t now, int64_t *id, struct bm_err *err);
+    enum bm_rc (*rect_get)(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_rectification *out, struct bm_err *err);
+    enum bm_rc (*rect_update)(struct bm_store *st, const struct bm_rectification *r, int64_t now, struct bm_err *err);
+    enum bm_rc (*rects_list)(struct bm_store *st, const struct bm_rect_query *q, struct bm_arena *a, struct bm_rectification **out, size_t *n, struct bm_err *err);
 
     /* Whole-store copy (copy.c): a read snapshot of the source, rows out as text, rows in,
      * and the per-table finish (statement release; identity sequences on PostgreSQL). */

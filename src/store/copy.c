@@ -116,6 +116,13 @@ const struct bm_copy_table bm_copy_tables[] = {
     {"demand_events", "id",
      {"id", "demand_id", "county_code", "at", "actor_id", "actor_name", "action", "from_status", "to_status", "note"},
      "iitiittttt", true},
+    /* ratings (好差评) and rectification of bad ratings */
+    {"ratings", "id",
+     {"id", "county_code", "case_id", "kind", "item_id", "accepting_unit_id", "handling_unit_id", "handler_id", "channel", "level", "reasons", "comment", "is_default", "recorded_by", "created_at"},
+     "ititiiintittini", true},
+    {"rectifications", "id",
+     {"id", "county_code", "rating_id", "case_id", "unit_id", "status", "callback_due", "rectify_due", "appeal_due", "called_back_at", "callback_note", "resolved_at", "outcome", "appeal_note", "decision_note", "closed_at", "version", "created_at", "updated_at"},
+     "itiiitiiiititttiiii", true},
 };
 
 const size_t bm_n_copy_tables = sizeof(bm_copy_tables) / sizeof(bm_copy_tables[0]);

@@ -643,3 +643,59 @@ bm_store_demand_events(struct bm_store *st, int64_t demand_id, struct bm_arena *
 {
     return st->ops->demand_events(st, demand_id, a, out, n, err);
 }
+
+/* ---- ratings (好差评) and rectification of bad ratings ---- */
+
+enum bm_rc
+bm_store_rating_insert(struct bm_store *st, const struct bm_rating *r, int64_t *id, struct bm_err *err)
+{
+    return st->ops->rating_insert(st, r, id, err);
+}
+
+enum bm_rc
+bm_store_rating_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_rating *out, struct bm_err *err)
+{
+    return st->ops->rating_get(st, id, a, out, err);
+}
+
+enum bm_rc
+bm_store_ratings_of_case(struct bm_store *st, int64_t case_id, struct bm_arena *a, struct bm_rating **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->ratings_of_case(st, case_id, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_ratings_list(struct bm_store *st, const struct bm_rating_query *q, struct bm_arena *a, struct bm_rating **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->ratings_list(st, q, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_rating_counts(struct bm_store *st, const char *handling_prefix, int64_t from, int64_t to, int64_t counts[6], struct bm_err *err)
+{
+    return st->ops->rating_counts(st, handling_prefix, from, to, counts, err);
+}
+
+enum bm_rc
+bm_store_rect_insert(struct bm_store *st, const struct bm_rectification *r, int64_t now, int64_t *id, struct bm_err *err)
+{
+    return st->ops->rect_insert(st, r, now, id, err);
+}
+
+enum bm_rc
+bm_store_rect_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_rectification *out, struct bm_err *err)
+{
+    return st->ops->rect_get(st, id, a, out, err);
+}
+
+enum bm_rc
+bm_store_rect_update(struct bm_store *st, const struct bm_rectification *r, int64_t now, struct bm_err *err)
+{
+    return st->ops->rect_update(st, r, now, err);
+}
+
+enum bm_rc
+bm_store_rects_list(struct bm_store *st, const struct bm_rect_query *q, struct bm_arena *a, struct bm_rectification **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->rects_list(st, q, a, out, n, err);
+}

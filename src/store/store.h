@@ -24,6 +24,7 @@
 #include "core/user.h"
 #include "util/arena.h"
 #include "util/err.h"
+#include "core/rating.h"
 
 #define BM_TOKEN_HASH_LEN 32
 
@@ -798,5 +799,106 @@ BM_MUST_CHECK enum bm_rc bm_store_demand_event_insert(struct bm_store *st,
 BM_MUST_CHECK enum bm_rc bm_store_demand_events(struct bm_store *st, int64_t demand_id,
                                                 struct bm_arena *a, struct bm_demand_event **out,
                                                 size_t *n, struct bm_err *err);
+
+/* ---- ratings (好差评) and rectification of bad ratings ---- */
+
+/* A rating of a case; the rater is never stored beyond the case (domain.md 4.5). */
+struct bm_rating {
+    int64_t id, case_id, item_id;
+    const char *county_code;                     /* set by the store from the case */
+    bool is_follow_up;                           /* kind "follow_up" (追评), else "initial" */
+    int64_t accepting_unit_id, handling_unit_id, handler_id; /* handler 0 = none */
+    const char *channel;                         /* "online" | "window_device" */
+    int level;                                   /* 1..5 */
+    const char *reasons;                         /* reason codes joined by ',', "" if none */
+    const char *comment;
+    bool is_default;                             /* given by the default rule, not the rater */
+    int64_t recorded_by;                         /* the clerk whose device took it, 0 online */
+    int64_t created_at;
+    /* Joined on read. */
+    const char *case_no, *item_name, *handling_unit_name, *handling_path, *accepting_path;
+    bool is_excluded; /* its rectification's appeal was upheld: out of statistics */
+};
+
+/* What a rating list asks for; zero/empty fields are no filter. Newest first by id. */
+struct bm_rating_query {
+    const char *scope_prefix;    /* handling OR accepting unit's path under this prefix */
+    int64_t handling_unit_id;    /* exactly this unit */
+    int level;                   /* 1..5 */
+    int64_t from, to;            /* created_at in [from, to) */
+    int64_t after_id;            /* keyset cursor: id < after_id */
+    int limit;
+};
+
+/*
+ * Inserts a rating (county_code from the case). Inside a transaction. BM_ECONFLICT if the
+ * case already has a rating of this kind: a case is rated once, and followed up once.
+ * Ratings are never updated or deleted.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_rating_insert(struct bm_store *st, const struct bm_rating *r,
+                                                int64_t *id, struct bm_err *err);
+/* One rating with its joined fields. BM_ENOTFOUND if none. */
+BM_MUST_CHECK enum bm_rc bm_store_rating_get(struct bm_store *st, int64_t id, struct bm_arena *a,
+                                             struct bm_rating *out, struct bm_err *err);
+/* A case's ratings (at most two: initial, then follow-up), oldest first. */
+BM_MUST_CHECK enum bm_rc bm_store_ratings_of_case(struct bm_store *st, int64_t case_id,
+                                                  struct bm_arena *a, struct bm_rating **out,
+                                                  size_t *n, struct bm_err *err);
+/* Ratings matching `q`, at most q->limit + 1 (to tell a next page). */
+BM_MUST_CHECK enum bm_rc bm_store_ratings_list(struct bm_store *st,
+                                               const struct bm_rating_query *q,
+                                               struct bm_arena *a, struct bm_rating **out,
+                                               size_t *n, struct bm_err *err);
+/*
+ * For statistics (domain.md 4.5): counts[level] (counts[0] unused) of the initial ratings
+ * of cases handled by units under `handling_prefix` ("" for all) made in [from, to) (0 for
+ * an open end), leaving out ratings whose appeal was upheld. Follow-up ratings are not
+ * counted. Satisfaction rate = (counts[5] + counts[4] + counts[3]) / sum of counts.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_rating_counts(struct bm_store *st, const char *handling_prefix,
+                                                int64_t from, int64_t to, int64_t counts[6],
+                                                struct bm_err *err);
+
+/* The rectification task a bad rating opens (差评整改, domain.md 4.4). */
+struct bm_rectification {
+    int64_t id, rating_id, case_id;
+    int64_t unit_id;            /* the responsible unit: the case's handling unit */
+    const char *county_code;    /* set by the store from the case */
+    struct bm_rect_state st;    /* status; is_called_back mirrors called_back_at != 0 */
+    bm_day callback_due, rectify_due, appeal_due;
+    int64_t called_back_at, resolved_at, closed_at;
+    const char *callback_note, *outcome, *appeal_note, *decision_note;
+    int64_t version, created_at, updated_at;
+    /* Joined on read. */
+    const char *case_no, *unit_name, *unit_path;
+    int level;
+};
+
+/* What a rectification list asks for; zero/empty fields are no filter. Newest first. */
+struct bm_rect_query {
+    const char *unit_prefix; /* responsible unit's path under this prefix */
+    const char *status;      /* status code */
+    int64_t case_id;
+    bm_day overdue_on;       /* only tasks late on this day (bm_rect_is_overdue); BM_DAY_NONE */
+    int64_t after_id;
+    int limit;
+};
+
+/* Inserts a task (county_code from the case; version 1). Inside a transaction. */
+BM_MUST_CHECK enum bm_rc bm_store_rect_insert(struct bm_store *st, const struct bm_rectification *r,
+                                              int64_t now, int64_t *id, struct bm_err *err);
+/* One task with its joined fields. BM_ENOTFOUND if none. */
+BM_MUST_CHECK enum bm_rc bm_store_rect_get(struct bm_store *st, int64_t id, struct bm_arena *a,
+                                           struct bm_rectification *out, struct bm_err *err);
+/*
+ * Writes status, times and notes of `r` if the stored version is still r->version
+ * (BM_ESTALE otherwise) and bumps it. Inside a transaction.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_rect_update(struct bm_store *st, const struct bm_rectification *r,
+                                              int64_t now, struct bm_err *err);
+/* Tasks matching `q`, at most q->limit + 1. */
+BM_MUST_CHECK enum bm_rc bm_store_rects_list(struct bm_store *st, const struct bm_rect_query *q,
+                                             struct bm_arena *a, struct bm_rectification **out,
+                                             size_t *n, struct bm_err *err);
 
 #endif

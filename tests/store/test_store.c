@@ -5599,6 +5599,325 @@ test_demand_update_list_events(void **state)
     assert_int_equal(ds[1].id, ids[0]);
 }
 
+/* ---- ratings (好差评) and rectification of bad ratings ---- */
+
+static int64_t
+add_rating(struct fx *f, const struct bm_rating *r)
+{
+    int64_t id = 0;
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_rating_insert(f->st, r, &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    assert_true(id > 0);
+    return id;
+}
+
+static struct bm_rating
+rating_new(int64_t case_id, const struct cases *w, int level, const char *reasons, int64_t at)
+{
+    struct bm_rating r = {
+        .case_id = case_id,
+        .item_id = w->item,
+        .accepting_unit_id = w->t1,
+        .handling_unit_id = w->office1,
+        .channel = "online",
+        .level = level,
+        .reasons = reasons,
+        .comment = "",
+        .created_at = at,
+    };
+    return r;
+}
+
+static void
+test_ratings_insert_get_list(void **state)
+{
+    struct fx *f = *state;
+    struct cases w;
+    struct bm_case c;
+    struct bm_rating r, got, *l;
+    struct bm_rating_query q = {0};
+    int64_t k[4], r1, r2, r3, r2f, dup = 0;
+    size_t n = 99;
+
+    cases_fixture(f, &w);
+    for (int i = 1; i <= 3; i++) {
+        c = case_new(f, &w, i);
+        if (i == 3)
+            c.handling_unit_id = w.dept;
+        k[i] = add_case(f, &c, T0);
+    }
+    r = rating_new(k[1], &w, 5, "", T0 + 100);
+    r1 = add_rating(f, &r);
+    r = rating_new(k[2], &w, 1, "slow,poor_attitude", T0 + 200);
+    r.channel = "window_device";
+    r.recorded_by = w.clerk;
+    r.handler_id = w.handler;
+    r.comment = "窗口人员态度生硬";
+    r2 = add_rating(f, &r);
+    r = rating_new(k[3], &w, 4, "", T0 + 300);
+    r.handling_unit_id = w.dept;
+    r3 = add_rating(f, &r);
+
+    /* One rating per case: a second is a conflict and leaves nothing behind. */
+    r = rating_new(k[1], &w, 1, "slow", T0 + 400);
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_ECONFLICT, bm_store_rating_insert(f->st, &r, &dup, &f->err));
+    assert_true(strlen(f->err.message) > 0);
+    bm_store_rollback(f->st);
+    /* One follow-up (追评) is appended; a second is refused too. */
+    r = rating_new(k[2], &w, 3, "", T0 + 500);
+    r.is_follow_up = true;
+    r2f = add_rating(f, &r);
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_ECONFLICT, bm_store_rating_insert(f->st, &r, &dup, &f->err));
+    bm_store_rollback(f->st);
+
+    EXPECT_OK(f, bm_store_rating_get(f->st, r2, f->a, &got, &f->err));
+    assert_int_equal(got.case_id, k[2]);
+    assert_string_equal(got.county_code, "110118");
+    assert_false(got.is_follow_up);
+    assert_int_equal(got.item_id, w.item);
+    assert_int_equal(got.accepting_unit_id, w.t1);
+    assert_int_equal(got.handling_unit_id, w.office1);
+    assert_int_equal(got.handler_id, w.handler);
+    assert_string_equal(got.channel, "window_device");
+    assert_int_equal(got.level, 1);
+    assert_string_equal(got.reasons, "slow,poor_attitude");
+    assert_string_equal(got.comment, "窗口人员态度生硬");
+    assert_false(got.is_default);
+    assert_int_equal(got.recorded_by, w.clerk);
+    assert_int_equal(got.created_at, T0 + 200);
+    assert_string_equal(got.case_no, case_number(f, "110118100000", 20240105, 2));
+    assert_string_equal(got.item_name, "城乡居民养老保险参保登记");
+    assert_string_equal(got.handling_unit_name, "溪翁庄镇社会保障事务所");
+    assert_string_equal(got.handling_path, w.office1_path);
+    assert_string_equal(got.accepting_path, w.t1_path);
+    assert_false(got.is_excluded);
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_rating_get(f->st, 99999, f->a, &got, &f->err));
+
+    EXPECT_OK(f, bm_store_ratings_of_case(f->st, k[2], f->a, &l, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(l[0].id, r2);
+    assert_int_equal(l[1].id, r2f);
+    assert_true(l[1].is_follow_up);
+    assert_int_equal(l[1].handler_id, 0);
+    assert_int_equal(l[1].recorded_by, 0);
+    EXPECT_OK(f, bm_store_ratings_of_case(f->st, 99999, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 0);
+
+    /* Lists: newest first, by handling unit path, unit, level and time. */
+    q.scope_prefix = "";
+    q.limit = 10;
+    EXPECT_OK(f, bm_store_ratings_list(f->st, &q, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 4);
+    assert_int_equal(l[0].id, r2f);
+    assert_int_equal(l[3].id, r1);
+    /* The township sees what it handled and what its window accepted (case 3 too). */
+    q.scope_prefix = w.t1_path;
+    EXPECT_OK(f, bm_store_ratings_list(f->st, &q, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 4);
+    q.scope_prefix = w.t2_path;
+    EXPECT_OK(f, bm_store_ratings_list(f->st, &q, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 0);
+    q.scope_prefix = w.dept_path;
+    EXPECT_OK(f, bm_store_ratings_list(f->st, &q, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(l[0].id, r3);
+    q.scope_prefix = "";
+    q.level = 1;
+    EXPECT_OK(f, bm_store_ratings_list(f->st, &q, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(l[0].id, r2);
+    q.level = 0;
+    q.handling_unit_id = w.dept;
+    EXPECT_OK(f, bm_store_ratings_list(f->st, &q, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 1);
+    q.handling_unit_id = 0;
+    q.from = T0 + 200;
+    q.to = T0 + 300;
+    EXPECT_OK(f, bm_store_ratings_list(f->st, &q, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(l[0].id, r2);
+    /* Pages: limit + 1 rows tell that there is more; the cursor goes on below. */
+    q.from = q.to = 0;
+    q.limit = 2;
+    EXPECT_OK(f, bm_store_ratings_list(f->st, &q, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 3);
+    q.after_id = l[1].id;
+    EXPECT_OK(f, bm_store_ratings_list(f->st, &q, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(l[0].id, r2);
+    assert_int_equal(l[1].id, r1);
+}
+
+static void
+test_rating_counts_and_rectifications(void **state)
+{
+    struct fx *f = *state;
+    struct cases w;
+    struct bm_case c;
+    struct bm_rating r;
+    struct bm_rectification x = {0}, got, *l;
+    struct bm_rect_query q = {0};
+    int64_t k[5], counts[6], rid[5], xid = 0, xid2 = 0;
+    static const int levels[5] = {0, 5, 3, 2, 1};
+    size_t n = 99;
+
+    cases_fixture(f, &w);
+    for (int i = 1; i <= 4; i++) {
+        c = case_new(f, &w, i);
+        k[i] = add_case(f, &c, T0);
+        r = rating_new(k[i], &w, levels[i], levels[i] <= 2 ? "slow" : "", T0 + 100 * i);
+        rid[i] = add_rating(f, &r);
+    }
+    /* A follow-up is not a second opinion on the service: not counted. */
+    r = rating_new(k[4], &w, 4, "", T0 + 900);
+    r.is_follow_up = true;
+    (void)add_rating(f, &r);
+
+    EXPECT_OK(f, bm_store_rating_counts(f->st, "", 0, 0, counts, &f->err));
+    assert_int_equal(counts[5], 1);
+    assert_int_equal(counts[4], 0);
+    assert_int_equal(counts[3], 1);
+    assert_int_equal(counts[2], 1);
+    assert_int_equal(counts[1], 1);
+    EXPECT_OK(f, bm_store_rating_counts(f->st, w.t1_path, T0 + 200, T0 + 400, counts, &f->err));
+    assert_int_equal(counts[5] + counts[4] + counts[3] + counts[2] + counts[1], 2);
+    assert_int_equal(counts[3], 1);
+    assert_int_equal(counts[2], 1);
+    EXPECT_OK(f, bm_store_rating_counts(f->st, w.t2_path, 0, 0, counts, &f->err));
+    assert_int_equal(counts[5] + counts[4] + counts[3] + counts[2] + counts[1], 0);
+
+    /* Tasks of the two bad ratings. */
+    x.rating_id = rid[3];
+    x.case_id = k[3];
+    x.unit_id = w.office1;
+    x.st.status = BM_RECT_OPEN;
+    x.callback_due = ymd(2023, 11, 15);
+    x.rectify_due = ymd(2023, 11, 21);
+    x.appeal_due = ymd(2023, 11, 17);
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_rect_insert(f->st, &x, T0 + 300, &xid, &f->err));
+    x.rating_id = rid[4];
+    x.case_id = k[4];
+    EXPECT_OK(f, bm_store_rect_insert(f->st, &x, T0 + 400, &xid2, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+
+    EXPECT_OK(f, bm_store_rect_get(f->st, xid, f->a, &got, &f->err));
+    assert_int_equal(got.rating_id, rid[3]);
+    assert_int_equal(got.case_id, k[3]);
+    assert_int_equal(got.unit_id, w.office1);
+    assert_string_equal(got.county_code, "110118");
+    assert_int_equal(got.st.status, BM_RECT_OPEN);
+    assert_false(got.st.is_called_back);
+    assert_int_equal(got.callback_due, ymd(2023, 11, 15));
+    assert_int_equal(got.rectify_due, ymd(2023, 11, 21));
+    assert_int_equal(got.appeal_due, ymd(2023, 11, 17));
+    assert_int_equal(got.version, 1);
+    assert_int_equal(got.created_at, T0 + 300);
+    assert_string_equal(got.case_no, case_number(f, "110118100000", 20240105, 3));
+    assert_string_equal(got.unit_name, "溪翁庄镇社会保障事务所");
+    assert_string_equal(got.unit_path, w.office1_path);
+    assert_int_equal(got.level, 2);
+    assert_string_equal(got.callback_note, "");
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_rect_get(f->st, 99999, f->a, &got, &f->err));
+
+    /* Version-checked updates. */
+    got.st.status = BM_RECT_CALLED_BACK;
+    got.called_back_at = T0 + 500;
+    got.callback_note = "已电话回访，申请人反映等候时间长";
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_rect_update(f->st, &got, T0 + 500, &f->err));
+    EXPECT_RC(f, BM_ESTALE, bm_store_rect_update(f->st, &got, T0 + 501, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_rect_get(f->st, xid, f->a, &got, &f->err));
+    assert_int_equal(got.st.status, BM_RECT_CALLED_BACK);
+    assert_true(got.st.is_called_back);
+    assert_int_equal(got.called_back_at, T0 + 500);
+    assert_string_equal(got.callback_note, "已电话回访，申请人反映等候时间长");
+    assert_int_equal(got.version, 2);
+    assert_int_equal(got.updated_at, T0 + 500);
+
+    /* Lists: by status, case, scope and lateness. */
+    q.unit_prefix = "";
+    q.status = "";
+    q.overdue_on = BM_DAY_NONE;
+    q.limit = 10;
+    EXPECT_OK(f, bm_store_rects_list(f->st, &q, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(l[0].id, xid2);
+    q.status = "open";
+    EXPECT_OK(f, bm_store_rects_list(f->st, &q, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(l[0].id, xid2);
+    q.status = "";
+    q.case_id = k[3];
+    EXPECT_OK(f, bm_store_rects_list(f->st, &q, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(l[0].id, xid);
+    q.case_id = 0;
+    q.unit_prefix = w.dept_path;
+    EXPECT_OK(f, bm_store_rects_list(f->st, &q, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 0);
+    q.unit_prefix = w.t1_path;
+    /* On the callback due day nothing is late; the day after, the open one is. */
+    q.overdue_on = ymd(2023, 11, 15);
+    EXPECT_OK(f, bm_store_rects_list(f->st, &q, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 0);
+    q.overdue_on = ymd(2023, 11, 16);
+    EXPECT_OK(f, bm_store_rects_list(f->st, &q, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(l[0].id, xid2);
+    /* After the rectification due day the called-back one is late too. */
+    q.overdue_on = ymd(2023, 11, 22);
+    EXPECT_OK(f, bm_store_rects_list(f->st, &q, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 2);
+
+    /* An upheld appeal takes the rating out of the counts (and marks it excluded). */
+    EXPECT_OK(f, bm_store_rect_get(f->st, xid2, f->a, &got, &f->err));
+    got.st.status = BM_RECT_UPHELD;
+    got.closed_at = T0 + 600;
+    got.decision_note = "经核实系误评";
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_rect_update(f->st, &got, T0 + 600, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_rating_counts(f->st, "", 0, 0, counts, &f->err));
+    assert_int_equal(counts[1], 0);
+    assert_int_equal(counts[2], 1);
+    {
+        struct bm_rating kept;
+        EXPECT_OK(f, bm_store_rating_get(f->st, rid[4], f->a, &kept, &f->err));
+        assert_true(kept.is_excluded);
+        assert_int_equal(kept.level, 1); /* the rating itself is unchanged */
+    }
+    assert_int_equal(rows_outside(f, "ratings", "110118"), 0);
+    assert_int_equal(rows_outside(f, "rectifications", "110118"), 0);
+}
+
+/* A rolled-back rating leaves no row (the API relies on this for refused input). */
+static void
+test_rating_rollback(void **state)
+{
+    struct fx *f = *state;
+    struct cases w;
+    struct bm_case c;
+    struct bm_rating r, *l;
+    int64_t id = 0, kc;
+    size_t n = 99;
+
+    cases_fixture(f, &w);
+    c = case_new(f, &w, 1);
+    kc = add_case(f, &c, T0);
+    r = rating_new(kc, &w, 2, "other", T0);
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_rating_insert(f->st, &r, &id, &f->err));
+    bm_store_rollback(f->st);
+    EXPECT_OK(f, bm_store_ratings_of_case(f->st, kc, f->a, &l, &n, &f->err));
+    assert_int_equal(n, 0);
+}
+
 int
 main(void)
 {
@@ -5675,6 +5994,10 @@ main(void)
         /* demands */
         cmocka_unit_test_setup_teardown(test_demand_insert_get_seq, setup, teardown),
         cmocka_unit_test_setup_teardown(test_demand_update_list_events, setup, teardown),
+        /* ratings (好差评) and rectification of bad ratings */
+        cmocka_unit_test_setup_teardown(test_ratings_insert_get_list, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rating_counts_and_rectifications, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rating_rollback, setup, teardown),
     };
 
     /* Migrations log at info; keep the output to what explains a failure. */

@@ -124,6 +124,20 @@ test_role_matrix(void **state)
     }
 }
 
+/* The permissions of the ratings area (好差评): the window's device, reading, rectification. */
+static void
+test_rating_perms(void **state)
+{
+    (void)state;
+    assert_int_equal(bm_access_roles_for(BM_PERM_RATING_DEVICE), BM_ROLE_CLERK);
+    assert_int_equal(bm_access_roles_for(BM_PERM_RATING_READ),
+                     BM_ROLE_CLERK | BM_ROLE_HANDLER | BM_ROLE_APPROVER | BM_ROLE_SUPERVISOR |
+                         BM_ROLE_TOWNSHIP_ADMIN | BM_ROLE_COUNTY_ADMIN | BM_ROLE_AUDITOR);
+    assert_int_equal(bm_access_roles_for(BM_PERM_RECT_ACT),
+                     BM_ROLE_HANDLER | BM_ROLE_APPROVER | BM_ROLE_SUPERVISOR |
+                         BM_ROLE_TOWNSHIP_ADMIN | BM_ROLE_COUNTY_ADMIN);
+}
+
 static void
 test_roles_for(void **state)
 {
@@ -327,6 +341,7 @@ main(void)
         cmocka_unit_test(test_case_scope),
         cmocka_unit_test(test_case_actor),
         cmocka_unit_test(test_roles_for),
+        cmocka_unit_test(test_rating_perms),
         cmocka_unit_test(test_role_allows_edge_cases),
         cmocka_unit_test(test_scope),
         cmocka_unit_test(test_scope_out_buffer),

@@ -112,4 +112,14 @@ const struct bm_store_ops bm_pg_ops = {
     .demands_list = pg_demands_list,
     .demand_event_insert = pg_demand_event_insert,
     .demand_events = pg_demand_events,
+    /* ratings (好差评) and rectification of bad ratings */
+    .rating_insert = pg_rating_insert,
+    .rating_get = pg_rating_get,
+    .ratings_of_case = pg_ratings_of_case,
+    .ratings_list = pg_ratings_list,
+    .rating_counts = pg_rating_counts,
+    .rect_insert = pg_rect_insert,
+    .rect_get = pg_rect_get,
+    .rect_update = pg_rect_update,
+    .rects_list = pg_rects_list,
 };

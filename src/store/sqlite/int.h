@@ -181,5 +181,15 @@ enum bm_rc sqlite_demand_update(struct bm_store *st, const struct bm_demand *d, 
 enum bm_rc sqlite_demands_list(struct bm_store *st, const struct bm_demand_query *q, struct bm_arena *a, struct bm_demand **out, size_t *n, struct bm_err *err);
 enum bm_rc sqlite_demand_event_insert(struct bm_store *st, const struct bm_demand_event *e, struct bm_err *err);
 enum bm_rc sqlite_demand_events(struct bm_store *st, int64_t demand_id, struct bm_arena *a, struct bm_demand_event **out, size_t *n, struct bm_err *err);
+/* ratings.c: ratings (好差评) and rectification of bad ratings */
+enum bm_rc sqlite_rating_insert(struct bm_store *st, const struct bm_rating *r, int64_t *id, struct bm_err *err);
+enum bm_rc sqlite_rating_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_rating *out, struct bm_err *err);
+enum bm_rc sqlite_ratings_of_case(struct bm_store *st, int64_t case_id, struct bm_arena *a, struct bm_rating **out, size_t *n, struct bm_err *err);
+enum bm_rc sqlite_ratings_list(struct bm_store *st, const struct bm_rating_query *q, struct bm_arena *a, struct bm_rating **out, size_t *n, struct bm_err *err);
+enum bm_rc sqlite_rating_counts(struct bm_store *st, const char *handling_prefix, int64_t from, int64_t to, int64_t counts[6], struct bm_err *err);
+enum bm_rc sqlite_rect_insert(struct bm_store *st, const struct bm_rectification *r, int64_t now, int64_t *id, struct bm_err *err);
+enum bm_rc sqlite_rect_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_rectification *out, struct bm_err *err);
+enum bm_rc sqlite_rect_update(struct bm_store *st, const struct bm_rectification *r, int64_t now, struct bm_err *err);
+enum bm_rc sqlite_rects_list(struct bm_store *st, const struct bm_rect_query *q, struct bm_arena *a, struct bm_rectification **out, size_t *n, struct bm_err *err);
 
 #endif

@@ -111,4 +111,14 @@ const struct bm_store_ops bm_sqlite_ops = {
     .demands_list = sqlite_demands_list,
     .demand_event_insert = sqlite_demand_event_insert,
     .demand_events = sqlite_demand_events,
+    /* ratings (好差评) and rectification of bad ratings */
+    .rating_insert = sqlite_rating_insert,
+    .rating_get = sqlite_rating_get,
+    .ratings_of_case = sqlite_ratings_of_case,
+    .ratings_list = sqlite_ratings_list,
+    .rating_counts = sqlite_rating_counts,
+    .rect_insert = sqlite_rect_insert,
+    .rect_get = sqlite_rect_get,
+    .rect_update = sqlite_rect_update,
+    .rects_list = sqlite_rects_list,
 };
