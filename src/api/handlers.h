@@ -84,5 +84,24 @@ enum bm_rc bm_api_calendar_put(struct bm_req *rq, struct bm_resp *rs);
 struct json_t;
 struct json_t *bm_api_user_json(const struct bm_user *u);
 
+/* participation (公众参与): participation.c, hearings.c, households.c */
+enum bm_rc bm_api_campaigns_list(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_campaigns_create(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_campaign_submissions(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_campaign_respond(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_campaign_summarize(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_public_campaigns_list(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_public_campaign_responses(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_public_campaign_submit(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_hearings_list(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_hearings_create(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_hearing_participants(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_hearing_record(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_public_hearings_list(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_public_hearing_register(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_households_list(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_households_import(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_household_assign(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_households_coverage(struct bm_req *rq, struct bm_resp *rs);
 
 #endif

@@ -38,6 +38,9 @@ enum bm_perm {
     BM_PERM_CASE_CREATE, /* open a case: a window clerk, or a resident applying online */
     BM_PERM_CASE_ACT,    /* act on a case; which actions, bm_access_case_actor decides */
     BM_PERM_CALENDAR_WRITE, /* edit the working-day calendar */
+    /* participation (公众参与) */
+    BM_PERM_PARTICIPATION_READ,  /* campaigns, hearings, households: staff lists (scoped) */
+    BM_PERM_PARTICIPATION_WRITE, /* open campaigns and hearings, answer, keep the register */
     BM_PERM_COUNT
 };
 

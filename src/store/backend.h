@@ -107,6 +107,26 @@ struct bm_store_ops {
                           const char *const *values, struct bm_err *err);
     enum bm_rc (*copy_finish)(struct bm_store *st, const struct bm_copy_table *t,
                               struct bm_err *err);
+
+    /* participation (公众参与) */
+    enum bm_rc (*campaign_insert)(struct bm_store *st, const struct bm_campaign *c, int64_t now, int64_t *id, struct bm_err *err);
+    enum bm_rc (*campaign_get)(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_campaign *out, struct bm_err *err);
+    enum bm_rc (*campaigns_list)(struct bm_store *st, const char *path_prefix, bm_day started_by, int64_t after_id, int limit, struct bm_arena *a, struct bm_campaign **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*campaign_summarize)(struct bm_store *st, int64_t id, const char *summary, int64_t now, struct bm_err *err);
+    enum bm_rc (*submission_insert)(struct bm_store *st, const struct bm_campaign_submission *s, int64_t now, int64_t *id, struct bm_err *err);
+    enum bm_rc (*submissions_list)(struct bm_store *st, int64_t campaign_id, bool responded_only, int64_t after_id, int limit, struct bm_arena *a, struct bm_campaign_submission **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*submission_respond)(struct bm_store *st, int64_t campaign_id, int64_t id, const char *response, int64_t user_id, int64_t now, struct bm_err *err);
+    enum bm_rc (*hearing_insert)(struct bm_store *st, const struct bm_hearing *h, int64_t now, int64_t *id, struct bm_err *err);
+    enum bm_rc (*hearing_get)(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_hearing *out, struct bm_err *err);
+    enum bm_rc (*hearings_list)(struct bm_store *st, const char *path_prefix, const char *kind, int64_t after_id, int limit, struct bm_arena *a, struct bm_hearing **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*hearing_record)(struct bm_store *st, int64_t id, const char *minutes, const char *outcome, int64_t now, struct bm_err *err);
+    enum bm_rc (*hearing_register)(struct bm_store *st, const struct bm_hearing_participant *p, int64_t now, int64_t *id, struct bm_err *err);
+    enum bm_rc (*participants_list)(struct bm_store *st, int64_t hearing_id, struct bm_arena *a, struct bm_hearing_participant **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*household_insert)(struct bm_store *st, const struct bm_household *h, int64_t now, int64_t *id, struct bm_err *err);
+    enum bm_rc (*household_get)(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_household *out, struct bm_err *err);
+    enum bm_rc (*households_list)(struct bm_store *st, const struct bm_household_query *q, struct bm_arena *a, struct bm_household **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*household_assign)(struct bm_store *st, int64_t id, int64_t version, int64_t cadre_id, int64_t now, struct bm_err *err);
+    enum bm_rc (*households_coverage)(struct bm_store *st, const char *path_prefix, struct bm_arena *a, struct bm_coverage_row **out, size_t *n, struct bm_err *err);
 };
 
 /* Every backend's connection struct begins with this. */

@@ -95,6 +95,28 @@ const struct bm_copy_table bm_copy_tables[] = {
      {"id", "county_code", "channel", "recipient_enc", "template", "body", "case_id", "created_at", "next_attempt_at", "attempts", "locked_until", "sent_at", "last_error"},
      "ittbttniiiiit", true},
     {"audit_head", "county_code", {"county_code", "last_id", "last_hash"}, "tib", false},
+    /* participation (公众参与), migration 0009 */
+    {"campaigns", "id",
+     {"id", "county_code", "unit_id", "title", "description", "open_from", "open_until", "summary",
+      "summarized_at", "created_by", "created_at"},
+     "itittiitiii", true},
+    {"campaign_submissions", "id",
+     {"id", "county_code", "campaign_id", "content", "author_masked", "contact_enc", "user_id",
+      "response", "responded_by", "responded_at", "created_at"},
+     "itittbntnii", true},
+    {"hearings", "id",
+     {"id", "county_code", "unit_id", "kind", "title", "matter", "place", "starts_at",
+      "register_until", "capacity", "registered", "minutes", "outcome", "recorded_at",
+      "created_by", "created_at"},
+     "itittttiiiittiii", true},
+    {"hearing_participants", "id",
+     {"id", "county_code", "hearing_id", "role", "name_masked", "phone_masked", "contact_enc",
+      "contact_hash", "created_at"},
+     "ititttbbi", true},
+    {"households", "id",
+     {"id", "county_code", "village_id", "head_masked", "head_enc", "address", "members",
+      "cadre_id", "assigned_at", "version", "created_at"},
+     "ititbtiniii", true},
 };
 
 const size_t bm_n_copy_tables = sizeof(bm_copy_tables) / sizeof(bm_copy_tables[0]);

@@ -501,3 +501,113 @@ bm_store_outbox_of_case(struct bm_store *st, int64_t case_id, struct bm_arena *a
 {
     return st->ops->outbox_of_case(st, case_id, a, out, n, err);
 }
+
+/* ---- participation (公众参与) ---- */
+
+enum bm_rc
+bm_store_campaign_insert(struct bm_store *st, const struct bm_campaign *c, int64_t now, int64_t *id, struct bm_err *err)
+{
+    return st->ops->campaign_insert(st, c, now, id, err);
+}
+
+enum bm_rc
+bm_store_campaign_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_campaign *out, struct bm_err *err)
+{
+    return st->ops->campaign_get(st, id, a, out, err);
+}
+
+enum bm_rc
+bm_store_campaigns_list(struct bm_store *st, const char *path_prefix, bm_day started_by, int64_t after_id, int limit, struct bm_arena *a, struct bm_campaign **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->campaigns_list(st, path_prefix, started_by, after_id, limit, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_campaign_summarize(struct bm_store *st, int64_t id, const char *summary, int64_t now, struct bm_err *err)
+{
+    return st->ops->campaign_summarize(st, id, summary, now, err);
+}
+
+enum bm_rc
+bm_store_submission_insert(struct bm_store *st, const struct bm_campaign_submission *s, int64_t now, int64_t *id, struct bm_err *err)
+{
+    return st->ops->submission_insert(st, s, now, id, err);
+}
+
+enum bm_rc
+bm_store_submissions_list(struct bm_store *st, int64_t campaign_id, bool responded_only, int64_t after_id, int limit, struct bm_arena *a, struct bm_campaign_submission **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->submissions_list(st, campaign_id, responded_only, after_id, limit, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_submission_respond(struct bm_store *st, int64_t campaign_id, int64_t id, const char *response, int64_t user_id, int64_t now, struct bm_err *err)
+{
+    return st->ops->submission_respond(st, campaign_id, id, response, user_id, now, err);
+}
+
+enum bm_rc
+bm_store_hearing_insert(struct bm_store *st, const struct bm_hearing *h, int64_t now, int64_t *id, struct bm_err *err)
+{
+    return st->ops->hearing_insert(st, h, now, id, err);
+}
+
+enum bm_rc
+bm_store_hearing_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_hearing *out, struct bm_err *err)
+{
+    return st->ops->hearing_get(st, id, a, out, err);
+}
+
+enum bm_rc
+bm_store_hearings_list(struct bm_store *st, const char *path_prefix, const char *kind, int64_t after_id, int limit, struct bm_arena *a, struct bm_hearing **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->hearings_list(st, path_prefix, kind, after_id, limit, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_hearing_record(struct bm_store *st, int64_t id, const char *minutes, const char *outcome, int64_t now, struct bm_err *err)
+{
+    return st->ops->hearing_record(st, id, minutes, outcome, now, err);
+}
+
+enum bm_rc
+bm_store_hearing_register(struct bm_store *st, const struct bm_hearing_participant *p, int64_t now, int64_t *id, struct bm_err *err)
+{
+    return st->ops->hearing_register(st, p, now, id, err);
+}
+
+enum bm_rc
+bm_store_participants_list(struct bm_store *st, int64_t hearing_id, struct bm_arena *a, struct bm_hearing_participant **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->participants_list(st, hearing_id, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_household_insert(struct bm_store *st, const struct bm_household *h, int64_t now, int64_t *id, struct bm_err *err)
+{
+    return st->ops->household_insert(st, h, now, id, err);
+}
+
+enum bm_rc
+bm_store_household_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_household *out, struct bm_err *err)
+{
+    return st->ops->household_get(st, id, a, out, err);
+}
+
+enum bm_rc
+bm_store_households_list(struct bm_store *st, const struct bm_household_query *q, struct bm_arena *a, struct bm_household **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->households_list(st, q, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_household_assign(struct bm_store *st, int64_t id, int64_t version, int64_t cadre_id, int64_t now, struct bm_err *err)
+{
+    return st->ops->household_assign(st, id, version, cadre_id, now, err);
+}
+
+enum bm_rc
+bm_store_households_coverage(struct bm_store *st, const char *path_prefix, struct bm_arena *a, struct bm_coverage_row **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->households_coverage(st, path_prefix, a, out, n, err);
+}

@@ -1,0 +1,83 @@
+-- Bianmin schema 9: public participation (公众参与, policy section 十四): suggestion
+-- campaigns (人民建议征集) and their submissions, hearings on major matters (重大事项听证) and
+-- observed meetings (重要会议旁听) with their registrations, and the household register that
+-- cadres are assigned to (联系服务群众全覆盖). Citizens' names and phone numbers are sealed
+-- with the data key (contact_enc, head_enc); only masked forms are stored in clear.
+
+CREATE TABLE campaigns (
+    id INTEGER PRIMARY KEY,
+    county_code TEXT NOT NULL,
+    unit_id INTEGER NOT NULL REFERENCES org_units(id),
+    title TEXT NOT NULL,
+    description TEXT NOT NULL,
+    open_from INTEGER NOT NULL,              -- first and last day (CST day numbers)
+    open_until INTEGER NOT NULL,
+    summary TEXT NOT NULL DEFAULT '',        -- published summary of the responses
+    summarized_at INTEGER NOT NULL DEFAULT 0,
+    created_by INTEGER NOT NULL REFERENCES users(id),
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX campaigns_unit ON campaigns (unit_id);
+
+CREATE TABLE campaign_submissions (
+    id INTEGER PRIMARY KEY,
+    county_code TEXT NOT NULL,
+    campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+    content TEXT NOT NULL,
+    author_masked TEXT NOT NULL,
+    contact_enc BLOB,                        -- sealed "name\nphone"; NULL for a logged-in citizen
+    user_id INTEGER REFERENCES users(id),
+    response TEXT NOT NULL DEFAULT '',
+    responded_by INTEGER REFERENCES users(id),
+    responded_at INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX campaign_submissions_campaign ON campaign_submissions (campaign_id, id);
+
+CREATE TABLE hearings (
+    id INTEGER PRIMARY KEY,
+    county_code TEXT NOT NULL,
+    unit_id INTEGER NOT NULL REFERENCES org_units(id),
+    kind TEXT NOT NULL,                      -- hearing (听证) or meeting (旁听)
+    title TEXT NOT NULL,
+    matter TEXT NOT NULL,
+    place TEXT NOT NULL,
+    starts_at INTEGER NOT NULL,
+    register_until INTEGER NOT NULL,         -- last day of registration (CST day number)
+    capacity INTEGER NOT NULL,
+    registered INTEGER NOT NULL DEFAULT 0,   -- kept with the row so capacity holds under races
+    minutes TEXT NOT NULL DEFAULT '',
+    outcome TEXT NOT NULL DEFAULT '',
+    recorded_at INTEGER NOT NULL DEFAULT 0,
+    created_by INTEGER NOT NULL REFERENCES users(id),
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX hearings_unit ON hearings (unit_id);
+
+CREATE TABLE hearing_participants (
+    id INTEGER PRIMARY KEY,
+    county_code TEXT NOT NULL,
+    hearing_id INTEGER NOT NULL REFERENCES hearings(id),
+    role TEXT NOT NULL,                      -- resident, interested, expert, deputy
+    name_masked TEXT NOT NULL,
+    phone_masked TEXT NOT NULL,
+    contact_enc BLOB NOT NULL,               -- sealed "name\nphone"
+    contact_hash BLOB NOT NULL,              -- keyed hash of the phone: one registration each
+    created_at INTEGER NOT NULL,
+    UNIQUE (hearing_id, contact_hash)
+);
+
+CREATE TABLE households (
+    id INTEGER PRIMARY KEY,
+    county_code TEXT NOT NULL,
+    village_id INTEGER NOT NULL REFERENCES org_units(id),
+    head_masked TEXT NOT NULL,
+    head_enc BLOB NOT NULL,                  -- sealed head-of-household name
+    address TEXT NOT NULL,
+    members INTEGER NOT NULL,
+    cadre_id INTEGER REFERENCES users(id),   -- the cadre in contact; NULL: not covered
+    assigned_at INTEGER NOT NULL DEFAULT 0,
+    version INTEGER NOT NULL DEFAULT 1,
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX households_village ON households (village_id, id);

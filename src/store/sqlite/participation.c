@@ -1,0 +1,702 @@
+/*
+ * SQLite: public participation (公众参与): suggestion campaigns and their submissions,
+ * hearings and observed meetings with their registrations, the household register and its
+ * coverage by contact cadres. Mirrors pg/participation.c.
+ */
+#include <string.h>
+
+#include "store/sqlite/int.h"
+
+#define UNIT_COUNTY(param) "(SELECT county_code FROM org_units WHERE id = " param ")"
+
+static enum bm_rc
+too_big(struct bm_err *err)
+{
+    return bm_err_set(err, BM_ETOOBIG, "结果过大");
+}
+
+/* Runs a prepared UPDATE and reports whether it changed a row. */
+static enum bm_rc
+exec_changed(struct bm_store *st, sqlite3_stmt *s, const char *what, bool *changed,
+             struct bm_err *err)
+{
+    enum bm_rc rc = sq_exec(st, s, what, err);
+    *changed = rc == BM_OK && sqlite3_changes(SQ(st)->db) > 0;
+    return rc;
+}
+
+/* ---- campaigns ---- */
+
+static const char SQL_CAMPAIGN_INSERT[] =
+    "INSERT INTO campaigns (county_code, unit_id, title, description, open_from, open_until, "
+    "created_by, created_at) VALUES (" UNIT_COUNTY("?1") ", ?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+
+enum bm_rc
+sqlite_campaign_insert(struct bm_store *st, const struct bm_campaign *c, int64_t now, int64_t *id,
+                       struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    enum bm_rc rc;
+
+    BM_ASSERT(st->in_tx);
+    if ((rc = sq_prepare(st, SQL_CAMPAIGN_INSERT, &s, err)) != BM_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, c->unit_id);
+    sq_bind_text(s, 2, c->title);
+    sq_bind_text(s, 3, c->description);
+    sqlite3_bind_int64(s, 4, c->open_from);
+    sqlite3_bind_int64(s, 5, c->open_until);
+    sqlite3_bind_int64(s, 6, c->created_by);
+    sqlite3_bind_int64(s, 7, now);
+    if ((rc = sq_exec(st, s, "campaign insert", err)) == BM_OK)
+        *id = sqlite3_last_insert_rowid(SQ(st)->db);
+    return rc;
+}
+
+#define CAMPAIGN_COLS                                                                          \
+    "c.id, c.unit_id, o.name, o.path, c.title, c.description, c.open_from, c.open_until, "      \
+    "c.summary, c.summarized_at, c.created_by, c.created_at, "                                  \
+    "(SELECT count(*) FROM campaign_submissions s WHERE s.campaign_id = c.id), "                \
+    "(SELECT count(*) FROM campaign_submissions s WHERE s.campaign_id = c.id "                  \
+    "AND s.responded_at <> 0) "
+#define CAMPAIGN_FROM " FROM campaigns c JOIN org_units o ON o.id = c.unit_id "
+
+static enum bm_rc
+read_campaign(sqlite3_stmt *s, struct bm_arena *a, struct bm_campaign *c, struct bm_err *err)
+{
+    memset(c, 0, sizeof(*c));
+    c->id = sqlite3_column_int64(s, 0);
+    c->unit_id = sqlite3_column_int64(s, 1);
+    c->unit_name = sq_text(a, s, 2);
+    c->unit_path = sq_text(a, s, 3);
+    c->title = sq_text(a, s, 4);
+    c->description = sq_text(a, s, 5);
+    c->open_from = (bm_day)sqlite3_column_int64(s, 6);
+    c->open_until = (bm_day)sqlite3_column_int64(s, 7);
+    c->summary = sq_text(a, s, 8);
+    c->summarized_at = sqlite3_column_int64(s, 9);
+    c->created_by = sqlite3_column_int64(s, 10);
+    c->created_at = sqlite3_column_int64(s, 11);
+    c->n_submissions = sqlite3_column_int64(s, 12);
+    c->n_responded = sqlite3_column_int64(s, 13);
+    if (!c->unit_name || !c->unit_path || !c->title || !c->description || !c->summary)
+        return too_big(err);
+    return BM_OK;
+}
+
+static const char SQL_CAMPAIGN_GET[] = "SELECT " CAMPAIGN_COLS CAMPAIGN_FROM "WHERE c.id = ?1";
+
+enum bm_rc
+sqlite_campaign_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_campaign *out,
+                    struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    enum bm_rc rc;
+    int src;
+
+    if ((rc = sq_prepare(st, SQL_CAMPAIGN_GET, &s, err)) != BM_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    src = sqlite3_step(s);
+    if (src == SQLITE_ROW)
+        rc = read_campaign(s, a, out, err);
+    else if (src == SQLITE_DONE)
+        rc = bm_err_set(err, BM_ENOTFOUND, "征集活动不存在");
+    else
+        rc = sq_fail(st, src, "campaign get", err);
+    sq_done(s);
+    return rc;
+}
+
+static const char SQL_CAMPAIGNS_LIST[] =
+    "SELECT " CAMPAIGN_COLS CAMPAIGN_FROM
+    "WHERE o.path LIKE ?1 ESCAPE '\\' AND c.id > ?2 AND (?3 = 0 OR c.open_from <= ?4) "
+    "ORDER BY c.id LIMIT ?5";
+
+enum bm_rc
+sqlite_campaigns_list(struct bm_store *st, const char *prefix, bm_day started_by,
+                      int64_t after_id, int limit, struct bm_arena *a, struct bm_campaign **out,
+                      size_t *n, struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    enum bm_rc rc;
+    size_t i = 0;
+    int src = SQLITE_DONE;
+
+    if ((*out = bm_arena_alloc(a, sizeof(**out) * (size_t)(limit > 0 ? limit : 1))) == NULL)
+        return too_big(err);
+    if ((rc = sq_prepare(st, SQL_CAMPAIGNS_LIST, &s, err)) != BM_OK)
+        return rc;
+    sq_bind_prefix(s, 1, prefix, a);
+    sqlite3_bind_int64(s, 2, after_id);
+    sqlite3_bind_int(s, 3, started_by != BM_DAY_NONE);
+    sqlite3_bind_int64(s, 4, started_by);
+    sqlite3_bind_int(s, 5, limit);
+    while (rc == BM_OK && (int)i < limit && (src = sqlite3_step(s)) == SQLITE_ROW)
+        rc = read_campaign(s, a, &(*out)[i++], err);
+    if (rc == BM_OK && (int)i < limit && src != SQLITE_DONE)
+        rc = sq_fail(st, src, "campaigns list", err);
+    sq_done(s);
+    *n = i;
+    return rc;
+}
+
+static const char SQL_CAMPAIGN_SUMMARIZE[] =
+    "UPDATE campaigns SET summary = ?2, summarized_at = ?3 WHERE id = ?1 AND summarized_at = 0";
+
+enum bm_rc
+sqlite_campaign_summarize(struct bm_store *st, int64_t id, const char *summary, int64_t now,
+                          struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    struct bm_campaign c;
+    struct bm_arena *a;
+    bool changed = false;
+    enum bm_rc rc;
+
+    BM_ASSERT(st->in_tx);
+    if ((rc = sq_prepare(st, SQL_CAMPAIGN_SUMMARIZE, &s, err)) != BM_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    sq_bind_text(s, 2, summary);
+    sqlite3_bind_int64(s, 3, now);
+    if ((rc = exec_changed(st, s, "campaign summarize", &changed, err)) != BM_OK || changed)
+        return rc;
+    /* Nothing changed: either there is no such campaign or its summary is out already. */
+    if ((a = bm_arena_new(64 * 1024)) == NULL)
+        return too_big(err);
+    rc = sqlite_campaign_get(st, id, a, &c, err);
+    bm_arena_free(a);
+    return rc == BM_OK ? bm_err_set(err, BM_ECONFLICT, "总结已经发布，不能重复发布") : rc;
+}
+
+static const char SQL_SUBMISSION_INSERT[] =
+    "INSERT INTO campaign_submissions (county_code, campaign_id, content, author_masked, "
+    "contact_enc, user_id, created_at) VALUES ((SELECT county_code FROM campaigns WHERE id = ?1), "
+    "?1, ?2, ?3, ?4, nullif(?5, 0), ?6)";
+
+enum bm_rc
+sqlite_submission_insert(struct bm_store *st, const struct bm_campaign_submission *sub,
+                         int64_t now, int64_t *id, struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    enum bm_rc rc;
+
+    BM_ASSERT(st->in_tx);
+    if ((rc = sq_prepare(st, SQL_SUBMISSION_INSERT, &s, err)) != BM_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, sub->campaign_id);
+    sq_bind_text(s, 2, sub->content);
+    sq_bind_text(s, 3, sub->author_masked);
+    if (sub->contact_enc != NULL)
+        sqlite3_bind_blob(s, 4, sub->contact_enc, (int)sub->contact_enc_len, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(s, 4);
+    sqlite3_bind_int64(s, 5, sub->user_id);
+    sqlite3_bind_int64(s, 6, now);
+    if ((rc = sq_exec(st, s, "submission insert", err)) == BM_OK)
+        *id = sqlite3_last_insert_rowid(SQ(st)->db);
+    return rc;
+}
+
+static const char SQL_SUBMISSIONS_LIST[] =
+    "SELECT id, campaign_id, coalesce(user_id, 0), content, author_masked, response, "
+    "coalesce(responded_by, 0), responded_at, created_at FROM campaign_submissions "
+    "WHERE campaign_id = ?1 AND (?2 = 0 OR responded_at <> 0) AND id > ?3 ORDER BY id LIMIT ?4";
+
+enum bm_rc
+sqlite_submissions_list(struct bm_store *st, int64_t campaign_id, bool responded_only,
+                        int64_t after_id, int limit, struct bm_arena *a,
+                        struct bm_campaign_submission **out, size_t *n, struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    enum bm_rc rc;
+    size_t i = 0;
+    int src = SQLITE_DONE;
+
+    if ((*out = bm_arena_alloc(a, sizeof(**out) * (size_t)(limit > 0 ? limit : 1))) == NULL)
+        return too_big(err);
+    if ((rc = sq_prepare(st, SQL_SUBMISSIONS_LIST, &s, err)) != BM_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, campaign_id);
+    sqlite3_bind_int(s, 2, responded_only);
+    sqlite3_bind_int64(s, 3, after_id);
+    sqlite3_bind_int(s, 4, limit);
+    while (rc == BM_OK && (int)i < limit && (src = sqlite3_step(s)) == SQLITE_ROW) {
+        struct bm_campaign_submission *x = &(*out)[i++];
+        memset(x, 0, sizeof(*x));
+        x->id = sqlite3_column_int64(s, 0);
+        x->campaign_id = sqlite3_column_int64(s, 1);
+        x->user_id = sqlite3_column_int64(s, 2);
+        x->content = sq_text(a, s, 3);
+        x->author_masked = sq_text(a, s, 4);
+        x->response = sq_text(a, s, 5);
+        x->responded_by = sqlite3_column_int64(s, 6);
+        x->responded_at = sqlite3_column_int64(s, 7);
+        x->created_at = sqlite3_column_int64(s, 8);
+        if (!x->content || !x->author_masked || !x->response)
+            rc = too_big(err);
+    }
+    if (rc == BM_OK && (int)i < limit && src != SQLITE_DONE)
+        rc = sq_fail(st, src, "submissions list", err);
+    sq_done(s);
+    *n = i;
+    return rc;
+}
+
+static const char SQL_SUBMISSION_RESPOND[] =
+    "UPDATE campaign_submissions SET response = ?3, responded_by = ?4, responded_at = ?5 "
+    "WHERE campaign_id = ?1 AND id = ?2 AND responded_at = 0";
+static const char SQL_SUBMISSION_EXISTS[] =
+    "SELECT 1 FROM campaign_submissions WHERE campaign_id = ?1 AND id = ?2";
+
+enum bm_rc
+sqlite_submission_respond(struct bm_store *st, int64_t campaign_id, int64_t id,
+                          const char *response, int64_t user_id, int64_t now, struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    bool changed = false;
+    enum bm_rc rc;
+    int src;
+
+    BM_ASSERT(st->in_tx);
+    if ((rc = sq_prepare(st, SQL_SUBMISSION_RESPOND, &s, err)) != BM_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, campaign_id);
+    sqlite3_bind_int64(s, 2, id);
+    sq_bind_text(s, 3, response);
+    sqlite3_bind_int64(s, 4, user_id);
+    sqlite3_bind_int64(s, 5, now);
+    if ((rc = exec_changed(st, s, "submission respond", &changed, err)) != BM_OK || changed)
+        return rc;
+    if ((rc = sq_prepare(st, SQL_SUBMISSION_EXISTS, &s, err)) != BM_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, campaign_id);
+    sqlite3_bind_int64(s, 2, id);
+    src = sqlite3_step(s);
+    if (src == SQLITE_ROW)
+        rc = bm_err_set(err, BM_ECONFLICT, "该建议已经答复，不能重复答复");
+    else if (src == SQLITE_DONE)
+        rc = bm_err_set(err, BM_ENOTFOUND, "建议不存在");
+    else
+        rc = sq_fail(st, src, "submission exists", err);
+    sq_done(s);
+    return rc;
+}
+
+/* ---- hearings and observed meetings ---- */
+
+static const char SQL_HEARING_INSERT[] =
+    "INSERT INTO hearings (county_code, unit_id, kind, title, matter, place, starts_at, "
+    "register_until, capacity, created_by, created_at) VALUES (" UNIT_COUNTY("?1")
+    ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+
+enum bm_rc
+sqlite_hearing_insert(struct bm_store *st, const struct bm_hearing *h, int64_t now, int64_t *id,
+                      struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    enum bm_rc rc;
+
+    BM_ASSERT(st->in_tx);
+    if ((rc = sq_prepare(st, SQL_HEARING_INSERT, &s, err)) != BM_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, h->unit_id);
+    sq_bind_text(s, 2, h->kind);
+    sq_bind_text(s, 3, h->title);
+    sq_bind_text(s, 4, h->matter);
+    sq_bind_text(s, 5, h->place);
+    sqlite3_bind_int64(s, 6, h->starts_at);
+    sqlite3_bind_int64(s, 7, h->register_until);
+    sqlite3_bind_int64(s, 8, h->capacity);
+    sqlite3_bind_int64(s, 9, h->created_by);
+    sqlite3_bind_int64(s, 10, now);
+    if ((rc = sq_exec(st, s, "hearing insert", err)) == BM_OK)
+        *id = sqlite3_last_insert_rowid(SQ(st)->db);
+    return rc;
+}
+
+#define HEARING_COLS                                                                           \
+    "h.id, h.unit_id, o.name, o.path, h.kind, h.title, h.matter, h.place, h.starts_at, "        \
+    "h.register_until, h.capacity, h.registered, h.minutes, h.outcome, h.recorded_at, "         \
+    "h.created_by, h.created_at "
+#define HEARING_FROM " FROM hearings h JOIN org_units o ON o.id = h.unit_id "
+
+static enum bm_rc
+read_hearing(sqlite3_stmt *s, struct bm_arena *a, struct bm_hearing *h, struct bm_err *err)
+{
+    memset(h, 0, sizeof(*h));
+    h->id = sqlite3_column_int64(s, 0);
+    h->unit_id = sqlite3_column_int64(s, 1);
+    h->unit_name = sq_text(a, s, 2);
+    h->unit_path = sq_text(a, s, 3);
+    h->kind = sq_text(a, s, 4);
+    h->title = sq_text(a, s, 5);
+    h->matter = sq_text(a, s, 6);
+    h->place = sq_text(a, s, 7);
+    h->starts_at = sqlite3_column_int64(s, 8);
+    h->register_until = (bm_day)sqlite3_column_int64(s, 9);
+    h->capacity = sqlite3_column_int64(s, 10);
+    h->registered = sqlite3_column_int64(s, 11);
+    h->minutes = sq_text(a, s, 12);
+    h->outcome = sq_text(a, s, 13);
+    h->recorded_at = sqlite3_column_int64(s, 14);
+    h->created_by = sqlite3_column_int64(s, 15);
+    h->created_at = sqlite3_column_int64(s, 16);
+    if (!h->unit_name || !h->unit_path || !h->kind || !h->title || !h->matter || !h->place ||
+        !h->minutes || !h->outcome)
+        return too_big(err);
+    return BM_OK;
+}
+
+static const char SQL_HEARING_GET[] = "SELECT " HEARING_COLS HEARING_FROM "WHERE h.id = ?1";
+
+enum bm_rc
+sqlite_hearing_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_hearing *out,
+                   struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    enum bm_rc rc;
+    int src;
+
+    if ((rc = sq_prepare(st, SQL_HEARING_GET, &s, err)) != BM_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    src = sqlite3_step(s);
+    if (src == SQLITE_ROW)
+        rc = read_hearing(s, a, out, err);
+    else if (src == SQLITE_DONE)
+        rc = bm_err_set(err, BM_ENOTFOUND, "听证会或会议不存在");
+    else
+        rc = sq_fail(st, src, "hearing get", err);
+    sq_done(s);
+    return rc;
+}
+
+static const char SQL_HEARINGS_LIST[] =
+    "SELECT " HEARING_COLS HEARING_FROM
+    "WHERE o.path LIKE ?1 ESCAPE '\\' AND (?2 = '' OR h.kind = ?2) AND h.id > ?3 "
+    "ORDER BY h.id LIMIT ?4";
+
+enum bm_rc
+sqlite_hearings_list(struct bm_store *st, const char *prefix, const char *kind, int64_t after_id,
+                     int limit, struct bm_arena *a, struct bm_hearing **out, size_t *n,
+                     struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    enum bm_rc rc;
+    size_t i = 0;
+    int src = SQLITE_DONE;
+
+    if ((*out = bm_arena_alloc(a, sizeof(**out) * (size_t)(limit > 0 ? limit : 1))) == NULL)
+        return too_big(err);
+    if ((rc = sq_prepare(st, SQL_HEARINGS_LIST, &s, err)) != BM_OK)
+        return rc;
+    sq_bind_prefix(s, 1, prefix, a);
+    sq_bind_text(s, 2, kind);
+    sqlite3_bind_int64(s, 3, after_id);
+    sqlite3_bind_int(s, 4, limit);
+    while (rc == BM_OK && (int)i < limit && (src = sqlite3_step(s)) == SQLITE_ROW)
+        rc = read_hearing(s, a, &(*out)[i++], err);
+    if (rc == BM_OK && (int)i < limit && src != SQLITE_DONE)
+        rc = sq_fail(st, src, "hearings list", err);
+    sq_done(s);
+    *n = i;
+    return rc;
+}
+
+static const char SQL_HEARING_RECORD[] =
+    "UPDATE hearings SET minutes = ?2, outcome = ?3, recorded_at = ?4 "
+    "WHERE id = ?1 AND recorded_at = 0";
+
+enum bm_rc
+sqlite_hearing_record(struct bm_store *st, int64_t id, const char *minutes, const char *outcome,
+                      int64_t now, struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    struct bm_hearing h;
+    struct bm_arena *a;
+    bool changed = false;
+    enum bm_rc rc;
+
+    BM_ASSERT(st->in_tx);
+    if ((rc = sq_prepare(st, SQL_HEARING_RECORD, &s, err)) != BM_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    sq_bind_text(s, 2, minutes);
+    sq_bind_text(s, 3, outcome);
+    sqlite3_bind_int64(s, 4, now);
+    if ((rc = exec_changed(st, s, "hearing record", &changed, err)) != BM_OK || changed)
+        return rc;
+    if ((a = bm_arena_new(64 * 1024)) == NULL)
+        return too_big(err);
+    rc = sqlite_hearing_get(st, id, a, &h, err);
+    bm_arena_free(a);
+    return rc == BM_OK ? bm_err_set(err, BM_ECONFLICT, "纪要和结果已经记录，不能重复记录") : rc;
+}
+
+/* One place taken only while one is left: the check and the count are one statement. */
+static const char SQL_HEARING_TAKE[] =
+    "UPDATE hearings SET registered = registered + 1 WHERE id = ?1 AND registered < capacity";
+static const char SQL_PARTICIPANT_INSERT[] =
+    "INSERT INTO hearing_participants (county_code, hearing_id, role, name_masked, phone_masked, "
+    "contact_enc, contact_hash, created_at) VALUES ((SELECT county_code FROM hearings WHERE id = "
+    "?1), ?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+
+enum bm_rc
+sqlite_hearing_register(struct bm_store *st, const struct bm_hearing_participant *p, int64_t now,
+                        int64_t *id, struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    struct bm_hearing h;
+    struct bm_arena *a;
+    bool changed = false;
+    enum bm_rc rc;
+
+    BM_ASSERT(st->in_tx);
+    if ((rc = sq_prepare(st, SQL_HEARING_TAKE, &s, err)) != BM_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, p->hearing_id);
+    if ((rc = exec_changed(st, s, "hearing take place", &changed, err)) != BM_OK)
+        return rc;
+    if (!changed) {
+        if ((a = bm_arena_new(64 * 1024)) == NULL)
+            return too_big(err);
+        rc = sqlite_hearing_get(st, p->hearing_id, a, &h, err);
+        bm_arena_free(a);
+        return rc == BM_OK ? bm_err_set(err, BM_ECONFLICT, "名额已满") : rc;
+    }
+    if ((rc = sq_prepare(st, SQL_PARTICIPANT_INSERT, &s, err)) != BM_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, p->hearing_id);
+    sq_bind_text(s, 2, p->role);
+    sq_bind_text(s, 3, p->name_masked);
+    sq_bind_text(s, 4, p->phone_masked);
+    sqlite3_bind_blob(s, 5, p->contact_enc, (int)p->contact_enc_len, SQLITE_TRANSIENT);
+    sqlite3_bind_blob(s, 6, p->contact_hash, (int)sizeof(p->contact_hash), SQLITE_TRANSIENT);
+    sqlite3_bind_int64(s, 7, now);
+    rc = sq_exec(st, s, "participant insert", err);
+    if (rc == BM_ECONFLICT)
+        return bm_err_set(err, BM_ECONFLICT, "该手机号已经报名");
+    if (rc == BM_OK)
+        *id = sqlite3_last_insert_rowid(SQ(st)->db);
+    return rc;
+}
+
+static const char SQL_PARTICIPANTS_LIST[] =
+    "SELECT id, hearing_id, role, name_masked, phone_masked, created_at "
+    "FROM hearing_participants WHERE hearing_id = ?1 ORDER BY id LIMIT 10000";
+
+enum bm_rc
+sqlite_participants_list(struct bm_store *st, int64_t hearing_id, struct bm_arena *a,
+                         struct bm_hearing_participant **out, size_t *n, struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    struct bm_hearing h;
+    enum bm_rc rc;
+    size_t i = 0, cap;
+    int src = SQLITE_DONE;
+
+    /* The hearing's own count bounds the rows, so the array is sized once. */
+    if ((rc = sqlite_hearing_get(st, hearing_id, a, &h, err)) != BM_OK)
+        return rc;
+    cap = (size_t)h.registered + 1;
+    if ((*out = bm_arena_alloc(a, sizeof(**out) * cap)) == NULL)
+        return too_big(err);
+    if ((rc = sq_prepare(st, SQL_PARTICIPANTS_LIST, &s, err)) != BM_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, hearing_id);
+    while (rc == BM_OK && i < cap && (src = sqlite3_step(s)) == SQLITE_ROW) {
+        struct bm_hearing_participant *x = &(*out)[i++];
+        memset(x, 0, sizeof(*x));
+        x->id = sqlite3_column_int64(s, 0);
+        x->hearing_id = sqlite3_column_int64(s, 1);
+        x->role = sq_text(a, s, 2);
+        x->name_masked = sq_text(a, s, 3);
+        x->phone_masked = sq_text(a, s, 4);
+        x->created_at = sqlite3_column_int64(s, 5);
+        if (!x->role || !x->name_masked || !x->phone_masked)
+            rc = too_big(err);
+    }
+    if (rc == BM_OK && i < cap && src != SQLITE_DONE)
+        rc = sq_fail(st, src, "participants list", err);
+    sq_done(s);
+    *n = i;
+    return rc;
+}
+
+/* ---- households ---- */
+
+static const char SQL_HOUSEHOLD_INSERT[] =
+    "INSERT INTO households (county_code, village_id, head_masked, head_enc, address, members, "
+    "created_at) VALUES (" UNIT_COUNTY("?1") ", ?1, ?2, ?3, ?4, ?5, ?6)";
+
+enum bm_rc
+sqlite_household_insert(struct bm_store *st, const struct bm_household *h, int64_t now,
+                        int64_t *id, struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    enum bm_rc rc;
+
+    BM_ASSERT(st->in_tx);
+    if ((rc = sq_prepare(st, SQL_HOUSEHOLD_INSERT, &s, err)) != BM_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, h->village_id);
+    sq_bind_text(s, 2, h->head_masked);
+    sqlite3_bind_blob(s, 3, h->head_enc, (int)h->head_enc_len, SQLITE_TRANSIENT);
+    sq_bind_text(s, 4, h->address);
+    sqlite3_bind_int64(s, 5, h->members);
+    sqlite3_bind_int64(s, 6, now);
+    if ((rc = sq_exec(st, s, "household insert", err)) == BM_OK)
+        *id = sqlite3_last_insert_rowid(SQ(st)->db);
+    return rc;
+}
+
+#define HOUSEHOLD_COLS                                                                         \
+    "h.id, h.village_id, o.name, o.path, h.head_masked, h.address, h.members, "                 \
+    "coalesce(h.cadre_id, 0), coalesce(u.display_name, ''), h.assigned_at, h.version, "         \
+    "h.created_at "
+#define HOUSEHOLD_FROM                                                                         \
+    " FROM households h JOIN org_units o ON o.id = h.village_id "                              \
+    "LEFT JOIN users u ON u.id = h.cadre_id "
+
+static enum bm_rc
+read_household(sqlite3_stmt *s, struct bm_arena *a, struct bm_household *h, struct bm_err *err)
+{
+    memset(h, 0, sizeof(*h));
+    h->id = sqlite3_column_int64(s, 0);
+    h->village_id = sqlite3_column_int64(s, 1);
+    h->village_name = sq_text(a, s, 2);
+    h->village_path = sq_text(a, s, 3);
+    h->head_masked = sq_text(a, s, 4);
+    h->address = sq_text(a, s, 5);
+    h->members = sqlite3_column_int64(s, 6);
+    h->cadre_id = sqlite3_column_int64(s, 7);
+    h->cadre_name = sq_text(a, s, 8);
+    h->assigned_at = sqlite3_column_int64(s, 9);
+    h->version = sqlite3_column_int64(s, 10);
+    h->created_at = sqlite3_column_int64(s, 11);
+    if (!h->village_name || !h->village_path || !h->head_masked || !h->address || !h->cadre_name)
+        return too_big(err);
+    return BM_OK;
+}
+
+static const char SQL_HOUSEHOLD_GET[] = "SELECT " HOUSEHOLD_COLS HOUSEHOLD_FROM "WHERE h.id = ?1";
+
+enum bm_rc
+sqlite_household_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_household *out,
+                     struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    enum bm_rc rc;
+    int src;
+
+    if ((rc = sq_prepare(st, SQL_HOUSEHOLD_GET, &s, err)) != BM_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    src = sqlite3_step(s);
+    if (src == SQLITE_ROW)
+        rc = read_household(s, a, out, err);
+    else if (src == SQLITE_DONE)
+        rc = bm_err_set(err, BM_ENOTFOUND, "住户不存在");
+    else
+        rc = sq_fail(st, src, "household get", err);
+    sq_done(s);
+    return rc;
+}
+
+static const char SQL_HOUSEHOLDS_LIST[] =
+    "SELECT " HOUSEHOLD_COLS HOUSEHOLD_FROM
+    "WHERE o.path LIKE ?1 ESCAPE '\\' AND (?2 = 0 OR h.village_id = ?2) "
+    "AND (?3 = 0 OR h.cadre_id IS NULL) AND h.id > ?4 ORDER BY h.id LIMIT ?5";
+
+enum bm_rc
+sqlite_households_list(struct bm_store *st, const struct bm_household_query *q,
+                       struct bm_arena *a, struct bm_household **out, size_t *n,
+                       struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    enum bm_rc rc;
+    size_t i = 0;
+    int src = SQLITE_DONE;
+
+    if ((*out = bm_arena_alloc(a, sizeof(**out) * (size_t)(q->limit > 0 ? q->limit : 1))) == NULL)
+        return too_big(err);
+    if ((rc = sq_prepare(st, SQL_HOUSEHOLDS_LIST, &s, err)) != BM_OK)
+        return rc;
+    sq_bind_prefix(s, 1, q->path_prefix, a);
+    sqlite3_bind_int64(s, 2, q->village_id);
+    sqlite3_bind_int(s, 3, q->uncovered_only);
+    sqlite3_bind_int64(s, 4, q->after_id);
+    sqlite3_bind_int(s, 5, q->limit);
+    while (rc == BM_OK && (int)i < q->limit && (src = sqlite3_step(s)) == SQLITE_ROW)
+        rc = read_household(s, a, &(*out)[i++], err);
+    if (rc == BM_OK && (int)i < q->limit && src != SQLITE_DONE)
+        rc = sq_fail(st, src, "households list", err);
+    sq_done(s);
+    *n = i;
+    return rc;
+}
+
+static const char SQL_HOUSEHOLD_ASSIGN[] =
+    "UPDATE households SET cadre_id = nullif(?3, 0), assigned_at = ?4, version = version + 1 "
+    "WHERE id = ?1 AND version = ?2";
+
+enum bm_rc
+sqlite_household_assign(struct bm_store *st, int64_t id, int64_t version, int64_t cadre_id,
+                        int64_t now, struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    bool changed = false;
+    enum bm_rc rc;
+
+    BM_ASSERT(st->in_tx);
+    if ((rc = sq_prepare(st, SQL_HOUSEHOLD_ASSIGN, &s, err)) != BM_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int64(s, 2, version);
+    sqlite3_bind_int64(s, 3, cadre_id);
+    sqlite3_bind_int64(s, 4, cadre_id > 0 ? now : 0);
+    rc = exec_changed(st, s, "household assign", &changed, err);
+    if (rc == BM_OK && !changed)
+        rc = bm_err_set(err, BM_ESTALE, "该住户信息已被他人修改，请刷新后重试");
+    return rc;
+}
+
+#define COVERAGE_MAX 2000
+
+static const char SQL_COVERAGE[] =
+    "SELECT o.id, o.name, count(h.id), count(h.cadre_id) FROM org_units o "
+    "LEFT JOIN households h ON h.village_id = o.id "
+    "WHERE o.kind = 'village' AND o.path LIKE ?1 ESCAPE '\\' "
+    "GROUP BY o.id, o.name ORDER BY o.id LIMIT 2000";
+
+enum bm_rc
+sqlite_households_coverage(struct bm_store *st, const char *prefix, struct bm_arena *a,
+                           struct bm_coverage_row **out, size_t *n, struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    enum bm_rc rc;
+    size_t i = 0;
+    int src = SQLITE_DONE;
+
+    if ((*out = bm_arena_alloc(a, sizeof(**out) * COVERAGE_MAX)) == NULL)
+        return too_big(err);
+    if ((rc = sq_prepare(st, SQL_COVERAGE, &s, err)) != BM_OK)
+        return rc;
+    sq_bind_prefix(s, 1, prefix, a);
+    while (rc == BM_OK && i < COVERAGE_MAX && (src = sqlite3_step(s)) == SQLITE_ROW) {
+        struct bm_coverage_row *x = &(*out)[i++];
+        x->village_id = sqlite3_column_int64(s, 0);
+        x->village_name = sq_text(a, s, 1);
+        x->households = sqlite3_column_int64(s, 2);
+        x->covered = sqlite3_column_int64(s, 3);
+        if (!x->village_name)
+            rc = too_big(err);
+    }
+    if (rc == BM_OK && i < COVERAGE_MAX && src != SQLITE_DONE)
+        rc = sq_fail(st, src, "households coverage", err);
+    sq_done(s);
+    *n = i;
+    return rc;
+}
