@@ -4815,6 +4815,435 @@ test_audit_chains_per_county(void **state)
     assert_string_equal(rep.county_code, "110119");
 }
 
+/* ---- participation (公众参与): campaigns, hearings, households ---- */
+
+struct part_fx {
+    int64_t county, t1, t2, v1, v2, v3, staff1, staff2;
+};
+
+static void
+part_fixture(struct fx *f, struct part_fx *w)
+{
+    w->county = add_org(f, 0, BM_ORG_COUNTY, "北京市密云区", "110118");
+    w->t1 = add_org(f, w->county, BM_ORG_TOWNSHIP, "鼓楼街道", "110118001000");
+    w->t2 = add_org(f, w->county, BM_ORG_TOWNSHIP, "果园街道", "110118002000");
+    w->v1 = add_org(f, w->t1, BM_ORG_VILLAGE, "甲村民委员会", "110118001201");
+    w->v2 = add_org(f, w->t1, BM_ORG_VILLAGE, "乙村民委员会", "110118001202");
+    w->v3 = add_org(f, w->t2, BM_ORG_VILLAGE, "丙村民委员会", "110118002201");
+    w->staff1 = add_staff(f, "part_admin1", "赵敏", BM_ROLE_TOWNSHIP_ADMIN, w->t1);
+    w->staff2 = add_staff(f, "part_handler1", "李强", BM_ROLE_HANDLER, w->t1);
+}
+
+static int64_t
+add_campaign(struct fx *f, int64_t unit, int64_t by, const char *title, bm_day from, bm_day until)
+{
+    struct bm_campaign c = {.unit_id = unit, .created_by = by, .title = title,
+                            .description = "征集说明", .open_from = from, .open_until = until};
+    int64_t id = 0;
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_campaign_insert(f->st, &c, T0, &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    return id;
+}
+
+static int64_t
+add_submission(struct fx *f, int64_t campaign, const char *content, int64_t user_id)
+{
+    static const unsigned char sealed[48] = {1, 2, 3};
+    struct bm_campaign_submission s = {.campaign_id = campaign, .content = content,
+                                       .author_masked = "张*", .user_id = user_id};
+    int64_t id = 0;
+
+    if (user_id == 0) {
+        s.contact_enc = sealed;
+        s.contact_enc_len = sizeof(sealed);
+    }
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_submission_insert(f->st, &s, T0 + 60, &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    return id;
+}
+
+static void
+test_participation_campaigns(void **state)
+{
+    struct fx *f = *state;
+    struct part_fx w;
+    struct bm_campaign c, *cs;
+    struct bm_campaign_submission *ss;
+    const bm_day d0 = ymd(2026, 12, 1), d1 = ymd(2026, 12, 31);
+    int64_t c1, c2, c3, s1, s2, s3;
+    size_t n = 0;
+
+    part_fixture(f, &w);
+    c1 = add_campaign(f, w.t1, w.staff1, "乡村振兴建议征集", d0, d1);
+    c2 = add_campaign(f, w.t2, w.staff1, "老旧小区改造", ymd(2027, 1, 10), ymd(2027, 2, 10));
+    c3 = add_campaign(f, w.county, w.staff1, "县十五五规划", d0, d1);
+
+    EXPECT_OK(f, bm_store_campaign_get(f->st, c1, f->a, &c, &f->err));
+    assert_int_equal(c.id, c1);
+    assert_int_equal(c.unit_id, w.t1);
+    assert_string_equal(c.unit_name, "鼓楼街道");
+    assert_string_equal(c.unit_path, mkpath(f, 2, w.county, w.t1));
+    assert_string_equal(c.title, "乡村振兴建议征集");
+    assert_string_equal(c.description, "征集说明");
+    assert_int_equal(c.open_from, d0);
+    assert_int_equal(c.open_until, d1);
+    assert_string_equal(c.summary, "");
+    assert_int_equal(c.summarized_at, 0);
+    assert_int_equal(c.created_by, w.staff1);
+    assert_int_equal(c.created_at, T0);
+    assert_int_equal(c.n_submissions, 0);
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_campaign_get(f->st, 99999, f->a, &c, &f->err));
+
+    /* Scope by path prefix; the public list only what has begun by the day given. */
+    EXPECT_OK(f, bm_store_campaigns_list(f->st, mkpath(f, 2, w.county, w.t1), BM_DAY_NONE, 0, 50,
+                                         f->a, &cs, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(cs[0].id, c1);
+    EXPECT_OK(f, bm_store_campaigns_list(f->st, "", BM_DAY_NONE, 0, 50, f->a, &cs, &n, &f->err));
+    assert_int_equal(n, 3);
+    EXPECT_OK(f, bm_store_campaigns_list(f->st, "", ymd(2026, 12, 5), 0, 50, f->a, &cs, &n,
+                                         &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(cs[0].id, c1);
+    assert_int_equal(cs[1].id, c3);
+    /* Pages by id. */
+    EXPECT_OK(f, bm_store_campaigns_list(f->st, "", BM_DAY_NONE, 0, 2, f->a, &cs, &n, &f->err));
+    assert_int_equal(n, 2);
+    EXPECT_OK(f, bm_store_campaigns_list(f->st, "", BM_DAY_NONE, cs[1].id, 2, f->a, &cs, &n,
+                                         &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(cs[0].id, c3);
+    (void)c2;
+
+    s1 = add_submission(f, c1, "修缮村道", 0);
+    s2 = add_submission(f, c1, "增设路灯", w.staff2);
+    s3 = add_submission(f, c3, "县城公交", 0);
+    EXPECT_OK(f, bm_store_submissions_list(f->st, c1, false, 0, 50, f->a, &ss, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(ss[0].id, s1);
+    assert_string_equal(ss[0].content, "修缮村道");
+    assert_string_equal(ss[0].author_masked, "张*");
+    assert_int_equal(ss[0].user_id, 0);
+    assert_int_equal(ss[1].user_id, w.staff2);
+    assert_string_equal(ss[0].response, "");
+    assert_int_equal(ss[0].created_at, T0 + 60);
+    EXPECT_OK(f, bm_store_submissions_list(f->st, c1, true, 0, 50, f->a, &ss, &n, &f->err));
+    assert_int_equal(n, 0);
+
+    /* A response is published once, and only on a submission of that campaign. */
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_submission_respond(f->st, c1, s2, "已列入明年计划", w.staff1, T0 + 120,
+                                             &f->err));
+    EXPECT_RC(f, BM_ECONFLICT, bm_store_submission_respond(f->st, c1, s2, "再答", w.staff1,
+                                                           T0 + 130, &f->err));
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_submission_respond(f->st, c1, s3, "错", w.staff1,
+                                                           T0 + 130, &f->err));
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_submission_respond(f->st, c1, 99999, "错", w.staff1,
+                                                           T0 + 130, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_submissions_list(f->st, c1, true, 0, 50, f->a, &ss, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(ss[0].id, s2);
+    assert_string_equal(ss[0].response, "已列入明年计划");
+    assert_int_equal(ss[0].responded_by, w.staff1);
+    assert_int_equal(ss[0].responded_at, T0 + 120);
+    EXPECT_OK(f, bm_store_submissions_list(f->st, c1, false, s1, 50, f->a, &ss, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(ss[0].id, s2);
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_campaign_summarize(f->st, c1, "共收到建议2条", T0 + 200, &f->err));
+    EXPECT_RC(f, BM_ECONFLICT, bm_store_campaign_summarize(f->st, c1, "又一次", T0 + 300, &f->err));
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_campaign_summarize(f->st, 99999, "无", T0, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_campaign_get(f->st, c1, f->a, &c, &f->err));
+    assert_string_equal(c.summary, "共收到建议2条");
+    assert_int_equal(c.summarized_at, T0 + 200);
+    assert_int_equal(c.n_submissions, 2);
+    assert_int_equal(c.n_responded, 1);
+
+    /* A rolled-back response leaves nothing. */
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_submission_respond(f->st, c1, s1, "未提交", w.staff1, T0, &f->err));
+    bm_store_rollback(f->st);
+    EXPECT_OK(f, bm_store_campaign_get(f->st, c1, f->a, &c, &f->err));
+    assert_int_equal(c.n_responded, 1);
+
+    assert_int_equal(rows_outside(f, "campaigns", "110118"), 0);
+    assert_int_equal(rows_outside(f, "campaign_submissions", "110118"), 0);
+}
+
+static int64_t
+add_hearing(struct fx *f, struct part_fx *w, const char *kind, int64_t capacity)
+{
+    struct bm_hearing h = {.unit_id = w->t1, .kind = kind, .title = "水价调整听证会",
+                           .matter = "自来水价格调整方案", .place = "街道三楼会议室",
+                           .starts_at = T0 + 86400 * 10, .register_until = ymd(2023, 11, 20),
+                           .capacity = capacity, .created_by = w->staff1};
+    int64_t id = 0;
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_hearing_insert(f->st, &h, T0, &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    return id;
+}
+
+static enum bm_rc
+register_one(struct fx *f, int64_t hearing, unsigned seed, int64_t *id)
+{
+    static const unsigned char sealed[60] = {9, 8, 7};
+    struct bm_hearing_participant p = {.hearing_id = hearing, .role = "expert",
+                                       .name_masked = "王*", .phone_masked = "138****0001",
+                                       .contact_enc = sealed, .contact_enc_len = sizeof(sealed)};
+    enum bm_rc rc;
+
+    hash32(p.contact_hash, seed);
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    rc = bm_store_hearing_register(f->st, &p, T0 + seed, id, &f->err);
+    if (rc == BM_OK)
+        EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    else
+        bm_store_rollback(f->st);
+    return rc;
+}
+
+static void
+test_participation_hearings(void **state)
+{
+    struct fx *f = *state;
+    struct part_fx w;
+    struct bm_hearing h, *hs;
+    struct bm_hearing_participant *ps;
+    int64_t h1, h2, p1 = 0, p2 = 0, p3 = 0;
+    size_t n = 0;
+
+    part_fixture(f, &w);
+    h1 = add_hearing(f, &w, "hearing", 2);
+    h2 = add_hearing(f, &w, "meeting", 5);
+
+    EXPECT_OK(f, bm_store_hearing_get(f->st, h1, f->a, &h, &f->err));
+    assert_string_equal(h.kind, "hearing");
+    assert_string_equal(h.title, "水价调整听证会");
+    assert_string_equal(h.matter, "自来水价格调整方案");
+    assert_string_equal(h.place, "街道三楼会议室");
+    assert_string_equal(h.unit_name, "鼓楼街道");
+    assert_int_equal(h.starts_at, T0 + 86400 * 10);
+    assert_int_equal(h.register_until, ymd(2023, 11, 20));
+    assert_int_equal(h.capacity, 2);
+    assert_int_equal(h.registered, 0);
+    assert_string_equal(h.minutes, "");
+    assert_int_equal(h.recorded_at, 0);
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_hearing_get(f->st, 99999, f->a, &h, &f->err));
+
+    /* Two places: the third registration is refused and changes nothing. */
+    assert_int_equal(register_one(f, h1, 1, &p1), BM_OK);
+    assert_int_equal(register_one(f, h1, 1, &p3), BM_ECONFLICT); /* the same phone again */
+    assert_int_equal(register_one(f, h1, 2, &p2), BM_OK);
+    assert_int_equal(register_one(f, h1, 3, &p3), BM_ECONFLICT);
+    assert_non_null(strstr(f->err.message, "名额已满"));
+    assert_int_equal(register_one(f, 99999, 4, &p3), BM_ENOTFOUND);
+    EXPECT_OK(f, bm_store_hearing_get(f->st, h1, f->a, &h, &f->err));
+    assert_int_equal(h.registered, 2);
+    /* The same phone may register for another meeting. */
+    assert_int_equal(register_one(f, h2, 1, &p3), BM_OK);
+
+    EXPECT_OK(f, bm_store_participants_list(f->st, h1, f->a, &ps, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(ps[0].id, p1);
+    assert_int_equal(ps[1].id, p2);
+    assert_string_equal(ps[0].role, "expert");
+    assert_string_equal(ps[0].name_masked, "王*");
+    assert_string_equal(ps[0].phone_masked, "138****0001");
+    assert_int_equal(ps[0].created_at, T0 + 1);
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_participants_list(f->st, 99999, f->a, &ps, &n, &f->err));
+
+    EXPECT_OK(f, bm_store_hearings_list(f->st, "", "meeting", 0, 50, f->a, &hs, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(hs[0].id, h2);
+    assert_int_equal(hs[0].registered, 1);
+    EXPECT_OK(f, bm_store_hearings_list(f->st, mkpath(f, 2, w.county, w.t1), "", 0, 50, f->a, &hs,
+                                        &n, &f->err));
+    assert_int_equal(n, 2);
+    EXPECT_OK(f, bm_store_hearings_list(f->st, mkpath(f, 2, w.county, w.t2), "", 0, 50, f->a, &hs,
+                                        &n, &f->err));
+    assert_int_equal(n, 0);
+    EXPECT_OK(f, bm_store_hearings_list(f->st, "", "", h1, 50, f->a, &hs, &n, &f->err));
+    assert_int_equal(n, 1);
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_hearing_record(f->st, h1, "纪要正文", "方案通过", T0 + 86400 * 11,
+                                         &f->err));
+    EXPECT_RC(f, BM_ECONFLICT, bm_store_hearing_record(f->st, h1, "再记", "再记", T0, &f->err));
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_hearing_record(f->st, 99999, "x", "x", T0, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_hearing_get(f->st, h1, f->a, &h, &f->err));
+    assert_string_equal(h.minutes, "纪要正文");
+    assert_string_equal(h.outcome, "方案通过");
+    assert_int_equal(h.recorded_at, T0 + 86400 * 11);
+
+    assert_int_equal(rows_outside(f, "hearings", "110118"), 0);
+    assert_int_equal(rows_outside(f, "hearing_participants", "110118"), 0);
+}
+
+/* Concurrent registrations from two connections never take more places than there are. */
+static void
+test_participation_capacity_two_connections(void **state)
+{
+    struct fx *f = *state;
+    struct part_fx w;
+    struct bm_hearing_participant p = {.role = "resident", .name_masked = "甲*",
+                                       .phone_masked = "139****0000"};
+    static const unsigned char sealed[44] = {1};
+    struct bm_hearing h;
+    int64_t h1, id;
+    int ok = 0;
+
+    part_fixture(f, &w);
+    h1 = add_hearing(f, &w, "hearing", 3);
+    EXPECT_OK(f, bm_store_open(f->url, &f->st2, &f->err));
+    p.hearing_id = h1;
+    p.contact_enc = sealed;
+    p.contact_enc_len = sizeof(sealed);
+    /* Alternate connections, each registration in its own transaction. */
+    for (unsigned i = 0; i < 6; i++) {
+        struct bm_store *st = (i % 2) ? f->st2 : f->st;
+        enum bm_rc rc;
+        hash32(p.contact_hash, 100 + i);
+        EXPECT_OK(f, bm_store_begin(st, &f->err));
+        rc = bm_store_hearing_register(st, &p, T0, &id, &f->err);
+        if (rc == BM_OK) {
+            EXPECT_OK(f, bm_store_commit(st, &f->err));
+            ok++;
+        } else {
+            assert_int_equal(rc, BM_ECONFLICT);
+            bm_store_rollback(st);
+        }
+    }
+    assert_int_equal(ok, 3);
+    EXPECT_OK(f, bm_store_hearing_get(f->st, h1, f->a, &h, &f->err));
+    assert_int_equal(h.registered, 3);
+    assert_int_equal(backend_count(f, "SELECT count(*) FROM hearing_participants"), 3);
+}
+
+static int64_t
+add_household(struct fx *f, int64_t village, const char *head)
+{
+    static const unsigned char sealed[46] = {5};
+    struct bm_household h = {.village_id = village, .head_masked = head, .address = "一号院",
+                             .members = 4, .head_enc = sealed, .head_enc_len = sizeof(sealed)};
+    int64_t id = 0;
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_household_insert(f->st, &h, T0, &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    return id;
+}
+
+static void
+assign(struct fx *f, int64_t id, int64_t version, int64_t cadre, enum bm_rc want)
+{
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, want, bm_store_household_assign(f->st, id, version, cadre, T0 + 500, &f->err));
+    if (want == BM_OK)
+        EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    else
+        bm_store_rollback(f->st);
+}
+
+static void
+test_participation_households(void **state)
+{
+    struct fx *f = *state;
+    struct part_fx w;
+    struct bm_household h, *hs;
+    struct bm_household_query q = {.limit = 50};
+    struct bm_coverage_row *rows;
+    int64_t a1, a2, a3, b1, c1;
+    size_t n = 0;
+
+    part_fixture(f, &w);
+    a1 = add_household(f, w.v1, "王*锤");
+    a2 = add_household(f, w.v1, "赵*");
+    a3 = add_household(f, w.v1, "钱*");
+    b1 = add_household(f, w.v2, "孙*");
+    c1 = add_household(f, w.v3, "周*");
+
+    EXPECT_OK(f, bm_store_household_get(f->st, a1, f->a, &h, &f->err));
+    assert_int_equal(h.village_id, w.v1);
+    assert_string_equal(h.village_name, "甲村民委员会");
+    assert_string_equal(h.village_path, mkpath(f, 3, w.county, w.t1, w.v1));
+    assert_string_equal(h.head_masked, "王*锤");
+    assert_string_equal(h.address, "一号院");
+    assert_int_equal(h.members, 4);
+    assert_int_equal(h.cadre_id, 0);
+    assert_int_equal(h.version, 1);
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_household_get(f->st, 99999, f->a, &h, &f->err));
+
+    assign(f, a1, 1, w.staff2, BM_OK);
+    assign(f, a2, 1, w.staff1, BM_OK);
+    assign(f, a1, 1, w.staff1, BM_ESTALE); /* version moved on */
+    EXPECT_OK(f, bm_store_household_get(f->st, a1, f->a, &h, &f->err));
+    assert_int_equal(h.cadre_id, w.staff2);
+    assert_string_equal(h.cadre_name, "李强");
+    assert_int_equal(h.assigned_at, T0 + 500);
+    assert_int_equal(h.version, 2);
+
+    /* Coverage of township 1: by hand, 甲 2 of 3, 乙 0 of 1; 丙 is another township's. */
+    EXPECT_OK(f, bm_store_households_coverage(f->st, mkpath(f, 2, w.county, w.t1), f->a, &rows, &n,
+                                              &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(rows[0].village_id, w.v1);
+    assert_string_equal(rows[0].village_name, "甲村民委员会");
+    assert_int_equal(rows[0].households, 3);
+    assert_int_equal(rows[0].covered, 2);
+    assert_int_equal(rows[1].village_id, w.v2);
+    assert_int_equal(rows[1].households, 1);
+    assert_int_equal(rows[1].covered, 0);
+    EXPECT_OK(f, bm_store_households_coverage(f->st, "", f->a, &rows, &n, &f->err));
+    assert_int_equal(n, 3);
+    assert_int_equal(rows[2].households, 1);
+
+    q.path_prefix = mkpath(f, 2, w.county, w.t1);
+    q.uncovered_only = true;
+    EXPECT_OK(f, bm_store_households_list(f->st, &q, f->a, &hs, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(hs[0].id, a3);
+    assert_int_equal(hs[1].id, b1);
+    q.village_id = w.v1;
+    EXPECT_OK(f, bm_store_households_list(f->st, &q, f->a, &hs, &n, &f->err));
+    assert_int_equal(n, 1);
+    q.uncovered_only = false;
+    EXPECT_OK(f, bm_store_households_list(f->st, &q, f->a, &hs, &n, &f->err));
+    assert_int_equal(n, 3);
+    q.after_id = a1;
+    q.limit = 1;
+    EXPECT_OK(f, bm_store_households_list(f->st, &q, f->a, &hs, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(hs[0].id, a2);
+    assert_string_equal(hs[0].cadre_name, "赵敏");
+    q.path_prefix = mkpath(f, 2, w.county, w.t2);
+    q.village_id = 0;
+    q.after_id = 0;
+    q.limit = 50;
+    EXPECT_OK(f, bm_store_households_list(f->st, &q, f->a, &hs, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(hs[0].id, c1);
+
+    /* Taking the cadre away uncovers the household again. */
+    assign(f, a2, 2, 0, BM_OK);
+    EXPECT_OK(f, bm_store_household_get(f->st, a2, f->a, &h, &f->err));
+    assert_int_equal(h.cadre_id, 0);
+    assert_int_equal(h.assigned_at, 0);
+    EXPECT_OK(f, bm_store_households_coverage(f->st, mkpath(f, 2, w.county, w.t1), f->a, &rows, &n,
+                                              &f->err));
+    assert_int_equal(rows[0].covered, 1);
+
+    assert_int_equal(rows_outside(f, "households", "110118"), 0);
+}
+
 int
 main(void)
 {
@@ -4882,6 +5311,12 @@ main(void)
         cmocka_unit_test_setup_teardown(test_county_code_on_growing_tables, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_chains_per_county, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outbox_claim_lease_retry, setup, teardown),
+        /* participation (公众参与) */
+        cmocka_unit_test_setup_teardown(test_participation_campaigns, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_participation_hearings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_participation_capacity_two_connections, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_participation_households, setup, teardown),
     };
 
     /* Migrations log at info; keep the output to what explains a failure. */
