@@ -107,6 +107,11 @@ $(BUILD)/asan/tests/api/test_cases: $(BUILD)/asan/tests/api/test_cases.o $(BUILD
 	@$(if $(V),,echo "  LINK    $@")
 	$(Q)$(CC) $(SANFLAGS) -o $@ $^ $(shell pkg-config --libs jansson) $(TEST_LIBS) -lpthread
 
+# participation (公众参与)
+$(BUILD)/asan/tests/api/test_participation: $(BUILD)/asan/tests/api/test_participation.o $(BUILD)/asan/tests/api/client.o
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(SANFLAGS) -o $@ $^ $(shell pkg-config --libs jansson) $(TEST_LIBS) -lpthread
+
 check:
 	scripts/check-banned.sh
 	scripts/check-includes.sh
@@ -117,14 +122,18 @@ unit: $(addprefix $(BUILD)/asan/tests/unit/,$(UNIT_TESTS))
 store-test: $(BUILD)/asan/tests/store/test_store
 	$(BUILD)/asan/tests/store/test_store
 
-api-test: $(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_api $(BUILD)/asan/tests/api/test_cases
+api-test: $(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_api $(BUILD)/asan/tests/api/test_cases \
+          $(BUILD)/asan/tests/api/test_participation
 	BIANMIN_BIN=$(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_api
 	BIANMIN_BIN=$(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_cases
+	# participation (公众参与)
+	BIANMIN_BIN=$(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_participation
 
 # The same store and API suites on PostgreSQL, plus two processes on one database; the
 # script starts a throwaway server and stops it.
 pg-test: $(BUILD)/asan/bianmin $(BUILD)/asan/tests/store/test_store $(BUILD)/asan/tests/api/test_api \
-         $(BUILD)/asan/tests/api/test_cases $(BUILD)/asan/tests/api/test_multi
+         $(BUILD)/asan/tests/api/test_cases $(BUILD)/asan/tests/api/test_multi \
+         $(BUILD)/asan/tests/api/test_participation
 	scripts/test-pg.sh $(BUILD)
 
 # The whole suite, under AddressSanitizer and UndefinedBehaviorSanitizer, plus a
