@@ -138,6 +138,20 @@ const struct bm_route bm_routes[] = {
      "PUT /api/v1/households/{id}/cadre"},
     {BM_GET, "/api/v1/households/coverage", bm_api_households_coverage, BM_PERM_PARTICIPATION_READ, 0,
      "GET /api/v1/households/coverage"},
+    {BM_GET, "/api/v1/receptions", bm_api_receptions_list, BM_PERM_PARTICIPATION_READ, 0,
+     "GET /api/v1/receptions"},
+    {BM_POST, "/api/v1/receptions", bm_api_receptions_create, BM_PERM_PARTICIPATION_WRITE, 0,
+     "POST /api/v1/receptions"},
+    {BM_GET, "/api/v1/receptions/{id}/visits", bm_api_reception_visits, BM_PERM_PARTICIPATION_READ, 0,
+     "GET /api/v1/receptions/{id}/visits"},
+    {BM_POST, "/api/v1/receptions/{id}/visits", bm_api_reception_visit_create, BM_PERM_PARTICIPATION_WRITE, 0,
+     "POST /api/v1/receptions/{id}/visits"},
+    {BM_GET, "/api/v1/reception-follow-ups", bm_api_reception_follow_ups, BM_PERM_PARTICIPATION_READ, 0,
+     "GET /api/v1/reception-follow-ups"},
+    {BM_POST, "/api/v1/reception-visits/{id}/follow-up", bm_api_reception_follow_up, BM_PERM_PARTICIPATION_WRITE, 0,
+     "POST /api/v1/reception-visits/{id}/follow-up"},
+    {BM_GET, "/api/v1/public/receptions", bm_api_public_receptions_list, BM_PERM_PUBLIC, 0,
+     "GET /api/v1/public/receptions"},
 };
 
 const size_t bm_n_routes = sizeof(bm_routes) / sizeof(bm_routes[0]);

@@ -209,3 +209,59 @@ bm_household_cadre_fits(unsigned cadre_roles, bool cadre_active, const char *cad
         return false;
     return strncmp(cadre_path, town, strlen(town)) == 0;
 }
+
+static const struct {
+    const char *code, *name;
+} reception_kinds[] = {{"reception", "接访"}, {"visit", "下访"}};
+
+bool
+bm_reception_kind_parse(const char *code, enum bm_reception_kind *out)
+{
+    for (int i = 0; code != NULL && i < 2; i++)
+        if (strcmp(code, reception_kinds[i].code) == 0) {
+            *out = (enum bm_reception_kind)i;
+            return true;
+        }
+    return false;
+}
+
+const char *
+bm_reception_kind_code(enum bm_reception_kind k)
+{
+    return (unsigned)k < 2 ? reception_kinds[k].code : "reception";
+}
+
+const char *
+bm_reception_kind_name_zh(enum bm_reception_kind k)
+{
+    return (unsigned)k < 2 ? reception_kinds[k].name : "接访";
+}
+
+enum bm_rc
+bm_reception_check_day(bm_day day, bm_day today, struct bm_err *err)
+{
+    if (day < today)
+        return bm_err_field(err, "day", "接访日期已过");
+    return BM_OK;
+}
+
+enum bm_rc
+bm_reception_check_visit(bm_day reception_day, bm_day follow_up_due, bm_day today,
+                         struct bm_err *err)
+{
+    if (today < reception_day)
+        return bm_err_set(err, BM_ETRANSITION, "接访日尚未到来，不能登记来访");
+    if (follow_up_due != BM_DAY_NONE && follow_up_due < today)
+        return bm_err_field(err, "follow_up_due", "回访日期不能早于今天");
+    return BM_OK;
+}
+
+enum bm_rc
+bm_reception_check_follow_up(bm_day follow_up_due, int64_t followed_up_at, struct bm_err *err)
+{
+    if (follow_up_due == BM_DAY_NONE)
+        return bm_err_set(err, BM_ETRANSITION, "该来访已当场办结，无需回访");
+    if (followed_up_at != 0)
+        return bm_err_set(err, BM_ECONFLICT, "回访结果已经登记，不能重复登记");
+    return BM_OK;
+}

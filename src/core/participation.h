@@ -112,4 +112,33 @@ bool bm_household_cadre_fits(unsigned cadre_roles, bool cadre_active, const char
  */
 double bm_coverage_rate(int64_t covered, int64_t households);
 
+/* ---- leaders' reception days (接访下访) ---- */
+
+enum bm_reception_kind {
+    BM_RECEPTION_RECEPTION, /* 接访: the leader receives visitors at the office */
+    BM_RECEPTION_VISIT,     /* 下访: the leader goes down to a village */
+};
+
+bool bm_reception_kind_parse(const char *code, enum bm_reception_kind *out);
+const char *bm_reception_kind_code(enum bm_reception_kind k);    /* "reception", "visit" */
+const char *bm_reception_kind_name_zh(enum bm_reception_kind k); /* 接访, 下访 */
+
+/* A reception day is scheduled for today or later: BM_EINVAL (field "day") otherwise. */
+BM_MUST_CHECK enum bm_rc bm_reception_check_day(bm_day day, bm_day today, struct bm_err *err);
+
+/*
+ * A visit is recorded on or after the reception day (BM_ETRANSITION before it); its
+ * follow-up date, if any (BM_DAY_NONE: settled on the spot), is not before `today`
+ * (BM_EINVAL, field "follow_up_due").
+ */
+BM_MUST_CHECK enum bm_rc bm_reception_check_visit(bm_day reception_day, bm_day follow_up_due,
+                                                  bm_day today, struct bm_err *err);
+
+/*
+ * A follow-up result is recorded once, for a visit that needs one: BM_ETRANSITION when the
+ * visit was settled on the spot (no due date), BM_ECONFLICT when it was followed up already.
+ */
+BM_MUST_CHECK enum bm_rc bm_reception_check_follow_up(bm_day follow_up_due, int64_t followed_up_at,
+                                                      struct bm_err *err);
+
 #endif

@@ -117,6 +117,15 @@ const struct bm_copy_table bm_copy_tables[] = {
      {"id", "county_code", "village_id", "head_masked", "head_enc", "address", "members",
       "cadre_id", "assigned_at", "version", "created_at"},
      "ititbtiniii", true},
+    {"reception_days", "id",
+     {"id", "county_code", "unit_id", "kind", "leader_name", "leader_title", "day", "place",
+      "created_by", "created_at"},
+     "ititttitii", true},
+    {"reception_visits", "id",
+     {"id", "county_code", "reception_id", "visitor_masked", "visitor_enc", "matter", "handling",
+      "follow_up_due", "follow_up_result", "followed_up_by", "followed_up_at", "recorded_by",
+      "created_at"},
+     "ititbttntniii", true},
 };
 
 const size_t bm_n_copy_tables = sizeof(bm_copy_tables) / sizeof(bm_copy_tables[0]);

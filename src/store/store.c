@@ -611,3 +611,51 @@ bm_store_households_coverage(struct bm_store *st, const char *path_prefix, struc
 {
     return st->ops->households_coverage(st, path_prefix, a, out, n, err);
 }
+
+enum bm_rc
+bm_store_reception_insert(struct bm_store *st, const struct bm_reception *r, int64_t now, int64_t *id, struct bm_err *err)
+{
+    return st->ops->reception_insert(st, r, now, id, err);
+}
+
+enum bm_rc
+bm_store_reception_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_reception *out, struct bm_err *err)
+{
+    return st->ops->reception_get(st, id, a, out, err);
+}
+
+enum bm_rc
+bm_store_receptions_list(struct bm_store *st, const char *path_prefix, bm_day from_day, int64_t after_id, int limit, struct bm_arena *a, struct bm_reception **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->receptions_list(st, path_prefix, from_day, after_id, limit, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_visit_insert(struct bm_store *st, const struct bm_reception_visit *v, int64_t now, int64_t *id, struct bm_err *err)
+{
+    return st->ops->visit_insert(st, v, now, id, err);
+}
+
+enum bm_rc
+bm_store_visit_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_reception_visit *out, struct bm_err *err)
+{
+    return st->ops->visit_get(st, id, a, out, err);
+}
+
+enum bm_rc
+bm_store_visits_list(struct bm_store *st, int64_t reception_id, struct bm_arena *a, struct bm_reception_visit **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->visits_list(st, reception_id, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_follow_ups_open(struct bm_store *st, const char *path_prefix, int limit, struct bm_arena *a, struct bm_reception_visit **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->follow_ups_open(st, path_prefix, limit, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_visit_follow_up(struct bm_store *st, int64_t id, const char *result, int64_t user_id, int64_t now, struct bm_err *err)
+{
+    return st->ops->visit_follow_up(st, id, result, user_id, now, err);
+}

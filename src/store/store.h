@@ -714,4 +714,57 @@ BM_MUST_CHECK enum bm_rc bm_store_households_coverage(struct bm_store *st, const
                                                       struct bm_coverage_row **out, size_t *n,
                                                       struct bm_err *err);
 
+/* Leaders' reception days (接访下访) and their visits. */
+struct bm_reception {
+    int64_t id, unit_id, created_by, created_at;
+    const char *unit_name, *unit_path, *kind, *leader_name, *leader_title, *place;
+    bm_day day;
+    int64_t n_visits; /* filled by reads */
+};
+
+struct bm_reception_visit {
+    int64_t id, reception_id, recorded_by, followed_up_by, followed_up_at, created_at;
+    const char *visitor_masked, *matter, *handling, *follow_up_result;
+    const char *unit_path, *leader_name; /* of the reception day (reads) */
+    bm_day follow_up_due, reception_day; /* BM_DAY_NONE: no follow-up needed */
+    const unsigned char *visitor_enc;    /* written only */
+    size_t visitor_enc_len;
+};
+
+/* Inserts a reception day (county_code from its unit). */
+BM_MUST_CHECK enum bm_rc bm_store_reception_insert(struct bm_store *st, const struct bm_reception *r,
+                                                   int64_t now, int64_t *id, struct bm_err *err);
+BM_MUST_CHECK enum bm_rc bm_store_reception_get(struct bm_store *st, int64_t id, struct bm_arena *a,
+                                                struct bm_reception *out, struct bm_err *err);
+/*
+ * Reception days under `path_prefix`, on or after `from_day` (BM_DAY_NONE: any), by id after
+ * `after_id`, at most `limit`.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_receptions_list(struct bm_store *st, const char *path_prefix,
+                                                  bm_day from_day, int64_t after_id, int limit,
+                                                  struct bm_arena *a, struct bm_reception **out,
+                                                  size_t *n, struct bm_err *err);
+/* Inserts a visit (county_code from its reception day). */
+BM_MUST_CHECK enum bm_rc bm_store_visit_insert(struct bm_store *st,
+                                               const struct bm_reception_visit *v, int64_t now,
+                                               int64_t *id, struct bm_err *err);
+BM_MUST_CHECK enum bm_rc bm_store_visit_get(struct bm_store *st, int64_t id, struct bm_arena *a,
+                                            struct bm_reception_visit *out, struct bm_err *err);
+/* Visits of a reception day in order of recording (at most 1000). */
+BM_MUST_CHECK enum bm_rc bm_store_visits_list(struct bm_store *st, int64_t reception_id,
+                                              struct bm_arena *a, struct bm_reception_visit **out,
+                                              size_t *n, struct bm_err *err);
+/*
+ * Visits under `path_prefix` that need a follow-up not yet recorded, earliest due first
+ * (then by id), at most `limit`.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_follow_ups_open(struct bm_store *st, const char *path_prefix,
+                                                  int limit, struct bm_arena *a,
+                                                  struct bm_reception_visit **out, size_t *n,
+                                                  struct bm_err *err);
+/* Records a follow-up result once. BM_ENOTFOUND, or BM_ECONFLICT if one is recorded. */
+BM_MUST_CHECK enum bm_rc bm_store_visit_follow_up(struct bm_store *st, int64_t id,
+                                                  const char *result, int64_t user_id,
+                                                  int64_t now, struct bm_err *err);
+
 #endif

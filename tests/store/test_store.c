@@ -5244,6 +5244,113 @@ test_participation_households(void **state)
     assert_int_equal(rows_outside(f, "households", "110118"), 0);
 }
 
+static int64_t
+add_visit(struct fx *f, int64_t reception, const char *visitor, bm_day due)
+{
+    static const unsigned char sealed[50] = {7};
+    struct bm_reception_visit v = {.reception_id = reception, .visitor_masked = visitor,
+                                   .matter = "宅基地纠纷", .handling = "当场调解",
+                                   .follow_up_due = due, .visitor_enc = sealed,
+                                   .visitor_enc_len = sizeof(sealed), .recorded_by = 0};
+    int64_t id = 0;
+
+    v.recorded_by = backend_count(f, "SELECT min(id) FROM users");
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_visit_insert(f->st, &v, T0 + 100, &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    return id;
+}
+
+static void
+test_participation_receptions(void **state)
+{
+    struct fx *f = *state;
+    struct part_fx w;
+    struct bm_reception r = {.kind = "reception", .leader_name = "张书记", .leader_title = "镇党委书记",
+                             .place = "镇信访接待室"};
+    struct bm_reception *rs;
+    struct bm_reception_visit v, *vs;
+    int64_t r1, r2, a, b, c;
+    size_t n = 0;
+
+    part_fixture(f, &w);
+    r.unit_id = w.t1;
+    r.day = ymd(2026, 12, 10);
+    r.created_by = w.staff1;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_reception_insert(f->st, &r, T0, &r1, &f->err));
+    r.kind = "visit";
+    r.unit_id = w.t2;
+    r.day = ymd(2026, 12, 20);
+    r.place = "丙村村委会";
+    EXPECT_OK(f, bm_store_reception_insert(f->st, &r, T0, &r2, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+
+    EXPECT_OK(f, bm_store_reception_get(f->st, r1, f->a, &r, &f->err));
+    assert_string_equal(r.kind, "reception");
+    assert_string_equal(r.leader_name, "张书记");
+    assert_string_equal(r.leader_title, "镇党委书记");
+    assert_string_equal(r.place, "镇信访接待室");
+    assert_string_equal(r.unit_name, "鼓楼街道");
+    assert_int_equal(r.day, ymd(2026, 12, 10));
+    assert_int_equal(r.n_visits, 0);
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_reception_get(f->st, 99999, f->a, &r, &f->err));
+    EXPECT_OK(f, bm_store_receptions_list(f->st, "", ymd(2026, 12, 11), 0, 50, f->a, &rs, &n,
+                                          &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(rs[0].id, r2);
+    EXPECT_OK(f, bm_store_receptions_list(f->st, mkpath(f, 2, w.county, w.t1), BM_DAY_NONE, 0, 50,
+                                          f->a, &rs, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(rs[0].id, r1);
+
+    a = add_visit(f, r1, "王*", ymd(2026, 12, 20));
+    b = add_visit(f, r1, "李*", BM_DAY_NONE);
+    c = add_visit(f, r2, "赵*", ymd(2026, 12, 15));
+    EXPECT_OK(f, bm_store_visit_get(f->st, a, f->a, &v, &f->err));
+    assert_string_equal(v.visitor_masked, "王*");
+    assert_string_equal(v.matter, "宅基地纠纷");
+    assert_int_equal(v.follow_up_due, ymd(2026, 12, 20));
+    assert_int_equal(v.reception_day, ymd(2026, 12, 10));
+    assert_string_equal(v.leader_name, "张书记");
+    assert_string_equal(v.unit_path, mkpath(f, 2, w.county, w.t1));
+    EXPECT_OK(f, bm_store_visit_get(f->st, b, f->a, &v, &f->err));
+    assert_int_equal(v.follow_up_due, BM_DAY_NONE);
+    EXPECT_OK(f, bm_store_visits_list(f->st, r1, f->a, &vs, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(vs[0].id, a);
+    assert_int_equal(vs[1].id, b);
+
+    /* Open follow-ups: earliest due first; settled ones never appear. */
+    EXPECT_OK(f, bm_store_follow_ups_open(f->st, "", 50, f->a, &vs, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(vs[0].id, c);
+    assert_int_equal(vs[1].id, a);
+    EXPECT_OK(f, bm_store_follow_ups_open(f->st, mkpath(f, 2, w.county, w.t1), 50, f->a, &vs, &n,
+                                          &f->err));
+    assert_int_equal(n, 1);
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_visit_follow_up(f->st, a, "已办结，当事人满意", w.staff1, T0 + 900,
+                                          &f->err));
+    EXPECT_RC(f, BM_ECONFLICT, bm_store_visit_follow_up(f->st, a, "再记", w.staff1, T0, &f->err));
+    EXPECT_RC(f, BM_ECONFLICT, bm_store_visit_follow_up(f->st, b, "无需", w.staff1, T0, &f->err));
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_visit_follow_up(f->st, 99999, "x", w.staff1, T0, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_visit_get(f->st, a, f->a, &v, &f->err));
+    assert_string_equal(v.follow_up_result, "已办结，当事人满意");
+    assert_int_equal(v.followed_up_by, w.staff1);
+    assert_int_equal(v.followed_up_at, T0 + 900);
+    EXPECT_OK(f, bm_store_follow_ups_open(f->st, "", 50, f->a, &vs, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(vs[0].id, c);
+    EXPECT_OK(f, bm_store_reception_get(f->st, r1, f->a, &r, &f->err));
+    assert_int_equal(r.n_visits, 2);
+
+    assert_int_equal(rows_outside(f, "reception_days", "110118"), 0);
+    assert_int_equal(rows_outside(f, "reception_visits", "110118"), 0);
+}
+
 int
 main(void)
 {
@@ -5317,6 +5424,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_participation_capacity_two_connections, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_participation_households, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_participation_receptions, setup, teardown),
     };
 
     /* Migrations log at info; keep the output to what explains a failure. */

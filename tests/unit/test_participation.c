@@ -268,6 +268,40 @@ test_coverage_rate(void **state)
     }
 }
 
+static void
+test_reception_rules(void **state)
+{
+    enum bm_reception_kind k;
+    struct bm_err err;
+    const bm_day d = day("2026-12-10");
+    (void)state;
+    assert_true(bm_reception_kind_parse("visit", &k));
+    assert_string_equal(bm_reception_kind_name_zh(k), "下访");
+    assert_true(bm_reception_kind_parse("reception", &k));
+    assert_string_equal(bm_reception_kind_code(k), "reception");
+    assert_false(bm_reception_kind_parse("petition", &k));
+
+    bm_err_clear(&err);
+    assert_int_equal(bm_reception_check_day(d, d, &err), BM_OK);
+    assert_int_equal(bm_reception_check_day(d, d - 1, &err), BM_OK);
+    assert_int_equal(bm_reception_check_day(d, d + 1, &err), BM_EINVAL);
+    assert_string_equal(err.fields[0].field, "day");
+
+    /* Visits on or after the day; a follow-up date not in the past. */
+    bm_err_clear(&err);
+    assert_int_equal(bm_reception_check_visit(d, BM_DAY_NONE, d - 1, &err), BM_ETRANSITION);
+    bm_err_clear(&err);
+    assert_int_equal(bm_reception_check_visit(d, BM_DAY_NONE, d, &err), BM_OK);
+    assert_int_equal(bm_reception_check_visit(d, d + 7, d, &err), BM_OK);
+    assert_int_equal(bm_reception_check_visit(d, d, d + 3, &err), BM_EINVAL);
+    assert_string_equal(err.fields[0].field, "follow_up_due");
+
+    bm_err_clear(&err);
+    assert_int_equal(bm_reception_check_follow_up(BM_DAY_NONE, 0, &err), BM_ETRANSITION);
+    assert_int_equal(bm_reception_check_follow_up(d, 0, &err), BM_OK);
+    assert_int_equal(bm_reception_check_follow_up(d, 1700000000, &err), BM_ECONFLICT);
+}
+
 int
 main(void)
 {
@@ -276,7 +310,7 @@ main(void)
         cmocka_unit_test(test_instant),         cmocka_unit_test(test_hearing_schedule),
         cmocka_unit_test(test_hearing_register), cmocka_unit_test(test_hearing_record),
         cmocka_unit_test(test_codes),           cmocka_unit_test(test_cadre_fits),
-        cmocka_unit_test(test_coverage_rate),
+        cmocka_unit_test(test_coverage_rate),  cmocka_unit_test(test_reception_rules),
     };
     return cmocka_run_group_tests_name("participation", tests, NULL, NULL);
 }

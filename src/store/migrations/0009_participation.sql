@@ -81,3 +81,38 @@ CREATE TABLE households (
     created_at INTEGER NOT NULL
 );
 CREATE INDEX households_village ON households (village_id, id);
+
+-- Leaders' reception days (接访下访): the schedule of a leader receiving visitors at the
+-- township (reception) or going down to a village (visit), the visits recorded on the day,
+-- and their follow-up.
+CREATE TABLE reception_days (
+    id INTEGER PRIMARY KEY,
+    county_code TEXT NOT NULL,
+    unit_id INTEGER NOT NULL REFERENCES org_units(id),
+    kind TEXT NOT NULL,                      -- reception (接访) or visit (下访)
+    leader_name TEXT NOT NULL,
+    leader_title TEXT NOT NULL,
+    day INTEGER NOT NULL,                    -- CST day number
+    place TEXT NOT NULL,
+    created_by INTEGER NOT NULL REFERENCES users(id),
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX reception_days_unit ON reception_days (unit_id, day);
+
+CREATE TABLE reception_visits (
+    id INTEGER PRIMARY KEY,
+    county_code TEXT NOT NULL,
+    reception_id INTEGER NOT NULL REFERENCES reception_days(id),
+    visitor_masked TEXT NOT NULL,
+    visitor_enc BLOB NOT NULL,               -- sealed "name\nphone"
+    matter TEXT NOT NULL,
+    handling TEXT NOT NULL,
+    follow_up_due INTEGER,                   -- CST day; NULL: settled on the spot
+    follow_up_result TEXT NOT NULL DEFAULT '',
+    followed_up_by INTEGER REFERENCES users(id),
+    followed_up_at INTEGER NOT NULL DEFAULT 0,
+    recorded_by INTEGER NOT NULL REFERENCES users(id),
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX reception_visits_reception ON reception_visits (reception_id, id);
+CREATE INDEX reception_visits_open ON reception_visits (followed_up_at, follow_up_due);

@@ -106,4 +106,12 @@ const struct bm_store_ops bm_pg_ops = {
     .households_list = pg_households_list,
     .household_assign = pg_household_assign,
     .households_coverage = pg_households_coverage,
+    .reception_insert = pg_reception_insert,
+    .reception_get = pg_reception_get,
+    .receptions_list = pg_receptions_list,
+    .visit_insert = pg_visit_insert,
+    .visit_get = pg_visit_get,
+    .visits_list = pg_visits_list,
+    .follow_ups_open = pg_follow_ups_open,
+    .visit_follow_up = pg_visit_follow_up,
 };

@@ -667,3 +667,276 @@ pg_households_coverage(struct bm_store *st, const char *prefix, struct bm_arena 
     PQclear(r);
     return rc;
 }
+
+/* ---- leaders' reception days (接访下访) ---- */
+
+static const char SQL_RECEPTION_INSERT[] =
+    "INSERT INTO reception_days (county_code, unit_id, kind, leader_name, leader_title, day, "
+    "place, created_by, created_at) VALUES (" UNIT_COUNTY("$1::bigint") ", $1::bigint, $2, $3, "
+    "$4, $5::bigint, $6, $7::bigint, $8::bigint) RETURNING id";
+
+enum bm_rc
+pg_reception_insert(struct bm_store *st, const struct bm_reception *r, int64_t now, int64_t *id,
+                    struct bm_err *err)
+{
+    struct pq_args a = {0};
+
+    BM_ASSERT(st->in_tx);
+    pq_i64(&a, r->unit_id);
+    pq_str(&a, r->kind);
+    pq_str(&a, r->leader_name);
+    pq_str(&a, r->leader_title);
+    pq_i64(&a, r->day);
+    pq_str(&a, r->place);
+    pq_i64(&a, r->created_by);
+    pq_i64(&a, now);
+    return insert_id(st, SQL_RECEPTION_INSERT, &a, "reception insert", id, err);
+}
+
+#define RECEPTION_COLS                                                                         \
+    "r.id, r.unit_id, o.name, o.path, r.kind, r.leader_name, r.leader_title, r.day, r.place, "  \
+    "r.created_by, r.created_at, "                                                             \
+    "(SELECT count(*) FROM reception_visits v WHERE v.reception_id = r.id) "
+#define RECEPTION_FROM " FROM reception_days r JOIN org_units o ON o.id = r.unit_id "
+
+static enum bm_rc
+read_reception(const PGresult *res, int row, struct bm_arena *a, struct bm_reception *r,
+               struct bm_err *err)
+{
+    memset(r, 0, sizeof(*r));
+    r->id = pq_int(res, row, 0);
+    r->unit_id = pq_int(res, row, 1);
+    r->unit_name = pq_text(a, res, row, 2);
+    r->unit_path = pq_text(a, res, row, 3);
+    r->kind = pq_text(a, res, row, 4);
+    r->leader_name = pq_text(a, res, row, 5);
+    r->leader_title = pq_text(a, res, row, 6);
+    r->day = (bm_day)pq_int(res, row, 7);
+    r->place = pq_text(a, res, row, 8);
+    r->created_by = pq_int(res, row, 9);
+    r->created_at = pq_int(res, row, 10);
+    r->n_visits = pq_int(res, row, 11);
+    if (!r->unit_name || !r->unit_path || !r->kind || !r->leader_name || !r->leader_title ||
+        !r->place)
+        return too_big(err);
+    return BM_OK;
+}
+
+static const char SQL_RECEPTION_GET[] =
+    "SELECT " RECEPTION_COLS RECEPTION_FROM "WHERE r.id = $1::bigint";
+
+enum bm_rc
+pg_reception_get(struct bm_store *st, int64_t id, struct bm_arena *ar, struct bm_reception *out,
+                 struct bm_err *err)
+{
+    struct pq_args a = {0};
+    PGresult *r;
+    enum bm_rc rc;
+
+    pq_i64(&a, id);
+    if ((r = pq_run(st, SQL_RECEPTION_GET, &a, "reception get", err)) == NULL)
+        return err->rc;
+    rc = PQntuples(r) == 1 ? read_reception(r, 0, ar, out, err)
+                           : bm_err_set(err, BM_ENOTFOUND, "接访安排不存在");
+    PQclear(r);
+    return rc;
+}
+
+static const char SQL_RECEPTIONS_LIST[] =
+    "SELECT " RECEPTION_COLS RECEPTION_FROM
+    "WHERE o.path LIKE $1 AND ($2::bigint = 0 OR r.day >= $3::bigint) AND r.id > $4::bigint "
+    "ORDER BY r.id LIMIT $5::bigint";
+
+enum bm_rc
+pg_receptions_list(struct bm_store *st, const char *prefix, bm_day from_day, int64_t after_id,
+                   int limit, struct bm_arena *ar, struct bm_reception **out, size_t *n,
+                   struct bm_err *err)
+{
+    struct pq_args a = {0};
+    const char *pat = pq_prefix(ar, prefix);
+    PGresult *r;
+    enum bm_rc rc = BM_OK;
+    int rows, i;
+
+    *out = bm_arena_alloc(ar, sizeof(**out) * (size_t)(limit > 0 ? limit : 1));
+    if (*out == NULL || pat == NULL)
+        return too_big(err);
+    pq_str(&a, pat);
+    pq_i64(&a, from_day != BM_DAY_NONE);
+    pq_i64(&a, from_day);
+    pq_i64(&a, after_id);
+    pq_i64(&a, limit);
+    if ((r = pq_run(st, SQL_RECEPTIONS_LIST, &a, "receptions list", err)) == NULL)
+        return err->rc;
+    rows = PQntuples(r);
+    for (i = 0; rc == BM_OK && i < rows && i < limit; i++)
+        rc = read_reception(r, i, ar, &(*out)[i], err);
+    *n = (size_t)i;
+    PQclear(r);
+    return rc;
+}
+
+static const char SQL_VISIT_INSERT[] =
+    "INSERT INTO reception_visits (county_code, reception_id, visitor_masked, visitor_enc, "
+    "matter, handling, follow_up_due, recorded_by, created_at) VALUES ((SELECT county_code "
+    "FROM reception_days WHERE id = $1::bigint), $1::bigint, $2, $3, $4, $5, "
+    "nullif($6::bigint, " PQ_DAY_NONE "), $7::bigint, $8::bigint) RETURNING id";
+
+enum bm_rc
+pg_visit_insert(struct bm_store *st, const struct bm_reception_visit *v, int64_t now, int64_t *id,
+                struct bm_err *err)
+{
+    struct pq_args a = {0};
+
+    BM_ASSERT(st->in_tx);
+    pq_i64(&a, v->reception_id);
+    pq_str(&a, v->visitor_masked);
+    pq_bytes(&a, v->visitor_enc, (int)v->visitor_enc_len);
+    pq_str(&a, v->matter);
+    pq_str(&a, v->handling);
+    pq_i64(&a, v->follow_up_due);
+    pq_i64(&a, v->recorded_by);
+    pq_i64(&a, now);
+    return insert_id(st, SQL_VISIT_INSERT, &a, "visit insert", id, err);
+}
+
+#define VISIT_COLS                                                                             \
+    "v.id, v.reception_id, v.visitor_masked, v.matter, v.handling, "                           \
+    "coalesce(v.follow_up_due, " PQ_DAY_NONE "), v.follow_up_result, "                         \
+    "coalesce(v.followed_up_by, 0), v.followed_up_at, v.recorded_by, v.created_at, o.path, "   \
+    "r.leader_name, r.day "
+#define VISIT_FROM                                                                             \
+    " FROM reception_visits v JOIN reception_days r ON r.id = v.reception_id "                 \
+    "JOIN org_units o ON o.id = r.unit_id "
+
+static enum bm_rc
+read_visit(const PGresult *r, int row, struct bm_arena *a, struct bm_reception_visit *v,
+           struct bm_err *err)
+{
+    memset(v, 0, sizeof(*v));
+    v->id = pq_int(r, row, 0);
+    v->reception_id = pq_int(r, row, 1);
+    v->visitor_masked = pq_text(a, r, row, 2);
+    v->matter = pq_text(a, r, row, 3);
+    v->handling = pq_text(a, r, row, 4);
+    v->follow_up_due = (bm_day)pq_int(r, row, 5);
+    v->follow_up_result = pq_text(a, r, row, 6);
+    v->followed_up_by = pq_int(r, row, 7);
+    v->followed_up_at = pq_int(r, row, 8);
+    v->recorded_by = pq_int(r, row, 9);
+    v->created_at = pq_int(r, row, 10);
+    v->unit_path = pq_text(a, r, row, 11);
+    v->leader_name = pq_text(a, r, row, 12);
+    v->reception_day = (bm_day)pq_int(r, row, 13);
+    if (!v->visitor_masked || !v->matter || !v->handling || !v->follow_up_result ||
+        !v->unit_path || !v->leader_name)
+        return too_big(err);
+    return BM_OK;
+}
+
+static const char SQL_VISIT_GET[] = "SELECT " VISIT_COLS VISIT_FROM "WHERE v.id = $1::bigint";
+
+enum bm_rc
+pg_visit_get(struct bm_store *st, int64_t id, struct bm_arena *ar, struct bm_reception_visit *out,
+             struct bm_err *err)
+{
+    struct pq_args a = {0};
+    PGresult *r;
+    enum bm_rc rc;
+
+    pq_i64(&a, id);
+    if ((r = pq_run(st, SQL_VISIT_GET, &a, "visit get", err)) == NULL)
+        return err->rc;
+    rc = PQntuples(r) == 1 ? read_visit(r, 0, ar, out, err)
+                           : bm_err_set(err, BM_ENOTFOUND, "来访记录不存在");
+    PQclear(r);
+    return rc;
+}
+
+static enum bm_rc
+visits_read(PGresult *r, int cap, struct bm_arena *ar, struct bm_reception_visit **out, size_t *n,
+            struct bm_err *err)
+{
+    enum bm_rc rc = BM_OK;
+    int rows = PQntuples(r), i;
+
+    if (rows > cap)
+        rows = cap;
+    if ((*out = bm_arena_alloc(ar, sizeof(**out) * (size_t)(rows + 1))) == NULL) {
+        PQclear(r);
+        return too_big(err);
+    }
+    for (i = 0; rc == BM_OK && i < rows; i++)
+        rc = read_visit(r, i, ar, &(*out)[i], err);
+    *n = (size_t)i;
+    PQclear(r);
+    return rc;
+}
+
+static const char SQL_VISITS_LIST[] =
+    "SELECT " VISIT_COLS VISIT_FROM "WHERE v.reception_id = $1::bigint ORDER BY v.id LIMIT 1000";
+
+enum bm_rc
+pg_visits_list(struct bm_store *st, int64_t reception_id, struct bm_arena *ar,
+               struct bm_reception_visit **out, size_t *n, struct bm_err *err)
+{
+    struct pq_args a = {0};
+    PGresult *r;
+
+    pq_i64(&a, reception_id);
+    if ((r = pq_run(st, SQL_VISITS_LIST, &a, "visits list", err)) == NULL)
+        return err->rc;
+    return visits_read(r, 1000, ar, out, n, err);
+}
+
+static const char SQL_FOLLOW_UPS_OPEN[] =
+    "SELECT " VISIT_COLS VISIT_FROM
+    "WHERE v.follow_up_due IS NOT NULL AND v.followed_up_at = 0 AND o.path LIKE $1 "
+    "ORDER BY v.follow_up_due, v.id LIMIT $2::bigint";
+
+enum bm_rc
+pg_follow_ups_open(struct bm_store *st, const char *prefix, int limit, struct bm_arena *ar,
+                   struct bm_reception_visit **out, size_t *n, struct bm_err *err)
+{
+    struct pq_args a = {0};
+    const char *pat = pq_prefix(ar, prefix);
+    PGresult *r;
+
+    if (pat == NULL)
+        return too_big(err);
+    pq_str(&a, pat);
+    pq_i64(&a, limit > 0 ? limit : 1);
+    if ((r = pq_run(st, SQL_FOLLOW_UPS_OPEN, &a, "follow-ups open", err)) == NULL)
+        return err->rc;
+    return visits_read(r, limit > 0 ? limit : 1, ar, out, n, err);
+}
+
+static const char SQL_VISIT_FOLLOW_UP[] =
+    "UPDATE reception_visits SET follow_up_result = $2, followed_up_by = $3::bigint, "
+    "followed_up_at = $4::bigint WHERE id = $1::bigint AND followed_up_at = 0 "
+    "AND follow_up_due IS NOT NULL";
+
+enum bm_rc
+pg_visit_follow_up(struct bm_store *st, int64_t id, const char *result, int64_t user_id,
+                   int64_t now, struct bm_err *err)
+{
+    struct pq_args a = {0};
+    struct bm_reception_visit v;
+    struct bm_arena *ar;
+    int64_t changed = 0;
+    enum bm_rc rc;
+
+    BM_ASSERT(st->in_tx);
+    pq_i64(&a, id);
+    pq_str(&a, result);
+    pq_i64(&a, user_id);
+    pq_i64(&a, now);
+    rc = pq_exec(st, SQL_VISIT_FOLLOW_UP, &a, "visit follow-up", &changed, err);
+    if (rc != BM_OK || changed > 0)
+        return rc;
+    if ((ar = bm_arena_new(64 * 1024)) == NULL)
+        return too_big(err);
+    rc = pg_visit_get(st, id, ar, &v, err);
+    bm_arena_free(ar);
+    return rc == BM_OK ? bm_err_set(err, BM_ECONFLICT, "回访结果已经登记，或该来访无需回访") : rc;
+}

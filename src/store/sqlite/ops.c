@@ -105,4 +105,12 @@ const struct bm_store_ops bm_sqlite_ops = {
     .households_list = sqlite_households_list,
     .household_assign = sqlite_household_assign,
     .households_coverage = sqlite_households_coverage,
+    .reception_insert = sqlite_reception_insert,
+    .reception_get = sqlite_reception_get,
+    .receptions_list = sqlite_receptions_list,
+    .visit_insert = sqlite_visit_insert,
+    .visit_get = sqlite_visit_get,
+    .visits_list = sqlite_visits_list,
+    .follow_ups_open = sqlite_follow_ups_open,
+    .visit_follow_up = sqlite_visit_follow_up,
 };

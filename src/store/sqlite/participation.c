@@ -700,3 +700,283 @@ sqlite_households_coverage(struct bm_store *st, const char *prefix, struct bm_ar
     *n = i;
     return rc;
 }
+
+/* ---- leaders' reception days (接访下访) ---- */
+
+static const char SQL_RECEPTION_INSERT[] =
+    "INSERT INTO reception_days (county_code, unit_id, kind, leader_name, leader_title, day, "
+    "place, created_by, created_at) VALUES (" UNIT_COUNTY("?1") ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+    "?8)";
+
+enum bm_rc
+sqlite_reception_insert(struct bm_store *st, const struct bm_reception *r, int64_t now,
+                        int64_t *id, struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    enum bm_rc rc;
+
+    BM_ASSERT(st->in_tx);
+    if ((rc = sq_prepare(st, SQL_RECEPTION_INSERT, &s, err)) != BM_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, r->unit_id);
+    sq_bind_text(s, 2, r->kind);
+    sq_bind_text(s, 3, r->leader_name);
+    sq_bind_text(s, 4, r->leader_title);
+    sqlite3_bind_int64(s, 5, r->day);
+    sq_bind_text(s, 6, r->place);
+    sqlite3_bind_int64(s, 7, r->created_by);
+    sqlite3_bind_int64(s, 8, now);
+    if ((rc = sq_exec(st, s, "reception insert", err)) == BM_OK)
+        *id = sqlite3_last_insert_rowid(SQ(st)->db);
+    return rc;
+}
+
+#define RECEPTION_COLS                                                                         \
+    "r.id, r.unit_id, o.name, o.path, r.kind, r.leader_name, r.leader_title, r.day, r.place, "  \
+    "r.created_by, r.created_at, "                                                             \
+    "(SELECT count(*) FROM reception_visits v WHERE v.reception_id = r.id) "
+#define RECEPTION_FROM " FROM reception_days r JOIN org_units o ON o.id = r.unit_id "
+
+static enum bm_rc
+read_reception(sqlite3_stmt *s, struct bm_arena *a, struct bm_reception *r, struct bm_err *err)
+{
+    memset(r, 0, sizeof(*r));
+    r->id = sqlite3_column_int64(s, 0);
+    r->unit_id = sqlite3_column_int64(s, 1);
+    r->unit_name = sq_text(a, s, 2);
+    r->unit_path = sq_text(a, s, 3);
+    r->kind = sq_text(a, s, 4);
+    r->leader_name = sq_text(a, s, 5);
+    r->leader_title = sq_text(a, s, 6);
+    r->day = (bm_day)sqlite3_column_int64(s, 7);
+    r->place = sq_text(a, s, 8);
+    r->created_by = sqlite3_column_int64(s, 9);
+    r->created_at = sqlite3_column_int64(s, 10);
+    r->n_visits = sqlite3_column_int64(s, 11);
+    if (!r->unit_name || !r->unit_path || !r->kind || !r->leader_name || !r->leader_title ||
+        !r->place)
+        return too_big(err);
+    return BM_OK;
+}
+
+static const char SQL_RECEPTION_GET[] = "SELECT " RECEPTION_COLS RECEPTION_FROM "WHERE r.id = ?1";
+
+enum bm_rc
+sqlite_reception_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_reception *out,
+                     struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    enum bm_rc rc;
+    int src;
+
+    if ((rc = sq_prepare(st, SQL_RECEPTION_GET, &s, err)) != BM_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    src = sqlite3_step(s);
+    if (src == SQLITE_ROW)
+        rc = read_reception(s, a, out, err);
+    else if (src == SQLITE_DONE)
+        rc = bm_err_set(err, BM_ENOTFOUND, "接访安排不存在");
+    else
+        rc = sq_fail(st, src, "reception get", err);
+    sq_done(s);
+    return rc;
+}
+
+static const char SQL_RECEPTIONS_LIST[] =
+    "SELECT " RECEPTION_COLS RECEPTION_FROM
+    "WHERE o.path LIKE ?1 ESCAPE '\\' AND (?2 = 0 OR r.day >= ?3) AND r.id > ?4 "
+    "ORDER BY r.id LIMIT ?5";
+
+enum bm_rc
+sqlite_receptions_list(struct bm_store *st, const char *prefix, bm_day from_day, int64_t after_id,
+                       int limit, struct bm_arena *a, struct bm_reception **out, size_t *n,
+                       struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    enum bm_rc rc;
+    size_t i = 0;
+    int src = SQLITE_DONE;
+
+    if ((*out = bm_arena_alloc(a, sizeof(**out) * (size_t)(limit > 0 ? limit : 1))) == NULL)
+        return too_big(err);
+    if ((rc = sq_prepare(st, SQL_RECEPTIONS_LIST, &s, err)) != BM_OK)
+        return rc;
+    sq_bind_prefix(s, 1, prefix, a);
+    sqlite3_bind_int(s, 2, from_day != BM_DAY_NONE);
+    sqlite3_bind_int64(s, 3, from_day);
+    sqlite3_bind_int64(s, 4, after_id);
+    sqlite3_bind_int(s, 5, limit);
+    while (rc == BM_OK && (int)i < limit && (src = sqlite3_step(s)) == SQLITE_ROW)
+        rc = read_reception(s, a, &(*out)[i++], err);
+    if (rc == BM_OK && (int)i < limit && src != SQLITE_DONE)
+        rc = sq_fail(st, src, "receptions list", err);
+    sq_done(s);
+    *n = i;
+    return rc;
+}
+
+static const char SQL_VISIT_INSERT[] =
+    "INSERT INTO reception_visits (county_code, reception_id, visitor_masked, visitor_enc, "
+    "matter, handling, follow_up_due, recorded_by, created_at) VALUES ((SELECT county_code "
+    "FROM reception_days WHERE id = ?1), ?1, ?2, ?3, ?4, ?5, nullif(?6, -2147483648), ?7, ?8)";
+
+enum bm_rc
+sqlite_visit_insert(struct bm_store *st, const struct bm_reception_visit *v, int64_t now,
+                    int64_t *id, struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    enum bm_rc rc;
+
+    BM_ASSERT(st->in_tx);
+    if ((rc = sq_prepare(st, SQL_VISIT_INSERT, &s, err)) != BM_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, v->reception_id);
+    sq_bind_text(s, 2, v->visitor_masked);
+    sqlite3_bind_blob(s, 3, v->visitor_enc, (int)v->visitor_enc_len, SQLITE_TRANSIENT);
+    sq_bind_text(s, 4, v->matter);
+    sq_bind_text(s, 5, v->handling);
+    sqlite3_bind_int64(s, 6, v->follow_up_due);
+    sqlite3_bind_int64(s, 7, v->recorded_by);
+    sqlite3_bind_int64(s, 8, now);
+    if ((rc = sq_exec(st, s, "visit insert", err)) == BM_OK)
+        *id = sqlite3_last_insert_rowid(SQ(st)->db);
+    return rc;
+}
+
+#define VISIT_COLS                                                                             \
+    "v.id, v.reception_id, v.visitor_masked, v.matter, v.handling, "                           \
+    "coalesce(v.follow_up_due, -2147483648), v.follow_up_result, coalesce(v.followed_up_by, 0), " \
+    "v.followed_up_at, v.recorded_by, v.created_at, o.path, r.leader_name, r.day "
+#define VISIT_FROM                                                                             \
+    " FROM reception_visits v JOIN reception_days r ON r.id = v.reception_id "                 \
+    "JOIN org_units o ON o.id = r.unit_id "
+
+static enum bm_rc
+read_visit(sqlite3_stmt *s, struct bm_arena *a, struct bm_reception_visit *v, struct bm_err *err)
+{
+    memset(v, 0, sizeof(*v));
+    v->id = sqlite3_column_int64(s, 0);
+    v->reception_id = sqlite3_column_int64(s, 1);
+    v->visitor_masked = sq_text(a, s, 2);
+    v->matter = sq_text(a, s, 3);
+    v->handling = sq_text(a, s, 4);
+    v->follow_up_due = (bm_day)sqlite3_column_int64(s, 5);
+    v->follow_up_result = sq_text(a, s, 6);
+    v->followed_up_by = sqlite3_column_int64(s, 7);
+    v->followed_up_at = sqlite3_column_int64(s, 8);
+    v->recorded_by = sqlite3_column_int64(s, 9);
+    v->created_at = sqlite3_column_int64(s, 10);
+    v->unit_path = sq_text(a, s, 11);
+    v->leader_name = sq_text(a, s, 12);
+    v->reception_day = (bm_day)sqlite3_column_int64(s, 13);
+    if (!v->visitor_masked || !v->matter || !v->handling || !v->follow_up_result ||
+        !v->unit_path || !v->leader_name)
+        return too_big(err);
+    return BM_OK;
+}
+
+static const char SQL_VISIT_GET[] = "SELECT " VISIT_COLS VISIT_FROM "WHERE v.id = ?1";
+
+enum bm_rc
+sqlite_visit_get(struct bm_store *st, int64_t id, struct bm_arena *a,
+                 struct bm_reception_visit *out, struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    enum bm_rc rc;
+    int src;
+
+    if ((rc = sq_prepare(st, SQL_VISIT_GET, &s, err)) != BM_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    src = sqlite3_step(s);
+    if (src == SQLITE_ROW)
+        rc = read_visit(s, a, out, err);
+    else if (src == SQLITE_DONE)
+        rc = bm_err_set(err, BM_ENOTFOUND, "来访记录不存在");
+    else
+        rc = sq_fail(st, src, "visit get", err);
+    sq_done(s);
+    return rc;
+}
+
+/* Runs a visit query with up to two bound values and reads at most `cap` rows. */
+static enum bm_rc
+visits_query(struct bm_store *st, const char *sql, int64_t v1, const char *prefix, int cap,
+             struct bm_arena *a, struct bm_reception_visit **out, size_t *n, struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    enum bm_rc rc;
+    size_t i = 0;
+    int src = SQLITE_DONE;
+
+    if ((*out = bm_arena_alloc(a, sizeof(**out) * (size_t)cap)) == NULL)
+        return too_big(err);
+    if ((rc = sq_prepare(st, sql, &s, err)) != BM_OK)
+        return rc;
+    if (prefix != NULL)
+        sq_bind_prefix(s, 1, prefix, a);
+    else
+        sqlite3_bind_int64(s, 1, v1);
+    sqlite3_bind_int(s, 2, cap);
+    while (rc == BM_OK && (int)i < cap && (src = sqlite3_step(s)) == SQLITE_ROW)
+        rc = read_visit(s, a, &(*out)[i++], err);
+    if (rc == BM_OK && (int)i < cap && src != SQLITE_DONE)
+        rc = sq_fail(st, src, "visits", err);
+    sq_done(s);
+    *n = i;
+    return rc;
+}
+
+static const char SQL_VISITS_LIST[] =
+    "SELECT " VISIT_COLS VISIT_FROM "WHERE v.reception_id = ?1 ORDER BY v.id LIMIT ?2";
+
+enum bm_rc
+sqlite_visits_list(struct bm_store *st, int64_t reception_id, struct bm_arena *a,
+                   struct bm_reception_visit **out, size_t *n, struct bm_err *err)
+{
+    return visits_query(st, SQL_VISITS_LIST, reception_id, NULL, 1000, a, out, n, err);
+}
+
+static const char SQL_FOLLOW_UPS_OPEN[] =
+    "SELECT " VISIT_COLS VISIT_FROM
+    "WHERE v.follow_up_due IS NOT NULL AND v.followed_up_at = 0 AND o.path LIKE ?1 ESCAPE '\\' "
+    "ORDER BY v.follow_up_due, v.id LIMIT ?2";
+
+enum bm_rc
+sqlite_follow_ups_open(struct bm_store *st, const char *prefix, int limit, struct bm_arena *a,
+                       struct bm_reception_visit **out, size_t *n, struct bm_err *err)
+{
+    return visits_query(st, SQL_FOLLOW_UPS_OPEN, 0, prefix, limit > 0 ? limit : 1, a, out, n,
+                        err);
+}
+
+static const char SQL_VISIT_FOLLOW_UP[] =
+    "UPDATE reception_visits SET follow_up_result = ?2, followed_up_by = ?3, followed_up_at = ?4 "
+    "WHERE id = ?1 AND followed_up_at = 0 AND follow_up_due IS NOT NULL";
+
+enum bm_rc
+sqlite_visit_follow_up(struct bm_store *st, int64_t id, const char *result, int64_t user_id,
+                       int64_t now, struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    struct bm_reception_visit v;
+    struct bm_arena *a;
+    bool changed = false;
+    enum bm_rc rc;
+
+    BM_ASSERT(st->in_tx);
+    if ((rc = sq_prepare(st, SQL_VISIT_FOLLOW_UP, &s, err)) != BM_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    sq_bind_text(s, 2, result);
+    sqlite3_bind_int64(s, 3, user_id);
+    sqlite3_bind_int64(s, 4, now);
+    if ((rc = exec_changed(st, s, "visit follow-up", &changed, err)) != BM_OK || changed)
+        return rc;
+    if ((a = bm_arena_new(64 * 1024)) == NULL)
+        return too_big(err);
+    rc = sqlite_visit_get(st, id, a, &v, err);
+    bm_arena_free(a);
+    return rc == BM_OK ? bm_err_set(err, BM_ECONFLICT, "回访结果已经登记，或该来访无需回访") : rc;
+}
