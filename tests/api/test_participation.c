@@ -3,7 +3,8 @@
  * published responses and summary; hearings and observed meetings with registration up to
  * the capacity and the deadline, and minutes only after the meeting (the server's clock is
  * moved with libfaketime for that); the household register with contact cadres and the
- * coverage figure against a hand count; bad input that changes nothing; and the
+ * coverage figure against a hand count; leaders' reception days with visits and follow-ups;
+ * bad input that changes nothing; and the
  * authorization table of every route for every demo role and an anonymous caller.
  */
 #include <setjmp.h>
@@ -902,6 +903,173 @@ test_households_coverage(void **state)
     resp_free(&r);
 }
 
+/* ---- leaders' reception days ---- */
+
+static long long
+schedule_reception(const char *kind, int in_days)
+{
+    struct resp r;
+    long long id;
+    assert_int_equal(call(XT_ADMIN, "POST", "/api/v1/receptions",
+                          fmt("{\"kind\":\"%s\",\"leader_name\":\"张建华\",\"leader_title\":"
+                              "\"镇党委书记\",\"day\":\"%s\",\"place\":\"镇信访接待室\"}",
+                              kind, day_from_today(in_days)),
+                          NULL, &r),
+                     201);
+    id = jint(r.json, "id");
+    resp_free(&r);
+    return id;
+}
+
+static json_t *
+open_follow_up(struct resp *r, int who, long long visit)
+{
+    assert_int_equal(call(who, "GET", "/api/v1/reception-follow-ups", NULL, NULL, r), 200);
+    return find_by_id(json_object_get(r->json, "items"), visit);
+}
+
+static void
+test_receptions(void **state)
+{
+    struct resp r;
+    long long today_id, later_id, v1, v2, before;
+    json_t *e;
+    (void)state;
+    normal();
+
+    today_id = schedule_reception("reception", 0);
+    later_id = schedule_reception("visit", 2);
+    assert_int_equal(call(ANON, "GET", "/api/v1/public/receptions", NULL, NULL, &r), 200);
+    e = find_by_id(json_object_get(r.json, "items"), later_id);
+    assert_non_null(e);
+    assert_string_equal(jstr(e, "kind_name"), "下访");
+    assert_string_equal(jstr(e, "leader_name"), "张建华");
+    assert_string_equal(jstr(e, "day"), day_from_today(2));
+    assert_non_null(find_by_id(json_object_get(r.json, "items"), today_id));
+    resp_free(&r);
+
+    assert_int_equal(call(XT_ADMIN, "POST", fmt("/api/v1/receptions/%lld/visits", today_id),
+                          fmt("{\"visitor\":{\"name\":\"刘桂兰\",\"phone\":\"13600136001\"},"
+                              "\"matter\":\"反映村道积水\",\"handling\":\"已交镇城建科现场查看\","
+                              "\"follow_up_due\":\"%s\"}",
+                              day_from_today(5)),
+                          NULL, &r),
+                     201);
+    v1 = jint(r.json, "id");
+    assert_string_equal(jstr(r.json, "visitor"), "刘*兰");
+    assert_true(json_is_true(json_object_get(r.json, "follow_up_open")));
+    assert_null(strstr(r.body, "13600136001"));
+    resp_free(&r);
+    assert_int_equal(call(XT_ADMIN, "POST", fmt("/api/v1/receptions/%lld/visits", today_id),
+                          "{\"visitor\":{\"name\":\"陈实\",\"phone\":\"13600136002\"},"
+                          "\"matter\":\"咨询低保政策\",\"handling\":\"当场解答\"}",
+                          NULL, &r),
+                     201);
+    v2 = jint(r.json, "id");
+    assert_true(json_is_false(json_object_get(r.json, "follow_up_open")));
+    resp_free(&r);
+    assert_int_equal(db_count(fmt("SELECT count(*) FROM reception_visits WHERE id IN (%lld, %lld)",
+                                  v1, v2)),
+                     2);
+    if (srv.is_pg)
+        assert_int_equal(db_count("SELECT count(*) FROM reception_visits WHERE "
+                                  "position('13600136001'::bytea in visitor_enc) > 0"),
+                         0);
+    else
+        assert_int_equal(db_count("SELECT count(*) FROM reception_visits WHERE "
+                                  "instr(visitor_enc, CAST('13600136001' AS BLOB)) > 0"),
+                         0);
+
+    /* Bad input and wrong moments change nothing. */
+    before = audit_top();
+    assert_int_equal(call(XT_ADMIN, "POST", fmt("/api/v1/receptions/%lld/visits", later_id),
+                          "{\"visitor\":{\"name\":\"陈实\",\"phone\":\"13600136002\"},"
+                          "\"matter\":\"m\",\"handling\":\"h\"}",
+                          NULL, &r),
+                     409);
+    assert_problem(&r, 409, "illegal_transition");
+    resp_free(&r);
+    assert_int_equal(call(XT_ADMIN, "POST", fmt("/api/v1/receptions/%lld/visits", today_id),
+                          fmt("{\"matter\":\"\",\"handling\":\"h\",\"follow_up_due\":\"%s\"}",
+                              day_from_today(-1)),
+                          NULL, &r),
+                     400);
+    assert_true(has_field_error(&r, "visitor"));
+    assert_true(has_field_error(&r, "matter"));
+    resp_free(&r);
+    assert_int_equal(call(XT_ADMIN, "POST", fmt("/api/v1/receptions/%lld/visits", today_id),
+                          fmt("{\"visitor\":{\"name\":\"陈实\",\"phone\":\"13600136002\"},"
+                              "\"matter\":\"m\",\"handling\":\"h\",\"follow_up_due\":\"%s\"}",
+                              day_from_today(-1)),
+                          NULL, &r),
+                     400);
+    assert_true(has_field_error(&r, "follow_up_due"));
+    resp_free(&r);
+    assert_int_equal(call(XT_ADMIN, "POST", "/api/v1/receptions",
+                          fmt("{\"kind\":\"petition\",\"leader_name\":\"\",\"leader_title\":"
+                              "\"t\",\"day\":\"%s\",\"place\":\"p\"}",
+                              day_from_today(-1)),
+                          NULL, &r),
+                     400);
+    assert_true(has_field_error(&r, "kind"));
+    assert_true(has_field_error(&r, "leader_name"));
+    assert_true(has_field_error(&r, "day"));
+    resp_free(&r);
+    assert_int_equal(call(XT_ADMIN, "POST", fmt("/api/v1/reception-visits/%lld/follow-up", v2),
+                          "{\"result\":\"无\"}", NULL, &r),
+                     409);
+    assert_problem(&r, 409, "illegal_transition");
+    resp_free(&r);
+    assert_int_equal(call(XW_ADMIN, "POST", fmt("/api/v1/reception-visits/%lld/follow-up", v1),
+                          "{\"result\":\"无\"}", NULL, &r),
+                     404);
+    resp_free(&r);
+    assert_int_equal(call(XW_ADMIN, "POST", fmt("/api/v1/receptions/%lld/visits", today_id),
+                          "{}", NULL, &r),
+                     404);
+    resp_free(&r);
+    assert_int_equal(audit_top(), before);
+
+    e = open_follow_up(&r, XT_ADMIN, v1);
+    assert_non_null(e);
+    assert_true(json_is_false(json_object_get(e, "overdue")));
+    assert_null(find_by_id(json_object_get(r.json, "items"), v2));
+    resp_free(&r);
+    assert_null(open_follow_up(&r, XW_ADMIN, v1));
+    resp_free(&r);
+    assert_int_equal(call(SUPERVISOR, "GET", fmt("/api/v1/receptions/%lld/visits", today_id), NULL,
+                          NULL, &r),
+                     200);
+    assert_int_equal(json_array_size(json_object_get(r.json, "items")), 2);
+    resp_free(&r);
+
+    /* A week later the follow-up is overdue; it is recorded once and leaves the list. */
+    stop();
+    start("+7d");
+    e = open_follow_up(&r, XT_ADMIN, v1);
+    assert_non_null(e);
+    assert_true(json_is_true(json_object_get(e, "overdue")));
+    resp_free(&r);
+    assert_int_equal(call(XT_ADMIN, "POST", fmt("/api/v1/reception-visits/%lld/follow-up", v1),
+                          "{\"result\":\"积水已排除，回访群众满意\"}", NULL, &r),
+                     200);
+    assert_string_equal(jstr(r.json, "follow_up_result"), "积水已排除，回访群众满意");
+    assert_true(json_is_false(json_object_get(r.json, "follow_up_open")));
+    resp_free(&r);
+    assert_int_equal(call(XT_ADMIN, "POST", fmt("/api/v1/reception-visits/%lld/follow-up", v1),
+                          "{\"result\":\"再记\"}", NULL, &r),
+                     409);
+    assert_problem(&r, 409, "conflict");
+    resp_free(&r);
+    assert_null(open_follow_up(&r, XT_ADMIN, v1));
+    resp_free(&r);
+    /* The public schedule shows only days still to come. */
+    assert_int_equal(call(ANON, "GET", "/api/v1/public/receptions", NULL, NULL, &r), 200);
+    assert_null(find_by_id(json_object_get(r.json, "items"), later_id));
+    resp_free(&r);
+    normal();
+}
+
 /* ---- who may call what ---- */
 
 static void
@@ -933,6 +1101,13 @@ test_authorization_matrix(void **state)
         {"POST", "/api/v1/households", "{}", R_WRITE, false},
         {"PUT", "/api/v1/households/999999/cadre", "{}", R_WRITE, false},
         {"GET", "/api/v1/households/coverage", NULL, R_READ, false},
+        {"GET", "/api/v1/receptions", NULL, R_READ, false},
+        {"POST", "/api/v1/receptions", "{}", R_WRITE, false},
+        {"GET", "/api/v1/receptions/999999/visits", NULL, R_READ, false},
+        {"POST", "/api/v1/receptions/999999/visits", "{}", R_WRITE, false},
+        {"GET", "/api/v1/reception-follow-ups", NULL, R_READ, false},
+        {"POST", "/api/v1/reception-visits/999999/follow-up", "{}", R_WRITE, false},
+        {"GET", "/api/v1/public/receptions", NULL, R_ALL, true},
     };
     long long before;
     struct resp r;
@@ -991,6 +1166,7 @@ main(void)
         cmocka_unit_test(test_campaign_bad_input),
         cmocka_unit_test(test_hearings),
         cmocka_unit_test(test_households_coverage),
+        cmocka_unit_test(test_receptions),
         cmocka_unit_test(test_authorization_matrix),
         cmocka_unit_test(test_clean_shutdown),
     };
