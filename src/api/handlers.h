@@ -84,7 +84,8 @@ enum bm_rc bm_api_calendar_put(struct bm_req *rq, struct bm_resp *rs);
 struct json_t;
 struct json_t *bm_api_user_json(const struct bm_user *u);
 
-/* participation (公众参与): participation.c, hearings.c, households.c, receptions.c */
+/* participation (公众参与): participation.c, hearings.c, households.c, receptions.c,
+ * deputies.c */
 enum bm_rc bm_api_campaigns_list(struct bm_req *rq, struct bm_resp *rs);
 enum bm_rc bm_api_campaigns_create(struct bm_req *rq, struct bm_resp *rs);
 enum bm_rc bm_api_campaign_submissions(struct bm_req *rq, struct bm_resp *rs);
@@ -110,5 +111,12 @@ enum bm_rc bm_api_reception_visits(struct bm_req *rq, struct bm_resp *rs);
 enum bm_rc bm_api_reception_visit_create(struct bm_req *rq, struct bm_resp *rs);
 enum bm_rc bm_api_reception_follow_ups(struct bm_req *rq, struct bm_resp *rs);
 enum bm_rc bm_api_reception_follow_up(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_deputies_list(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_deputies_create(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_deputy_matters_list(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_deputy_matter_assign(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_deputy_matter_answer(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_public_deputy_submit(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_public_deputy_matters(struct bm_req *rq, struct bm_resp *rs);
 
 #endif

@@ -152,6 +152,20 @@ const struct bm_route bm_routes[] = {
      "POST /api/v1/reception-visits/{id}/follow-up"},
     {BM_GET, "/api/v1/public/receptions", bm_api_public_receptions_list, BM_PERM_PUBLIC, 0,
      "GET /api/v1/public/receptions"},
+    {BM_GET, "/api/v1/deputies", bm_api_deputies_list, BM_PERM_PARTICIPATION_READ, 0,
+     "GET /api/v1/deputies"},
+    {BM_POST, "/api/v1/deputies", bm_api_deputies_create, BM_PERM_DEPUTY_ADMIN, 0,
+     "POST /api/v1/deputies"},
+    {BM_GET, "/api/v1/deputy-matters", bm_api_deputy_matters_list, BM_PERM_PARTICIPATION_READ, 0,
+     "GET /api/v1/deputy-matters"},
+    {BM_POST, "/api/v1/deputy-matters/{id}/assign", bm_api_deputy_matter_assign, BM_PERM_DEPUTY_ADMIN, 0,
+     "POST /api/v1/deputy-matters/{id}/assign"},
+    {BM_POST, "/api/v1/deputy-matters/{id}/answer", bm_api_deputy_matter_answer, BM_PERM_PARTICIPATION_WRITE, 0,
+     "POST /api/v1/deputy-matters/{id}/answer"},
+    {BM_POST, "/api/v1/public/deputy-matters", bm_api_public_deputy_submit, BM_PERM_PUBLIC, 0,
+     "POST /api/v1/public/deputy-matters"},
+    {BM_GET, "/api/v1/public/deputy-matters", bm_api_public_deputy_matters, BM_PERM_PUBLIC, 0,
+     "GET /api/v1/public/deputy-matters"},
 };
 
 const size_t bm_n_routes = sizeof(bm_routes) / sizeof(bm_routes[0]);

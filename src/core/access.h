@@ -41,6 +41,7 @@ enum bm_perm {
     /* participation (公众参与) */
     BM_PERM_PARTICIPATION_READ,  /* campaigns, hearings, households: staff lists (scoped) */
     BM_PERM_PARTICIPATION_WRITE, /* open campaigns and hearings, answer, keep the register */
+    BM_PERM_DEPUTY_ADMIN,        /* register deputies, assign their matters (直通车) */
     BM_PERM_COUNT
 };
 

@@ -265,3 +265,40 @@ bm_reception_check_follow_up(bm_day follow_up_due, int64_t followed_up_at, struc
         return bm_err_set(err, BM_ECONFLICT, "回访结果已经登记，不能重复登记");
     return BM_OK;
 }
+
+static const struct {
+    const char *code, *name;
+} deputy_bodies[] = {{"npc", "人大代表"}, {"cppcc", "政协委员"}};
+
+bool
+bm_deputy_body_parse(const char *code, enum bm_deputy_body *out)
+{
+    for (int i = 0; code != NULL && i < 2; i++)
+        if (strcmp(code, deputy_bodies[i].code) == 0) {
+            *out = (enum bm_deputy_body)i;
+            return true;
+        }
+    return false;
+}
+
+const char *
+bm_deputy_body_code(enum bm_deputy_body b)
+{
+    return (unsigned)b < 2 ? deputy_bodies[b].code : "npc";
+}
+
+const char *
+bm_deputy_body_name_zh(enum bm_deputy_body b)
+{
+    return (unsigned)b < 2 ? deputy_bodies[b].name : "人大代表";
+}
+
+const char *
+bm_matter_status_name_zh(const char *status)
+{
+    if (status != NULL && strcmp(status, "assigned") == 0)
+        return "办理中";
+    if (status != NULL && strcmp(status, "answered") == 0)
+        return "已答复";
+    return "待交办";
+}

@@ -141,4 +141,18 @@ BM_MUST_CHECK enum bm_rc bm_reception_check_visit(bm_day reception_day, bm_day f
 BM_MUST_CHECK enum bm_rc bm_reception_check_follow_up(bm_day follow_up_due, int64_t followed_up_at,
                                                       struct bm_err *err);
 
+/* ---- deputies' direct channel (直通车) ---- */
+
+enum bm_deputy_body {
+    BM_DEPUTY_NPC,   /* 人大代表 */
+    BM_DEPUTY_CPPCC, /* 政协委员 */
+};
+
+bool bm_deputy_body_parse(const char *code, enum bm_deputy_body *out);
+const char *bm_deputy_body_code(enum bm_deputy_body b);    /* "npc", "cppcc" */
+const char *bm_deputy_body_name_zh(enum bm_deputy_body b); /* 人大代表, 政协委员 */
+
+/* Chinese name of a matter's status ("submitted" 待交办, "assigned" 办理中, "answered" 已答复). */
+const char *bm_matter_status_name_zh(const char *status);
+
 #endif

@@ -135,6 +135,14 @@ struct bm_store_ops {
     enum bm_rc (*visits_list)(struct bm_store *st, int64_t reception_id, struct bm_arena *a, struct bm_reception_visit **out, size_t *n, struct bm_err *err);
     enum bm_rc (*follow_ups_open)(struct bm_store *st, const char *path_prefix, int limit, struct bm_arena *a, struct bm_reception_visit **out, size_t *n, struct bm_err *err);
     enum bm_rc (*visit_follow_up)(struct bm_store *st, int64_t id, const char *result, int64_t user_id, int64_t now, struct bm_err *err);
+    enum bm_rc (*deputy_insert)(struct bm_store *st, const struct bm_deputy *d, int64_t now, int64_t *id, struct bm_err *err);
+    enum bm_rc (*deputies_list)(struct bm_store *st, const char *path_prefix, struct bm_arena *a, struct bm_deputy **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*deputy_by_token)(struct bm_store *st, const unsigned char hash[32], struct bm_arena *a, struct bm_deputy *out, struct bm_err *err);
+    enum bm_rc (*matter_insert)(struct bm_store *st, const struct bm_deputy_matter *m, int64_t now, int64_t *id, struct bm_err *err);
+    enum bm_rc (*matter_get)(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_deputy_matter *out, struct bm_err *err);
+    enum bm_rc (*matters_list)(struct bm_store *st, const char *path_prefix, bool by_assignee, int64_t deputy_id, int limit, struct bm_arena *a, struct bm_deputy_matter **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*matter_assign)(struct bm_store *st, int64_t id, int64_t unit_id, int64_t now, struct bm_err *err);
+    enum bm_rc (*matter_answer)(struct bm_store *st, int64_t id, const char *answer, int64_t user_id, int64_t now, struct bm_err *err);
 };
 
 /* Every backend's connection struct begins with this. */

@@ -126,6 +126,14 @@ const struct bm_copy_table bm_copy_tables[] = {
       "follow_up_due", "follow_up_result", "followed_up_by", "followed_up_at", "recorded_by",
       "created_at"},
      "ititbttntniii", true},
+    {"deputies", "id",
+     {"id", "county_code", "unit_id", "name", "body", "token_hash", "is_active", "created_by",
+      "created_at"},
+     "itittbiii", true},
+    {"deputy_matters", "id",
+     {"id", "county_code", "deputy_id", "title", "content", "is_urgent", "status",
+      "assignee_unit_id", "assigned_at", "answer", "answered_by", "answered_at", "created_at"},
+     "itittitnitnii", true},
 };
 
 const size_t bm_n_copy_tables = sizeof(bm_copy_tables) / sizeof(bm_copy_tables[0]);

@@ -659,3 +659,51 @@ bm_store_visit_follow_up(struct bm_store *st, int64_t id, const char *result, in
 {
     return st->ops->visit_follow_up(st, id, result, user_id, now, err);
 }
+
+enum bm_rc
+bm_store_deputy_insert(struct bm_store *st, const struct bm_deputy *d, int64_t now, int64_t *id, struct bm_err *err)
+{
+    return st->ops->deputy_insert(st, d, now, id, err);
+}
+
+enum bm_rc
+bm_store_deputies_list(struct bm_store *st, const char *path_prefix, struct bm_arena *a, struct bm_deputy **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->deputies_list(st, path_prefix, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_deputy_by_token(struct bm_store *st, const unsigned char hash[32], struct bm_arena *a, struct bm_deputy *out, struct bm_err *err)
+{
+    return st->ops->deputy_by_token(st, hash, a, out, err);
+}
+
+enum bm_rc
+bm_store_matter_insert(struct bm_store *st, const struct bm_deputy_matter *m, int64_t now, int64_t *id, struct bm_err *err)
+{
+    return st->ops->matter_insert(st, m, now, id, err);
+}
+
+enum bm_rc
+bm_store_matter_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_deputy_matter *out, struct bm_err *err)
+{
+    return st->ops->matter_get(st, id, a, out, err);
+}
+
+enum bm_rc
+bm_store_matters_list(struct bm_store *st, const char *path_prefix, bool by_assignee, int64_t deputy_id, int limit, struct bm_arena *a, struct bm_deputy_matter **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->matters_list(st, path_prefix, by_assignee, deputy_id, limit, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_matter_assign(struct bm_store *st, int64_t id, int64_t unit_id, int64_t now, struct bm_err *err)
+{
+    return st->ops->matter_assign(st, id, unit_id, now, err);
+}
+
+enum bm_rc
+bm_store_matter_answer(struct bm_store *st, int64_t id, const char *answer, int64_t user_id, int64_t now, struct bm_err *err)
+{
+    return st->ops->matter_answer(st, id, answer, user_id, now, err);
+}

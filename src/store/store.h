@@ -767,4 +767,54 @@ BM_MUST_CHECK enum bm_rc bm_store_visit_follow_up(struct bm_store *st, int64_t i
                                                   const char *result, int64_t user_id,
                                                   int64_t now, struct bm_err *err);
 
+/* Deputies' direct channel (直通车). */
+struct bm_deputy {
+    int64_t id, unit_id, created_by, created_at;
+    const char *unit_name, *unit_path, *name, *body; /* body: "npc" or "cppcc" */
+    unsigned char token_hash[32];                    /* written only */
+    bool is_active;
+};
+
+struct bm_deputy_matter {
+    int64_t id, deputy_id, assignee_unit_id, assigned_at, answered_by, answered_at, created_at;
+    const char *deputy_name, *deputy_body, *deputy_unit_path, *title, *content, *status, *answer;
+    const char *assignee_name, *assignee_path; /* "" while unassigned */
+    bool is_urgent;
+};
+
+/* Inserts a deputy (county_code from the unit). BM_ECONFLICT for a token hash in use. */
+BM_MUST_CHECK enum bm_rc bm_store_deputy_insert(struct bm_store *st, const struct bm_deputy *d,
+                                                int64_t now, int64_t *id, struct bm_err *err);
+/* Deputies whose unit lies under `path_prefix`, by id (at most 1000). */
+BM_MUST_CHECK enum bm_rc bm_store_deputies_list(struct bm_store *st, const char *path_prefix,
+                                                struct bm_arena *a, struct bm_deputy **out,
+                                                size_t *n, struct bm_err *err);
+/* The active deputy holding the token with this hash; BM_ENOTFOUND otherwise. */
+BM_MUST_CHECK enum bm_rc bm_store_deputy_by_token(struct bm_store *st,
+                                                  const unsigned char hash[32],
+                                                  struct bm_arena *a, struct bm_deputy *out,
+                                                  struct bm_err *err);
+/* Inserts a matter, status submitted (county_code from the deputy). */
+BM_MUST_CHECK enum bm_rc bm_store_matter_insert(struct bm_store *st,
+                                                const struct bm_deputy_matter *m, int64_t now,
+                                                int64_t *id, struct bm_err *err);
+BM_MUST_CHECK enum bm_rc bm_store_matter_get(struct bm_store *st, int64_t id, struct bm_arena *a,
+                                             struct bm_deputy_matter *out, struct bm_err *err);
+/*
+ * The queue: matters whose deputy's unit (or, with `by_assignee`, whose assigned unit) lies
+ * under `path_prefix`; with `deputy_id` > 0 only that deputy's. Open before answered, urgent
+ * first, then oldest first; at most `limit`.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_matters_list(struct bm_store *st, const char *path_prefix,
+                                               bool by_assignee, int64_t deputy_id, int limit,
+                                               struct bm_arena *a, struct bm_deputy_matter **out,
+                                               size_t *n, struct bm_err *err);
+/* submitted -> assigned to `unit_id`. BM_ENOTFOUND, or BM_ETRANSITION in another status. */
+BM_MUST_CHECK enum bm_rc bm_store_matter_assign(struct bm_store *st, int64_t id, int64_t unit_id,
+                                                int64_t now, struct bm_err *err);
+/* assigned -> answered. BM_ENOTFOUND, or BM_ETRANSITION in another status. */
+BM_MUST_CHECK enum bm_rc bm_store_matter_answer(struct bm_store *st, int64_t id,
+                                                const char *answer, int64_t user_id, int64_t now,
+                                                struct bm_err *err);
+
 #endif

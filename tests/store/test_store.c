@@ -5351,6 +5351,121 @@ test_participation_receptions(void **state)
     assert_int_equal(rows_outside(f, "reception_visits", "110118"), 0);
 }
 
+static int64_t
+add_deputy(struct fx *f, int64_t unit, int64_t by, const char *name, unsigned seed)
+{
+    struct bm_deputy d = {.unit_id = unit, .name = name, .body = "npc", .is_active = true,
+                          .created_by = by};
+    int64_t id = 0;
+
+    hash32(d.token_hash, seed);
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_deputy_insert(f->st, &d, T0, &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    return id;
+}
+
+static int64_t
+add_matter(struct fx *f, int64_t deputy, const char *title, bool urgent)
+{
+    struct bm_deputy_matter m = {.deputy_id = deputy, .title = title, .content = "情况和建议",
+                                 .is_urgent = urgent};
+    int64_t id = 0;
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_matter_insert(f->st, &m, T0 + 10, &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    return id;
+}
+
+static void
+test_participation_deputies(void **state)
+{
+    struct fx *f = *state;
+    struct part_fx w;
+    struct bm_deputy d, *ds;
+    struct bm_deputy_matter m, *ms;
+    struct bm_deputy dup = {.name = "重复", .body = "cppcc", .is_active = true};
+    unsigned char h[32];
+    int64_t d1, d2, m1, m2, m3, id;
+    size_t n = 0;
+
+    part_fixture(f, &w);
+    d1 = add_deputy(f, w.county, w.staff1, "周代表", 1);
+    d2 = add_deputy(f, w.t2, w.staff1, "吴委员", 2);
+    /* A token hash is unique. */
+    dup.unit_id = w.t1;
+    dup.created_by = w.staff1;
+    hash32(dup.token_hash, 1);
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_ECONFLICT, bm_store_deputy_insert(f->st, &dup, T0, &id, &f->err));
+    bm_store_rollback(f->st);
+
+    hash32(h, 2);
+    EXPECT_OK(f, bm_store_deputy_by_token(f->st, h, f->a, &d, &f->err));
+    assert_int_equal(d.id, d2);
+    assert_string_equal(d.name, "吴委员");
+    assert_string_equal(d.body, "npc");
+    assert_string_equal(d.unit_name, "果园街道");
+    assert_true(d.is_active);
+    hash32(h, 3);
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_deputy_by_token(f->st, h, f->a, &d, &f->err));
+    EXPECT_OK(f, bm_store_deputies_list(f->st, mkpath(f, 2, w.county, w.t2), f->a, &ds, &n,
+                                        &f->err));
+    assert_int_equal(n, 1);
+    EXPECT_OK(f, bm_store_deputies_list(f->st, "", f->a, &ds, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(ds[0].id, d1);
+
+    m1 = add_matter(f, d1, "农村客运班线", false);
+    m2 = add_matter(f, d2, "学校周边交通安全", true);
+    m3 = add_matter(f, d1, "养老服务", false);
+
+    /* The queue: urgent first, then oldest; answered last. */
+    EXPECT_OK(f, bm_store_matters_list(f->st, "", false, 0, 50, f->a, &ms, &n, &f->err));
+    assert_int_equal(n, 3);
+    assert_int_equal(ms[0].id, m2);
+    assert_int_equal(ms[1].id, m1);
+    assert_int_equal(ms[2].id, m3);
+    EXPECT_OK(f, bm_store_matters_list(f->st, "", false, d1, 50, f->a, &ms, &n, &f->err));
+    assert_int_equal(n, 2);
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_matter_assign(f->st, m1, w.t1, T0 + 20, &f->err));
+    EXPECT_RC(f, BM_ETRANSITION, bm_store_matter_assign(f->st, m1, w.t2, T0 + 20, &f->err));
+    EXPECT_RC(f, BM_ETRANSITION, bm_store_matter_answer(f->st, m3, "未交办", w.staff1, T0,
+                                                        &f->err));
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_matter_assign(f->st, 99999, w.t1, T0, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    /* By the assigned unit: township 1 sees only m1. */
+    EXPECT_OK(f, bm_store_matters_list(f->st, mkpath(f, 2, w.county, w.t1), true, 0, 50, f->a, &ms,
+                                       &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(ms[0].id, m1);
+    assert_string_equal(ms[0].status, "assigned");
+    assert_string_equal(ms[0].assignee_name, "鼓楼街道");
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_matter_answer(f->st, m1, "已增开班次", w.staff1, T0 + 30, &f->err));
+    EXPECT_RC(f, BM_ETRANSITION, bm_store_matter_answer(f->st, m1, "再答", w.staff1, T0, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_matter_get(f->st, m1, f->a, &m, &f->err));
+    assert_string_equal(m.status, "answered");
+    assert_string_equal(m.answer, "已增开班次");
+    assert_int_equal(m.answered_by, w.staff1);
+    assert_int_equal(m.answered_at, T0 + 30);
+    assert_int_equal(m.assigned_at, T0 + 20);
+    assert_string_equal(m.deputy_name, "周代表");
+    assert_string_equal(m.title, "农村客运班线");
+    assert_false(m.is_urgent);
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_matter_get(f->st, 99999, f->a, &m, &f->err));
+    EXPECT_OK(f, bm_store_matters_list(f->st, "", false, 0, 50, f->a, &ms, &n, &f->err));
+    assert_int_equal(ms[2].id, m1); /* answered last */
+
+    assert_int_equal(rows_outside(f, "deputies", "110118"), 0);
+    assert_int_equal(rows_outside(f, "deputy_matters", "110118"), 0);
+}
+
 int
 main(void)
 {
@@ -5425,6 +5540,7 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_participation_households, setup, teardown),
         cmocka_unit_test_setup_teardown(test_participation_receptions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_participation_deputies, setup, teardown),
     };
 
     /* Migrations log at info; keep the output to what explains a failure. */

@@ -302,6 +302,23 @@ test_reception_rules(void **state)
     assert_int_equal(bm_reception_check_follow_up(d, 1700000000, &err), BM_ECONFLICT);
 }
 
+static void
+test_deputy_codes(void **state)
+{
+    enum bm_deputy_body b;
+    (void)state;
+    assert_true(bm_deputy_body_parse("npc", &b));
+    assert_string_equal(bm_deputy_body_name_zh(b), "人大代表");
+    assert_true(bm_deputy_body_parse("cppcc", &b));
+    assert_string_equal(bm_deputy_body_code(b), "cppcc");
+    assert_string_equal(bm_deputy_body_name_zh(b), "政协委员");
+    assert_false(bm_deputy_body_parse("NPC", &b));
+    assert_false(bm_deputy_body_parse(NULL, &b));
+    assert_string_equal(bm_matter_status_name_zh("submitted"), "待交办");
+    assert_string_equal(bm_matter_status_name_zh("assigned"), "办理中");
+    assert_string_equal(bm_matter_status_name_zh("answered"), "已答复");
+}
+
 int
 main(void)
 {
@@ -311,6 +328,7 @@ main(void)
         cmocka_unit_test(test_hearing_register), cmocka_unit_test(test_hearing_record),
         cmocka_unit_test(test_codes),           cmocka_unit_test(test_cadre_fits),
         cmocka_unit_test(test_coverage_rate),  cmocka_unit_test(test_reception_rules),
+        cmocka_unit_test(test_deputy_codes),
     };
     return cmocka_run_group_tests_name("participation", tests, NULL, NULL);
 }

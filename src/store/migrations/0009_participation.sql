@@ -116,3 +116,37 @@ CREATE TABLE reception_visits (
 );
 CREATE INDEX reception_visits_reception ON reception_visits (reception_id, id);
 CREATE INDEX reception_visits_open ON reception_visits (followed_up_at, follow_up_due);
+
+-- Deputies' direct channel (人大代表、政协委员“直通车”): the county registers each deputy of the
+-- people's congress (npc) or member of the CPPCC (cppcc) and gives them a personal access
+-- token (kept only as a hash); with it they submit matters, which reach the county's queue,
+-- are assigned to a township or department and answered, and follow their status.
+CREATE TABLE deputies (
+    id INTEGER PRIMARY KEY,
+    county_code TEXT NOT NULL,
+    unit_id INTEGER NOT NULL REFERENCES org_units(id),  -- the county or township they sit for
+    name TEXT NOT NULL,
+    body TEXT NOT NULL,                      -- npc (人大代表) or cppcc (政协委员)
+    token_hash BLOB NOT NULL UNIQUE,
+    is_active INTEGER NOT NULL DEFAULT 1,
+    created_by INTEGER NOT NULL REFERENCES users(id),
+    created_at INTEGER NOT NULL
+);
+
+CREATE TABLE deputy_matters (
+    id INTEGER PRIMARY KEY,
+    county_code TEXT NOT NULL,
+    deputy_id INTEGER NOT NULL REFERENCES deputies(id),
+    title TEXT NOT NULL,
+    content TEXT NOT NULL,
+    is_urgent INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL DEFAULT 'submitted', -- submitted, assigned, answered
+    assignee_unit_id INTEGER REFERENCES org_units(id),
+    assigned_at INTEGER NOT NULL DEFAULT 0,
+    answer TEXT NOT NULL DEFAULT '',
+    answered_by INTEGER REFERENCES users(id),
+    answered_at INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX deputy_matters_deputy ON deputy_matters (deputy_id, id);
+CREATE INDEX deputy_matters_queue ON deputy_matters (status, is_urgent, id);

@@ -201,5 +201,13 @@ enum bm_rc pg_visit_get(struct bm_store *st, int64_t id, struct bm_arena *a, str
 enum bm_rc pg_visits_list(struct bm_store *st, int64_t reception_id, struct bm_arena *a, struct bm_reception_visit **out, size_t *n, struct bm_err *err);
 enum bm_rc pg_follow_ups_open(struct bm_store *st, const char *path_prefix, int limit, struct bm_arena *a, struct bm_reception_visit **out, size_t *n, struct bm_err *err);
 enum bm_rc pg_visit_follow_up(struct bm_store *st, int64_t id, const char *result, int64_t user_id, int64_t now, struct bm_err *err);
+enum bm_rc pg_deputy_insert(struct bm_store *st, const struct bm_deputy *d, int64_t now, int64_t *id, struct bm_err *err);
+enum bm_rc pg_deputies_list(struct bm_store *st, const char *path_prefix, struct bm_arena *a, struct bm_deputy **out, size_t *n, struct bm_err *err);
+enum bm_rc pg_deputy_by_token(struct bm_store *st, const unsigned char hash[32], struct bm_arena *a, struct bm_deputy *out, struct bm_err *err);
+enum bm_rc pg_matter_insert(struct bm_store *st, const struct bm_deputy_matter *m, int64_t now, int64_t *id, struct bm_err *err);
+enum bm_rc pg_matter_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_deputy_matter *out, struct bm_err *err);
+enum bm_rc pg_matters_list(struct bm_store *st, const char *path_prefix, bool by_assignee, int64_t deputy_id, int limit, struct bm_arena *a, struct bm_deputy_matter **out, size_t *n, struct bm_err *err);
+enum bm_rc pg_matter_assign(struct bm_store *st, int64_t id, int64_t unit_id, int64_t now, struct bm_err *err);
+enum bm_rc pg_matter_answer(struct bm_store *st, int64_t id, const char *answer, int64_t user_id, int64_t now, struct bm_err *err);
 
 #endif

@@ -114,4 +114,12 @@ const struct bm_store_ops bm_pg_ops = {
     .visits_list = pg_visits_list,
     .follow_ups_open = pg_follow_ups_open,
     .visit_follow_up = pg_visit_follow_up,
+    .deputy_insert = pg_deputy_insert,
+    .deputies_list = pg_deputies_list,
+    .deputy_by_token = pg_deputy_by_token,
+    .matter_insert = pg_matter_insert,
+    .matter_get = pg_matter_get,
+    .matters_list = pg_matters_list,
+    .matter_assign = pg_matter_assign,
+    .matter_answer = pg_matter_answer,
 };

@@ -940,3 +940,268 @@ pg_visit_follow_up(struct bm_store *st, int64_t id, const char *result, int64_t 
     bm_arena_free(ar);
     return rc == BM_OK ? bm_err_set(err, BM_ECONFLICT, "回访结果已经登记，或该来访无需回访") : rc;
 }
+
+/* ---- deputies' direct channel (直通车) ---- */
+
+static const char SQL_DEPUTY_INSERT[] =
+    "INSERT INTO deputies (county_code, unit_id, name, body, token_hash, is_active, created_by, "
+    "created_at) VALUES (" UNIT_COUNTY("$1::bigint") ", $1::bigint, $2, $3, $4, $5::bigint, "
+    "$6::bigint, $7::bigint) RETURNING id";
+
+enum bm_rc
+pg_deputy_insert(struct bm_store *st, const struct bm_deputy *d, int64_t now, int64_t *id,
+                 struct bm_err *err)
+{
+    struct pq_args a = {0};
+
+    BM_ASSERT(st->in_tx);
+    pq_i64(&a, d->unit_id);
+    pq_str(&a, d->name);
+    pq_str(&a, d->body);
+    pq_bytes(&a, d->token_hash, (int)sizeof(d->token_hash));
+    pq_i64(&a, d->is_active);
+    pq_i64(&a, d->created_by);
+    pq_i64(&a, now);
+    return insert_id(st, SQL_DEPUTY_INSERT, &a, "deputy insert", id, err);
+}
+
+#define DEPUTY_COLS                                                                            \
+    "d.id, d.unit_id, o.name, o.path, d.name, d.body, d.is_active, d.created_by, d.created_at "
+#define DEPUTY_FROM " FROM deputies d JOIN org_units o ON o.id = d.unit_id "
+
+static enum bm_rc
+read_deputy(const PGresult *r, int row, struct bm_arena *a, struct bm_deputy *d,
+            struct bm_err *err)
+{
+    memset(d, 0, sizeof(*d));
+    d->id = pq_int(r, row, 0);
+    d->unit_id = pq_int(r, row, 1);
+    d->unit_name = pq_text(a, r, row, 2);
+    d->unit_path = pq_text(a, r, row, 3);
+    d->name = pq_text(a, r, row, 4);
+    d->body = pq_text(a, r, row, 5);
+    d->is_active = pq_int(r, row, 6) != 0;
+    d->created_by = pq_int(r, row, 7);
+    d->created_at = pq_int(r, row, 8);
+    if (!d->unit_name || !d->unit_path || !d->name || !d->body)
+        return too_big(err);
+    return BM_OK;
+}
+
+static const char SQL_DEPUTIES_LIST[] =
+    "SELECT " DEPUTY_COLS DEPUTY_FROM "WHERE o.path LIKE $1 ORDER BY d.id LIMIT 1000";
+
+enum bm_rc
+pg_deputies_list(struct bm_store *st, const char *prefix, struct bm_arena *ar,
+                 struct bm_deputy **out, size_t *n, struct bm_err *err)
+{
+    struct pq_args a = {0};
+    const char *pat = pq_prefix(ar, prefix);
+    PGresult *r;
+    enum bm_rc rc = BM_OK;
+    int rows, i;
+
+    if (pat == NULL)
+        return too_big(err);
+    pq_str(&a, pat);
+    if ((r = pq_run(st, SQL_DEPUTIES_LIST, &a, "deputies list", err)) == NULL)
+        return err->rc;
+    rows = PQntuples(r);
+    if ((*out = bm_arena_alloc(ar, sizeof(**out) * (size_t)(rows + 1))) == NULL) {
+        PQclear(r);
+        return too_big(err);
+    }
+    for (i = 0; rc == BM_OK && i < rows; i++)
+        rc = read_deputy(r, i, ar, &(*out)[i], err);
+    *n = (size_t)i;
+    PQclear(r);
+    return rc;
+}
+
+static const char SQL_DEPUTY_BY_TOKEN[] =
+    "SELECT " DEPUTY_COLS DEPUTY_FROM "WHERE d.token_hash = $1 AND d.is_active = 1";
+
+enum bm_rc
+pg_deputy_by_token(struct bm_store *st, const unsigned char hash[32], struct bm_arena *ar,
+                   struct bm_deputy *out, struct bm_err *err)
+{
+    struct pq_args a = {0};
+    PGresult *r;
+    enum bm_rc rc;
+
+    pq_bytes(&a, hash, 32);
+    if ((r = pq_run(st, SQL_DEPUTY_BY_TOKEN, &a, "deputy by token", err)) == NULL)
+        return err->rc;
+    rc = PQntuples(r) == 1 ? read_deputy(r, 0, ar, out, err)
+                           : bm_err_set(err, BM_ENOTFOUND, "代表、委员凭证无效");
+    PQclear(r);
+    return rc;
+}
+
+static const char SQL_MATTER_INSERT[] =
+    "INSERT INTO deputy_matters (county_code, deputy_id, title, content, is_urgent, created_at) "
+    "VALUES ((SELECT county_code FROM deputies WHERE id = $1::bigint), $1::bigint, $2, $3, "
+    "$4::bigint, $5::bigint) RETURNING id";
+
+enum bm_rc
+pg_matter_insert(struct bm_store *st, const struct bm_deputy_matter *m, int64_t now, int64_t *id,
+                 struct bm_err *err)
+{
+    struct pq_args a = {0};
+
+    BM_ASSERT(st->in_tx);
+    pq_i64(&a, m->deputy_id);
+    pq_str(&a, m->title);
+    pq_str(&a, m->content);
+    pq_i64(&a, m->is_urgent);
+    pq_i64(&a, now);
+    return insert_id(st, SQL_MATTER_INSERT, &a, "matter insert", id, err);
+}
+
+#define MATTER_COLS                                                                            \
+    "m.id, m.deputy_id, d.name, d.body, du.path, m.title, m.content, m.is_urgent, m.status, "   \
+    "coalesce(m.assignee_unit_id, 0), coalesce(au.name, ''), coalesce(au.path, ''), "          \
+    "m.assigned_at, m.answer, coalesce(m.answered_by, 0), m.answered_at, m.created_at "
+#define MATTER_FROM                                                                            \
+    " FROM deputy_matters m JOIN deputies d ON d.id = m.deputy_id "                            \
+    "JOIN org_units du ON du.id = d.unit_id LEFT JOIN org_units au ON au.id = m.assignee_unit_id "
+
+static enum bm_rc
+read_matter(const PGresult *r, int row, struct bm_arena *a, struct bm_deputy_matter *m,
+            struct bm_err *err)
+{
+    memset(m, 0, sizeof(*m));
+    m->id = pq_int(r, row, 0);
+    m->deputy_id = pq_int(r, row, 1);
+    m->deputy_name = pq_text(a, r, row, 2);
+    m->deputy_body = pq_text(a, r, row, 3);
+    m->deputy_unit_path = pq_text(a, r, row, 4);
+    m->title = pq_text(a, r, row, 5);
+    m->content = pq_text(a, r, row, 6);
+    m->is_urgent = pq_int(r, row, 7) != 0;
+    m->status = pq_text(a, r, row, 8);
+    m->assignee_unit_id = pq_int(r, row, 9);
+    m->assignee_name = pq_text(a, r, row, 10);
+    m->assignee_path = pq_text(a, r, row, 11);
+    m->assigned_at = pq_int(r, row, 12);
+    m->answer = pq_text(a, r, row, 13);
+    m->answered_by = pq_int(r, row, 14);
+    m->answered_at = pq_int(r, row, 15);
+    m->created_at = pq_int(r, row, 16);
+    if (!m->deputy_name || !m->deputy_body || !m->deputy_unit_path || !m->title || !m->content ||
+        !m->status || !m->assignee_name || !m->assignee_path || !m->answer)
+        return too_big(err);
+    return BM_OK;
+}
+
+static const char SQL_MATTER_GET[] = "SELECT " MATTER_COLS MATTER_FROM "WHERE m.id = $1::bigint";
+
+enum bm_rc
+pg_matter_get(struct bm_store *st, int64_t id, struct bm_arena *ar, struct bm_deputy_matter *out,
+              struct bm_err *err)
+{
+    struct pq_args a = {0};
+    PGresult *r;
+    enum bm_rc rc;
+
+    pq_i64(&a, id);
+    if ((r = pq_run(st, SQL_MATTER_GET, &a, "matter get", err)) == NULL)
+        return err->rc;
+    rc = PQntuples(r) == 1 ? read_matter(r, 0, ar, out, err)
+                           : bm_err_set(err, BM_ENOTFOUND, "代表委员反映的事项不存在");
+    PQclear(r);
+    return rc;
+}
+
+static const char SQL_MATTERS_LIST[] =
+    "SELECT " MATTER_COLS MATTER_FROM
+    "WHERE (CASE WHEN $2::bigint = 1 THEN coalesce(au.path, '') ELSE du.path END) LIKE $1 "
+    "AND ($3::bigint = 0 OR m.deputy_id = $3::bigint) "
+    "ORDER BY (m.status = 'answered'), m.is_urgent DESC, m.id LIMIT $4::bigint";
+
+enum bm_rc
+pg_matters_list(struct bm_store *st, const char *prefix, bool by_assignee, int64_t deputy_id,
+                int limit, struct bm_arena *ar, struct bm_deputy_matter **out, size_t *n,
+                struct bm_err *err)
+{
+    struct pq_args a = {0};
+    const char *pat = pq_prefix(ar, prefix);
+    PGresult *r;
+    enum bm_rc rc = BM_OK;
+    int rows, i;
+
+    *out = bm_arena_alloc(ar, sizeof(**out) * (size_t)(limit > 0 ? limit : 1));
+    if (*out == NULL || pat == NULL)
+        return too_big(err);
+    pq_str(&a, pat);
+    pq_i64(&a, by_assignee);
+    pq_i64(&a, deputy_id);
+    pq_i64(&a, limit);
+    if ((r = pq_run(st, SQL_MATTERS_LIST, &a, "matters list", err)) == NULL)
+        return err->rc;
+    rows = PQntuples(r);
+    for (i = 0; rc == BM_OK && i < rows && i < limit; i++)
+        rc = read_matter(r, i, ar, &(*out)[i], err);
+    *n = (size_t)i;
+    PQclear(r);
+    return rc;
+}
+
+static enum bm_rc
+matter_not_changed(struct bm_store *st, int64_t id, struct bm_err *err)
+{
+    struct bm_deputy_matter m;
+    struct bm_arena *ar = bm_arena_new(64 * 1024);
+    enum bm_rc rc;
+
+    if (ar == NULL)
+        return too_big(err);
+    rc = pg_matter_get(st, id, ar, &m, err);
+    bm_arena_free(ar);
+    return rc == BM_OK ? bm_err_set(err, BM_ETRANSITION, "该事项当前状态下不能执行此操作") : rc;
+}
+
+static const char SQL_MATTER_ASSIGN[] =
+    "UPDATE deputy_matters SET status = 'assigned', assignee_unit_id = $2::bigint, "
+    "assigned_at = $3::bigint WHERE id = $1::bigint AND status = 'submitted'";
+
+enum bm_rc
+pg_matter_assign(struct bm_store *st, int64_t id, int64_t unit_id, int64_t now,
+                 struct bm_err *err)
+{
+    struct pq_args a = {0};
+    int64_t changed = 0;
+    enum bm_rc rc;
+
+    BM_ASSERT(st->in_tx);
+    pq_i64(&a, id);
+    pq_i64(&a, unit_id);
+    pq_i64(&a, now);
+    rc = pq_exec(st, SQL_MATTER_ASSIGN, &a, "matter assign", &changed, err);
+    if (rc != BM_OK || changed > 0)
+        return rc;
+    return matter_not_changed(st, id, err);
+}
+
+static const char SQL_MATTER_ANSWER[] =
+    "UPDATE deputy_matters SET status = 'answered', answer = $2, answered_by = $3::bigint, "
+    "answered_at = $4::bigint WHERE id = $1::bigint AND status = 'assigned'";
+
+enum bm_rc
+pg_matter_answer(struct bm_store *st, int64_t id, const char *answer, int64_t user_id,
+                 int64_t now, struct bm_err *err)
+{
+    struct pq_args a = {0};
+    int64_t changed = 0;
+    enum bm_rc rc;
+
+    BM_ASSERT(st->in_tx);
+    pq_i64(&a, id);
+    pq_str(&a, answer);
+    pq_i64(&a, user_id);
+    pq_i64(&a, now);
+    rc = pq_exec(st, SQL_MATTER_ANSWER, &a, "matter answer", &changed, err);
+    if (rc != BM_OK || changed > 0)
+        return rc;
+    return matter_not_changed(st, id, err);
+}

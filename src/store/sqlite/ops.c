@@ -113,4 +113,12 @@ const struct bm_store_ops bm_sqlite_ops = {
     .visits_list = sqlite_visits_list,
     .follow_ups_open = sqlite_follow_ups_open,
     .visit_follow_up = sqlite_visit_follow_up,
+    .deputy_insert = sqlite_deputy_insert,
+    .deputies_list = sqlite_deputies_list,
+    .deputy_by_token = sqlite_deputy_by_token,
+    .matter_insert = sqlite_matter_insert,
+    .matter_get = sqlite_matter_get,
+    .matters_list = sqlite_matters_list,
+    .matter_assign = sqlite_matter_assign,
+    .matter_answer = sqlite_matter_answer,
 };

@@ -980,3 +980,283 @@ sqlite_visit_follow_up(struct bm_store *st, int64_t id, const char *result, int6
     bm_arena_free(a);
     return rc == BM_OK ? bm_err_set(err, BM_ECONFLICT, "回访结果已经登记，或该来访无需回访") : rc;
 }
+
+/* ---- deputies' direct channel (直通车) ---- */
+
+static const char SQL_DEPUTY_INSERT[] =
+    "INSERT INTO deputies (county_code, unit_id, name, body, token_hash, is_active, created_by, "
+    "created_at) VALUES (" UNIT_COUNTY("?1") ", ?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+
+enum bm_rc
+sqlite_deputy_insert(struct bm_store *st, const struct bm_deputy *d, int64_t now, int64_t *id,
+                     struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    enum bm_rc rc;
+
+    BM_ASSERT(st->in_tx);
+    if ((rc = sq_prepare(st, SQL_DEPUTY_INSERT, &s, err)) != BM_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, d->unit_id);
+    sq_bind_text(s, 2, d->name);
+    sq_bind_text(s, 3, d->body);
+    sqlite3_bind_blob(s, 4, d->token_hash, (int)sizeof(d->token_hash), SQLITE_TRANSIENT);
+    sqlite3_bind_int(s, 5, d->is_active);
+    sqlite3_bind_int64(s, 6, d->created_by);
+    sqlite3_bind_int64(s, 7, now);
+    if ((rc = sq_exec(st, s, "deputy insert", err)) == BM_OK)
+        *id = sqlite3_last_insert_rowid(SQ(st)->db);
+    return rc;
+}
+
+#define DEPUTY_COLS                                                                            \
+    "d.id, d.unit_id, o.name, o.path, d.name, d.body, d.is_active, d.created_by, d.created_at "
+#define DEPUTY_FROM " FROM deputies d JOIN org_units o ON o.id = d.unit_id "
+
+static enum bm_rc
+read_deputy(sqlite3_stmt *s, struct bm_arena *a, struct bm_deputy *d, struct bm_err *err)
+{
+    memset(d, 0, sizeof(*d));
+    d->id = sqlite3_column_int64(s, 0);
+    d->unit_id = sqlite3_column_int64(s, 1);
+    d->unit_name = sq_text(a, s, 2);
+    d->unit_path = sq_text(a, s, 3);
+    d->name = sq_text(a, s, 4);
+    d->body = sq_text(a, s, 5);
+    d->is_active = sqlite3_column_int(s, 6) != 0;
+    d->created_by = sqlite3_column_int64(s, 7);
+    d->created_at = sqlite3_column_int64(s, 8);
+    if (!d->unit_name || !d->unit_path || !d->name || !d->body)
+        return too_big(err);
+    return BM_OK;
+}
+
+static const char SQL_DEPUTIES_LIST[] =
+    "SELECT " DEPUTY_COLS DEPUTY_FROM "WHERE o.path LIKE ?1 ESCAPE '\\' ORDER BY d.id LIMIT 1000";
+
+enum bm_rc
+sqlite_deputies_list(struct bm_store *st, const char *prefix, struct bm_arena *a,
+                     struct bm_deputy **out, size_t *n, struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    enum bm_rc rc;
+    size_t i = 0;
+    int src = SQLITE_DONE;
+    const size_t cap = 1000;
+
+    if ((*out = bm_arena_alloc(a, sizeof(**out) * cap)) == NULL)
+        return too_big(err);
+    if ((rc = sq_prepare(st, SQL_DEPUTIES_LIST, &s, err)) != BM_OK)
+        return rc;
+    sq_bind_prefix(s, 1, prefix, a);
+    while (rc == BM_OK && i < cap && (src = sqlite3_step(s)) == SQLITE_ROW)
+        rc = read_deputy(s, a, &(*out)[i++], err);
+    if (rc == BM_OK && i < cap && src != SQLITE_DONE)
+        rc = sq_fail(st, src, "deputies list", err);
+    sq_done(s);
+    *n = i;
+    return rc;
+}
+
+static const char SQL_DEPUTY_BY_TOKEN[] =
+    "SELECT " DEPUTY_COLS DEPUTY_FROM "WHERE d.token_hash = ?1 AND d.is_active = 1";
+
+enum bm_rc
+sqlite_deputy_by_token(struct bm_store *st, const unsigned char hash[32], struct bm_arena *a,
+                       struct bm_deputy *out, struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    enum bm_rc rc;
+    int src;
+
+    if ((rc = sq_prepare(st, SQL_DEPUTY_BY_TOKEN, &s, err)) != BM_OK)
+        return rc;
+    sqlite3_bind_blob(s, 1, hash, 32, SQLITE_TRANSIENT);
+    src = sqlite3_step(s);
+    if (src == SQLITE_ROW)
+        rc = read_deputy(s, a, out, err);
+    else if (src == SQLITE_DONE)
+        rc = bm_err_set(err, BM_ENOTFOUND, "代表、委员凭证无效");
+    else
+        rc = sq_fail(st, src, "deputy by token", err);
+    sq_done(s);
+    return rc;
+}
+
+static const char SQL_MATTER_INSERT[] =
+    "INSERT INTO deputy_matters (county_code, deputy_id, title, content, is_urgent, created_at) "
+    "VALUES ((SELECT county_code FROM deputies WHERE id = ?1), ?1, ?2, ?3, ?4, ?5)";
+
+enum bm_rc
+sqlite_matter_insert(struct bm_store *st, const struct bm_deputy_matter *m, int64_t now,
+                     int64_t *id, struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    enum bm_rc rc;
+
+    BM_ASSERT(st->in_tx);
+    if ((rc = sq_prepare(st, SQL_MATTER_INSERT, &s, err)) != BM_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, m->deputy_id);
+    sq_bind_text(s, 2, m->title);
+    sq_bind_text(s, 3, m->content);
+    sqlite3_bind_int(s, 4, m->is_urgent);
+    sqlite3_bind_int64(s, 5, now);
+    if ((rc = sq_exec(st, s, "matter insert", err)) == BM_OK)
+        *id = sqlite3_last_insert_rowid(SQ(st)->db);
+    return rc;
+}
+
+#define MATTER_COLS                                                                            \
+    "m.id, m.deputy_id, d.name, d.body, du.path, m.title, m.content, m.is_urgent, m.status, "   \
+    "coalesce(m.assignee_unit_id, 0), coalesce(au.name, ''), coalesce(au.path, ''), "          \
+    "m.assigned_at, m.answer, coalesce(m.answered_by, 0), m.answered_at, m.created_at "
+#define MATTER_FROM                                                                            \
+    " FROM deputy_matters m JOIN deputies d ON d.id = m.deputy_id "                            \
+    "JOIN org_units du ON du.id = d.unit_id LEFT JOIN org_units au ON au.id = m.assignee_unit_id "
+
+static enum bm_rc
+read_matter(sqlite3_stmt *s, struct bm_arena *a, struct bm_deputy_matter *m, struct bm_err *err)
+{
+    memset(m, 0, sizeof(*m));
+    m->id = sqlite3_column_int64(s, 0);
+    m->deputy_id = sqlite3_column_int64(s, 1);
+    m->deputy_name = sq_text(a, s, 2);
+    m->deputy_body = sq_text(a, s, 3);
+    m->deputy_unit_path = sq_text(a, s, 4);
+    m->title = sq_text(a, s, 5);
+    m->content = sq_text(a, s, 6);
+    m->is_urgent = sqlite3_column_int(s, 7) != 0;
+    m->status = sq_text(a, s, 8);
+    m->assignee_unit_id = sqlite3_column_int64(s, 9);
+    m->assignee_name = sq_text(a, s, 10);
+    m->assignee_path = sq_text(a, s, 11);
+    m->assigned_at = sqlite3_column_int64(s, 12);
+    m->answer = sq_text(a, s, 13);
+    m->answered_by = sqlite3_column_int64(s, 14);
+    m->answered_at = sqlite3_column_int64(s, 15);
+    m->created_at = sqlite3_column_int64(s, 16);
+    if (!m->deputy_name || !m->deputy_body || !m->deputy_unit_path || !m->title || !m->content ||
+        !m->status || !m->assignee_name || !m->assignee_path || !m->answer)
+        return too_big(err);
+    return BM_OK;
+}
+
+static const char SQL_MATTER_GET[] = "SELECT " MATTER_COLS MATTER_FROM "WHERE m.id = ?1";
+
+enum bm_rc
+sqlite_matter_get(struct bm_store *st, int64_t id, struct bm_arena *a,
+                  struct bm_deputy_matter *out, struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    enum bm_rc rc;
+    int src;
+
+    if ((rc = sq_prepare(st, SQL_MATTER_GET, &s, err)) != BM_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    src = sqlite3_step(s);
+    if (src == SQLITE_ROW)
+        rc = read_matter(s, a, out, err);
+    else if (src == SQLITE_DONE)
+        rc = bm_err_set(err, BM_ENOTFOUND, "代表委员反映的事项不存在");
+    else
+        rc = sq_fail(st, src, "matter get", err);
+    sq_done(s);
+    return rc;
+}
+
+static const char SQL_MATTERS_LIST[] =
+    "SELECT " MATTER_COLS MATTER_FROM
+    "WHERE (CASE WHEN ?2 = 1 THEN coalesce(au.path, '') ELSE du.path END) LIKE ?1 ESCAPE '\\' "
+    "AND (?3 = 0 OR m.deputy_id = ?3) "
+    "ORDER BY (m.status = 'answered'), m.is_urgent DESC, m.id LIMIT ?4";
+
+enum bm_rc
+sqlite_matters_list(struct bm_store *st, const char *prefix, bool by_assignee, int64_t deputy_id,
+                    int limit, struct bm_arena *a, struct bm_deputy_matter **out, size_t *n,
+                    struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    enum bm_rc rc;
+    size_t i = 0;
+    int src = SQLITE_DONE;
+
+    if ((*out = bm_arena_alloc(a, sizeof(**out) * (size_t)(limit > 0 ? limit : 1))) == NULL)
+        return too_big(err);
+    if ((rc = sq_prepare(st, SQL_MATTERS_LIST, &s, err)) != BM_OK)
+        return rc;
+    sq_bind_prefix(s, 1, prefix, a);
+    sqlite3_bind_int(s, 2, by_assignee);
+    sqlite3_bind_int64(s, 3, deputy_id);
+    sqlite3_bind_int(s, 4, limit);
+    while (rc == BM_OK && (int)i < limit && (src = sqlite3_step(s)) == SQLITE_ROW)
+        rc = read_matter(s, a, &(*out)[i++], err);
+    if (rc == BM_OK && (int)i < limit && src != SQLITE_DONE)
+        rc = sq_fail(st, src, "matters list", err);
+    sq_done(s);
+    *n = i;
+    return rc;
+}
+
+/* After an UPDATE guarded by status changed nothing: no such matter, or the wrong status. */
+static enum bm_rc
+matter_not_changed(struct bm_store *st, int64_t id, struct bm_err *err)
+{
+    struct bm_deputy_matter m;
+    struct bm_arena *a = bm_arena_new(64 * 1024);
+    enum bm_rc rc;
+
+    if (a == NULL)
+        return too_big(err);
+    rc = sqlite_matter_get(st, id, a, &m, err);
+    bm_arena_free(a);
+    return rc == BM_OK ? bm_err_set(err, BM_ETRANSITION, "该事项当前状态下不能执行此操作") : rc;
+}
+
+static const char SQL_MATTER_ASSIGN[] =
+    "UPDATE deputy_matters SET status = 'assigned', assignee_unit_id = ?2, assigned_at = ?3 "
+    "WHERE id = ?1 AND status = 'submitted'";
+
+enum bm_rc
+sqlite_matter_assign(struct bm_store *st, int64_t id, int64_t unit_id, int64_t now,
+                     struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    bool changed = false;
+    enum bm_rc rc;
+
+    BM_ASSERT(st->in_tx);
+    if ((rc = sq_prepare(st, SQL_MATTER_ASSIGN, &s, err)) != BM_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int64(s, 2, unit_id);
+    sqlite3_bind_int64(s, 3, now);
+    if ((rc = exec_changed(st, s, "matter assign", &changed, err)) != BM_OK || changed)
+        return rc;
+    return matter_not_changed(st, id, err);
+}
+
+static const char SQL_MATTER_ANSWER[] =
+    "UPDATE deputy_matters SET status = 'answered', answer = ?2, answered_by = ?3, "
+    "answered_at = ?4 WHERE id = ?1 AND status = 'assigned'";
+
+enum bm_rc
+sqlite_matter_answer(struct bm_store *st, int64_t id, const char *answer, int64_t user_id,
+                     int64_t now, struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    bool changed = false;
+    enum bm_rc rc;
+
+    BM_ASSERT(st->in_tx);
+    if ((rc = sq_prepare(st, SQL_MATTER_ANSWER, &s, err)) != BM_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    sq_bind_text(s, 2, answer);
+    sqlite3_bind_int64(s, 3, user_id);
+    sqlite3_bind_int64(s, 4, now);
+    if ((rc = exec_changed(st, s, "matter answer", &changed, err)) != BM_OK || changed)
+        return rc;
+    return matter_not_changed(st, id, err);
+}
