@@ -4,8 +4,7 @@
  * the capacity and the deadline, and minutes only after the meeting (the server's clock is
  * moved with libfaketime for that); the household register with contact cadres and the
  * coverage figure against a hand count; leaders' reception days with visits and follow-ups;
- * bad input that changes nothing; and the
- * authorization table of every route for every demo role and an anonymous caller.
+ * the deputies' direct channel; bad input that changes nothing; and the authorization table of every route for every demo role and an anonymous caller.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -1070,6 +1069,153 @@ test_receptions(void **state)
     normal();
 }
 
+/* ---- deputies' direct channel ---- */
+
+static void
+test_deputies(void **state)
+{
+    struct resp r;
+    char token[128], token2[128];
+    long long dep, m1, m2, xt, xw, before;
+    json_t *e;
+    (void)state;
+    normal();
+    xt = org_id("西田各庄镇");
+    xw = org_id("溪翁庄镇");
+
+    /* The county registers a deputy; the token is shown once. */
+    assert_int_equal(call(ADMIN, "POST", "/api/v1/deputies",
+                          fmt("{\"name\":\"孙立平\",\"body\":\"npc\",\"unit_id\":%lld}", xt),
+                          NULL, &r),
+                     201);
+    dep = jint(r.json, "id");
+    snprintf(token, sizeof(token), "%s", jstr(r.json, "token"));
+    assert_int_equal(strlen(token), 43);
+    assert_string_equal(jstr(r.json, "body_name"), "人大代表");
+    assert_string_equal(jstr(r.json, "unit_name"), "西田各庄镇");
+    resp_free(&r);
+    assert_int_equal(call(ADMIN, "POST", "/api/v1/deputies",
+                          fmt("{\"name\":\"钱学文\",\"body\":\"cppcc\",\"unit_id\":%lld}", xw),
+                          NULL, &r),
+                     201);
+    snprintf(token2, sizeof(token2), "%s", jstr(r.json, "token"));
+    resp_free(&r);
+    assert_int_equal(call(ADMIN, "GET", "/api/v1/deputies", NULL, NULL, &r), 200);
+    e = find_by_id(json_object_get(r.json, "items"), dep);
+    assert_non_null(e);
+    assert_null(json_object_get(e, "token"));
+    assert_null(strstr(r.body, token));
+    resp_free(&r);
+
+    assert_int_equal(call(ANON, "POST", "/api/v1/public/deputy-matters",
+                          fmt("{\"token\":\"%s\",\"title\":\"农村客运班线太少\",\"content\":"
+                              "\"董各庄至县城每日仅两班，群众出行不便\"}",
+                              token),
+                          NULL, &r),
+                     201);
+    m1 = jint(r.json, "id");
+    assert_string_equal(jstr(r.json, "status"), "submitted");
+    assert_string_equal(jstr(r.json, "status_name"), "待交办");
+    resp_free(&r);
+    assert_int_equal(call(ANON, "POST", "/api/v1/public/deputy-matters",
+                          fmt("{\"token\":\"%s\",\"title\":\"学校周边交通安全\",\"content\":"
+                              "\"上学时段车流大，建议增设护学岗\",\"urgent\":true}",
+                              token2),
+                          NULL, &r),
+                     201);
+    m2 = jint(r.json, "id");
+    resp_free(&r);
+
+    /* The county queue: urgent first. A township sees nothing until a matter is assigned. */
+    assert_int_equal(call(SUPERVISOR, "GET", "/api/v1/deputy-matters", NULL, NULL, &r), 200);
+    assert_int_equal(jint(r.json, "items.0.id"), m2);
+    assert_true(json_is_true(jget(r.json, "items.0.urgent")));
+    assert_non_null(find_by_id(json_object_get(r.json, "items"), m1));
+    resp_free(&r);
+    assert_int_equal(call(XT_ADMIN, "GET", "/api/v1/deputy-matters", NULL, NULL, &r), 200);
+    assert_null(find_by_id(json_object_get(r.json, "items"), m1));
+    resp_free(&r);
+
+    /* Bad input changes nothing. */
+    before = audit_top();
+    assert_int_equal(call(ANON, "POST", "/api/v1/public/deputy-matters",
+                          "{\"token\":\"wrong-token\",\"title\":\"t\",\"content\":\"c\"}",
+                          NULL, &r),
+                     401);
+    assert_problem(&r, 401, "unauthenticated");
+    resp_free(&r);
+    assert_int_equal(call(ANON, "POST", "/api/v1/public/deputy-matters",
+                          fmt("{\"token\":\"%s\",\"title\":\"\",\"content\":\"\",\"urgent\":1}",
+                              token),
+                          NULL, &r),
+                     400);
+    assert_true(has_field_error(&r, "title"));
+    assert_true(has_field_error(&r, "content"));
+    assert_true(has_field_error(&r, "urgent"));
+    resp_free(&r);
+    assert_int_equal(call(ANON, "GET", "/api/v1/public/deputy-matters", NULL, NULL, &r), 400);
+    assert_true(has_field_error(&r, "token"));
+    resp_free(&r);
+    assert_int_equal(call(ADMIN, "POST", "/api/v1/deputies",
+                          "{\"name\":\"\",\"body\":\"party\"}", NULL, &r),
+                     400);
+    assert_true(has_field_error(&r, "name"));
+    assert_true(has_field_error(&r, "body"));
+    resp_free(&r);
+    assert_int_equal(call(ADMIN, "POST", fmt("/api/v1/deputy-matters/%lld/assign", m1),
+                          fmt("{\"unit_id\":%lld}", org_id("西田各庄村民委员会")), NULL, &r),
+                     400);
+    assert_true(has_field_error(&r, "unit_id"));
+    resp_free(&r);
+    assert_int_equal(call(ADMIN, "POST", fmt("/api/v1/deputy-matters/%lld/answer", m1),
+                          "{\"answer\":\"未交办先答复\"}", NULL, &r),
+                     409);
+    assert_problem(&r, 409, "illegal_transition");
+    resp_free(&r);
+    assert_int_equal(call(XT_ADMIN, "POST", fmt("/api/v1/deputy-matters/%lld/answer", m1),
+                          "{\"answer\":\"x\"}", NULL, &r),
+                     404);
+    resp_free(&r);
+    assert_int_equal(audit_top(), before);
+
+    /* Assigned to 西田各庄镇, answered by its administrator; the deputy sees the answer. */
+    assert_int_equal(call(ADMIN, "POST", fmt("/api/v1/deputy-matters/%lld/assign", m1),
+                          fmt("{\"unit_id\":%lld}", xt), NULL, &r),
+                     200);
+    assert_string_equal(jstr(r.json, "status"), "assigned");
+    assert_string_equal(jstr(r.json, "assignee_name"), "西田各庄镇");
+    resp_free(&r);
+    assert_int_equal(call(ADMIN, "POST", fmt("/api/v1/deputy-matters/%lld/assign", m1),
+                          fmt("{\"unit_id\":%lld}", xw), NULL, &r),
+                     409);
+    resp_free(&r);
+    assert_int_equal(call(XT_ADMIN, "GET", "/api/v1/deputy-matters", NULL, NULL, &r), 200);
+    assert_non_null(find_by_id(json_object_get(r.json, "items"), m1));
+    assert_null(find_by_id(json_object_get(r.json, "items"), m2));
+    resp_free(&r);
+    assert_int_equal(call(XW_ADMIN, "POST", fmt("/api/v1/deputy-matters/%lld/answer", m1),
+                          "{\"answer\":\"x\"}", NULL, &r),
+                     404);
+    resp_free(&r);
+    assert_int_equal(call(XT_ADMIN, "POST", fmt("/api/v1/deputy-matters/%lld/answer", m1),
+                          "{\"answer\":\"已协调区交通局，自下月起增开两班\"}", NULL, &r),
+                     200);
+    assert_string_equal(jstr(r.json, "status"), "answered");
+    resp_free(&r);
+    assert_int_equal(call(ANON, "GET", fmt("/api/v1/public/deputy-matters?token=%s", token), NULL,
+                          NULL, &r),
+                     200);
+    assert_int_equal(json_array_size(json_object_get(r.json, "items")), 1);
+    assert_int_equal(jint(r.json, "items.0.id"), m1);
+    assert_string_equal(jstr(r.json, "items.0.status_name"), "已答复");
+    assert_string_equal(jstr(r.json, "items.0.answer"), "已协调区交通局，自下月起增开两班");
+    resp_free(&r);
+    assert_int_equal(call(ANON, "GET", "/api/v1/public/deputy-matters?token=wrong", NULL, NULL,
+                          &r),
+                     401);
+    resp_free(&r);
+}
+
 /* ---- who may call what ---- */
 
 static void
@@ -1108,6 +1254,13 @@ test_authorization_matrix(void **state)
         {"GET", "/api/v1/reception-follow-ups", NULL, R_READ, false},
         {"POST", "/api/v1/reception-visits/999999/follow-up", "{}", R_WRITE, false},
         {"GET", "/api/v1/public/receptions", NULL, R_ALL, true},
+        {"GET", "/api/v1/deputies", NULL, R_READ, false},
+        {"POST", "/api/v1/deputies", "{}", R(ADMIN), false},
+        {"GET", "/api/v1/deputy-matters", NULL, R_READ, false},
+        {"POST", "/api/v1/deputy-matters/999999/assign", "{}", R(ADMIN), false},
+        {"POST", "/api/v1/deputy-matters/999999/answer", "{}", R_WRITE, false},
+        {"POST", "/api/v1/public/deputy-matters", "{}", R_ALL, true},
+        {"GET", "/api/v1/public/deputy-matters", NULL, R_ALL, true},
     };
     long long before;
     struct resp r;
@@ -1167,6 +1320,7 @@ main(void)
         cmocka_unit_test(test_hearings),
         cmocka_unit_test(test_households_coverage),
         cmocka_unit_test(test_receptions),
+        cmocka_unit_test(test_deputies),
         cmocka_unit_test(test_authorization_matrix),
         cmocka_unit_test(test_clean_shutdown),
     };
