@@ -34,16 +34,17 @@ static const struct {
     bool perm[BM_PERM_COUNT];
 } matrix[] = {
     /*                           PUB LOGIN STAFF ORG_W USER_A TOKEN AUDIT ITEM_W ITEM_P
-     *                           C_READ C_CREATE C_ACT CAL_W */
-    {BM_ROLE_CITIZEN, "citizen", {T, T, F, F, F, F, F, F, F, F, T, T, F}},
-    {BM_ROLE_CLERK, "clerk", {T, T, T, F, F, F, F, F, F, T, T, T, F}},
-    {BM_ROLE_HANDLER, "handler", {T, T, T, F, F, F, F, F, F, T, F, T, F}},
-    {BM_ROLE_APPROVER, "approver", {T, T, T, F, F, F, F, F, F, T, F, T, F}},
-    {BM_ROLE_SUPERVISOR, "supervisor", {T, T, T, F, F, F, F, F, F, T, F, F, F}},
-    {BM_ROLE_TOWNSHIP_ADMIN, "township_admin", {T, T, T, T, T, F, F, T, F, T, F, F, F}},
-    {BM_ROLE_COUNTY_ADMIN, "county_admin", {T, T, T, T, T, T, T, T, T, T, F, T, T}},
-    {BM_ROLE_EVALUATOR, "evaluator", {T, T, T, F, F, F, F, F, F, F, F, F, F}},
-    {BM_ROLE_AUDITOR, "auditor", {T, T, T, F, F, F, T, F, F, T, F, F, F}},
+     *                           C_READ C_CREATE C_ACT CAL_W, then participation (公众参与):
+     *                           PART_READ PART_WRITE DEPUTY_ADMIN */
+    {BM_ROLE_CITIZEN, "citizen", {T, T, F, F, F, F, F, F, F, F, T, T, F, F, F, F}},
+    {BM_ROLE_CLERK, "clerk", {T, T, T, F, F, F, F, F, F, T, T, T, F, F, F, F}},
+    {BM_ROLE_HANDLER, "handler", {T, T, T, F, F, F, F, F, F, T, F, T, F, F, F, F}},
+    {BM_ROLE_APPROVER, "approver", {T, T, T, F, F, F, F, F, F, T, F, T, F, F, F, F}},
+    {BM_ROLE_SUPERVISOR, "supervisor", {T, T, T, F, F, F, F, F, F, T, F, F, F, T, F, F}},
+    {BM_ROLE_TOWNSHIP_ADMIN, "township_admin", {T, T, T, T, T, F, F, T, F, T, F, F, F, T, T, F}},
+    {BM_ROLE_COUNTY_ADMIN, "county_admin", {T, T, T, T, T, T, T, T, T, T, F, T, T, T, T, T}},
+    {BM_ROLE_EVALUATOR, "evaluator", {T, T, T, F, F, F, F, F, F, F, F, F, F, F, F, F}},
+    {BM_ROLE_AUDITOR, "auditor", {T, T, T, F, F, F, T, F, F, T, F, F, F, F, F, F}},
 };
 #undef T
 #undef F
@@ -51,6 +52,8 @@ static const struct {
 static const char *const perm_names[BM_PERM_COUNT] = {
     "PUBLIC", "LOGIN", "STAFF", "ORG_WRITE", "USER_ADMIN", "TOKEN_ADMIN", "AUDIT_READ",
     "ITEM_WRITE", "ITEM_PUBLISH", "CASE_READ", "CASE_CREATE", "CASE_ACT", "CALENDAR_WRITE",
+    /* participation (公众参与) */
+    "PARTICIPATION_READ", "PARTICIPATION_WRITE", "DEPUTY_ADMIN",
 };
 
 /* Case scope: county-wide roles see the county, others their township or department. */
