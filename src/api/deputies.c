@@ -133,6 +133,45 @@ bm_api_deputies_create(struct bm_req *rq, struct bm_resp *rs)
     return bm_json_reply(rq, rs, 201, reply);
 }
 
+enum bm_rc
+bm_api_deputy_deactivate(struct bm_req *rq, struct bm_resp *rs)
+{
+    struct bm_deputy *ds, d;
+    bool found = false;
+    size_t n = 0;
+    int64_t id;
+    enum bm_rc rc;
+    const char *scope = bm_api_part_scope(rq, BM_PERM_DEPUTY_ADMIN);
+
+    if (scope == NULL)
+        return bm_err_set(&rq->err, BM_EFORBIDDEN, "您没有可管理的范围");
+    rc = bm_req_param_id(rq, 0, &id);
+    /* Only a deputy of the caller's county, found through its list (ids are not scoped). */
+    if (rc == BM_OK)
+        rc = bm_store_deputies_list(rq->store, scope, rq->arena, &ds, &n, &rq->err);
+    for (size_t i = 0; rc == BM_OK && i < n; i++)
+        if (ds[i].id == id) {
+            d = ds[i];
+            found = true;
+        }
+    if (rc == BM_OK && !found)
+        rc = bm_err_set(&rq->err, BM_ENOTFOUND, "代表、委员不存在");
+    if (rc == BM_OK && !d.is_active)
+        rc = bm_err_set(&rq->err, BM_ETRANSITION, "该代表、委员的凭证已经停用");
+    if (rc == BM_OK)
+        rc = bm_store_begin(rq->store, &rq->err);
+    if (rc == BM_OK)
+        rc = bm_store_deputy_deactivate(rq->store, id, &rq->err);
+    if (rc == BM_OK)
+        rc = bm_api_audit(rq, "deputy.deactivate", "deputy", id, NULL);
+    if (rc == BM_OK)
+        rc = bm_store_commit(rq->store, &rq->err);
+    if (rc != BM_OK)
+        return rc;
+    d.is_active = false;
+    return bm_json_reply(rq, rs, 200, deputy_json(&d));
+}
+
 /* The deputy holding `token`; BM_EUNAUTH (not a 404: the token is the credential). */
 static enum bm_rc
 deputy_of(struct bm_req *rq, const char *token, struct bm_deputy *d)

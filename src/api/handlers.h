@@ -113,6 +113,7 @@ enum bm_rc bm_api_reception_follow_ups(struct bm_req *rq, struct bm_resp *rs);
 enum bm_rc bm_api_reception_follow_up(struct bm_req *rq, struct bm_resp *rs);
 enum bm_rc bm_api_deputies_list(struct bm_req *rq, struct bm_resp *rs);
 enum bm_rc bm_api_deputies_create(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_deputy_deactivate(struct bm_req *rq, struct bm_resp *rs);
 enum bm_rc bm_api_deputy_matters_list(struct bm_req *rq, struct bm_resp *rs);
 enum bm_rc bm_api_deputy_matter_assign(struct bm_req *rq, struct bm_resp *rs);
 enum bm_rc bm_api_deputy_matter_answer(struct bm_req *rq, struct bm_resp *rs);

@@ -156,6 +156,8 @@ const struct bm_route bm_routes[] = {
      "GET /api/v1/deputies"},
     {BM_POST, "/api/v1/deputies", bm_api_deputies_create, BM_PERM_DEPUTY_ADMIN, 0,
      "POST /api/v1/deputies"},
+    {BM_POST, "/api/v1/deputies/{id}/deactivate", bm_api_deputy_deactivate, BM_PERM_DEPUTY_ADMIN, 0,
+     "POST /api/v1/deputies/{id}/deactivate"},
     {BM_GET, "/api/v1/deputy-matters", bm_api_deputy_matters_list, BM_PERM_PARTICIPATION_READ, 0,
      "GET /api/v1/deputy-matters"},
     {BM_POST, "/api/v1/deputy-matters/{id}/assign", bm_api_deputy_matter_assign, BM_PERM_DEPUTY_ADMIN, 0,

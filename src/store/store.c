@@ -707,3 +707,9 @@ bm_store_matter_answer(struct bm_store *st, int64_t id, const char *answer, int6
 {
     return st->ops->matter_answer(st, id, answer, user_id, now, err);
 }
+
+enum bm_rc
+bm_store_deputy_deactivate(struct bm_store *st, int64_t id, struct bm_err *err)
+{
+    return st->ops->deputy_deactivate(st, id, err);
+}

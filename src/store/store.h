@@ -794,6 +794,12 @@ BM_MUST_CHECK enum bm_rc bm_store_deputy_by_token(struct bm_store *st,
                                                   const unsigned char hash[32],
                                                   struct bm_arena *a, struct bm_deputy *out,
                                                   struct bm_err *err);
+/*
+ * Stops a deputy's token from being accepted (a lost token, a term that ended); the deputy's
+ * matters stay. BM_ENOTFOUND for an unknown deputy.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_deputy_deactivate(struct bm_store *st, int64_t id,
+                                                    struct bm_err *err);
 /* Inserts a matter, status submitted (county_code from the deputy). */
 BM_MUST_CHECK enum bm_rc bm_store_matter_insert(struct bm_store *st,
                                                 const struct bm_deputy_matter *m, int64_t now,

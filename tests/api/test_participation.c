@@ -1214,6 +1214,25 @@ test_deputies(void **state)
                           &r),
                      401);
     resp_free(&r);
+
+    /* A lost token is stopped: the deputy can no longer use it; the matters stay. */
+    assert_int_equal(call(ADMIN, "POST", fmt("/api/v1/deputies/%lld/deactivate", dep), NULL, NULL,
+                          &r),
+                     200);
+    assert_true(json_is_false(json_object_get(r.json, "is_active")));
+    resp_free(&r);
+    assert_int_equal(call(ADMIN, "POST", fmt("/api/v1/deputies/%lld/deactivate", dep), NULL, NULL,
+                          &r),
+                     409);
+    resp_free(&r);
+    assert_int_equal(call(ANON, "POST", "/api/v1/public/deputy-matters",
+                          fmt("{\"token\":\"%s\",\"title\":\"t\",\"content\":\"c\"}", token),
+                          NULL, &r),
+                     401);
+    resp_free(&r);
+    assert_int_equal(call(ADMIN, "GET", "/api/v1/deputy-matters", NULL, NULL, &r), 200);
+    assert_non_null(find_by_id(json_object_get(r.json, "items"), m1));
+    resp_free(&r);
 }
 
 /* ---- who may call what ---- */
@@ -1256,6 +1275,7 @@ test_authorization_matrix(void **state)
         {"GET", "/api/v1/public/receptions", NULL, R_ALL, true},
         {"GET", "/api/v1/deputies", NULL, R_READ, false},
         {"POST", "/api/v1/deputies", "{}", R(ADMIN), false},
+        {"POST", "/api/v1/deputies/999999/deactivate", NULL, R(ADMIN), false},
         {"GET", "/api/v1/deputy-matters", NULL, R_READ, false},
         {"POST", "/api/v1/deputy-matters/999999/assign", "{}", R(ADMIN), false},
         {"POST", "/api/v1/deputy-matters/999999/answer", "{}", R_WRITE, false},

@@ -5462,6 +5462,17 @@ test_participation_deputies(void **state)
     EXPECT_OK(f, bm_store_matters_list(f->st, "", false, 0, 50, f->a, &ms, &n, &f->err));
     assert_int_equal(ms[2].id, m1); /* answered last */
 
+    /* A deactivated deputy's token is refused; the matters stay. */
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_deputy_deactivate(f->st, d2, &f->err));
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_deputy_deactivate(f->st, 99999, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    hash32(h, 2);
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_deputy_by_token(f->st, h, f->a, &d, &f->err));
+    EXPECT_OK(f, bm_store_deputies_list(f->st, "", f->a, &ds, &n, &f->err));
+    assert_false(ds[1].is_active);
+    EXPECT_OK(f, bm_store_matter_get(f->st, m2, f->a, &m, &f->err));
+
     assert_int_equal(rows_outside(f, "deputies", "110118"), 0);
     assert_int_equal(rows_outside(f, "deputy_matters", "110118"), 0);
 }

@@ -209,5 +209,6 @@ enum bm_rc pg_matter_get(struct bm_store *st, int64_t id, struct bm_arena *a, st
 enum bm_rc pg_matters_list(struct bm_store *st, const char *path_prefix, bool by_assignee, int64_t deputy_id, int limit, struct bm_arena *a, struct bm_deputy_matter **out, size_t *n, struct bm_err *err);
 enum bm_rc pg_matter_assign(struct bm_store *st, int64_t id, int64_t unit_id, int64_t now, struct bm_err *err);
 enum bm_rc pg_matter_answer(struct bm_store *st, int64_t id, const char *answer, int64_t user_id, int64_t now, struct bm_err *err);
+enum bm_rc pg_deputy_deactivate(struct bm_store *st, int64_t id, struct bm_err *err);
 
 #endif

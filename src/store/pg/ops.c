@@ -122,4 +122,5 @@ const struct bm_store_ops bm_pg_ops = {
     .matters_list = pg_matters_list,
     .matter_assign = pg_matter_assign,
     .matter_answer = pg_matter_answer,
+    .deputy_deactivate = pg_deputy_deactivate,
 };

@@ -1205,3 +1205,21 @@ pg_matter_answer(struct bm_store *st, int64_t id, const char *answer, int64_t us
         return rc;
     return matter_not_changed(st, id, err);
 }
+
+static const char SQL_DEPUTY_DEACTIVATE[] =
+    "UPDATE deputies SET is_active = 0 WHERE id = $1::bigint";
+
+enum bm_rc
+pg_deputy_deactivate(struct bm_store *st, int64_t id, struct bm_err *err)
+{
+    struct pq_args a = {0};
+    int64_t changed = 0;
+    enum bm_rc rc;
+
+    BM_ASSERT(st->in_tx);
+    pq_i64(&a, id);
+    rc = pq_exec(st, SQL_DEPUTY_DEACTIVATE, &a, "deputy deactivate", &changed, err);
+    if (rc == BM_OK && changed == 0)
+        rc = bm_err_set(err, BM_ENOTFOUND, "代表、委员不存在");
+    return rc;
+}

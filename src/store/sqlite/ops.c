@@ -121,4 +121,5 @@ const struct bm_store_ops bm_sqlite_ops = {
     .matters_list = sqlite_matters_list,
     .matter_assign = sqlite_matter_assign,
     .matter_answer = sqlite_matter_answer,
+    .deputy_deactivate = sqlite_deputy_deactivate,
 };

@@ -1260,3 +1260,22 @@ sqlite_matter_answer(struct bm_store *st, int64_t id, const char *answer, int64_
         return rc;
     return matter_not_changed(st, id, err);
 }
+
+static const char SQL_DEPUTY_DEACTIVATE[] = "UPDATE deputies SET is_active = 0 WHERE id = ?1";
+
+enum bm_rc
+sqlite_deputy_deactivate(struct bm_store *st, int64_t id, struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    bool changed = false;
+    enum bm_rc rc;
+
+    BM_ASSERT(st->in_tx);
+    if ((rc = sq_prepare(st, SQL_DEPUTY_DEACTIVATE, &s, err)) != BM_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    rc = exec_changed(st, s, "deputy deactivate", &changed, err);
+    if (rc == BM_OK && !changed)
+        rc = bm_err_set(err, BM_ENOTFOUND, "代表、委员不存在");
+    return rc;
+}
