@@ -122,6 +122,11 @@ $(BUILD)/asan/tests/api/test_ratings: $(BUILD)/asan/tests/api/test_ratings.o $(B
 	@$(if $(V),,echo "  LINK    $@")
 	$(Q)$(CC) $(SANFLAGS) -o $@ $^ $(shell pkg-config --libs jansson) $(TEST_LIBS) -lpthread
 
+# participation (公众参与)
+$(BUILD)/asan/tests/api/test_participation: $(BUILD)/asan/tests/api/test_participation.o $(BUILD)/asan/tests/api/client.o
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(SANFLAGS) -o $@ $^ $(shell pkg-config --libs jansson) $(TEST_LIBS) -lpthread
+
 check:
 	scripts/check-banned.sh
 	scripts/check-includes.sh
@@ -134,12 +139,13 @@ store-test: $(BUILD)/asan/tests/store/test_store
 
 api-test: $(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_api $(BUILD)/asan/tests/api/test_cases \
           $(BUILD)/asan/tests/api/test_disclosure $(BUILD)/asan/tests/api/test_demands \
-          $(BUILD)/asan/tests/api/test_ratings
+          $(BUILD)/asan/tests/api/test_ratings $(BUILD)/asan/tests/api/test_participation
 	BIANMIN_BIN=$(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_api
 	BIANMIN_BIN=$(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_cases
 	BIANMIN_BIN=$(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_disclosure
 	BIANMIN_BIN=$(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_demands
 	BIANMIN_BIN=$(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_ratings
+	BIANMIN_BIN=$(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_participation
 
 # The same store and API suites on PostgreSQL, plus two processes on one database; the
 # script starts a throwaway server and stops it.
@@ -147,7 +153,8 @@ pg-test: $(BUILD)/asan/bianmin $(BUILD)/asan/tests/store/test_store $(BUILD)/asa
          $(BUILD)/asan/tests/api/test_cases $(BUILD)/asan/tests/api/test_multi \
          $(BUILD)/asan/tests/api/test_disclosure \
          $(BUILD)/asan/tests/api/test_demands \
-         $(BUILD)/asan/tests/api/test_ratings
+         $(BUILD)/asan/tests/api/test_ratings \
+         $(BUILD)/asan/tests/api/test_participation
 	scripts/test-pg.sh $(BUILD)
 
 # The whole suite, under AddressSanitizer and UndefinedBehaviorSanitizer, plus a

@@ -14,7 +14,7 @@ export BIANMIN_DATA_KEY_FILE="$dir/data.key"
 export BIANMIN_NOTIFY_FILE="$dir/sms.log"
 url=$(scripts/pg-tmp.sh start "$dir")
 base=${url%/*}
-for db in bianmin_store bianmin_api bianmin_cases bianmin_parted bianmin_multi bianmin_disclosure; do
+for db in bianmin_store bianmin_api bianmin_cases bianmin_parted bianmin_multi bianmin_disclosure bianmin_participation; do
   psql -q "$url" -c "CREATE DATABASE $db"
 done
 echo "== store contract on PostgreSQL"
@@ -50,3 +50,7 @@ BIANMIN_TEST_PG=$base/bianmin_demands BIANMIN_BIN="$build/asan/bianmin" "$build/
 psql -q "$url" -c "CREATE DATABASE bianmin_ratings"
 echo "== ratings API on PostgreSQL"
 BIANMIN_TEST_PG=$base/bianmin_ratings BIANMIN_BIN="$build/asan/bianmin" "$build/asan/tests/api/test_ratings"
+# participation (公众参与)
+echo "== participation API on PostgreSQL"
+BIANMIN_TEST_PG=$base/bianmin_participation BIANMIN_BIN="$build/asan/bianmin" \
+  "$build/asan/tests/api/test_participation"

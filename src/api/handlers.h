@@ -115,6 +115,41 @@ enum bm_rc bm_api_public_pub_categories(struct bm_req *rq, struct bm_resp *rs);
 struct json_t;
 struct json_t *bm_api_user_json(const struct bm_user *u);
 
+/* participation (公众参与): participation.c, hearings.c, households.c, receptions.c,
+ * deputies.c */
+enum bm_rc bm_api_campaigns_list(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_campaigns_create(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_campaign_submissions(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_campaign_respond(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_campaign_summarize(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_public_campaigns_list(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_public_campaign_responses(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_public_campaign_submit(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_hearings_list(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_hearings_create(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_hearing_participants(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_hearing_record(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_public_hearings_list(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_public_hearing_register(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_households_list(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_households_import(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_household_assign(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_households_coverage(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_receptions_list(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_receptions_create(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_public_receptions_list(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_reception_visits(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_reception_visit_create(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_reception_follow_ups(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_reception_follow_up(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_deputies_list(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_deputies_create(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_deputy_deactivate(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_deputy_matters_list(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_deputy_matter_assign(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_deputy_matter_answer(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_public_deputy_submit(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_public_deputy_matters(struct bm_req *rq, struct bm_resp *rs);
 /* ratings.c: ratings (好差评) and rectification of bad ratings */
 enum bm_rc bm_api_public_rating_create(struct bm_req *rq, struct bm_resp *rs);
 enum bm_rc bm_api_public_rating_follow_up(struct bm_req *rq, struct bm_resp *rs);

@@ -52,6 +52,10 @@ enum bm_perm {
     BM_PERM_RATING_DEVICE, /* record a rating from the window's rating device (clerk) */
     BM_PERM_RATING_READ,   /* see ratings and rectification tasks (within the case scope) */
     BM_PERM_RECT_ACT,      /* act on a rectification task; which steps, the handler decides */
+    /* participation (公众参与) */
+    BM_PERM_PARTICIPATION_READ,  /* campaigns, hearings, households: staff lists (scoped) */
+    BM_PERM_PARTICIPATION_WRITE, /* open campaigns and hearings, answer, keep the register */
+    BM_PERM_DEPUTY_ADMIN,        /* register deputies, assign their matters (直通车) */
     BM_PERM_COUNT
 };
 

@@ -135,6 +135,43 @@ struct bm_store_ops {
                           const char *const *values, struct bm_err *err);
     enum bm_rc (*copy_finish)(struct bm_store *st, const struct bm_copy_table *t,
                               struct bm_err *err);
+
+    /* participation (公众参与) */
+    enum bm_rc (*campaign_insert)(struct bm_store *st, const struct bm_campaign *c, int64_t now, int64_t *id, struct bm_err *err);
+    enum bm_rc (*campaign_get)(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_campaign *out, struct bm_err *err);
+    enum bm_rc (*campaigns_list)(struct bm_store *st, const char *path_prefix, bm_day started_by, int64_t after_id, int limit, struct bm_arena *a, struct bm_campaign **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*campaign_summarize)(struct bm_store *st, int64_t id, const char *summary, int64_t now, struct bm_err *err);
+    enum bm_rc (*submission_insert)(struct bm_store *st, const struct bm_campaign_submission *s, int64_t now, int64_t *id, struct bm_err *err);
+    enum bm_rc (*submissions_list)(struct bm_store *st, int64_t campaign_id, bool responded_only, int64_t after_id, int limit, struct bm_arena *a, struct bm_campaign_submission **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*submission_respond)(struct bm_store *st, int64_t campaign_id, int64_t id, const char *response, int64_t user_id, int64_t now, struct bm_err *err);
+    enum bm_rc (*hearing_insert)(struct bm_store *st, const struct bm_hearing *h, int64_t now, int64_t *id, struct bm_err *err);
+    enum bm_rc (*hearing_get)(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_hearing *out, struct bm_err *err);
+    enum bm_rc (*hearings_list)(struct bm_store *st, const char *path_prefix, const char *kind, int64_t after_id, int limit, struct bm_arena *a, struct bm_hearing **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*hearing_record)(struct bm_store *st, int64_t id, const char *minutes, const char *outcome, int64_t now, struct bm_err *err);
+    enum bm_rc (*hearing_register)(struct bm_store *st, const struct bm_hearing_participant *p, int64_t now, int64_t *id, struct bm_err *err);
+    enum bm_rc (*participants_list)(struct bm_store *st, int64_t hearing_id, struct bm_arena *a, struct bm_hearing_participant **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*household_insert)(struct bm_store *st, const struct bm_household *h, int64_t now, int64_t *id, struct bm_err *err);
+    enum bm_rc (*household_get)(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_household *out, struct bm_err *err);
+    enum bm_rc (*households_list)(struct bm_store *st, const struct bm_household_query *q, struct bm_arena *a, struct bm_household **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*household_assign)(struct bm_store *st, int64_t id, int64_t version, int64_t cadre_id, int64_t now, struct bm_err *err);
+    enum bm_rc (*households_coverage)(struct bm_store *st, const char *path_prefix, struct bm_arena *a, struct bm_coverage_row **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*reception_insert)(struct bm_store *st, const struct bm_reception *r, int64_t now, int64_t *id, struct bm_err *err);
+    enum bm_rc (*reception_get)(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_reception *out, struct bm_err *err);
+    enum bm_rc (*receptions_list)(struct bm_store *st, const char *path_prefix, bm_day from_day, int64_t after_id, int limit, struct bm_arena *a, struct bm_reception **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*visit_insert)(struct bm_store *st, const struct bm_reception_visit *v, int64_t now, int64_t *id, struct bm_err *err);
+    enum bm_rc (*visit_get)(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_reception_visit *out, struct bm_err *err);
+    enum bm_rc (*visits_list)(struct bm_store *st, int64_t reception_id, struct bm_arena *a, struct bm_reception_visit **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*follow_ups_open)(struct bm_store *st, const char *path_prefix, int limit, struct bm_arena *a, struct bm_reception_visit **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*visit_follow_up)(struct bm_store *st, int64_t id, const char *result, int64_t user_id, int64_t now, struct bm_err *err);
+    enum bm_rc (*deputy_insert)(struct bm_store *st, const struct bm_deputy *d, int64_t now, int64_t *id, struct bm_err *err);
+    enum bm_rc (*deputies_list)(struct bm_store *st, const char *path_prefix, struct bm_arena *a, struct bm_deputy **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*deputy_by_token)(struct bm_store *st, const unsigned char hash[32], struct bm_arena *a, struct bm_deputy *out, struct bm_err *err);
+    enum bm_rc (*matter_insert)(struct bm_store *st, const struct bm_deputy_matter *m, int64_t now, int64_t *id, struct bm_err *err);
+    enum bm_rc (*matter_get)(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_deputy_matter *out, struct bm_err *err);
+    enum bm_rc (*matters_list)(struct bm_store *st, const char *path_prefix, bool by_assignee, int64_t deputy_id, int limit, struct bm_arena *a, struct bm_deputy_matter **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*matter_assign)(struct bm_store *st, int64_t id, int64_t unit_id, int64_t now, struct bm_err *err);
+    enum bm_rc (*matter_answer)(struct bm_store *st, int64_t id, const char *answer, int64_t user_id, int64_t now, struct bm_err *err);
+    enum bm_rc (*deputy_deactivate)(struct bm_store *st, int64_t id, struct bm_err *err);
     /* demands */
     enum bm_rc (*demand_next_seq)(struct bm_store *st, const char *county, int ymd, int *seq, struct bm_err *err);
     enum bm_rc (*demand_insert)(struct bm_store *st, const struct bm_demand *d, int64_t now, int64_t *id, struct bm_err *err);

@@ -520,6 +520,218 @@ bm_store_outbox_of_case(struct bm_store *st, int64_t case_id, struct bm_arena *a
     return st->ops->outbox_of_case(st, case_id, a, out, n, err);
 }
 
+/* ---- participation (公众参与) ---- */
+
+enum bm_rc
+bm_store_campaign_insert(struct bm_store *st, const struct bm_campaign *c, int64_t now, int64_t *id, struct bm_err *err)
+{
+    return st->ops->campaign_insert(st, c, now, id, err);
+}
+
+enum bm_rc
+bm_store_campaign_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_campaign *out, struct bm_err *err)
+{
+    return st->ops->campaign_get(st, id, a, out, err);
+}
+
+enum bm_rc
+bm_store_campaigns_list(struct bm_store *st, const char *path_prefix, bm_day started_by, int64_t after_id, int limit, struct bm_arena *a, struct bm_campaign **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->campaigns_list(st, path_prefix, started_by, after_id, limit, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_campaign_summarize(struct bm_store *st, int64_t id, const char *summary, int64_t now, struct bm_err *err)
+{
+    return st->ops->campaign_summarize(st, id, summary, now, err);
+}
+
+enum bm_rc
+bm_store_submission_insert(struct bm_store *st, const struct bm_campaign_submission *s, int64_t now, int64_t *id, struct bm_err *err)
+{
+    return st->ops->submission_insert(st, s, now, id, err);
+}
+
+enum bm_rc
+bm_store_submissions_list(struct bm_store *st, int64_t campaign_id, bool responded_only, int64_t after_id, int limit, struct bm_arena *a, struct bm_campaign_submission **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->submissions_list(st, campaign_id, responded_only, after_id, limit, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_submission_respond(struct bm_store *st, int64_t campaign_id, int64_t id, const char *response, int64_t user_id, int64_t now, struct bm_err *err)
+{
+    return st->ops->submission_respond(st, campaign_id, id, response, user_id, now, err);
+}
+
+enum bm_rc
+bm_store_hearing_insert(struct bm_store *st, const struct bm_hearing *h, int64_t now, int64_t *id, struct bm_err *err)
+{
+    return st->ops->hearing_insert(st, h, now, id, err);
+}
+
+enum bm_rc
+bm_store_hearing_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_hearing *out, struct bm_err *err)
+{
+    return st->ops->hearing_get(st, id, a, out, err);
+}
+
+enum bm_rc
+bm_store_hearings_list(struct bm_store *st, const char *path_prefix, const char *kind, int64_t after_id, int limit, struct bm_arena *a, struct bm_hearing **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->hearings_list(st, path_prefix, kind, after_id, limit, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_hearing_record(struct bm_store *st, int64_t id, const char *minutes, const char *outcome, int64_t now, struct bm_err *err)
+{
+    return st->ops->hearing_record(st, id, minutes, outcome, now, err);
+}
+
+enum bm_rc
+bm_store_hearing_register(struct bm_store *st, const struct bm_hearing_participant *p, int64_t now, int64_t *id, struct bm_err *err)
+{
+    return st->ops->hearing_register(st, p, now, id, err);
+}
+
+enum bm_rc
+bm_store_participants_list(struct bm_store *st, int64_t hearing_id, struct bm_arena *a, struct bm_hearing_participant **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->participants_list(st, hearing_id, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_household_insert(struct bm_store *st, const struct bm_household *h, int64_t now, int64_t *id, struct bm_err *err)
+{
+    return st->ops->household_insert(st, h, now, id, err);
+}
+
+enum bm_rc
+bm_store_household_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_household *out, struct bm_err *err)
+{
+    return st->ops->household_get(st, id, a, out, err);
+}
+
+enum bm_rc
+bm_store_households_list(struct bm_store *st, const struct bm_household_query *q, struct bm_arena *a, struct bm_household **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->households_list(st, q, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_household_assign(struct bm_store *st, int64_t id, int64_t version, int64_t cadre_id, int64_t now, struct bm_err *err)
+{
+    return st->ops->household_assign(st, id, version, cadre_id, now, err);
+}
+
+enum bm_rc
+bm_store_households_coverage(struct bm_store *st, const char *path_prefix, struct bm_arena *a, struct bm_coverage_row **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->households_coverage(st, path_prefix, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_reception_insert(struct bm_store *st, const struct bm_reception *r, int64_t now, int64_t *id, struct bm_err *err)
+{
+    return st->ops->reception_insert(st, r, now, id, err);
+}
+
+enum bm_rc
+bm_store_reception_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_reception *out, struct bm_err *err)
+{
+    return st->ops->reception_get(st, id, a, out, err);
+}
+
+enum bm_rc
+bm_store_receptions_list(struct bm_store *st, const char *path_prefix, bm_day from_day, int64_t after_id, int limit, struct bm_arena *a, struct bm_reception **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->receptions_list(st, path_prefix, from_day, after_id, limit, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_visit_insert(struct bm_store *st, const struct bm_reception_visit *v, int64_t now, int64_t *id, struct bm_err *err)
+{
+    return st->ops->visit_insert(st, v, now, id, err);
+}
+
+enum bm_rc
+bm_store_visit_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_reception_visit *out, struct bm_err *err)
+{
+    return st->ops->visit_get(st, id, a, out, err);
+}
+
+enum bm_rc
+bm_store_visits_list(struct bm_store *st, int64_t reception_id, struct bm_arena *a, struct bm_reception_visit **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->visits_list(st, reception_id, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_follow_ups_open(struct bm_store *st, const char *path_prefix, int limit, struct bm_arena *a, struct bm_reception_visit **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->follow_ups_open(st, path_prefix, limit, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_visit_follow_up(struct bm_store *st, int64_t id, const char *result, int64_t user_id, int64_t now, struct bm_err *err)
+{
+    return st->ops->visit_follow_up(st, id, result, user_id, now, err);
+}
+
+enum bm_rc
+bm_store_deputy_insert(struct bm_store *st, const struct bm_deputy *d, int64_t now, int64_t *id, struct bm_err *err)
+{
+    return st->ops->deputy_insert(st, d, now, id, err);
+}
+
+enum bm_rc
+bm_store_deputies_list(struct bm_store *st, const char *path_prefix, struct bm_arena *a, struct bm_deputy **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->deputies_list(st, path_prefix, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_deputy_by_token(struct bm_store *st, const unsigned char hash[32], struct bm_arena *a, struct bm_deputy *out, struct bm_err *err)
+{
+    return st->ops->deputy_by_token(st, hash, a, out, err);
+}
+
+enum bm_rc
+bm_store_matter_insert(struct bm_store *st, const struct bm_deputy_matter *m, int64_t now, int64_t *id, struct bm_err *err)
+{
+    return st->ops->matter_insert(st, m, now, id, err);
+}
+
+enum bm_rc
+bm_store_matter_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_deputy_matter *out, struct bm_err *err)
+{
+    return st->ops->matter_get(st, id, a, out, err);
+}
+
+enum bm_rc
+bm_store_matters_list(struct bm_store *st, const char *path_prefix, bool by_assignee, int64_t deputy_id, int limit, struct bm_arena *a, struct bm_deputy_matter **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->matters_list(st, path_prefix, by_assignee, deputy_id, limit, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_matter_assign(struct bm_store *st, int64_t id, int64_t unit_id, int64_t now, struct bm_err *err)
+{
+    return st->ops->matter_assign(st, id, unit_id, now, err);
+}
+
+enum bm_rc
+bm_store_matter_answer(struct bm_store *st, int64_t id, const char *answer, int64_t user_id, int64_t now, struct bm_err *err)
+{
+    return st->ops->matter_answer(st, id, answer, user_id, now, err);
+}
+
+enum bm_rc
+bm_store_deputy_deactivate(struct bm_store *st, int64_t id, struct bm_err *err)
+{
+    return st->ops->deputy_deactivate(st, id, err);
+}
+
 enum bm_rc
 bm_store_sup_insert(struct bm_store *st, const struct bm_sup_record *r, int64_t *id, struct bm_err *err)
 {

@@ -645,6 +645,264 @@ BM_MUST_CHECK enum bm_rc bm_store_outbox_of_case(struct bm_store *st, int64_t ca
                                                  struct bm_arena *a, struct bm_outbox_msg **out,
                                                  size_t *n, struct bm_err *err);
 
+
+/* ---- participation (公众参与): campaigns, hearings, households ---- */
+
+struct bm_campaign {
+    int64_t id, unit_id, created_by, created_at, summarized_at;
+    const char *unit_name, *unit_path, *title, *description, *summary;
+    bm_day open_from, open_until;
+    int64_t n_submissions, n_responded; /* filled by reads */
+};
+
+struct bm_campaign_submission {
+    int64_t id, campaign_id, user_id; /* user_id 0: an anonymous resident */
+    const char *content, *author_masked, *response;
+    const unsigned char *contact_enc; /* sealed "name\nphone"; NULL for a logged-in citizen */
+    size_t contact_enc_len;           /* (written only; reads leave it NULL) */
+    int64_t responded_by, responded_at, created_at;
+};
+
+/* Inserts a campaign (county_code from its unit). */
+BM_MUST_CHECK enum bm_rc bm_store_campaign_insert(struct bm_store *st, const struct bm_campaign *c,
+                                                  int64_t now, int64_t *id, struct bm_err *err);
+/* A campaign with its unit and submission counts. BM_ENOTFOUND if there is none. */
+BM_MUST_CHECK enum bm_rc bm_store_campaign_get(struct bm_store *st, int64_t id, struct bm_arena *a,
+                                               struct bm_campaign *out, struct bm_err *err);
+/*
+ * Campaigns whose unit lies under `path_prefix`, by id after `after_id`, at most `limit`;
+ * with `started_by` != BM_DAY_NONE only those open on or before that day (the public list).
+ */
+BM_MUST_CHECK enum bm_rc bm_store_campaigns_list(struct bm_store *st, const char *path_prefix,
+                                                 bm_day started_by, int64_t after_id, int limit,
+                                                 struct bm_arena *a, struct bm_campaign **out,
+                                                 size_t *n, struct bm_err *err);
+/* Publishes the summary once. BM_ENOTFOUND, or BM_ECONFLICT if one was published. */
+BM_MUST_CHECK enum bm_rc bm_store_campaign_summarize(struct bm_store *st, int64_t id,
+                                                     const char *summary, int64_t now,
+                                                     struct bm_err *err);
+/* Inserts a submission (county_code from its campaign). */
+BM_MUST_CHECK enum bm_rc bm_store_submission_insert(struct bm_store *st,
+                                                    const struct bm_campaign_submission *s,
+                                                    int64_t now, int64_t *id, struct bm_err *err);
+/*
+ * Submissions of a campaign by id after `after_id`, at most `limit`; only those with a
+ * published response if `responded_only`. contact_enc is not read.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_submissions_list(struct bm_store *st, int64_t campaign_id,
+                                                   bool responded_only, int64_t after_id,
+                                                   int limit, struct bm_arena *a,
+                                                   struct bm_campaign_submission **out,
+                                                   size_t *n, struct bm_err *err);
+/*
+ * Publishes the response to submission `id` of campaign `campaign_id`, once. BM_ENOTFOUND if
+ * the campaign has no such submission, BM_ECONFLICT if it was answered already.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_submission_respond(struct bm_store *st, int64_t campaign_id,
+                                                     int64_t id, const char *response,
+                                                     int64_t user_id, int64_t now,
+                                                     struct bm_err *err);
+
+struct bm_hearing {
+    int64_t id, unit_id, created_by, created_at;
+    const char *unit_name, *unit_path, *kind, *title, *matter, *place, *minutes, *outcome;
+    int64_t starts_at, capacity, registered, recorded_at;
+    bm_day register_until;
+};
+
+struct bm_hearing_participant {
+    int64_t id, hearing_id, created_at;
+    const char *role, *name_masked, *phone_masked;
+    const unsigned char *contact_enc; /* written only */
+    size_t contact_enc_len;
+    unsigned char contact_hash[32];   /* keyed hash of the phone number */
+};
+
+/* Inserts a hearing or meeting (county_code from its unit; registered starts at 0). */
+BM_MUST_CHECK enum bm_rc bm_store_hearing_insert(struct bm_store *st, const struct bm_hearing *h,
+                                                 int64_t now, int64_t *id, struct bm_err *err);
+BM_MUST_CHECK enum bm_rc bm_store_hearing_get(struct bm_store *st, int64_t id, struct bm_arena *a,
+                                              struct bm_hearing *out, struct bm_err *err);
+/* Hearings under `path_prefix`, of `kind` unless NULL, by id after `after_id`. */
+BM_MUST_CHECK enum bm_rc bm_store_hearings_list(struct bm_store *st, const char *path_prefix,
+                                                const char *kind, int64_t after_id, int limit,
+                                                struct bm_arena *a, struct bm_hearing **out,
+                                                size_t *n, struct bm_err *err);
+/* Records minutes and outcome once. BM_ENOTFOUND, or BM_ECONFLICT if already recorded. */
+BM_MUST_CHECK enum bm_rc bm_store_hearing_record(struct bm_store *st, int64_t id,
+                                                 const char *minutes, const char *outcome,
+                                                 int64_t now, struct bm_err *err);
+/*
+ * Registers a participant: takes one place (the count and the capacity are checked in one
+ * statement, so concurrent registrations never exceed it) and inserts the row. Inside a
+ * transaction. BM_ECONFLICT "名额已满" when no place is left, BM_ECONFLICT when the same
+ * phone number registered already; BM_ENOTFOUND for an unknown hearing.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_hearing_register(struct bm_store *st,
+                                                   const struct bm_hearing_participant *p,
+                                                   int64_t now, int64_t *id, struct bm_err *err);
+/* Participants of a hearing in order of registration (at most BM_HEARING_CAPACITY_MAX). */
+BM_MUST_CHECK enum bm_rc bm_store_participants_list(struct bm_store *st, int64_t hearing_id,
+                                                    struct bm_arena *a,
+                                                    struct bm_hearing_participant **out,
+                                                    size_t *n, struct bm_err *err);
+
+struct bm_household {
+    int64_t id, village_id, members, cadre_id, assigned_at, version, created_at;
+    const char *village_name, *village_path, *head_masked, *address, *cadre_name;
+    const unsigned char *head_enc; /* written only */
+    size_t head_enc_len;
+};
+
+struct bm_household_query {
+    const char *path_prefix; /* villages under this path */
+    int64_t village_id;      /* 0: any */
+    bool uncovered_only;     /* only households without a cadre */
+    int64_t after_id;
+    int limit;
+};
+
+/* Per-village counts of bm_store_households_coverage. */
+struct bm_coverage_row {
+    int64_t village_id;
+    const char *village_name;
+    int64_t households, covered;
+};
+
+/* Inserts a household (county_code from its village). */
+BM_MUST_CHECK enum bm_rc bm_store_household_insert(struct bm_store *st, const struct bm_household *h,
+                                                   int64_t now, int64_t *id, struct bm_err *err);
+BM_MUST_CHECK enum bm_rc bm_store_household_get(struct bm_store *st, int64_t id, struct bm_arena *a,
+                                                struct bm_household *out, struct bm_err *err);
+BM_MUST_CHECK enum bm_rc bm_store_households_list(struct bm_store *st,
+                                                  const struct bm_household_query *q,
+                                                  struct bm_arena *a, struct bm_household **out,
+                                                  size_t *n, struct bm_err *err);
+/*
+ * Sets (cadre_id > 0) or clears (0) the household's contact cadre if its version is still
+ * `version`. BM_ESTALE otherwise.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_household_assign(struct bm_store *st, int64_t id,
+                                                   int64_t version, int64_t cadre_id, int64_t now,
+                                                   struct bm_err *err);
+/*
+ * For every village under `path_prefix` (every one, even with no household yet), in id order:
+ * its households and those with a contact cadre. At most 2000 villages.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_households_coverage(struct bm_store *st, const char *path_prefix,
+                                                      struct bm_arena *a,
+                                                      struct bm_coverage_row **out, size_t *n,
+                                                      struct bm_err *err);
+
+/* Leaders' reception days (接访下访) and their visits. */
+struct bm_reception {
+    int64_t id, unit_id, created_by, created_at;
+    const char *unit_name, *unit_path, *kind, *leader_name, *leader_title, *place;
+    bm_day day;
+    int64_t n_visits; /* filled by reads */
+};
+
+struct bm_reception_visit {
+    int64_t id, reception_id, recorded_by, followed_up_by, followed_up_at, created_at;
+    const char *visitor_masked, *matter, *handling, *follow_up_result;
+    const char *unit_path, *leader_name; /* of the reception day (reads) */
+    bm_day follow_up_due, reception_day; /* BM_DAY_NONE: no follow-up needed */
+    const unsigned char *visitor_enc;    /* written only */
+    size_t visitor_enc_len;
+};
+
+/* Inserts a reception day (county_code from its unit). */
+BM_MUST_CHECK enum bm_rc bm_store_reception_insert(struct bm_store *st, const struct bm_reception *r,
+                                                   int64_t now, int64_t *id, struct bm_err *err);
+BM_MUST_CHECK enum bm_rc bm_store_reception_get(struct bm_store *st, int64_t id, struct bm_arena *a,
+                                                struct bm_reception *out, struct bm_err *err);
+/*
+ * Reception days under `path_prefix`, on or after `from_day` (BM_DAY_NONE: any), by id after
+ * `after_id`, at most `limit`.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_receptions_list(struct bm_store *st, const char *path_prefix,
+                                                  bm_day from_day, int64_t after_id, int limit,
+                                                  struct bm_arena *a, struct bm_reception **out,
+                                                  size_t *n, struct bm_err *err);
+/* Inserts a visit (county_code from its reception day). */
+BM_MUST_CHECK enum bm_rc bm_store_visit_insert(struct bm_store *st,
+                                               const struct bm_reception_visit *v, int64_t now,
+                                               int64_t *id, struct bm_err *err);
+BM_MUST_CHECK enum bm_rc bm_store_visit_get(struct bm_store *st, int64_t id, struct bm_arena *a,
+                                            struct bm_reception_visit *out, struct bm_err *err);
+/* Visits of a reception day in order of recording (at most 1000). */
+BM_MUST_CHECK enum bm_rc bm_store_visits_list(struct bm_store *st, int64_t reception_id,
+                                              struct bm_arena *a, struct bm_reception_visit **out,
+                                              size_t *n, struct bm_err *err);
+/*
+ * Visits under `path_prefix` that need a follow-up not yet recorded, earliest due first
+ * (then by id), at most `limit`.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_follow_ups_open(struct bm_store *st, const char *path_prefix,
+                                                  int limit, struct bm_arena *a,
+                                                  struct bm_reception_visit **out, size_t *n,
+                                                  struct bm_err *err);
+/* Records a follow-up result once. BM_ENOTFOUND, or BM_ECONFLICT if one is recorded. */
+BM_MUST_CHECK enum bm_rc bm_store_visit_follow_up(struct bm_store *st, int64_t id,
+                                                  const char *result, int64_t user_id,
+                                                  int64_t now, struct bm_err *err);
+
+/* Deputies' direct channel (直通车). */
+struct bm_deputy {
+    int64_t id, unit_id, created_by, created_at;
+    const char *unit_name, *unit_path, *name, *body; /* body: "npc" or "cppcc" */
+    unsigned char token_hash[32];                    /* written only */
+    bool is_active;
+};
+
+struct bm_deputy_matter {
+    int64_t id, deputy_id, assignee_unit_id, assigned_at, answered_by, answered_at, created_at;
+    const char *deputy_name, *deputy_body, *deputy_unit_path, *title, *content, *status, *answer;
+    const char *assignee_name, *assignee_path; /* "" while unassigned */
+    bool is_urgent;
+};
+
+/* Inserts a deputy (county_code from the unit). BM_ECONFLICT for a token hash in use. */
+BM_MUST_CHECK enum bm_rc bm_store_deputy_insert(struct bm_store *st, const struct bm_deputy *d,
+                                                int64_t now, int64_t *id, struct bm_err *err);
+/* Deputies whose unit lies under `path_prefix`, by id (at most 1000). */
+BM_MUST_CHECK enum bm_rc bm_store_deputies_list(struct bm_store *st, const char *path_prefix,
+                                                struct bm_arena *a, struct bm_deputy **out,
+                                                size_t *n, struct bm_err *err);
+/* The active deputy holding the token with this hash; BM_ENOTFOUND otherwise. */
+BM_MUST_CHECK enum bm_rc bm_store_deputy_by_token(struct bm_store *st,
+                                                  const unsigned char hash[32],
+                                                  struct bm_arena *a, struct bm_deputy *out,
+                                                  struct bm_err *err);
+/*
+ * Stops a deputy's token from being accepted (a lost token, a term that ended); the deputy's
+ * matters stay. BM_ENOTFOUND for an unknown deputy.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_deputy_deactivate(struct bm_store *st, int64_t id,
+                                                    struct bm_err *err);
+/* Inserts a matter, status submitted (county_code from the deputy). */
+BM_MUST_CHECK enum bm_rc bm_store_matter_insert(struct bm_store *st,
+                                                const struct bm_deputy_matter *m, int64_t now,
+                                                int64_t *id, struct bm_err *err);
+BM_MUST_CHECK enum bm_rc bm_store_matter_get(struct bm_store *st, int64_t id, struct bm_arena *a,
+                                             struct bm_deputy_matter *out, struct bm_err *err);
+/*
+ * The queue: matters whose deputy's unit (or, with `by_assignee`, whose assigned unit) lies
+ * under `path_prefix`; with `deputy_id` > 0 only that deputy's. Open before answered, urgent
+ * first, then oldest first; at most `limit`.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_matters_list(struct bm_store *st, const char *path_prefix,
+                                               bool by_assignee, int64_t deputy_id, int limit,
+                                               struct bm_arena *a, struct bm_deputy_matter **out,
+                                               size_t *n, struct bm_err *err);
+/* submitted -> assigned to `unit_id`. BM_ENOTFOUND, or BM_ETRANSITION in another status. */
+BM_MUST_CHECK enum bm_rc bm_store_matter_assign(struct bm_store *st, int64_t id, int64_t unit_id,
+                                                int64_t now, struct bm_err *err);
+/* assigned -> answered. BM_ENOTFOUND, or BM_ETRANSITION in another status. */
+BM_MUST_CHECK enum bm_rc bm_store_matter_answer(struct bm_store *st, int64_t id,
+                                                const char *answer, int64_t user_id, int64_t now,
+                                                struct bm_err *err);
+
 /* ---- disclosure (政务公开 / 村务公开) ---- */
 
 /* A publication of a township or one of its villages; `status` is enum bm_pub_stored. */

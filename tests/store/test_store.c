@@ -4816,6 +4816,668 @@ test_audit_chains_per_county(void **state)
     assert_string_equal(rep.county_code, "110119");
 }
 
+/* ---- participation (公众参与): campaigns, hearings, households ---- */
+
+struct part_fx {
+    int64_t county, t1, t2, v1, v2, v3, staff1, staff2;
+};
+
+static void
+part_fixture(struct fx *f, struct part_fx *w)
+{
+    w->county = add_org(f, 0, BM_ORG_COUNTY, "北京市密云区", "110118");
+    w->t1 = add_org(f, w->county, BM_ORG_TOWNSHIP, "鼓楼街道", "110118001000");
+    w->t2 = add_org(f, w->county, BM_ORG_TOWNSHIP, "果园街道", "110118002000");
+    w->v1 = add_org(f, w->t1, BM_ORG_VILLAGE, "甲村民委员会", "110118001201");
+    w->v2 = add_org(f, w->t1, BM_ORG_VILLAGE, "乙村民委员会", "110118001202");
+    w->v3 = add_org(f, w->t2, BM_ORG_VILLAGE, "丙村民委员会", "110118002201");
+    w->staff1 = add_staff(f, "part_admin1", "赵敏", BM_ROLE_TOWNSHIP_ADMIN, w->t1);
+    w->staff2 = add_staff(f, "part_handler1", "李强", BM_ROLE_HANDLER, w->t1);
+}
+
+static int64_t
+add_campaign(struct fx *f, int64_t unit, int64_t by, const char *title, bm_day from, bm_day until)
+{
+    struct bm_campaign c = {.unit_id = unit, .created_by = by, .title = title,
+                            .description = "征集说明", .open_from = from, .open_until = until};
+    int64_t id = 0;
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_campaign_insert(f->st, &c, T0, &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    return id;
+}
+
+static int64_t
+add_submission(struct fx *f, int64_t campaign, const char *content, int64_t user_id)
+{
+    static const unsigned char sealed[48] = {1, 2, 3};
+    struct bm_campaign_submission s = {.campaign_id = campaign, .content = content,
+                                       .author_masked = "张*", .user_id = user_id};
+    int64_t id = 0;
+
+    if (user_id == 0) {
+        s.contact_enc = sealed;
+        s.contact_enc_len = sizeof(sealed);
+    }
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_submission_insert(f->st, &s, T0 + 60, &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    return id;
+}
+
+static void
+test_participation_campaigns(void **state)
+{
+    struct fx *f = *state;
+    struct part_fx w;
+    struct bm_campaign c, *cs;
+    struct bm_campaign_submission *ss;
+    const bm_day d0 = ymd(2026, 12, 1), d1 = ymd(2026, 12, 31);
+    int64_t c1, c2, c3, s1, s2, s3;
+    size_t n = 0;
+
+    part_fixture(f, &w);
+    c1 = add_campaign(f, w.t1, w.staff1, "乡村振兴建议征集", d0, d1);
+    c2 = add_campaign(f, w.t2, w.staff1, "老旧小区改造", ymd(2027, 1, 10), ymd(2027, 2, 10));
+    c3 = add_campaign(f, w.county, w.staff1, "县十五五规划", d0, d1);
+
+    EXPECT_OK(f, bm_store_campaign_get(f->st, c1, f->a, &c, &f->err));
+    assert_int_equal(c.id, c1);
+    assert_int_equal(c.unit_id, w.t1);
+    assert_string_equal(c.unit_name, "鼓楼街道");
+    assert_string_equal(c.unit_path, mkpath(f, 2, w.county, w.t1));
+    assert_string_equal(c.title, "乡村振兴建议征集");
+    assert_string_equal(c.description, "征集说明");
+    assert_int_equal(c.open_from, d0);
+    assert_int_equal(c.open_until, d1);
+    assert_string_equal(c.summary, "");
+    assert_int_equal(c.summarized_at, 0);
+    assert_int_equal(c.created_by, w.staff1);
+    assert_int_equal(c.created_at, T0);
+    assert_int_equal(c.n_submissions, 0);
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_campaign_get(f->st, 99999, f->a, &c, &f->err));
+
+    /* Scope by path prefix; the public list only what has begun by the day given. */
+    EXPECT_OK(f, bm_store_campaigns_list(f->st, mkpath(f, 2, w.county, w.t1), BM_DAY_NONE, 0, 50,
+                                         f->a, &cs, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(cs[0].id, c1);
+    EXPECT_OK(f, bm_store_campaigns_list(f->st, "", BM_DAY_NONE, 0, 50, f->a, &cs, &n, &f->err));
+    assert_int_equal(n, 3);
+    EXPECT_OK(f, bm_store_campaigns_list(f->st, "", ymd(2026, 12, 5), 0, 50, f->a, &cs, &n,
+                                         &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(cs[0].id, c1);
+    assert_int_equal(cs[1].id, c3);
+    /* Pages by id. */
+    EXPECT_OK(f, bm_store_campaigns_list(f->st, "", BM_DAY_NONE, 0, 2, f->a, &cs, &n, &f->err));
+    assert_int_equal(n, 2);
+    EXPECT_OK(f, bm_store_campaigns_list(f->st, "", BM_DAY_NONE, cs[1].id, 2, f->a, &cs, &n,
+                                         &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(cs[0].id, c3);
+    (void)c2;
+
+    s1 = add_submission(f, c1, "修缮村道", 0);
+    s2 = add_submission(f, c1, "增设路灯", w.staff2);
+    s3 = add_submission(f, c3, "县城公交", 0);
+    EXPECT_OK(f, bm_store_submissions_list(f->st, c1, false, 0, 50, f->a, &ss, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(ss[0].id, s1);
+    assert_string_equal(ss[0].content, "修缮村道");
+    assert_string_equal(ss[0].author_masked, "张*");
+    assert_int_equal(ss[0].user_id, 0);
+    assert_int_equal(ss[1].user_id, w.staff2);
+    assert_string_equal(ss[0].response, "");
+    assert_int_equal(ss[0].created_at, T0 + 60);
+    EXPECT_OK(f, bm_store_submissions_list(f->st, c1, true, 0, 50, f->a, &ss, &n, &f->err));
+    assert_int_equal(n, 0);
+
+    /* A response is published once, and only on a submission of that campaign. */
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_submission_respond(f->st, c1, s2, "已列入明年计划", w.staff1, T0 + 120,
+                                             &f->err));
+    EXPECT_RC(f, BM_ECONFLICT, bm_store_submission_respond(f->st, c1, s2, "再答", w.staff1,
+                                                           T0 + 130, &f->err));
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_submission_respond(f->st, c1, s3, "错", w.staff1,
+                                                           T0 + 130, &f->err));
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_submission_respond(f->st, c1, 99999, "错", w.staff1,
+                                                           T0 + 130, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_submissions_list(f->st, c1, true, 0, 50, f->a, &ss, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(ss[0].id, s2);
+    assert_string_equal(ss[0].response, "已列入明年计划");
+    assert_int_equal(ss[0].responded_by, w.staff1);
+    assert_int_equal(ss[0].responded_at, T0 + 120);
+    EXPECT_OK(f, bm_store_submissions_list(f->st, c1, false, s1, 50, f->a, &ss, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(ss[0].id, s2);
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_campaign_summarize(f->st, c1, "共收到建议2条", T0 + 200, &f->err));
+    EXPECT_RC(f, BM_ECONFLICT, bm_store_campaign_summarize(f->st, c1, "又一次", T0 + 300, &f->err));
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_campaign_summarize(f->st, 99999, "无", T0, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_campaign_get(f->st, c1, f->a, &c, &f->err));
+    assert_string_equal(c.summary, "共收到建议2条");
+    assert_int_equal(c.summarized_at, T0 + 200);
+    assert_int_equal(c.n_submissions, 2);
+    assert_int_equal(c.n_responded, 1);
+
+    /* A rolled-back response leaves nothing. */
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_submission_respond(f->st, c1, s1, "未提交", w.staff1, T0, &f->err));
+    bm_store_rollback(f->st);
+    EXPECT_OK(f, bm_store_campaign_get(f->st, c1, f->a, &c, &f->err));
+    assert_int_equal(c.n_responded, 1);
+
+    assert_int_equal(rows_outside(f, "campaigns", "110118"), 0);
+    assert_int_equal(rows_outside(f, "campaign_submissions", "110118"), 0);
+}
+
+static int64_t
+add_hearing(struct fx *f, struct part_fx *w, const char *kind, int64_t capacity)
+{
+    struct bm_hearing h = {.unit_id = w->t1, .kind = kind, .title = "水价调整听证会",
+                           .matter = "自来水价格调整方案", .place = "街道三楼会议室",
+                           .starts_at = T0 + 86400 * 10, .register_until = ymd(2023, 11, 20),
+                           .capacity = capacity, .created_by = w->staff1};
+    int64_t id = 0;
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_hearing_insert(f->st, &h, T0, &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    return id;
+}
+
+static enum bm_rc
+register_one(struct fx *f, int64_t hearing, unsigned seed, int64_t *id)
+{
+    static const unsigned char sealed[60] = {9, 8, 7};
+    struct bm_hearing_participant p = {.hearing_id = hearing, .role = "expert",
+                                       .name_masked = "王*", .phone_masked = "138****0001",
+                                       .contact_enc = sealed, .contact_enc_len = sizeof(sealed)};
+    enum bm_rc rc;
+
+    hash32(p.contact_hash, seed);
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    rc = bm_store_hearing_register(f->st, &p, T0 + seed, id, &f->err);
+    if (rc == BM_OK)
+        EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    else
+        bm_store_rollback(f->st);
+    return rc;
+}
+
+static void
+test_participation_hearings(void **state)
+{
+    struct fx *f = *state;
+    struct part_fx w;
+    struct bm_hearing h, *hs;
+    struct bm_hearing_participant *ps;
+    int64_t h1, h2, p1 = 0, p2 = 0, p3 = 0;
+    size_t n = 0;
+
+    part_fixture(f, &w);
+    h1 = add_hearing(f, &w, "hearing", 2);
+    h2 = add_hearing(f, &w, "meeting", 5);
+
+    EXPECT_OK(f, bm_store_hearing_get(f->st, h1, f->a, &h, &f->err));
+    assert_string_equal(h.kind, "hearing");
+    assert_string_equal(h.title, "水价调整听证会");
+    assert_string_equal(h.matter, "自来水价格调整方案");
+    assert_string_equal(h.place, "街道三楼会议室");
+    assert_string_equal(h.unit_name, "鼓楼街道");
+    assert_int_equal(h.starts_at, T0 + 86400 * 10);
+    assert_int_equal(h.register_until, ymd(2023, 11, 20));
+    assert_int_equal(h.capacity, 2);
+    assert_int_equal(h.registered, 0);
+    assert_string_equal(h.minutes, "");
+    assert_int_equal(h.recorded_at, 0);
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_hearing_get(f->st, 99999, f->a, &h, &f->err));
+
+    /* Two places: the third registration is refused and changes nothing. */
+    assert_int_equal(register_one(f, h1, 1, &p1), BM_OK);
+    assert_int_equal(register_one(f, h1, 1, &p3), BM_ECONFLICT); /* the same phone again */
+    assert_int_equal(register_one(f, h1, 2, &p2), BM_OK);
+    assert_int_equal(register_one(f, h1, 3, &p3), BM_ECONFLICT);
+    assert_non_null(strstr(f->err.message, "名额已满"));
+    assert_int_equal(register_one(f, 99999, 4, &p3), BM_ENOTFOUND);
+    EXPECT_OK(f, bm_store_hearing_get(f->st, h1, f->a, &h, &f->err));
+    assert_int_equal(h.registered, 2);
+    /* The same phone may register for another meeting. */
+    assert_int_equal(register_one(f, h2, 1, &p3), BM_OK);
+
+    EXPECT_OK(f, bm_store_participants_list(f->st, h1, f->a, &ps, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(ps[0].id, p1);
+    assert_int_equal(ps[1].id, p2);
+    assert_string_equal(ps[0].role, "expert");
+    assert_string_equal(ps[0].name_masked, "王*");
+    assert_string_equal(ps[0].phone_masked, "138****0001");
+    assert_int_equal(ps[0].created_at, T0 + 1);
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_participants_list(f->st, 99999, f->a, &ps, &n, &f->err));
+
+    EXPECT_OK(f, bm_store_hearings_list(f->st, "", "meeting", 0, 50, f->a, &hs, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(hs[0].id, h2);
+    assert_int_equal(hs[0].registered, 1);
+    EXPECT_OK(f, bm_store_hearings_list(f->st, mkpath(f, 2, w.county, w.t1), "", 0, 50, f->a, &hs,
+                                        &n, &f->err));
+    assert_int_equal(n, 2);
+    EXPECT_OK(f, bm_store_hearings_list(f->st, mkpath(f, 2, w.county, w.t2), "", 0, 50, f->a, &hs,
+                                        &n, &f->err));
+    assert_int_equal(n, 0);
+    EXPECT_OK(f, bm_store_hearings_list(f->st, "", "", h1, 50, f->a, &hs, &n, &f->err));
+    assert_int_equal(n, 1);
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_hearing_record(f->st, h1, "纪要正文", "方案通过", T0 + 86400 * 11,
+                                         &f->err));
+    EXPECT_RC(f, BM_ECONFLICT, bm_store_hearing_record(f->st, h1, "再记", "再记", T0, &f->err));
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_hearing_record(f->st, 99999, "x", "x", T0, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_hearing_get(f->st, h1, f->a, &h, &f->err));
+    assert_string_equal(h.minutes, "纪要正文");
+    assert_string_equal(h.outcome, "方案通过");
+    assert_int_equal(h.recorded_at, T0 + 86400 * 11);
+
+    assert_int_equal(rows_outside(f, "hearings", "110118"), 0);
+    assert_int_equal(rows_outside(f, "hearing_participants", "110118"), 0);
+}
+
+/* Concurrent registrations from two connections never take more places than there are. */
+static void
+test_participation_capacity_two_connections(void **state)
+{
+    struct fx *f = *state;
+    struct part_fx w;
+    struct bm_hearing_participant p = {.role = "resident", .name_masked = "甲*",
+                                       .phone_masked = "139****0000"};
+    static const unsigned char sealed[44] = {1};
+    struct bm_hearing h;
+    int64_t h1, id;
+    int ok = 0;
+
+    part_fixture(f, &w);
+    h1 = add_hearing(f, &w, "hearing", 3);
+    EXPECT_OK(f, bm_store_open(f->url, &f->st2, &f->err));
+    p.hearing_id = h1;
+    p.contact_enc = sealed;
+    p.contact_enc_len = sizeof(sealed);
+    /* Alternate connections, each registration in its own transaction. */
+    for (unsigned i = 0; i < 6; i++) {
+        struct bm_store *st = (i % 2) ? f->st2 : f->st;
+        enum bm_rc rc;
+        hash32(p.contact_hash, 100 + i);
+        EXPECT_OK(f, bm_store_begin(st, &f->err));
+        rc = bm_store_hearing_register(st, &p, T0, &id, &f->err);
+        if (rc == BM_OK) {
+            EXPECT_OK(f, bm_store_commit(st, &f->err));
+            ok++;
+        } else {
+            assert_int_equal(rc, BM_ECONFLICT);
+            bm_store_rollback(st);
+        }
+    }
+    assert_int_equal(ok, 3);
+    EXPECT_OK(f, bm_store_hearing_get(f->st, h1, f->a, &h, &f->err));
+    assert_int_equal(h.registered, 3);
+    assert_int_equal(backend_count(f, "SELECT count(*) FROM hearing_participants"), 3);
+}
+
+static int64_t
+add_household(struct fx *f, int64_t village, const char *head)
+{
+    static const unsigned char sealed[46] = {5};
+    struct bm_household h = {.village_id = village, .head_masked = head, .address = "一号院",
+                             .members = 4, .head_enc = sealed, .head_enc_len = sizeof(sealed)};
+    int64_t id = 0;
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_household_insert(f->st, &h, T0, &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    return id;
+}
+
+static void
+assign(struct fx *f, int64_t id, int64_t version, int64_t cadre, enum bm_rc want)
+{
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, want, bm_store_household_assign(f->st, id, version, cadre, T0 + 500, &f->err));
+    if (want == BM_OK)
+        EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    else
+        bm_store_rollback(f->st);
+}
+
+static void
+test_participation_households(void **state)
+{
+    struct fx *f = *state;
+    struct part_fx w;
+    struct bm_household h, *hs;
+    struct bm_household_query q = {.limit = 50};
+    struct bm_coverage_row *rows;
+    int64_t a1, a2, a3, b1, c1;
+    size_t n = 0;
+
+    part_fixture(f, &w);
+    a1 = add_household(f, w.v1, "王*锤");
+    a2 = add_household(f, w.v1, "赵*");
+    a3 = add_household(f, w.v1, "钱*");
+    b1 = add_household(f, w.v2, "孙*");
+    c1 = add_household(f, w.v3, "周*");
+
+    EXPECT_OK(f, bm_store_household_get(f->st, a1, f->a, &h, &f->err));
+    assert_int_equal(h.village_id, w.v1);
+    assert_string_equal(h.village_name, "甲村民委员会");
+    assert_string_equal(h.village_path, mkpath(f, 3, w.county, w.t1, w.v1));
+    assert_string_equal(h.head_masked, "王*锤");
+    assert_string_equal(h.address, "一号院");
+    assert_int_equal(h.members, 4);
+    assert_int_equal(h.cadre_id, 0);
+    assert_int_equal(h.version, 1);
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_household_get(f->st, 99999, f->a, &h, &f->err));
+
+    assign(f, a1, 1, w.staff2, BM_OK);
+    assign(f, a2, 1, w.staff1, BM_OK);
+    assign(f, a1, 1, w.staff1, BM_ESTALE); /* version moved on */
+    EXPECT_OK(f, bm_store_household_get(f->st, a1, f->a, &h, &f->err));
+    assert_int_equal(h.cadre_id, w.staff2);
+    assert_string_equal(h.cadre_name, "李强");
+    assert_int_equal(h.assigned_at, T0 + 500);
+    assert_int_equal(h.version, 2);
+
+    /* Coverage of township 1: by hand, 甲 2 of 3, 乙 0 of 1; 丙 is another township's. */
+    EXPECT_OK(f, bm_store_households_coverage(f->st, mkpath(f, 2, w.county, w.t1), f->a, &rows, &n,
+                                              &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(rows[0].village_id, w.v1);
+    assert_string_equal(rows[0].village_name, "甲村民委员会");
+    assert_int_equal(rows[0].households, 3);
+    assert_int_equal(rows[0].covered, 2);
+    assert_int_equal(rows[1].village_id, w.v2);
+    assert_int_equal(rows[1].households, 1);
+    assert_int_equal(rows[1].covered, 0);
+    EXPECT_OK(f, bm_store_households_coverage(f->st, "", f->a, &rows, &n, &f->err));
+    assert_int_equal(n, 3);
+    assert_int_equal(rows[2].households, 1);
+
+    q.path_prefix = mkpath(f, 2, w.county, w.t1);
+    q.uncovered_only = true;
+    EXPECT_OK(f, bm_store_households_list(f->st, &q, f->a, &hs, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(hs[0].id, a3);
+    assert_int_equal(hs[1].id, b1);
+    q.village_id = w.v1;
+    EXPECT_OK(f, bm_store_households_list(f->st, &q, f->a, &hs, &n, &f->err));
+    assert_int_equal(n, 1);
+    q.uncovered_only = false;
+    EXPECT_OK(f, bm_store_households_list(f->st, &q, f->a, &hs, &n, &f->err));
+    assert_int_equal(n, 3);
+    q.after_id = a1;
+    q.limit = 1;
+    EXPECT_OK(f, bm_store_households_list(f->st, &q, f->a, &hs, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(hs[0].id, a2);
+    assert_string_equal(hs[0].cadre_name, "赵敏");
+    q.path_prefix = mkpath(f, 2, w.county, w.t2);
+    q.village_id = 0;
+    q.after_id = 0;
+    q.limit = 50;
+    EXPECT_OK(f, bm_store_households_list(f->st, &q, f->a, &hs, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(hs[0].id, c1);
+
+    /* Taking the cadre away uncovers the household again. */
+    assign(f, a2, 2, 0, BM_OK);
+    EXPECT_OK(f, bm_store_household_get(f->st, a2, f->a, &h, &f->err));
+    assert_int_equal(h.cadre_id, 0);
+    assert_int_equal(h.assigned_at, 0);
+    EXPECT_OK(f, bm_store_households_coverage(f->st, mkpath(f, 2, w.county, w.t1), f->a, &rows, &n,
+                                              &f->err));
+    assert_int_equal(rows[0].covered, 1);
+
+    assert_int_equal(rows_outside(f, "households", "110118"), 0);
+}
+
+static int64_t
+add_visit(struct fx *f, int64_t reception, const char *visitor, bm_day due)
+{
+    static const unsigned char sealed[50] = {7};
+    struct bm_reception_visit v = {.reception_id = reception, .visitor_masked = visitor,
+                                   .matter = "宅基地纠纷", .handling = "当场调解",
+                                   .follow_up_due = due, .visitor_enc = sealed,
+                                   .visitor_enc_len = sizeof(sealed), .recorded_by = 0};
+    int64_t id = 0;
+
+    v.recorded_by = backend_count(f, "SELECT min(id) FROM users");
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_visit_insert(f->st, &v, T0 + 100, &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    return id;
+}
+
+static void
+test_participation_receptions(void **state)
+{
+    struct fx *f = *state;
+    struct part_fx w;
+    struct bm_reception r = {.kind = "reception", .leader_name = "张书记", .leader_title = "镇党委书记",
+                             .place = "镇信访接待室"};
+    struct bm_reception *rs;
+    struct bm_reception_visit v, *vs;
+    int64_t r1, r2, a, b, c;
+    size_t n = 0;
+
+    part_fixture(f, &w);
+    r.unit_id = w.t1;
+    r.day = ymd(2026, 12, 10);
+    r.created_by = w.staff1;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_reception_insert(f->st, &r, T0, &r1, &f->err));
+    r.kind = "visit";
+    r.unit_id = w.t2;
+    r.day = ymd(2026, 12, 20);
+    r.place = "丙村村委会";
+    EXPECT_OK(f, bm_store_reception_insert(f->st, &r, T0, &r2, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+
+    EXPECT_OK(f, bm_store_reception_get(f->st, r1, f->a, &r, &f->err));
+    assert_string_equal(r.kind, "reception");
+    assert_string_equal(r.leader_name, "张书记");
+    assert_string_equal(r.leader_title, "镇党委书记");
+    assert_string_equal(r.place, "镇信访接待室");
+    assert_string_equal(r.unit_name, "鼓楼街道");
+    assert_int_equal(r.day, ymd(2026, 12, 10));
+    assert_int_equal(r.n_visits, 0);
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_reception_get(f->st, 99999, f->a, &r, &f->err));
+    EXPECT_OK(f, bm_store_receptions_list(f->st, "", ymd(2026, 12, 11), 0, 50, f->a, &rs, &n,
+                                          &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(rs[0].id, r2);
+    EXPECT_OK(f, bm_store_receptions_list(f->st, mkpath(f, 2, w.county, w.t1), BM_DAY_NONE, 0, 50,
+                                          f->a, &rs, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(rs[0].id, r1);
+
+    a = add_visit(f, r1, "王*", ymd(2026, 12, 20));
+    b = add_visit(f, r1, "李*", BM_DAY_NONE);
+    c = add_visit(f, r2, "赵*", ymd(2026, 12, 15));
+    EXPECT_OK(f, bm_store_visit_get(f->st, a, f->a, &v, &f->err));
+    assert_string_equal(v.visitor_masked, "王*");
+    assert_string_equal(v.matter, "宅基地纠纷");
+    assert_int_equal(v.follow_up_due, ymd(2026, 12, 20));
+    assert_int_equal(v.reception_day, ymd(2026, 12, 10));
+    assert_string_equal(v.leader_name, "张书记");
+    assert_string_equal(v.unit_path, mkpath(f, 2, w.county, w.t1));
+    EXPECT_OK(f, bm_store_visit_get(f->st, b, f->a, &v, &f->err));
+    assert_int_equal(v.follow_up_due, BM_DAY_NONE);
+    EXPECT_OK(f, bm_store_visits_list(f->st, r1, f->a, &vs, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(vs[0].id, a);
+    assert_int_equal(vs[1].id, b);
+
+    /* Open follow-ups: earliest due first; settled ones never appear. */
+    EXPECT_OK(f, bm_store_follow_ups_open(f->st, "", 50, f->a, &vs, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(vs[0].id, c);
+    assert_int_equal(vs[1].id, a);
+    EXPECT_OK(f, bm_store_follow_ups_open(f->st, mkpath(f, 2, w.county, w.t1), 50, f->a, &vs, &n,
+                                          &f->err));
+    assert_int_equal(n, 1);
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_visit_follow_up(f->st, a, "已办结，当事人满意", w.staff1, T0 + 900,
+                                          &f->err));
+    EXPECT_RC(f, BM_ECONFLICT, bm_store_visit_follow_up(f->st, a, "再记", w.staff1, T0, &f->err));
+    EXPECT_RC(f, BM_ECONFLICT, bm_store_visit_follow_up(f->st, b, "无需", w.staff1, T0, &f->err));
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_visit_follow_up(f->st, 99999, "x", w.staff1, T0, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_visit_get(f->st, a, f->a, &v, &f->err));
+    assert_string_equal(v.follow_up_result, "已办结，当事人满意");
+    assert_int_equal(v.followed_up_by, w.staff1);
+    assert_int_equal(v.followed_up_at, T0 + 900);
+    EXPECT_OK(f, bm_store_follow_ups_open(f->st, "", 50, f->a, &vs, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(vs[0].id, c);
+    EXPECT_OK(f, bm_store_reception_get(f->st, r1, f->a, &r, &f->err));
+    assert_int_equal(r.n_visits, 2);
+
+    assert_int_equal(rows_outside(f, "reception_days", "110118"), 0);
+    assert_int_equal(rows_outside(f, "reception_visits", "110118"), 0);
+}
+
+static int64_t
+add_deputy(struct fx *f, int64_t unit, int64_t by, const char *name, unsigned seed)
+{
+    struct bm_deputy d = {.unit_id = unit, .name = name, .body = "npc", .is_active = true,
+                          .created_by = by};
+    int64_t id = 0;
+
+    hash32(d.token_hash, seed);
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_deputy_insert(f->st, &d, T0, &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    return id;
+}
+
+static int64_t
+add_matter(struct fx *f, int64_t deputy, const char *title, bool urgent)
+{
+    struct bm_deputy_matter m = {.deputy_id = deputy, .title = title, .content = "情况和建议",
+                                 .is_urgent = urgent};
+    int64_t id = 0;
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_matter_insert(f->st, &m, T0 + 10, &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    return id;
+}
+
+static void
+test_participation_deputies(void **state)
+{
+    struct fx *f = *state;
+    struct part_fx w;
+    struct bm_deputy d, *ds;
+    struct bm_deputy_matter m, *ms;
+    struct bm_deputy dup = {.name = "重复", .body = "cppcc", .is_active = true};
+    unsigned char h[32];
+    int64_t d1, d2, m1, m2, m3, id;
+    size_t n = 0;
+
+    part_fixture(f, &w);
+    d1 = add_deputy(f, w.county, w.staff1, "周代表", 1);
+    d2 = add_deputy(f, w.t2, w.staff1, "吴委员", 2);
+    /* A token hash is unique. */
+    dup.unit_id = w.t1;
+    dup.created_by = w.staff1;
+    hash32(dup.token_hash, 1);
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_ECONFLICT, bm_store_deputy_insert(f->st, &dup, T0, &id, &f->err));
+    bm_store_rollback(f->st);
+
+    hash32(h, 2);
+    EXPECT_OK(f, bm_store_deputy_by_token(f->st, h, f->a, &d, &f->err));
+    assert_int_equal(d.id, d2);
+    assert_string_equal(d.name, "吴委员");
+    assert_string_equal(d.body, "npc");
+    assert_string_equal(d.unit_name, "果园街道");
+    assert_true(d.is_active);
+    hash32(h, 3);
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_deputy_by_token(f->st, h, f->a, &d, &f->err));
+    EXPECT_OK(f, bm_store_deputies_list(f->st, mkpath(f, 2, w.county, w.t2), f->a, &ds, &n,
+                                        &f->err));
+    assert_int_equal(n, 1);
+    EXPECT_OK(f, bm_store_deputies_list(f->st, "", f->a, &ds, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(ds[0].id, d1);
+
+    m1 = add_matter(f, d1, "农村客运班线", false);
+    m2 = add_matter(f, d2, "学校周边交通安全", true);
+    m3 = add_matter(f, d1, "养老服务", false);
+
+    /* The queue: urgent first, then oldest; answered last. */
+    EXPECT_OK(f, bm_store_matters_list(f->st, "", false, 0, 50, f->a, &ms, &n, &f->err));
+    assert_int_equal(n, 3);
+    assert_int_equal(ms[0].id, m2);
+    assert_int_equal(ms[1].id, m1);
+    assert_int_equal(ms[2].id, m3);
+    EXPECT_OK(f, bm_store_matters_list(f->st, "", false, d1, 50, f->a, &ms, &n, &f->err));
+    assert_int_equal(n, 2);
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_matter_assign(f->st, m1, w.t1, T0 + 20, &f->err));
+    EXPECT_RC(f, BM_ETRANSITION, bm_store_matter_assign(f->st, m1, w.t2, T0 + 20, &f->err));
+    EXPECT_RC(f, BM_ETRANSITION, bm_store_matter_answer(f->st, m3, "未交办", w.staff1, T0,
+                                                        &f->err));
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_matter_assign(f->st, 99999, w.t1, T0, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    /* By the assigned unit: township 1 sees only m1. */
+    EXPECT_OK(f, bm_store_matters_list(f->st, mkpath(f, 2, w.county, w.t1), true, 0, 50, f->a, &ms,
+                                       &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(ms[0].id, m1);
+    assert_string_equal(ms[0].status, "assigned");
+    assert_string_equal(ms[0].assignee_name, "鼓楼街道");
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_matter_answer(f->st, m1, "已增开班次", w.staff1, T0 + 30, &f->err));
+    EXPECT_RC(f, BM_ETRANSITION, bm_store_matter_answer(f->st, m1, "再答", w.staff1, T0, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_matter_get(f->st, m1, f->a, &m, &f->err));
+    assert_string_equal(m.status, "answered");
+    assert_string_equal(m.answer, "已增开班次");
+    assert_int_equal(m.answered_by, w.staff1);
+    assert_int_equal(m.answered_at, T0 + 30);
+    assert_int_equal(m.assigned_at, T0 + 20);
+    assert_string_equal(m.deputy_name, "周代表");
+    assert_string_equal(m.title, "农村客运班线");
+    assert_false(m.is_urgent);
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_matter_get(f->st, 99999, f->a, &m, &f->err));
+    EXPECT_OK(f, bm_store_matters_list(f->st, "", false, 0, 50, f->a, &ms, &n, &f->err));
+    assert_int_equal(ms[2].id, m1); /* answered last */
+
+    /* A deactivated deputy's token is refused; the matters stay. */
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_deputy_deactivate(f->st, d2, &f->err));
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_deputy_deactivate(f->st, 99999, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    hash32(h, 2);
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_deputy_by_token(f->st, h, f->a, &d, &f->err));
+    EXPECT_OK(f, bm_store_deputies_list(f->st, "", f->a, &ds, &n, &f->err));
+    assert_false(ds[1].is_active);
+    EXPECT_OK(f, bm_store_matter_get(f->st, m2, f->a, &m, &f->err));
+
+    assert_int_equal(rows_outside(f, "deputies", "110118"), 0);
+    assert_int_equal(rows_outside(f, "deputy_matters", "110118"), 0);
+}
+
 
 /* ---- deadline warnings ---------------------------------------------------------------- */
 
@@ -5987,6 +6649,14 @@ main(void)
         cmocka_unit_test_setup_teardown(test_case_warnings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_supervision_records_store, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outbox_claim_lease_retry, setup, teardown),
+        /* participation (公众参与) */
+        cmocka_unit_test_setup_teardown(test_participation_campaigns, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_participation_hearings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_participation_capacity_two_connections, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_participation_households, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_participation_receptions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_participation_deputies, setup, teardown),
         /* disclosure */
         cmocka_unit_test_setup_teardown(test_pub_insert_get_update, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pubs_list_window_and_filters, setup, teardown),

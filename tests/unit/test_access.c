@@ -138,6 +138,18 @@ test_rating_perms(void **state)
                          BM_ROLE_TOWNSHIP_ADMIN | BM_ROLE_COUNTY_ADMIN);
 }
 
+/* The permissions of the participation area (公众参与). */
+static void
+test_participation_perms(void **state)
+{
+    (void)state;
+    assert_int_equal(bm_access_roles_for(BM_PERM_PARTICIPATION_READ),
+                     BM_ROLE_SUPERVISOR | BM_ROLE_TOWNSHIP_ADMIN | BM_ROLE_COUNTY_ADMIN);
+    assert_int_equal(bm_access_roles_for(BM_PERM_PARTICIPATION_WRITE),
+                     BM_ROLE_TOWNSHIP_ADMIN | BM_ROLE_COUNTY_ADMIN);
+    assert_int_equal(bm_access_roles_for(BM_PERM_DEPUTY_ADMIN), BM_ROLE_COUNTY_ADMIN);
+}
+
 static void
 test_roles_for(void **state)
 {
@@ -342,6 +354,7 @@ main(void)
         cmocka_unit_test(test_case_actor),
         cmocka_unit_test(test_roles_for),
         cmocka_unit_test(test_rating_perms),
+        cmocka_unit_test(test_participation_perms),
         cmocka_unit_test(test_role_allows_edge_cases),
         cmocka_unit_test(test_scope),
         cmocka_unit_test(test_scope_out_buffer),

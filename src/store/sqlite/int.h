@@ -163,6 +163,43 @@ enum bm_rc sqlite_outbox_claim(struct bm_store *st, int64_t now, int lease_s, in
 enum bm_rc sqlite_outbox_done(struct bm_store *st, int64_t id, bool sent, const char *error, int64_t retry_at, int64_t now, struct bm_err *err);
 enum bm_rc sqlite_outbox_of_case(struct bm_store *st, int64_t case_id, struct bm_arena *a, struct bm_outbox_msg **out, size_t *n, struct bm_err *err);
 
+/* participation (公众参与) */
+enum bm_rc sqlite_campaign_insert(struct bm_store *st, const struct bm_campaign *c, int64_t now, int64_t *id, struct bm_err *err);
+enum bm_rc sqlite_campaign_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_campaign *out, struct bm_err *err);
+enum bm_rc sqlite_campaigns_list(struct bm_store *st, const char *path_prefix, bm_day started_by, int64_t after_id, int limit, struct bm_arena *a, struct bm_campaign **out, size_t *n, struct bm_err *err);
+enum bm_rc sqlite_campaign_summarize(struct bm_store *st, int64_t id, const char *summary, int64_t now, struct bm_err *err);
+enum bm_rc sqlite_submission_insert(struct bm_store *st, const struct bm_campaign_submission *s, int64_t now, int64_t *id, struct bm_err *err);
+enum bm_rc sqlite_submissions_list(struct bm_store *st, int64_t campaign_id, bool responded_only, int64_t after_id, int limit, struct bm_arena *a, struct bm_campaign_submission **out, size_t *n, struct bm_err *err);
+enum bm_rc sqlite_submission_respond(struct bm_store *st, int64_t campaign_id, int64_t id, const char *response, int64_t user_id, int64_t now, struct bm_err *err);
+enum bm_rc sqlite_hearing_insert(struct bm_store *st, const struct bm_hearing *h, int64_t now, int64_t *id, struct bm_err *err);
+enum bm_rc sqlite_hearing_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_hearing *out, struct bm_err *err);
+enum bm_rc sqlite_hearings_list(struct bm_store *st, const char *path_prefix, const char *kind, int64_t after_id, int limit, struct bm_arena *a, struct bm_hearing **out, size_t *n, struct bm_err *err);
+enum bm_rc sqlite_hearing_record(struct bm_store *st, int64_t id, const char *minutes, const char *outcome, int64_t now, struct bm_err *err);
+enum bm_rc sqlite_hearing_register(struct bm_store *st, const struct bm_hearing_participant *p, int64_t now, int64_t *id, struct bm_err *err);
+enum bm_rc sqlite_participants_list(struct bm_store *st, int64_t hearing_id, struct bm_arena *a, struct bm_hearing_participant **out, size_t *n, struct bm_err *err);
+enum bm_rc sqlite_household_insert(struct bm_store *st, const struct bm_household *h, int64_t now, int64_t *id, struct bm_err *err);
+enum bm_rc sqlite_household_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_household *out, struct bm_err *err);
+enum bm_rc sqlite_households_list(struct bm_store *st, const struct bm_household_query *q, struct bm_arena *a, struct bm_household **out, size_t *n, struct bm_err *err);
+enum bm_rc sqlite_household_assign(struct bm_store *st, int64_t id, int64_t version, int64_t cadre_id, int64_t now, struct bm_err *err);
+enum bm_rc sqlite_households_coverage(struct bm_store *st, const char *path_prefix, struct bm_arena *a, struct bm_coverage_row **out, size_t *n, struct bm_err *err);
+enum bm_rc sqlite_reception_insert(struct bm_store *st, const struct bm_reception *r, int64_t now, int64_t *id, struct bm_err *err);
+enum bm_rc sqlite_reception_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_reception *out, struct bm_err *err);
+enum bm_rc sqlite_receptions_list(struct bm_store *st, const char *path_prefix, bm_day from_day, int64_t after_id, int limit, struct bm_arena *a, struct bm_reception **out, size_t *n, struct bm_err *err);
+enum bm_rc sqlite_visit_insert(struct bm_store *st, const struct bm_reception_visit *v, int64_t now, int64_t *id, struct bm_err *err);
+enum bm_rc sqlite_visit_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_reception_visit *out, struct bm_err *err);
+enum bm_rc sqlite_visits_list(struct bm_store *st, int64_t reception_id, struct bm_arena *a, struct bm_reception_visit **out, size_t *n, struct bm_err *err);
+enum bm_rc sqlite_follow_ups_open(struct bm_store *st, const char *path_prefix, int limit, struct bm_arena *a, struct bm_reception_visit **out, size_t *n, struct bm_err *err);
+enum bm_rc sqlite_visit_follow_up(struct bm_store *st, int64_t id, const char *result, int64_t user_id, int64_t now, struct bm_err *err);
+enum bm_rc sqlite_deputy_insert(struct bm_store *st, const struct bm_deputy *d, int64_t now, int64_t *id, struct bm_err *err);
+enum bm_rc sqlite_deputies_list(struct bm_store *st, const char *path_prefix, struct bm_arena *a, struct bm_deputy **out, size_t *n, struct bm_err *err);
+enum bm_rc sqlite_deputy_by_token(struct bm_store *st, const unsigned char hash[32], struct bm_arena *a, struct bm_deputy *out, struct bm_err *err);
+enum bm_rc sqlite_matter_insert(struct bm_store *st, const struct bm_deputy_matter *m, int64_t now, int64_t *id, struct bm_err *err);
+enum bm_rc sqlite_matter_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_deputy_matter *out, struct bm_err *err);
+enum bm_rc sqlite_matters_list(struct bm_store *st, const char *path_prefix, bool by_assignee, int64_t deputy_id, int limit, struct bm_arena *a, struct bm_deputy_matter **out, size_t *n, struct bm_err *err);
+enum bm_rc sqlite_matter_assign(struct bm_store *st, int64_t id, int64_t unit_id, int64_t now, struct bm_err *err);
+enum bm_rc sqlite_matter_answer(struct bm_store *st, int64_t id, const char *answer, int64_t user_id, int64_t now, struct bm_err *err);
+enum bm_rc sqlite_deputy_deactivate(struct bm_store *st, int64_t id, struct bm_err *err);
+
 /* disclosure.c */
 enum bm_rc sqlite_pub_insert(struct bm_store *st, const struct bm_publication *p, int64_t *id, struct bm_err *err);
 enum bm_rc sqlite_pub_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_publication *out, struct bm_err *err);
