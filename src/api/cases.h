@@ -109,6 +109,15 @@ BM_MUST_CHECK enum bm_rc bm_api_due_page(struct bm_req *rq, int default_limit,
 BM_MUST_CHECK enum bm_rc bm_api_sup_issue_overdue(struct bm_req *rq, const struct bm_case *c,
                                                   const char *reason);
 
+/*
+ * Queues `text` about `c` to its handler and to the approvers and township administrators
+ * of its handling unit (of the parent unit when it has none), those with a phone on their
+ * account (inside the transaction). Counts the messages in *sent and the heads found.
+ */
+BM_MUST_CHECK enum bm_rc bm_api_notify_unit(struct bm_req *rq, const struct bm_case *c,
+                                            const char *template_name, const char *text,
+                                            int *sent, size_t *n_heads);
+
 /* The same to another phone about `c` (a member of staff: deadline warnings). */
 BM_MUST_CHECK enum bm_rc bm_api_notify_phone(struct bm_req *rq, const struct bm_case *c,
                                              const char *phone, const char *template_name,

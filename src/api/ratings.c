@@ -278,6 +278,23 @@ record(struct bm_req *rq, struct bm_resp *rs, const struct bm_case *c, const str
             rect_dues(&cal, bm_day_of_instant(rq->now), &x);
             rc = bm_store_rect_insert(rq->store, &x, rq->now, &rect_id, &rq->err);
         }
+        /* The unit hears of it at once (domain.md 4.4: callback "第一时间"). */
+        if (rc == BM_OK) {
+            char cb[11], fix[11];
+            const char *text;
+            int sent = 0;
+            size_t heads = 0;
+            bm_day_format(x.callback_due, cb);
+            bm_day_format(x.rectify_due, fix);
+            text = bm_arena_printf(rq->arena,
+                                   "【便民】差评整改：办件%s（%s）收到“%s”评价，请于%s前回访申请人，"
+                                   "%s前完成整改或说明。",
+                                   c->case_no, c->item_name, bm_rating_levels[in->level].zh, cb,
+                                   fix);
+            rc = text == NULL ? bm_err_set(&rq->err, BM_ETOOBIG, "请求内容过大")
+                              : bm_api_notify_unit(rq, c, "rectification_open", text, &sent,
+                                                   &heads);
+        }
         if (rc == BM_OK)
             rc = audit_case(rq, c, "rectification.open", "rectification", rect_id,
                               json_pack("{s:s,s:I,s:I}", "case_no", c->case_no, "rating_id",

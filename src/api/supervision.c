@@ -145,16 +145,42 @@ path_unit(const char *path)
     return bm_parse_i64(p, (size_t)(path + len - 1 - p), 1, INT64_MAX, &id) ? id : 0;
 }
 
-/* Queues the warning to the handler and the heads of the handling unit (or of its parent
- * when it has none), and records it in the case's trace. Inside the claiming transaction. */
+enum bm_rc
+bm_api_notify_unit(struct bm_req *rq, const struct bm_case *c, const char *template_name,
+                   const char *text, int *sent, size_t *n_heads)
+{
+    char parent[BM_ORG_PATH_MAX];
+    struct bm_user *heads = NULL, handler;
+    enum bm_rc rc;
+
+    *n_heads = 0;
+    rc = unit_heads(rq, c->handling_unit_id, c->handling_path, &heads, n_heads);
+    if (rc == BM_OK && *n_heads == 0 && parent_path(c->handling_path, parent, sizeof(parent)))
+        rc = unit_heads(rq, path_unit(parent), parent, &heads, n_heads);
+    if (rc == BM_OK && c->handler_id != 0)
+        rc = bm_store_user_get(rq->store, c->handler_id, rq->arena, &handler, &rq->err);
+    if (rc == BM_OK && c->handler_id != 0 && handler.is_active && handler.phone[0]) {
+        rc = bm_api_notify_phone(rq, c, handler.phone, template_name, text);
+        (*sent)++;
+    }
+    for (size_t i = 0; rc == BM_OK && i < *n_heads; i++) {
+        if (heads[i].id == c->handler_id || !heads[i].phone[0])
+            continue;
+        rc = bm_api_notify_phone(rq, c, heads[i].phone, template_name, text);
+        (*sent)++;
+    }
+    return rc;
+}
+
+/* Queues the warning to the handler and the heads of the handling unit, and records it in
+ * the case's trace. Inside the claiming transaction. */
 static enum bm_rc
 send_warning(struct bm_req *rq, const struct bm_case *c, enum bm_light l,
              const struct bm_calendar *cal, int *sent)
 {
     bm_day today = bm_day_of_instant(rq->now);
-    char due[11], parent[BM_ORG_PATH_MAX];
+    char due[11];
     const char *text;
-    struct bm_user *heads = NULL, handler;
     size_t n_heads = 0;
     int left = bm_cal_working_days_between(cal, today, c->due_day, NULL, 0);
     int late = c->due_day < today ? bm_cal_working_days_between(cal, c->due_day, today, NULL, 0) : 0;
@@ -172,23 +198,8 @@ send_warning(struct bm_req *rq, const struct bm_case *c, enum bm_light l,
                                  c->case_no, c->item_name, due, left);
     if (text == NULL)
         return bm_err_set(&rq->err, BM_ETOOBIG, "请求内容过大");
-    rc = unit_heads(rq, c->handling_unit_id, c->handling_path, &heads, &n_heads);
-    if (rc == BM_OK && n_heads == 0 && parent_path(c->handling_path, parent, sizeof(parent)))
-        rc = unit_heads(rq, path_unit(parent), parent, &heads, &n_heads);
-    if (rc == BM_OK && c->handler_id != 0)
-        rc = bm_store_user_get(rq->store, c->handler_id, rq->arena, &handler, &rq->err);
-    if (rc == BM_OK && c->handler_id != 0 && handler.is_active && handler.phone[0]) {
-        rc = bm_api_notify_phone(rq, c, handler.phone,
-                                 l == BM_LIGHT_RED ? "warn_red" : "warn_yellow", text);
-        (*sent)++;
-    }
-    for (size_t i = 0; rc == BM_OK && i < n_heads; i++) {
-        if (heads[i].id == c->handler_id || !heads[i].phone[0])
-            continue;
-        rc = bm_api_notify_phone(rq, c, heads[i].phone,
-                                 l == BM_LIGHT_RED ? "warn_red" : "warn_yellow", text);
-        (*sent)++;
-    }
+    rc = bm_api_notify_unit(rq, c, l == BM_LIGHT_RED ? "warn_red" : "warn_yellow", text, sent,
+                            &n_heads);
     /* Past the promised deadline (not the statutory one): a yellow card (domain.md 3.3). */
     if (rc == BM_OK && l == BM_LIGHT_RED)
         rc = bm_api_sup_issue_overdue(

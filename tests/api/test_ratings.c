@@ -398,6 +398,8 @@ test_bad_rating_flow(void **state)
     assert_int_equal(jint(r.json, "level"), 2);
     assert_string_equal(jstr(r.json, "level_name"), "不满意");
     assert_true(json_is_true(jget(r.json, "rectification_opened")));
+    /* The handling unit's approver is told at once, with the callback and rectify days. */
+    assert_true(sms_logged("rectification_open", no));
     assert_null(jget(r.json, "id")); /* no internal numbers on the public answer */
     resp_free(&r);
     assert_true(public_rated(no, code));
