@@ -239,6 +239,8 @@ cli_demo(int argc, char **argv)
         /* disclosure: a few publications in every state */
         if (rc == BM_OK && !no_catalog)
             rc = cli_demo_disclosure(st, &err);
+        if (rc == BM_OK && !no_catalog)
+            rc = cli_demo_participation(st, &err);
         /* demands */
         if (rc == BM_OK)
             rc = cli_demo_demands(st, &cfg, &err);
