@@ -303,9 +303,11 @@ bm_api_case_apply(struct bm_req *rq, struct bm_case *c, enum bm_case_action acti
 
     /* What the step sets. */
     switch (action) {
+    case BM_ACT_AUTO_ACCEPT:
     case BM_ACT_ACCEPT:
         c->accepted_at = rq->now;
-        c->accept_day = today;
+        /* Deemed accepted on the day the application was received (行政许可法 art. 32). */
+        c->accept_day = action == BM_ACT_AUTO_ACCEPT ? bm_day_of_instant(c->submitted_at) : today;
         rc = bm_api_case_deadline(rq, c, cal);
         template_name = "case_accepted";
         notice = bm_arena_printf(rq->arena,

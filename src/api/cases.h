@@ -12,6 +12,7 @@
 #include "core/calendar.h"
 #include "core/case.h"
 #include "core/pii.h"
+#include "core/supervision.h"
 
 /* The applicant as sealed in a case (NUL-terminated, in the request arena). */
 struct bm_applicant {
@@ -103,11 +104,13 @@ BM_MUST_CHECK enum bm_rc bm_api_due_page(struct bm_req *rq, int default_limit,
                                          struct bm_case_query *q);
 
 /*
- * Issues the yellow card of rule "overdue" (domain.md 3.3) against the handling unit and
- * handler of `c`, with an audit entry (the warning job, inside its transaction).
+ * Issues a yellow card by `rule` (domain.md 3.3: "overdue", "auto_accepted") about `c`
+ * against `unit_id` and `officer_id` (0: none), with an audit entry (the warning job,
+ * inside its transaction).
  */
-BM_MUST_CHECK enum bm_rc bm_api_sup_issue_overdue(struct bm_req *rq, const struct bm_case *c,
-                                                  const char *reason);
+BM_MUST_CHECK enum bm_rc bm_api_sup_issue_rule(struct bm_req *rq, const struct bm_case *c,
+                                               enum bm_sup_rule rule, int64_t unit_id,
+                                               int64_t officer_id, const char *reason);
 
 /*
  * Queues `text` about `c` to its handler and to the approvers and township administrators

@@ -74,7 +74,9 @@ enum bm_rc bm_api_supervision_warnings(struct bm_req *rq, struct bm_resp *rs);
 /*
  * One round of the deadline-warning job (the server's warner thread): sends each running
  * case's handler and unit head the yellow or red warning due on rq->now's day, once per
- * deadline and level, safely with several processes. Counts cases warned and messages.
+ * deadline and level, safely with several processes; first it accepts the applications
+ * left undecided past 5 working days (行政许可法 art. 32). Counts the cases warned or
+ * accepted, and the messages.
  */
 enum bm_rc bm_api_warn_round(struct bm_req *rq, int *warned, int *messages);
 enum bm_rc bm_api_cases_get(struct bm_req *rq, struct bm_resp *rs);

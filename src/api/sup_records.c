@@ -77,7 +77,8 @@ load_visible(struct bm_req *rq, int64_t id, struct bm_sup_record *r)
 }
 
 enum bm_rc
-bm_api_sup_issue_overdue(struct bm_req *rq, const struct bm_case *c, const char *reason)
+bm_api_sup_issue_rule(struct bm_req *rq, const struct bm_case *c, enum bm_sup_rule rule,
+                      int64_t unit_id, int64_t officer_id, const char *reason)
 {
     struct bm_calendar cal;
     struct bm_sup_record r;
@@ -88,11 +89,11 @@ bm_api_sup_issue_overdue(struct bm_req *rq, const struct bm_case *c, const char 
         return rc;
     memset(&r, 0, sizeof(r));
     r.kind = BM_SUP_YELLOW_CARD;
-    r.rule = BM_SUP_RULE_OVERDUE;
+    r.rule = rule;
     r.status = BM_SUP_OPEN;
     r.case_id = c->id;
-    r.unit_id = c->handling_unit_id;
-    r.officer_id = c->handler_id;
+    r.unit_id = unit_id;
+    r.officer_id = officer_id;
     r.reason = reason;
     r.issued_at = rq->now;
     r.answer_due_day = bm_cal_add_working_days(&cal, bm_day_of_instant(rq->now),
@@ -100,8 +101,8 @@ bm_api_sup_issue_overdue(struct bm_req *rq, const struct bm_case *c, const char 
     rc = bm_store_sup_insert(rq->store, &r, &id, &rq->err);
     if (rc == BM_OK)
         rc = bm_api_audit(rq, "supervision.issue", "supervision_record", id,
-                          json_pack("{s:s,s:s,s:s}", "kind", "yellow_card", "rule", "overdue",
-                                    "case_no", c->case_no));
+                          json_pack("{s:s,s:s,s:s}", "kind", "yellow_card", "rule",
+                                    bm_sup_rules[rule].code, "case_no", c->case_no));
     return rc;
 }
 

@@ -202,14 +202,70 @@ send_warning(struct bm_req *rq, const struct bm_case *c, enum bm_light l,
                             &n_heads);
     /* Past the promised deadline (not the statutory one): a yellow card (domain.md 3.3). */
     if (rc == BM_OK && l == BM_LIGHT_RED)
-        rc = bm_api_sup_issue_overdue(
-            rq, c, bm_arena_printf(rq->arena, "办件%s（%s）超过承诺办结期限%s", c->case_no,
-                                   c->item_name, due));
+        rc = bm_api_sup_issue_rule(
+            rq, c, BM_SUP_RULE_OVERDUE, c->handling_unit_id, c->handler_id,
+            bm_arena_printf(rq->arena, "办件%s（%s）超过承诺办结期限%s", c->case_no,
+                            c->item_name, due));
     if (rc == BM_OK)
         rc = bm_api_case_event(rq, c, "warn", c->st.status,
                                l == BM_LIGHT_RED ? "红灯：已超过承诺办结期限" : "黄灯：临近承诺办结期限",
                                json_pack("{s:s,s:s,s:i}", "level", bm_light_code(l), "deadline",
                                          due, "recipients", (int)n_heads + (c->handler_id != 0)));
+    return rc;
+}
+
+/*
+ * 行政许可法 art. 32: an application neither accepted, refused nor sent a supplement notice
+ * within 5 working days of receipt counts as accepted from the day of receipt. Such cases
+ * are accepted by the system (action auto_accept, which no person may take), and the window
+ * that let the days pass gets a yellow card (domain.md 3.3).
+ */
+static enum bm_rc
+auto_accept(struct bm_req *rq, const struct bm_calendar *cal, int *accepted)
+{
+    struct bm_case_query q;
+    bm_day today = bm_day_of_instant(rq->now);
+    size_t n = 0;
+    enum bm_rc rc = BM_OK;
+
+    memset(&q, 0, sizeof(q));
+    q.status = "submitted";
+    q.due_before = BM_DAY_NONE;
+    q.after_due = BM_DAY_NONE;
+    q.warn_before = BM_DAY_NONE;
+    q.limit = WARN_PAGE;
+    do {
+        struct bm_case *cs;
+        rc = bm_store_cases_list(rq->store, &q, rq->arena, &cs, &n, &rq->err);
+        for (size_t i = 0; rc == BM_OK && i < n && (int)i < q.limit; i++) {
+            struct bm_case *c = &cs[i];
+            bm_day received = bm_day_of_instant(c->submitted_at);
+            const char *reason;
+
+            q.after_id = c->id;
+            if (bm_cal_add_working_days(cal, received, 5, NULL, 0, NULL) >= today)
+                continue;
+            reason = bm_arena_printf(rq->arena,
+                                     "办件%s（%s）收件后5个工作日内未作受理决定，依法视为受理",
+                                     c->case_no, c->item_name);
+            rc = bm_store_begin(rq->store, &rq->err);
+            if (rc == BM_OK)
+                rc = bm_api_case_apply(rq, c, BM_ACT_AUTO_ACCEPT, NULL, cal);
+            if (rc == BM_OK)
+                rc = reason ? bm_api_sup_issue_rule(rq, c, BM_SUP_RULE_AUTO_ACCEPTED,
+                                                    c->accepting_unit_id, 0, reason)
+                            : bm_err_set(&rq->err, BM_ETOOBIG, "请求内容过大");
+            if (rc == BM_OK)
+                rc = bm_store_commit(rq->store, &rq->err);
+            bm_store_rollback(rq->store);
+            if (rc == BM_ESTALE) { /* a clerk acted on it meanwhile: theirs stands */
+                bm_err_clear(&rq->err);
+                rc = BM_OK;
+            } else if (rc == BM_OK) {
+                (*accepted)++;
+            }
+        }
+    } while (rc == BM_OK && (int)n > q.limit);
     return rc;
 }
 
@@ -223,6 +279,8 @@ bm_api_warn_round(struct bm_req *rq, int *warned, int *messages)
     enum bm_rc rc = bm_api_calendar(rq, &cal);
 
     *warned = *messages = 0;
+    if (rc == BM_OK)
+        rc = auto_accept(rq, &cal, warned);
     do {
         struct bm_case *cs;
         rc = rc == BM_OK ? bm_store_cases_to_warn(rq->store, today, after, WARN_PAGE, rq->arena,

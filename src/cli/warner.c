@@ -60,7 +60,7 @@ round_once(struct bm_store *st)
     if (bm_api_warn_round(&rq, &warned, &messages) != BM_OK)
         bm_log(BM_LOG_WARN, "warn_round", "%s", rq.err.message);
     else if (warned > 0)
-        bm_log(BM_LOG_INFO, "warn_round", "%d case(s) warned, %d message(s) queued", warned,
+        bm_log(BM_LOG_INFO, "warn_round", "%d case(s) warned or deemed accepted, %d message(s) queued", warned,
                messages);
     bm_arena_free(rq.arena);
 }

@@ -97,6 +97,7 @@ const struct bm_code bm_case_actions[] = {
     {"deliver", "出件"},
     {"withdraw", "撤回"},
     {"void", "作废"},
+    {"auto_accept", "逾期视为受理"},
     {NULL, NULL},
 };
 
@@ -327,6 +328,14 @@ step(struct bm_case_state *n, enum bm_case_action a, struct bm_err *err)
             return ILLEGAL;
         n->status = BM_CASE_VOID;
         n->actor = BM_ACTOR_ADMIN;
+        return BM_OK;
+
+    case BM_ACT_AUTO_ACCEPT:
+        /* The law accepts what the window left undecided, complete or not. */
+        if (st != BM_CASE_SUBMITTED)
+            return ILLEGAL;
+        n->status = BM_CASE_ACCEPTED;
+        n->actor = BM_ACTOR_SYSTEM;
         return BM_OK;
 
     case BM_CASE_ACTION_COUNT:

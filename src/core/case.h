@@ -55,6 +55,8 @@ enum bm_case_action {
     BM_ACT_DELIVER,            /* 出件 at the accepting window, by post or electronically */
     BM_ACT_WITHDRAW,           /* 撤回 on the applicant's request */
     BM_ACT_VOID,               /* 作废, administrator, with reason */
+    BM_ACT_AUTO_ACCEPT,        /* 视为受理: no decision on acceptance within 5 working days of
+                                * receipt (行政许可法 art. 32); the system only */
     BM_CASE_ACTION_COUNT
 };
 
@@ -65,6 +67,7 @@ enum bm_case_actor {
     BM_ACTOR_BACK,      /* a handler of the handling unit (后台) */
     BM_ACTOR_APPROVER,  /* an approver of the handling unit (审批) */
     BM_ACTOR_ADMIN,     /* a county administrator */
+    BM_ACTOR_SYSTEM,    /* the server's own jobs; never a person */
 };
 
 /* Code tables ({code, zh}, ending {NULL, NULL}), indexed by the enums above. */

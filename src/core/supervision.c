@@ -15,7 +15,10 @@ const struct bm_code bm_sup_actions[] = {
     {"reject_appeal", "申诉驳回"}, {"close", "办结"}, {NULL, NULL},
 };
 const struct bm_code bm_sup_rules[] = {
-    {"manual", "监督员发出"}, {"overdue", "超过承诺办结期限"}, {NULL, NULL},
+    {"manual", "监督员发出"},
+    {"overdue", "超过承诺办结期限"},
+    {"auto_accepted", "逾期未作受理决定，视为受理"},
+    {NULL, NULL},
 };
 
 int

@@ -33,12 +33,17 @@ enum bm_sup_action {
 };
 
 /* Rules that issue records (code, Chinese). "manual": a supervisor's own decision. */
-enum bm_sup_rule { BM_SUP_RULE_MANUAL, BM_SUP_RULE_OVERDUE, BM_SUP_RULE_COUNT };
+enum bm_sup_rule {
+    BM_SUP_RULE_MANUAL,
+    BM_SUP_RULE_OVERDUE,       /* a case passed its promised deadline */
+    BM_SUP_RULE_AUTO_ACCEPTED, /* no decision on acceptance within 5 working days */
+    BM_SUP_RULE_COUNT
+};
 
 extern const struct bm_code bm_sup_kinds[];    /* "notice", "yellow_card", "red_card" */
 extern const struct bm_code bm_sup_statuses[]; /* "open", "answered", ... */
 extern const struct bm_code bm_sup_actions[];  /* "answer", "appeal", ... */
-extern const struct bm_code bm_sup_rules[];    /* "manual", "overdue" */
+extern const struct bm_code bm_sup_rules[];    /* "manual", "overdue", "auto_accepted" */
 
 /* Working days the body has to answer: 2 for a card (domain.md 3.3), 3 for a notice. */
 int bm_sup_answer_days(enum bm_sup_kind k);

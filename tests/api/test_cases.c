@@ -1915,6 +1915,64 @@ test_supervision_records(void **state)
     resp_free(&r);
 }
 
+/*
+ * 行政许可法 art. 32: a window that neither accepts, refuses nor sends the supplement notice
+ * within 5 working days lets the application count as accepted from the day of receipt. The
+ * warning job does that, gives the window a yellow card, and texts the applicant; nobody
+ * can take the action by hand.
+ */
+static void
+test_auto_accept(void **state)
+{
+    struct resp r;
+    char no[32], other[32];
+    long long item;
+    (void)state;
+
+    /* Monday 2026-03-23, 09:00: two applications at the window, left undecided. */
+    warner_on = true;
+    fake_at("@2026-03-23 01:00:00", ADMIN, XT_CLERK, SUPERVISOR, -1);
+    sms_mark();
+    item = make_item("TEST-RSJ-AUTO", "测试视为受理事项", rsj_id, 10, 20, ",\"county_wide\":true",
+                     "[{\"name\":\"" M_FORM "\"}]", true);
+    open_ok(XT_CLERK, item, "[]", "", no, NULL); /* the form not even handed in */
+    open_ok(XT_CLERK, item, FORM_ONLY, "", other, NULL);
+    assert_int_equal(act(XT_CLERK, other, 1, "{\"action\":\"auto_accept\"}", &r), 403);
+    resp_free(&r);
+    assert_int_equal(act(ADMIN, other, 1, "{\"action\":\"auto_accept\"}", &r), 403);
+    resp_free(&r);
+    (void)act_ok(XT_CLERK, other, 1, "{\"action\":\"reject\",\"note\":\"不属于受理范围\"}",
+                 "rejected", NULL, NULL);
+
+    /* Monday 03-30 is the 5th working day after receipt: still the window's to decide. */
+    fake_at("@2026-03-30 01:00:00", XT_CLERK, -1);
+    pause_ms(1500);
+    assert_int_equal(get_case(XT_CLERK, no, &r), 200);
+    assert_string_equal(jstr(r.json, "status"), "submitted");
+    resp_free(&r);
+
+    /* Tuesday 03-31: accepted as of 03-23, due 10 working days from then (04-07). */
+    fake_at("@2026-03-31 01:00:00", XT_CLERK, SUPERVISOR, -1);
+    assert_int_equal(sms_wait(no, "case_accepted", 1, true), 1);
+    assert_int_equal(get_case(XT_CLERK, no, &r), 200);
+    assert_string_equal(jstr(r.json, "status"), "accepted");
+    assert_string_equal(jstr(r.json, "deadline"), "2026-04-07");
+    assert_non_null(strstr(r.body, "\"action\":\"auto_accept\""));
+    resp_free(&r);
+    assert_int_equal(get_case(XT_CLERK, other, &r), 200);
+    assert_string_equal(jstr(r.json, "status"), "rejected");
+    resp_free(&r);
+    assert_int_equal(call(SUPERVISOR, "GET", fmt("/api/v1/supervision/records?case_no=%s", no),
+                          NULL, NULL, &r),
+                     200);
+    assert_int_equal(json_array_size(jget(r.json, "items")), 1);
+    assert_string_equal(jstr(r.json, "items.0.rule"), "auto_accepted");
+    assert_string_equal(jstr(r.json, "items.0.unit.name"), XT_CENTER);
+    resp_free(&r);
+    warner_on = false;
+    normal();
+}
+
 static void
 test_clean_shutdown(void **state)
 {
@@ -1939,6 +1997,7 @@ main(void)
         cmocka_unit_test(test_calendar),
         cmocka_unit_test(test_deadline_warnings),
         cmocka_unit_test(test_supervision_records),
+        cmocka_unit_test(test_auto_accept),
         cmocka_unit_test(test_clean_shutdown),
     };
     return cmocka_run_group_tests_name(getenv("BIANMIN_TEST_PG") ? "cases (postgres)"

@@ -136,6 +136,7 @@ test_code_tables(void **state)
         {"forward", "上报"},    {"approve", "准予"},    {"deny", "不予"},
         {"send_back", "退回"},  {"deliver", "出件"},    {"withdraw", "撤回"},
         {"void", "作废"},
+        {"auto_accept", "逾期视为受理"},
     };
     static const struct bm_code stages[] = {{"", "无"}, {"handling", "承办"}, {"approving", "审批"}};
     static const struct bm_code decisions[] = {{"", "无"}, {"approved", "准予"}, {"denied", "不予"}};
@@ -333,7 +334,9 @@ static const struct legal legal[] = {
     ROW(v, BM_ACT_REJECT, BM_CASE_REJECTED, .actor = BM_ACTOR_FRONT), \
     {v, BM_ACT_REQUEST_SUPPLEMENT, ANY, G_NOTICE, \
      {.status = BM_CASE_SUPPLEMENT_REQUESTED, .actor = BM_ACTOR_FRONT}, KEEP, KEEP, 1}, \
-    WITHDRAW(v), VOIDED(v, .decision = BM_DECISION_NONE)
+    WITHDRAW(v), VOIDED(v, .decision = BM_DECISION_NONE), \
+    /* 行政许可法 art. 32: undecided after 5 working days, complete or not. */ \
+    ROW(v, BM_ACT_AUTO_ACCEPT, BM_CASE_ACCEPTED, .actor = BM_ACTOR_SYSTEM)
     SUBMITTED_ROWS(V_SUBMITTED),
     SUBMITTED_ROWS(V_RESUBMITTED),
 #undef SUBMITTED_ROWS
