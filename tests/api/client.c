@@ -419,3 +419,48 @@ has_field_error(struct resp *r, const char *field)
     }
     return false;
 }
+
+#define FAKETIME_LIB "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1"
+
+bool
+server_start_at(struct server *s, const char *faketime, const char *const *extra)
+{
+    char *asan = getenv("ASAN_OPTIONS") ? strdup(getenv("ASAN_OPTIONS")) : NULL;
+    char *tz = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
+    char asan_fake[512];
+    bool ok;
+
+    if (faketime != NULL) {
+        if (access(FAKETIME_LIB, R_OK) != 0) {
+            fprintf(stderr, "libfaketime is missing (%s): run scripts/deps.sh\n", FAKETIME_LIB);
+            free(asan);
+            free(tz);
+            return false;
+        }
+        /* libfaketime is preloaded before the sanitizer runtime, which must not mind. */
+        snprintf(asan_fake, sizeof(asan_fake), "%s%sverify_asan_link_order=0", asan ? asan : "",
+                 asan ? ":" : "");
+        setenv("FAKETIME", faketime, 1);
+        setenv("FAKETIME_DONT_FAKE_MONOTONIC", "1", 1);
+        setenv("TZ", "UTC", 1);
+        setenv("LD_PRELOAD", FAKETIME_LIB, 1);
+        setenv("ASAN_OPTIONS", asan_fake, 1);
+    }
+    ok = server_start(s, extra);
+    if (faketime != NULL) {
+        unsetenv("FAKETIME");
+        unsetenv("FAKETIME_DONT_FAKE_MONOTONIC");
+        unsetenv("LD_PRELOAD");
+        if (asan != NULL)
+            setenv("ASAN_OPTIONS", asan, 1);
+        else
+            unsetenv("ASAN_OPTIONS");
+        if (tz != NULL)
+            setenv("TZ", tz, 1);
+        else
+            unsetenv("TZ");
+    }
+    free(asan);
+    free(tz);
+    return ok;
+}

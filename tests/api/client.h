@@ -47,6 +47,12 @@ struct resp {
 bool server_prepare(struct server *s);
 /* Starts `bianmin serve` with extra arguments (NULL-terminated) and waits for /healthz. */
 bool server_start(struct server *s, const char *const *extra);
+/*
+ * server_start with the clock of libfaketime: FAKETIME ("@2026-02-10 01:00:00": that
+ * instant in UTC, then running); NULL starts on the system clock. The child inherits the
+ * environment set here; this process's own is restored afterwards.
+ */
+bool server_start_at(struct server *s, const char *faketime, const char *const *extra);
 /* Sends SIGTERM and waits; returns the exit status (0 for a clean stop), -1 on timeout. */
 int server_stop(struct server *s);
 /* Removes the temporary folder. */

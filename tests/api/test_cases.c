@@ -21,7 +21,6 @@
 #include "client.h"
 
 #define PW "Bianmin2026"
-#define FAKETIME_LIB "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1"
 #define UPLOAD_MAX 65536
 
 static struct server srv;
@@ -117,37 +116,9 @@ start(const char *faketime)
 {
     const char *const args[] = {"--set", "upload_max_bytes=65536", "--set",
                                 warner_on ? "warn_interval_s=300" : "warn_interval_s=0", NULL};
-    char *asan = getenv("ASAN_OPTIONS") ? strdup(getenv("ASAN_OPTIONS")) : NULL;
-    char *tz = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
-    char asan_fake[512];
     bool ok;
 
-    if (faketime != NULL) {
-        assert_int_equal(access(FAKETIME_LIB, R_OK), 0);
-        snprintf(asan_fake, sizeof(asan_fake), "%s%sverify_asan_link_order=0", asan ? asan : "",
-                 asan ? ":" : "");
-        setenv("FAKETIME", faketime, 1);
-        setenv("FAKETIME_DONT_FAKE_MONOTONIC", "1", 1);
-        setenv("TZ", "UTC", 1);
-        setenv("LD_PRELOAD", FAKETIME_LIB, 1);
-        setenv("ASAN_OPTIONS", asan_fake, 1);
-    }
-    ok = server_start(&srv, args);
-    if (faketime != NULL) {
-        unsetenv("FAKETIME");
-        unsetenv("FAKETIME_DONT_FAKE_MONOTONIC");
-        unsetenv("LD_PRELOAD");
-        if (asan != NULL)
-            setenv("ASAN_OPTIONS", asan, 1);
-        else
-            unsetenv("ASAN_OPTIONS");
-        if (tz != NULL)
-            setenv("TZ", tz, 1);
-        else
-            unsetenv("TZ");
-    }
-    free(asan);
-    free(tz);
+    ok = server_start_at(&srv, faketime, args);
     if (!ok)
         (void)server_stop(&srv);
     assert_true(ok);

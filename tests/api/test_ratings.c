@@ -23,7 +23,6 @@
 #include "client.h"
 
 #define PW "Bianmin2026"
-#define FAKETIME_LIB "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1"
 /* Wednesday 2026-09-30, 09:00 China time: the day before the National Day holiday
  * (10-01 to 10-07 off, 10-10 a make-up working day; docs/domain.md 8.2). */
 #define DAY0 "@2026-09-30 01:00:00"
@@ -93,35 +92,11 @@ login_as(int i)
 static void
 start_at(const char *faketime)
 {
-    char *asan = getenv("ASAN_OPTIONS") ? strdup(getenv("ASAN_OPTIONS")) : NULL;
-    char *tz = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
-    char asan_fake[512];
     bool ok;
 
     if (srv.pid > 0)
         assert_int_equal(server_stop(&srv), 0);
-    assert_int_equal(access(FAKETIME_LIB, R_OK), 0);
-    snprintf(asan_fake, sizeof(asan_fake), "%s%sverify_asan_link_order=0", asan ? asan : "",
-             asan ? ":" : "");
-    setenv("FAKETIME", faketime, 1);
-    setenv("FAKETIME_DONT_FAKE_MONOTONIC", "1", 1);
-    setenv("TZ", "UTC", 1);
-    setenv("LD_PRELOAD", FAKETIME_LIB, 1);
-    setenv("ASAN_OPTIONS", asan_fake, 1);
-    ok = server_start(&srv, NULL);
-    unsetenv("FAKETIME");
-    unsetenv("FAKETIME_DONT_FAKE_MONOTONIC");
-    unsetenv("LD_PRELOAD");
-    if (asan != NULL)
-        setenv("ASAN_OPTIONS", asan, 1);
-    else
-        unsetenv("ASAN_OPTIONS");
-    if (tz != NULL)
-        setenv("TZ", tz, 1);
-    else
-        unsetenv("TZ");
-    free(asan);
-    free(tz);
+    ok = server_start_at(&srv, faketime, NULL);
     if (!ok)
         (void)server_stop(&srv);
     assert_true(ok);
