@@ -321,7 +321,6 @@ pg_pub_file_get(struct bm_store *st, int64_t publication_id, int64_t id, struct 
     struct pq_args a = {0};
     struct bm_pub_file f;
     unsigned char *body = NULL;
-    const char *v;
     size_t len = 0;
     PGresult *r;
     enum bm_rc rc;
@@ -332,24 +331,10 @@ pg_pub_file_get(struct bm_store *st, int64_t publication_id, int64_t id, struct 
         return err->rc;
     if (PQntuples(r) != 1) {
         rc = bm_err_set(err, BM_ENOTFOUND, "附件不存在");
-    } else if ((rc = read_file(r, 0, ar, &f, err)) == BM_OK) {
-        /* bytea_output is hex for every session (conn.c): "\x" and two digits a byte. */
-        v = PQgetvalue(r, 0, 8);
-        len = (size_t)PQgetlength(r, 0, 8);
-        if (len < 2 || v[0] != '\\' || v[1] != 'x' || len % 2 != 0) {
-            rc = BM_EINTERNAL;
-        } else {
-            len = (len - 2) / 2;
-            body = bm_xmalloc(len + 1);
-            if (len > 0 && bm_hex_decode(v + 2, body, len) != (int)len)
-                rc = BM_EINTERNAL;
-        }
-        if (rc != BM_OK) {
-            free(body);
-            body = NULL;
-            bm_log(BM_LOG_ERROR, "store_error", "publication file %" PRId64 ": unreadable", id);
-            rc = bm_err_set(err, BM_EINTERNAL, "数据存储出错");
-        }
+    } else if ((rc = read_file(r, 0, ar, &f, err)) == BM_OK &&
+               (body = pq_content_dup(r, 0, 8, &len)) == NULL) {
+        bm_log(BM_LOG_ERROR, "store_error", "publication file %" PRId64 ": unreadable", id);
+        rc = bm_err_set(err, BM_EINTERNAL, "数据存储出错");
     }
     PQclear(r);
     if (rc != BM_OK)

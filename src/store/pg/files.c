@@ -147,9 +147,8 @@ static const char SQL_ATT_GET[] =
     "SELECT " ATT_COLS ", b.content FROM attachments t JOIN blobs b ON b.sha256 = t.sha256 "
     "WHERE t.id = $2::bigint AND t.case_id = $1::bigint";
 
-/* The content column into a malloc'ed buffer the caller owns; NULL if it is corrupt. */
-static unsigned char *
-content_dup(const PGresult *r, int row, int col, size_t *len)
+unsigned char *
+pq_content_dup(const PGresult *r, int row, int col, size_t *len)
 {
     const char *digits;
     unsigned char *out;
@@ -184,7 +183,7 @@ pg_attachment_get(struct bm_store *st, int64_t case_id, int64_t id, struct bm_ar
     if (PQntuples(r) != 1) {
         rc = bm_err_set(err, BM_ENOTFOUND, "附件不存在");
     } else if ((rc = read_att(r, 0, ar, &t, err)) == BM_OK &&
-               (body = content_dup(r, 0, 9, &len)) == NULL) {
+               (body = pq_content_dup(r, 0, 9, &len)) == NULL) {
         bm_log(BM_LOG_ERROR, "store_error", "attachment %" PRId64 ": unreadable content", id);
         rc = bm_err_set(err, BM_EINTERNAL, "数据存储出错");
     }

@@ -54,6 +54,8 @@ BM_MUST_CHECK enum bm_rc pq_exec(struct bm_store *st, const char *sql, const str
 
 /* Readers of a text-format result. pq_text copies into the arena ("" for NULL). */
 const char *pq_text(struct bm_arena *a, const PGresult *r, int row, int col);
+/* A bytea column (file contents) into a malloc'ed buffer the caller owns; NULL if corrupt. */
+unsigned char *pq_content_dup(const PGresult *r, int row, int col, size_t *len);
 int64_t pq_int(const PGresult *r, int row, int col);
 /* Decodes a bytea column ("\x..." hex) of exactly `len` bytes; zeros otherwise. */
 void pq_blob(const PGresult *r, int row, int col, unsigned char *out, size_t len);

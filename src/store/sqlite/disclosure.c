@@ -314,16 +314,9 @@ sqlite_pub_file_get(struct bm_store *st, int64_t publication_id, int64_t id, str
     sqlite3_bind_int64(s, 2, id);
     src = sqlite3_step(s);
     if (src == SQLITE_ROW) {
-        int len = sqlite3_column_bytes(s, 8);
-        void *p;
         rc = read_file(s, a, out, err);
-        if (rc == BM_OK) {
-            p = bm_xmalloc((size_t)len + 1);
-            if (len > 0)
-                memcpy(p, sqlite3_column_blob(s, 8), (size_t)len);
-            out->size = len;
-            *content = p;
-        }
+        if (rc == BM_OK)
+            *content = sq_blob_dup(s, 8, &out->size);
     } else if (src == SQLITE_DONE) {
         rc = bm_err_set(err, BM_ENOTFOUND, "附件不存在");
     } else {

@@ -27,6 +27,18 @@ read_att(sqlite3_stmt *s, struct bm_arena *a, struct bm_attachment *t, struct bm
     return t->content_type && t->filename ? BM_OK : bm_err_set(err, BM_ETOOBIG, "结果过大");
 }
 
+void *
+sq_blob_dup(sqlite3_stmt *s, int col, int64_t *len)
+{
+    int n = sqlite3_column_bytes(s, col);
+    void *p = bm_xmalloc((size_t)n + 1);
+
+    if (n > 0)
+        memcpy(p, sqlite3_column_blob(s, col), (size_t)n);
+    *len = n;
+    return p;
+}
+
 static const char SQL_BLOB_INSERT[] =
     "INSERT INTO blobs (sha256, size, content, created_at, county_code) VALUES (?1, ?2, ?3, ?4, "
     "(SELECT county_code FROM cases WHERE id = ?5)) "
@@ -116,16 +128,9 @@ sqlite_attachment_get(struct bm_store *st, int64_t case_id, int64_t id, struct b
     sqlite3_bind_int64(s, 2, id);
     src = sqlite3_step(s);
     if (src == SQLITE_ROW) {
-        int len = sqlite3_column_bytes(s, 9);
-        void *p;
         rc = read_att(s, a, out, err);
-        if (rc == BM_OK) {
-            p = bm_xmalloc((size_t)len + 1);
-            if (len > 0)
-                memcpy(p, sqlite3_column_blob(s, 9), (size_t)len);
-            out->size = len;
-            *content = p;
-        }
+        if (rc == BM_OK)
+            *content = sq_blob_dup(s, 9, &out->size);
     } else if (src == SQLITE_DONE) {
         rc = bm_err_set(err, BM_ENOTFOUND, "附件不存在");
     } else {

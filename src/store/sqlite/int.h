@@ -46,6 +46,8 @@ BM_MUST_CHECK enum bm_rc sq_exec(struct bm_store *st, sqlite3_stmt *s, const cha
 
 /* Copies column text into the arena ("" for NULL); NULL only past the arena cap. */
 const char *sq_text(struct bm_arena *a, sqlite3_stmt *s, int col);
+/* A blob column (file contents) into a malloc'ed buffer the caller owns; its length in *len. */
+void *sq_blob_dup(sqlite3_stmt *s, int col, int64_t *len);
 
 /* The user columns every query that returns a user selects first (users u, org_units o). */
 #define SQ_USER_COLS                                                                        \
