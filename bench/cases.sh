@@ -23,6 +23,9 @@
 #   warnings_town   GET /api/v1/supervision/warnings as xtgz_clerk: the cases in warning of
 #                   西田各庄镇 (its first page of 50)
 #   warnings_county GET /api/v1/supervision/warnings as supervisor: the whole county's
+#   stats_month     GET /api/v1/stats/cases?group_by=township for last month as supervisor:
+#                   the county's monthly statistics (from the summary table)
+#   stats_items     the same month by item (the most groups)
 #   create          POST /api/v1/cases with "accept": true as xtgz_clerk: a window case opened
 #                   and accepted in one transaction, every material provided, a different
 #                   valid resident ID number per request (bench/post_case.lua); last, as it
@@ -77,13 +80,13 @@ SAMPLE=${BENCH_SAMPLE:-5000}
 MIN_FREE_GB=${BENCH_MIN_FREE_GB:-5}
 PERF=${BENCH_PERF:-0}
 BACKENDS=${BENCH_BACKENDS:-sqlite postgres postgres-durable}
-SCENARIOS=${BENCH_SCENARIOS:-read public queue_window queue_deadline warnings_town warnings_county create}
+SCENARIOS=${BENCH_SCENARIOS:-read public queue_window queue_deadline warnings_town warnings_county stats_month stats_items create}
 DURABLE_SCENARIOS=${BENCH_DURABLE_SCENARIOS:-create}
 OUT=${BENCH_OUT:-$here/results/cases.md}
 read -r -a serve_extra <<<"${BENCH_SERVE_ARGS:-}"
 
 PASSWORD=Bianmin2026
-ALL_SCENARIOS="read public queue_window queue_deadline warnings_town warnings_county create"
+ALL_SCENARIOS="read public queue_window queue_deadline warnings_town warnings_county stats_month stats_items create"
 TARGET_CASES=1000000   # the issue's targets hold with this many cases in the store
 TARGET_CREATE=3000     # accepted cases per second
 TARGET_READ=20000      # single-case reads per second
@@ -148,6 +151,8 @@ fi
 
 # --- state and clean-up ---------------------------------------------------------------------
 work=$(mktemp -d "$tmp_root/bianmin-cases.XXXXXX")
+# Last calendar month, for the statistics scenarios.
+last_month="from=$(date -d "$(date +%Y-%m-01) -1 month" +%Y-%m-%d)&to=$(date -d "$(date +%Y-%m-01) -1 day" +%Y-%m-%d)"
 pg_dir=""       # the PostgreSQL cluster (one, shared by postgres and postgres-durable)
 pg_url=""
 server_pid=""
@@ -329,6 +334,12 @@ scenario() {
       path="/api/v1/supervision/warnings" user=xtgz_clerk route="GET /api/v1/supervision/warnings" ;;
     warnings_county) title="GET /api/v1/supervision/warnings (the county)" script=get.lua
       path="/api/v1/supervision/warnings" user=supervisor route="GET /api/v1/supervision/warnings" ;;
+    stats_month) title="GET /api/v1/stats/cases?group_by=township (last month)" script=get.lua
+      path="/api/v1/stats/cases?group_by=township&$last_month" user=supervisor
+      route="GET /api/v1/stats/cases" ;;
+    stats_items) title="GET /api/v1/stats/cases?group_by=item (last month)" script=get.lua
+      path="/api/v1/stats/cases?group_by=item&$last_month" user=supervisor
+      route="GET /api/v1/stats/cases" ;;
     create) title="POST /api/v1/cases (accept)" script=post_case.lua path=/api/v1/cases
       user=xtgz_clerk route="POST /api/v1/cases" target=$TARGET_CREATE ;;
   esac
@@ -344,7 +355,7 @@ preflight() {
   case $1 in
     read) api "$user" GET "/api/v1/cases/$no" >"$work/pre.json" ;;
     public) api "" GET "/api/v1/public/cases/$no?code=$code" >"$work/pre.json" ;;
-    queue_window | queue_deadline | warnings_town | warnings_county)
+    queue_window | queue_deadline | warnings_town | warnings_county | stats_month | stats_items)
       api "$user" GET "$path" >"$work/pre.json"
       first=$(json_get 'str(len(d["items"])) + " items" + (", more pages" if d.get("next_cursor") else "")' <"$work/pre.json")
       notes+=("$backend: \`$title\` answers $first, $(wc -c <"$work/pre.json") bytes (before the runs)") ;;

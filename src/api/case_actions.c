@@ -365,7 +365,8 @@ bm_api_case_apply(struct bm_req *rq, struct bm_case *c, enum bm_case_action acti
         if (s.status != BM_CASE_COMPLETED)
             break; /* proposed; an approver decides */
         c->decided_at = rq->now;
-        if (s.decision == BM_DECISION_APPROVED)
+        rc = bm_api_case_used_days(rq, c, cal, today);
+        if (rc == BM_OK && s.decision == BM_DECISION_APPROVED)
             rc = issue_certificate(rq, c);
         template_name = s.decision == BM_DECISION_APPROVED ? "ready_for_pickup" : "case_completed";
         notice = s.decision == BM_DECISION_APPROVED

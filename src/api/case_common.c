@@ -244,26 +244,56 @@ bm_api_case_materials_complete(const struct bm_case *c)
 
 /* ---- deadlines ---- */
 
+/* The case's finished pauses (special procedures, supplements after acceptance) as ranges. */
+static enum bm_rc
+case_pauses(struct bm_req *rq, const struct bm_case *c, struct bm_pause **out, size_t *n_out)
+{
+    struct bm_case_pause *ps = NULL;
+    size_t n = 0, k = 0;
+    enum bm_rc rc;
+
+    if (c->id != 0 && (rc = bm_store_case_pauses(rq->store, c->id, rq->arena, &ps, &n, &rq->err)) != BM_OK)
+        return rc;
+    if ((*out = bm_arena_alloc(rq->arena, sizeof(**out) * (n + 1))) == NULL)
+        return bm_err_set(&rq->err, BM_ETOOBIG, "请求内容过大");
+    for (size_t i = 0; i < n; i++)
+        if (ps[i].to_day != BM_DAY_NONE)
+            (*out)[k++] = (struct bm_pause){ps[i].from_day, ps[i].to_day};
+    *n_out = k;
+    return BM_OK;
+}
+
 enum bm_rc
 bm_api_case_deadline(struct bm_req *rq, struct bm_case *c, const struct bm_calendar *cal)
 {
-    struct bm_case_pause *ps = NULL;
     struct bm_pause *ranges;
-    size_t n = 0, k = 0;
+    size_t k;
     enum bm_rc rc;
 
     if (c->accept_day == BM_DAY_NONE)
         return BM_OK;
-    if (c->id != 0 && (rc = bm_store_case_pauses(rq->store, c->id, rq->arena, &ps, &n, &rq->err)) != BM_OK)
+    if ((rc = case_pauses(rq, c, &ranges, &k)) != BM_OK)
         return rc;
-    if ((ranges = bm_arena_alloc(rq->arena, sizeof(*ranges) * (n + 1))) == NULL)
-        return bm_err_set(&rq->err, BM_ETOOBIG, "请求内容过大");
-    for (size_t i = 0; i < n; i++)
-        if (ps[i].to_day != BM_DAY_NONE)
-            ranges[k++] = (struct bm_pause){ps[i].from_day, ps[i].to_day};
     c->due_day = bm_cal_add_working_days(cal, c->accept_day, c->promised_days + c->extension_days,
                                          ranges, k, &c->due_provisional);
     c->warn_day = bm_cal_warn_day(cal, c->due_day, c->promised_days + c->extension_days);
+    return BM_OK;
+}
+
+enum bm_rc
+bm_api_case_used_days(struct bm_req *rq, struct bm_case *c, const struct bm_calendar *cal,
+                      bm_day day)
+{
+    struct bm_pause *ranges;
+    size_t k;
+    enum bm_rc rc;
+
+    c->used_days = -1;
+    if (c->accept_day == BM_DAY_NONE)
+        return BM_OK;
+    if ((rc = case_pauses(rq, c, &ranges, &k)) != BM_OK)
+        return rc;
+    c->used_days = bm_cal_working_days_between(cal, c->accept_day, day, ranges, k);
     return BM_OK;
 }
 

@@ -58,6 +58,12 @@ bool bm_api_case_materials_complete(const struct bm_case *c);
  */
 BM_MUST_CHECK enum bm_rc bm_api_case_deadline(struct bm_req *rq, struct bm_case *c,
                                               const struct bm_calendar *cal);
+/*
+ * Sets c->used_days: the working days counted from acceptance to `day` with the case's
+ * closed pauses skipped (-1 if the case was never accepted). For the statistics.
+ */
+BM_MUST_CHECK enum bm_rc bm_api_case_used_days(struct bm_req *rq, struct bm_case *c,
+                                               const struct bm_calendar *cal, bm_day day);
 
 /* The deadline light of a case today. */
 enum bm_light bm_api_case_light(const struct bm_req *rq, const struct bm_case *c,

@@ -71,6 +71,8 @@ enum bm_rc bm_api_sup_act(struct bm_req *rq, struct bm_resp *rs);
 
 /* supervision.c */
 enum bm_rc bm_api_supervision_warnings(struct bm_req *rq, struct bm_resp *rs);
+/* stats.c */
+enum bm_rc bm_api_stats_cases(struct bm_req *rq, struct bm_resp *rs);
 /*
  * One round of the deadline-warning job (the server's warner thread): sends each running
  * case's handler and unit head the yellow or red warning due on rq->now's day, once per

@@ -158,7 +158,8 @@ bm_json_get_roles(struct bm_req *rq, json_t *obj, const char *key, bool required
 enum bm_rc
 bm_json_reply(struct bm_req *rq, struct bm_resp *rs, int status, json_t *root)
 {
-    rs->body = json_dumps(root, JSON_COMPACT);
+    /* 12 significant digits: rounded figures print as such (0.6493, not 0.6493000000000001). */
+    rs->body = json_dumps(root, JSON_COMPACT | JSON_REAL_PRECISION(12));
     json_decref(root);
     if (rs->body == NULL)
         return bm_err_set(&rq->err, BM_EINTERNAL, "无法生成响应");

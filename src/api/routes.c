@@ -77,6 +77,8 @@ const struct bm_route bm_routes[] = {
     {BM_GET, "/api/v1/cases", bm_api_cases_list, BM_PERM_CASE_READ, 0, "GET /api/v1/cases"},
     {BM_GET, "/api/v1/supervision/warnings", bm_api_supervision_warnings, BM_PERM_CASE_READ, 0,
      "GET /api/v1/supervision/warnings"},
+    {BM_GET, "/api/v1/stats/cases", bm_api_stats_cases, BM_PERM_STATS_READ, 0,
+     "GET /api/v1/stats/cases"},
     {BM_GET, "/api/v1/supervision/records", bm_api_sup_list, BM_PERM_CASE_READ, 0,
      "GET /api/v1/supervision/records"},
     {BM_POST, "/api/v1/supervision/records", bm_api_sup_create, BM_PERM_SUPERVISE, 0,

@@ -119,6 +119,7 @@ int cli_init(int argc, char **argv);
 int cli_migrate(int argc, char **argv);
 int cli_backup(int argc, char **argv);
 int cli_audit_cmd(int argc, char **argv);
+int cli_stats_cmd(int argc, char **argv);
 int cli_demo(int argc, char **argv);
 int cli_migrate_store(int argc, char **argv);
 int cli_import(int argc, char **argv);

@@ -281,6 +281,7 @@ one_case(struct gen *g, struct bm_arena *a, struct bm_err *err)
         c.decided_at = office_time(g, decide_day);
         if (c.decided_at < t_accept)
             c.decided_at = t_accept + HOUR;
+        c.used_days = bm_cal_working_days_between(&g->cal, accept_day, decide_day, NULL, 0);
         if (c.st.status == BM_CASE_DELIVERED) {
             bool post = (it->deliveries & BM_DELIVERY_POST) && below(g, 4) == 0;
             c.closed_at = office_time(g, deliver_day);

@@ -25,6 +25,9 @@ static const struct cli_cmd cmds[] = {
      cli_backup},
     {"audit", "verify --db URL", "check the audit chain; exit 1 naming the first bad entry",
      cli_audit_cmd},
+    {"stats", "verify|rebuild --db URL",
+     "recount the case statistics and compare (exit 1 if they differ), or rebuild them",
+     cli_stats_cmd},
 };
 
 static void

@@ -39,6 +39,7 @@ enum bm_perm {
     BM_PERM_CASE_ACT,    /* act on a case; which actions, bm_access_case_actor decides */
     BM_PERM_CALENDAR_WRITE, /* edit the working-day calendar */
     BM_PERM_SUPERVISE,   /* issue supervision notices and cards, decide on them */
+    BM_PERM_STATS_READ,  /* case statistics (township administrators: their own township) */
     /* disclosure */
     BM_PERM_DISCLOSURE_WRITE, /* draft, publish and withdraw publications (township admins:
                                * their township and its villages) */

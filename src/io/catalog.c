@@ -9,6 +9,7 @@
 
 #include "io/item_json.h"
 #include "io/xlsx.h"
+#include "io/xlsx_out.h"
 #include "util/parse.h"
 #include <unistd.h>
 #include <xlsxwriter.h>
@@ -872,33 +873,24 @@ write_row(lxw_worksheet *ws, lxw_row_t row, const struct column *cols, json_t *r
     }
 }
 
-/* libxlsxwriter 1.1 writes only to a file: write a private temporary one and read it back. */
 enum bm_rc
 bm_io_catalog_export_xlsx(struct bm_store *st, struct bm_arena *a, char **out, size_t *len,
                           struct bm_err *err)
 {
-    char path[] = "/tmp/bianmin-export-XXXXXX";
+    struct bm_xlsx_out x;
     json_t *root = NULL, *rec, *m;
     lxw_workbook *wb;
     lxw_format *bold;
-    int fd;
     size_t i, j, mrow = 1;
     enum bm_rc rc = catalog_json(st, a, &root, err);
-    FILE *f = NULL;
-    long size;
 
     if (rc != BM_OK)
         return rc;
-    if ((fd = mkstemp(path)) < 0) {
+    if ((rc = bm_xlsx_out_open(&x, err)) != BM_OK) {
         json_decref(root);
-        return bm_err_set(err, BM_EINTERNAL, "无法创建临时文件");
+        return rc;
     }
-    close(fd);
-    if ((wb = workbook_new(path)) == NULL) {
-        json_decref(root);
-        unlink(path);
-        return bm_err_set(err, BM_EINTERNAL, "无法生成表格文件");
-    }
+    wb = x.wb;
     bold = workbook_add_format(wb);
     format_set_bold(bold);
     for (size_t s = 0; s < sizeof(sheets) / sizeof(sheets[0]); s++) {
@@ -922,27 +914,7 @@ bm_io_catalog_export_xlsx(struct bm_store *st, struct bm_arena *a, char **out, s
             write_row(ws, (lxw_row_t)(i + 1), sheets[s].cols, rec, a);
     }
     json_decref(root);
-    if (workbook_close(wb) != LXW_NO_ERROR)
-        rc = bm_err_set(err, BM_EINTERNAL, "无法生成表格文件");
-    if (rc == BM_OK && (f = fopen(path, "rb")) == NULL)
-        rc = bm_err_set(err, BM_EINTERNAL, "无法读取表格文件");
-    if (rc == BM_OK) {
-        if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0) {
-            *out = bm_xmalloc((size_t)size);
-            *len = fread(*out, 1, (size_t)size, f);
-            if (*len != (size_t)size) {
-                free(*out);
-                *out = NULL;
-                rc = bm_err_set(err, BM_EINTERNAL, "无法读取表格文件");
-            }
-        } else {
-            rc = bm_err_set(err, BM_EINTERNAL, "无法读取表格文件");
-        }
-    }
-    if (f != NULL)
-        fclose(f);
-    unlink(path);
-    return rc;
+    return bm_xlsx_out_finish(&x, BM_OK, out, len, err);
 }
 
 /* ---- reading the workbook back ---- */

@@ -16,6 +16,96 @@
 #define BM_SQL_STORE_COUNTY                                                                 \
     "(SELECT county_code FROM org_units WHERE parent_id IS NULL ORDER BY id LIMIT 1)"
 
+/* ---- case statistics: shared by both backends (placeholders spelled by P: "?" or "$") ---- */
+
+/* A statistics query's rows at most (about 100,000 rows: far more than groups x days). */
+#define BM_STATS_MAX_BYTES (32u << 20)
+
+/* One case as the statistics read it, with its own copies of the org paths. */
+struct bm_stat_snap {
+    char county[16];
+    char accepting_path[128], handling_path[128];
+    struct bm_stat_case c; /* the paths point into the two buffers */
+};
+
+/* Clears `out` and copies the county and the two paths into it (BM_EINTERNAL if too long). */
+BM_MUST_CHECK enum bm_rc bm_stat_snap_init(struct bm_stat_snap *out, const char *county,
+                                           const char *accepting_path, const char *handling_path,
+                                           struct bm_err *err);
+
+typedef enum bm_rc (*bm_stat_snap_fn)(void *ctx, const struct bm_stat_snap *s,
+                                      struct bm_err *err);
+typedef enum bm_rc (*bm_stat_row_fn)(void *ctx, const char *county,
+                                     const struct bm_stat_delta *d, struct bm_err *err);
+
+/* Columns of bm_stat_snap, read by both backends in this order (then the case id). */
+#define BM_SQL_STAT_CASE                                                                     \
+    "SELECT c.county_code, a.path, h.path, c.item_id, c.channel, c.status, c.submitted_at, "  \
+    "c.decided_at, c.closed_at, coalesce(c.accept_day, -2147483648), "                        \
+    "coalesce(c.due_day, -2147483648), c.used_days, c.visits, coalesce(r.level, 0), "          \
+    "coalesce(r.created_at, 0), c.id FROM cases c "                                                  \
+    "JOIN org_units a ON a.id = c.accepting_unit_id "                                          \
+    "JOIN org_units h ON h.id = c.handling_unit_id "                                           \
+    "LEFT JOIN ratings r ON r.case_id = c.id AND r.kind = 'initial' "
+
+/* The counters of case_stats in enum bm_stat_counter order. */
+#define BM_SQL_STAT_COUNTERS                                                                 \
+    "received, online_n, accepted, rejected, completed, on_time, early, overdue, same_day, "  \
+    "days_sum, days_known, delivered, one_visit, zero_visit, rated, satisfied, good, bad"
+#define BM_SQL_STAT_KEY "county_code, grain, period, town_id, dept_id, item_id, online, used_days"
+
+/* Adds a delta row: key in 1..8, counters in 9..26. */
+#define BM_SQL_STAT_UPSERT(P)                                                                \
+    "INSERT INTO case_stats (" BM_SQL_STAT_KEY ", " BM_SQL_STAT_COUNTERS ") VALUES ("        \
+    P "1, " P "2, " P "3, " P "4, " P "5, " P "6, " P "7, " P "8, " P "9, " P "10, " P "11, " \
+    P "12, " P "13, " P "14, " P "15, " P "16, " P "17, " P "18, " P "19, " P "20, " P "21, " \
+    P "22, " P "23, " P "24, " P "25, " P "26) ON CONFLICT (" BM_SQL_STAT_KEY ") DO UPDATE "  \
+    "SET received = case_stats.received + excluded.received, "                                \
+    "online_n = case_stats.online_n + excluded.online_n, "                                    \
+    "accepted = case_stats.accepted + excluded.accepted, "                                    \
+    "rejected = case_stats.rejected + excluded.rejected, "                                    \
+    "completed = case_stats.completed + excluded.completed, "                                 \
+    "on_time = case_stats.on_time + excluded.on_time, "                                       \
+    "early = case_stats.early + excluded.early, "                                             \
+    "overdue = case_stats.overdue + excluded.overdue, "                                       \
+    "same_day = case_stats.same_day + excluded.same_day, "                                    \
+    "days_sum = case_stats.days_sum + excluded.days_sum, "                                    \
+    "days_known = case_stats.days_known + excluded.days_known, "                              \
+    "delivered = case_stats.delivered + excluded.delivered, "                                 \
+    "one_visit = case_stats.one_visit + excluded.one_visit, "                                 \
+    "zero_visit = case_stats.zero_visit + excluded.zero_visit, "                              \
+    "rated = case_stats.rated + excluded.rated, "                                             \
+    "satisfied = case_stats.satisfied + excluded.satisfied, "                                 \
+    "good = case_stats.good + excluded.good, bad = case_stats.bad + excluded.bad"
+
+#define BM_SQL_STAT_SUMS                                                                     \
+    "sum(s.received), sum(s.online_n), sum(s.accepted), sum(s.rejected), sum(s.completed), "  \
+    "sum(s.on_time), sum(s.early), sum(s.overdue), sum(s.same_day), sum(s.days_sum), "        \
+    "sum(s.days_known), sum(s.delivered), sum(s.one_visit), sum(s.zero_visit), sum(s.rated), " \
+    "sum(s.satisfied), sum(s.good), sum(s.bad)"
+
+/*
+ * A period's rows summed by one dimension (enum bm_stat_dim order): key, code, name, days
+ * used, then the sums. Parameters: county 1, grain 2, period from 3 to 4, top unit 5 (0 all).
+ * I is the cast of an integer parameter ("" or "::bigint").
+ */
+#define BM_SQL_STAT_WHERE(P, I)                                                              \
+    " WHERE s.county_code = " P "1 AND s.grain = " P "2" I " AND s.period BETWEEN " P "3" I    \
+    " AND " P "4" I " AND (" P "5" I " = 0 OR s.town_id = " P "5" I " OR s.dept_id = " P "5" I \
+    ") "
+#define BM_SQL_STAT_BY(P, I, key, join, group)                                               \
+    "SELECT " key ", s.used_days, " BM_SQL_STAT_SUMS " FROM case_stats s " join              \
+    BM_SQL_STAT_WHERE(P, I) "GROUP BY " group ", s.used_days"
+#define BM_SQL_STAT_QUERIES(P, I)                                                            \
+    {BM_SQL_STAT_BY(P, I, "s.town_id, '', coalesce(max(u.name), '')",                        \
+                    "LEFT JOIN org_units u ON u.id = s.town_id", "s.town_id"),               \
+     BM_SQL_STAT_BY(P, I, "s.dept_id, '', coalesce(max(u.name), '')",                        \
+                    "LEFT JOIN org_units u ON u.id = s.dept_id", "s.dept_id"),               \
+     BM_SQL_STAT_BY(P, I, "0, i.code, max(i.name)", "JOIN items i ON i.id = s.item_id",      \
+                    "i.code"),                                                               \
+     BM_SQL_STAT_BY(P, I, "s.period, '', ''", "", "s.period"),                               \
+     BM_SQL_STAT_BY(P, I, "s.online, '', ''", "", "s.online")}
+
 struct bm_store_ops {
     const char *name; /* "sqlite", "postgres" */
     void (*close)(struct bm_store *st);
@@ -180,6 +270,13 @@ struct bm_store_ops {
     enum bm_rc (*demands_list)(struct bm_store *st, const struct bm_demand_query *q, struct bm_arena *a, struct bm_demand **out, size_t *n, struct bm_err *err);
     enum bm_rc (*demand_event_insert)(struct bm_store *st, const struct bm_demand_event *e, struct bm_err *err);
     enum bm_rc (*demand_events)(struct bm_store *st, int64_t demand_id, struct bm_arena *a, struct bm_demand_event **out, size_t *n, struct bm_err *err);
+    /* case statistics (stats.c drives them) */
+    enum bm_rc (*stat_snap)(struct bm_store *st, int64_t case_id, struct bm_stat_snap *out, struct bm_err *err);
+    enum bm_rc (*stat_scan)(struct bm_store *st, bm_stat_snap_fn fn, void *ctx, struct bm_err *err);
+    enum bm_rc (*stat_add)(struct bm_store *st, const char *county, const struct bm_stat_delta *d, struct bm_err *err);
+    enum bm_rc (*stat_stored)(struct bm_store *st, bm_stat_row_fn fn, void *ctx, struct bm_err *err);
+    enum bm_rc (*stat_clear)(struct bm_store *st, struct bm_err *err);
+    enum bm_rc (*stat_range)(struct bm_store *st, const struct bm_stats_query *q, const struct bm_stat_range *r, struct bm_arena *a, struct bm_stat_row **out, size_t *n, struct bm_err *err);
 };
 
 /* Every backend's connection struct begins with this. */
@@ -187,6 +284,16 @@ struct bm_store {
     const struct bm_store_ops *ops;
     bool in_tx;
 };
+
+/*
+ * The summary around a case write (stats.c): read the case's statistics before the write
+ * (skip for an insert), then after it add the difference. Inside the write's transaction.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_stat_before(struct bm_store *st, int64_t case_id,
+                                              struct bm_stat_snap *out, struct bm_err *err);
+BM_MUST_CHECK enum bm_rc bm_store_stat_after(struct bm_store *st, int64_t case_id,
+                                             const struct bm_stat_snap *before,
+                                             struct bm_err *err);
 
 extern const struct bm_store_ops bm_sqlite_ops;
 extern const struct bm_store_ops bm_pg_ops;

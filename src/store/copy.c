@@ -68,8 +68,8 @@ const struct bm_copy_table bm_copy_tables[] = {
      {"town_code", "ymd", "last_seq", "county_code"},
      "tiit", false},
     {"cases", "id",
-     {"id", "case_no", "county_code", "query_code", "item_id", "channel", "status", "stage", "decision", "proposed", "resume_status", "resume_stage", "suspend_kind", "supplement_requests", "extension_days", "needs_approval", "applicant_type", "applicant_masked", "applicant_enc", "applicant_hash", "applicant_user_id", "accepting_unit_id", "handling_unit_id", "handler_id", "promised_days", "summary", "submitted_at", "accepted_at", "accept_day", "due_day", "due_provisional", "decided_at", "closed_at", "delivery_method", "delivery_ref", "visits", "version", "created_at", "updated_at", "warn_day", "warned_level", "warned_due"},
-     "itttitttttttiiiittbbniinitiinniiittiiiinin", true},
+     {"id", "case_no", "county_code", "query_code", "item_id", "channel", "status", "stage", "decision", "proposed", "resume_status", "resume_stage", "suspend_kind", "supplement_requests", "extension_days", "needs_approval", "applicant_type", "applicant_masked", "applicant_enc", "applicant_hash", "applicant_user_id", "accepting_unit_id", "handling_unit_id", "handler_id", "promised_days", "summary", "submitted_at", "accepted_at", "accept_day", "due_day", "due_provisional", "decided_at", "closed_at", "delivery_method", "delivery_ref", "visits", "version", "created_at", "updated_at", "warn_day", "warned_level", "warned_due", "used_days"},
+     "itttitttttttiiiittbbniinitiinniiittiiiinini", true},
     {"certificates", "id",
      {"id", "county_code", "holder_hash", "holder_masked", "name", "number", "case_id", "issuer_unit_id", "issued_at", "status"},
      "itbtttiiit", true},
@@ -162,6 +162,9 @@ const struct bm_copy_table bm_copy_tables[] = {
     {"rectifications", "id",
      {"id", "county_code", "rating_id", "case_id", "unit_id", "status", "callback_due", "rectify_due", "appeal_due", "called_back_at", "callback_note", "resolved_at", "outcome", "appeal_note", "decision_note", "closed_at", "version", "created_at", "updated_at"},
      "itiiitiiiititttiiii", true},
+    {"case_stats", "county_code, grain, period, town_id, dept_id, item_id, online, used_days",
+     {"county_code", "grain", "period", "town_id", "dept_id", "item_id", "online", "used_days", "received", "online_n", "accepted", "rejected", "completed", "on_time", "early", "overdue", "same_day", "days_sum", "days_known", "delivered", "one_visit", "zero_visit", "rated", "satisfied", "good", "bad"},
+     "tiiiiiiiiiiiiiiiiiiiiiiiii", false},
 };
 
 const size_t bm_n_copy_tables = sizeof(bm_copy_tables) / sizeof(bm_copy_tables[0]);

@@ -45,10 +45,21 @@ bm_store_close(struct bm_store *st)
         st->ops->close(st);
 }
 
+/* The schema that added the case statistics summary (0010_stats.sql). */
+#define SCHEMA_STATS 10
+
 enum bm_rc
 bm_store_migrate(struct bm_store *st, int *n_applied, struct bm_err *err)
 {
-    return st->ops->migrate(st, n_applied, err);
+    int have = 0, known = 0;
+    enum bm_rc rc = st->ops->schema_version(st, &have, &known, err);
+
+    if (rc == BM_OK)
+        rc = st->ops->migrate(st, n_applied, err);
+    /* A store that had cases before the summary existed gets it counted now. */
+    if (rc == BM_OK && have > 0 && have < SCHEMA_STATS && have + *n_applied >= SCHEMA_STATS)
+        rc = bm_store_stats_rebuild(st, NULL, err);
+    return rc;
 }
 
 enum bm_rc
@@ -385,7 +396,9 @@ bm_store_case_next_seq(struct bm_store *st, const char *town_code, int ymd, int 
 enum bm_rc
 bm_store_case_insert(struct bm_store *st, const struct bm_case *c, int64_t now, int64_t *id, struct bm_err *err)
 {
-    return st->ops->case_insert(st, c, now, id, err);
+    enum bm_rc rc = st->ops->case_insert(st, c, now, id, err);
+
+    return rc == BM_OK ? bm_store_stat_after(st, *id, NULL, err) : rc;
 }
 
 enum bm_rc
@@ -397,7 +410,15 @@ bm_store_case_get(struct bm_store *st, const char *case_no, struct bm_arena *a, 
 enum bm_rc
 bm_store_case_update(struct bm_store *st, const struct bm_case *c, int64_t now, struct bm_err *err)
 {
-    return st->ops->case_update(st, c, now, err);
+    struct bm_stat_snap before;
+    enum bm_rc rc = bm_store_stat_before(st, c->id, &before, err);
+
+    /* No such case: no version matches (the contract of case_update). */
+    if (rc == BM_ENOTFOUND)
+        return bm_err_set(err, BM_ESTALE, "办件已被他人修改，请刷新后重试");
+    if (rc == BM_OK)
+        rc = st->ops->case_update(st, c, now, err);
+    return rc == BM_OK ? bm_store_stat_after(st, c->id, &before, err) : rc;
 }
 
 enum bm_rc
@@ -861,7 +882,12 @@ bm_store_demand_events(struct bm_store *st, int64_t demand_id, struct bm_arena *
 enum bm_rc
 bm_store_rating_insert(struct bm_store *st, const struct bm_rating *r, int64_t *id, struct bm_err *err)
 {
-    return st->ops->rating_insert(st, r, id, err);
+    struct bm_stat_snap before;
+    enum bm_rc rc = bm_store_stat_before(st, r->case_id, &before, err);
+
+    if (rc == BM_OK)
+        rc = st->ops->rating_insert(st, r, id, err);
+    return rc == BM_OK ? bm_store_stat_after(st, r->case_id, &before, err) : rc;
 }
 
 enum bm_rc

@@ -25,6 +25,7 @@
 #include "util/arena.h"
 #include "util/err.h"
 #include "core/rating.h"
+#include "core/stats.h"
 
 #define BM_TOKEN_HASH_LEN 32
 
@@ -386,6 +387,9 @@ struct bm_case {
      * (BM_DAY_NONE if none); read only: bm_store_case_mark_warned writes them. */
     int warned_level;
     bm_day warned_due;
+    /* Working days used from acceptance to the decision (pauses skipped), set with
+     * decided_at (-1: unknown); meaningless before. Written by insert and update. */
+    int used_days;
     const char *delivery_method, *delivery_ref;
     int visits;
     int64_t version, created_at, updated_at;
@@ -1158,5 +1162,60 @@ BM_MUST_CHECK enum bm_rc bm_store_rect_update(struct bm_store *st, const struct 
 BM_MUST_CHECK enum bm_rc bm_store_rects_list(struct bm_store *st, const struct bm_rect_query *q,
                                              struct bm_arena *a, struct bm_rectification **out,
                                              size_t *n, struct bm_err *err);
+
+/* ---- case statistics (summary table, docs/domain.md 3.4) ---- */
+
+/*
+ * bm_store_case_insert, bm_store_case_update and bm_store_rating_insert keep the summary
+ * table case_stats up to date in the caller's transaction (core/stats.h says what a case
+ * adds); these read it, recount it and rebuild it.
+ */
+
+enum bm_stat_dim {
+    BM_STAT_BY_TOWNSHIP,   /* accepting township (or top unit of a county window) */
+    BM_STAT_BY_DEPARTMENT, /* handling township or county department */
+    BM_STAT_BY_ITEM,       /* item code, every version together */
+    BM_STAT_BY_MONTH,      /* month (row key: its first day) */
+    BM_STAT_BY_CHANNEL,    /* 1 online, 0 window */
+    BM_STAT_DIM_COUNT
+};
+
+struct bm_stats_query {
+    const char *county_code;
+    enum bm_stat_dim dim;
+    bm_day from, to;   /* inclusive */
+    int64_t unit_id;   /* only cases accepted or handled by this top unit; 0 for all */
+};
+
+/*
+ * The summed rows of the period, grouped by the dimension and working days used (several
+ * rows per key: summarise them with bm_stat_summarize). Names are joined (unit or item
+ * name; "" for months and channels). Reads whole months from month rows.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_stats_query(struct bm_store *st, const struct bm_stats_query *q,
+                                              struct bm_arena *a, struct bm_stat_row **out,
+                                              size_t *n, struct bm_err *err);
+
+/* What a recount found: summary rows that differ from what the cases add up to. */
+struct bm_stats_check {
+    int64_t cases;      /* cases counted */
+    int64_t rows;       /* summary rows expected (non-zero) */
+    int64_t mismatched; /* expected rows missing or different, plus stored rows not expected */
+    char first[200];    /* the first mismatch, described, "" if none */
+};
+
+/*
+ * Recounts every case of the store (all counties) with core/stats.h and compares the result
+ * with the summary table, in one read transaction.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_stats_verify(struct bm_store *st, struct bm_stats_check *out,
+                                               struct bm_err *err);
+
+/*
+ * Rebuilds the summary table from the cases in its own transaction; *n_cases tells how many
+ * were counted. Migrations run it when they add the table to an existing store.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_stats_rebuild(struct bm_store *st, int64_t *n_cases,
+                                                struct bm_err *err);
 
 #endif

@@ -1952,6 +1952,199 @@ test_clean_shutdown(void **state)
     assert_int_equal(run("%s audit verify --db '%s' > /dev/null 2>&1", srv.bin, srv.db), 0);
 }
 
+/* ---- statistics ---- */
+
+/* The group of `key` (an item code) in a statistics answer, or NULL. */
+static json_t *
+stat_item(json_t *answer, const char *code)
+{
+    size_t i;
+    json_t *g;
+    json_array_foreach(jget(answer, "items"), i, g)
+        if (strcmp(jstr(g, "key"), code) == 0)
+            return g;
+    return NULL;
+}
+
+static double
+jnum(json_t *j, const char *path)
+{
+    json_t *v = jget(j, path);
+    assert_true(json_is_number(v));
+    return json_number_value(v);
+}
+
+/*
+ * Statistics from the summary the store keeps up to date: cases of one new item taken
+ * through acceptance, a same-day decision, a late one, a refusal, delivery and a rating in
+ * June 2026 (clock moved), then read by item, township and month, within each role's scope;
+ * bad input; the .xlsx export; and `bianmin stats verify` agrees with a full recount.
+ */
+static void
+test_case_stats(void **state)
+{
+    struct resp r;
+    char a[32], acode[16], b[32], c[32], d[32];
+    const char *june = "/api/v1/stats/cases?group_by=item&from=2026-06-01&to=2026-06-30";
+    long long item, v, xw;
+    json_t *g;
+    (void)state;
+
+    /* Monday 2026-06-08, 09:00. */
+    fake_at("@2026-06-08 01:00:00", ADMIN, XT_CLERK, XW_CLERK, RSJ_HANDLER, -1);
+    item = make_item("TEST-STATS", "测试统计事项", rsj_id, 3, 10, ",\"county_wide\":true",
+                     "[{\"name\":\"" M_FORM "\"}]", true);
+    /* a: accepted, decided and handed over the same day. */
+    open_ok(XT_CLERK, item, FORM_ONLY, "", a, acode);
+    v = act_ok(XT_CLERK, a, 1, "{\"action\":\"accept\"}", "accepted", NULL, NULL);
+    v = act_ok(RSJ_HANDLER, a, v, "{\"action\":\"assign\"}", "processing", "handling", NULL);
+    v = act_ok(RSJ_HANDLER, a, v, "{\"action\":\"approve\",\"note\":\"符合条件\"}", "completed",
+               NULL, NULL);
+    (void)act_ok(XT_CLERK, a, v, "{\"action\":\"deliver\",\"method\":\"window\"}", "delivered",
+                 NULL, NULL);
+    assert_int_equal(call(-1, "POST", fmt("/api/v1/public/cases/%s/rating?code=%s", a, acode),
+                          "{\"level\":5}", NULL, &r),
+                     201);
+    resp_free(&r);
+    /* b: refused at 溪翁庄镇. c: accepted at 西田各庄镇, still open. d: accepted at 溪翁庄镇. */
+    open_ok(XW_CLERK, item, FORM_ONLY, "", b, NULL);
+    (void)act_ok(XW_CLERK, b, 1, "{\"action\":\"reject\",\"note\":\"不属于受理范围\"}", "rejected",
+                 NULL, NULL);
+    open_ok(XT_CLERK, item, FORM_ONLY, "", c, NULL);
+    (void)act_ok(XT_CLERK, c, 1, "{\"action\":\"accept\"}", "accepted", NULL, NULL);
+    open_ok(XW_CLERK, item, FORM_ONLY, "", d, NULL);
+    v = act_ok(XW_CLERK, d, 1, "{\"action\":\"accept\"}", "accepted", NULL, NULL);
+    /* Monday 06-15: d is decided after its due day (06-11), 5 working days used. */
+    fake_at("@2026-06-15 01:00:00", ADMIN, RSJ_HANDLER, SUPERVISOR, XT_ADMIN, XT_CLERK, CITIZEN, -1);
+    v = act_ok(RSJ_HANDLER, d, v, "{\"action\":\"assign\"}", "processing", "handling", NULL);
+    (void)act_ok(RSJ_HANDLER, d, v, "{\"action\":\"approve\",\"note\":\"符合条件\"}", "completed",
+                 NULL, NULL);
+
+    /* The county by item: the new item's figures, exactly. */
+    assert_int_equal(call(SUPERVISOR, "GET", june, NULL, NULL, &r), 200);
+    assert_string_equal(jstr(r.json, "group_by"), "item");
+    assert_string_equal(jstr(r.json, "from"), "2026-06-01");
+    assert_non_null(g = stat_item(r.json, "TEST-STATS"));
+    assert_string_equal(jstr(g, "name"), "测试统计事项");
+    assert_int_equal(jint(g, "received"), 4);
+    assert_int_equal(jint(g, "online"), 0);
+    assert_int_equal(jint(g, "accepted"), 3);
+    assert_int_equal(jint(g, "rejected"), 1);
+    assert_int_equal(jint(g, "completed"), 2);
+    assert_int_equal(jint(g, "on_time"), 1);
+    assert_int_equal(jint(g, "early"), 1);
+    assert_int_equal(jint(g, "overdue"), 1);
+    assert_int_equal(jint(g, "same_day"), 1);
+    assert_int_equal(jint(g, "delivered"), 1);
+    assert_int_equal(jint(g, "rated"), 1);
+    assert_int_equal(jint(g, "satisfied"), 1);
+    assert_true(jnum(g, "on_time_rate") == 0.5);
+    assert_true(jnum(g, "overdue_rate") == 0.5);
+    assert_true(jnum(g, "satisfaction_rate") == 1.0);
+    assert_true(jnum(g, "rejection_rate") == 0.25);
+    assert_true(jnum(g, "avg_days") == 2.5);
+    assert_int_equal(jint(g, "p90_days"), 5);
+    assert_true(json_is_null(jget(g, "zero_visit_rate")) || jnum(g, "zero_visit_rate") >= 0);
+    assert_true(jint(r.json, "total.received") >= 4);
+    assert_string_equal(jstr(r.json, "total.name"), "合计");
+    resp_free(&r);
+    /* By township for the two Mondays' week (days, not a whole month): 西田各庄镇 is there. */
+    assert_int_equal(call(SUPERVISOR, "GET",
+                          "/api/v1/stats/cases?group_by=township&from=2026-06-08&to=2026-06-15",
+                          NULL, NULL, &r),
+                     200);
+    {
+        size_t i;
+        bool seen = false;
+        json_array_foreach(jget(r.json, "items"), i, g)
+            if (strcmp(jstr(g, "name"), "西田各庄镇") == 0) {
+                seen = true;
+                assert_true(jint(g, "received") >= 2);
+            }
+        assert_true(seen);
+    }
+    resp_free(&r);
+    /* By month: June as "2026-06". */
+    assert_int_equal(call(SUPERVISOR, "GET",
+                          "/api/v1/stats/cases?group_by=month&from=2026-06-01&to=2026-06-30", NULL,
+                          NULL, &r),
+                     200);
+    assert_string_equal(jstr(r.json, "items.0.key"), "2026-06");
+    assert_string_equal(jstr(r.json, "items.0.name"), "2026年6月");
+    resp_free(&r);
+
+    /* A township administrator sees their own township's cases only (a and c). */
+    assert_int_equal(call(XT_ADMIN, "GET", june, NULL, NULL, &r), 200);
+    assert_non_null(g = stat_item(r.json, "TEST-STATS"));
+    assert_int_equal(jint(g, "received"), 2);
+    assert_int_equal(jint(g, "accepted"), 2);
+    resp_free(&r);
+    xw = org_id("溪翁庄镇", 0);
+    assert_int_equal(call(XT_ADMIN, "GET", fmt("%s&unit=%lld", june, xw), NULL, NULL, &r), 404);
+    assert_problem(&r, 404, "not_found");
+    resp_free(&r);
+    /* A supervisor may narrow to 溪翁庄镇: b and d. */
+    assert_int_equal(call(SUPERVISOR, "GET", fmt("%s&unit=%lld", june, xw), NULL, NULL, &r), 200);
+    assert_non_null(g = stat_item(r.json, "TEST-STATS"));
+    assert_int_equal(jint(g, "received"), 2);
+    assert_int_equal(jint(g, "rejected"), 1);
+    resp_free(&r);
+    /* Not a top unit (an office of a township): not found. */
+    assert_int_equal(call(SUPERVISOR, "GET",
+                          fmt("%s&unit=%lld", june, org_id("社会事务办公室", org_id("西田各庄镇", 0))),
+                          NULL, NULL, &r),
+                     404);
+    resp_free(&r);
+
+    /* Who may not: a clerk, a resident, nobody logged in. */
+    assert_int_equal(call(XT_CLERK, "GET", june, NULL, NULL, &r), 403);
+    assert_problem(&r, 403, "forbidden");
+    resp_free(&r);
+    assert_int_equal(call(CITIZEN, "GET", june, NULL, NULL, &r), 403);
+    resp_free(&r);
+    assert_int_equal(call(-1, "GET", june, NULL, NULL, &r), 401);
+    resp_free(&r);
+
+    /* Bad input: a clear error naming the field. */
+    {
+        static const struct {
+            const char *query, *field;
+        } bad[] = {
+            {"group_by=week", "group_by"},
+            {"from=2026-13-01", "from"},
+            {"to=2026-06-31", "to"},
+            {"from=2026-06-30&to=2026-06-01", "from"},
+            {"from=2010-01-01&to=2026-06-01", "to"},
+            {"format=pdf", "format"},
+            {"unit=abc", "unit"},
+        };
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+            assert_int_equal(
+                call(SUPERVISOR, "GET", fmt("/api/v1/stats/cases?%s", bad[i].query), NULL, NULL, &r),
+                400);
+            assert_problem(&r, 400, "validation_failed");
+            if (!has_field_error(&r, bad[i].field))
+                fprintf(stderr, "%s: %s\n", bad[i].query, r.body);
+            assert_true(has_field_error(&r, bad[i].field));
+            resp_free(&r);
+        }
+    }
+
+    /* The workbook. */
+    assert_int_equal(call(SUPERVISOR, "GET", fmt("%s&format=xlsx", june), NULL, NULL, &r), 200);
+    assert_string_equal(r.content_type,
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    assert_true(r.len > 1000);
+    assert_memory_equal(r.body, "PK\x03\x04", 4);
+    resp_free(&r);
+
+    /* The summary agrees with a recount of every case in the store. */
+    assert_int_equal(run("%s stats verify --db '%s' > %s/stats-verify.log 2>&1", srv.bin, srv.db,
+                         srv.dir),
+                     0);
+    normal();
+}
+
 int
 main(void)
 {
@@ -1969,6 +2162,7 @@ main(void)
         cmocka_unit_test(test_deadline_warnings),
         cmocka_unit_test(test_supervision_records),
         cmocka_unit_test(test_auto_accept),
+        cmocka_unit_test(test_case_stats),
         cmocka_unit_test(test_clean_shutdown),
     };
     return cmocka_run_group_tests_name(getenv("BIANMIN_TEST_PG") ? "cases (postgres)"

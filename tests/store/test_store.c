@@ -3291,6 +3291,7 @@ expect_case_fields(const struct bm_case *got, const struct bm_case *want)
     assert_string_equal(got->delivery_method, want->delivery_method);
     assert_string_equal(got->delivery_ref, want->delivery_ref);
     assert_int_equal(got->visits, want->visits);
+    assert_int_equal(got->used_days, want->used_days);
 }
 
 /* The materials of `got`, by ord, carry what `want` (in any order) has. */
@@ -6292,6 +6293,175 @@ rating_new(int64_t case_id, const struct cases *w, int level, const char *reason
     return r;
 }
 
+/* ---- case statistics (summary table) ---- */
+
+/* Noon, China Standard Time, of day d. */
+#define T_OF(d) ((int64_t)(d) * 86400 + 4 * 3600)
+
+/* The summary row sums of a period grouped by `dim`, summarised; returns the group count. */
+static size_t
+stats_groups(struct fx *f, enum bm_stat_dim dim, bm_day from, bm_day to, int64_t unit,
+             struct bm_stat_group *out, size_t max)
+{
+    struct bm_stats_query q = {.county_code = "110118", .dim = dim, .from = from, .to = to,
+                               .unit_id = unit};
+    struct bm_stat_row *rows;
+    size_t n = 0, groups;
+
+    EXPECT_OK(f, bm_store_stats_query(f->st, &q, f->a, &rows, &n, &f->err));
+    assert_true(n <= max * 40);
+    {
+        struct bm_stat_group *all = bm_arena_alloc(f->a, (n + 1) * sizeof(*all));
+        groups = bm_stat_summarize(rows, n, all);
+        assert_true(groups <= max);
+        memcpy(out, all, groups * sizeof(*all));
+    }
+    return groups;
+}
+
+static void
+expect_stats_agree(struct fx *f, int64_t cases)
+{
+    struct bm_stats_check ch;
+
+    EXPECT_OK(f, bm_store_stats_verify(f->st, &ch, &f->err));
+    assert_string_equal(ch.first, "");
+    assert_int_equal(ch.mismatched, 0);
+    assert_int_equal(ch.cases, cases);
+}
+
+static void
+test_case_stats(void **state)
+{
+    struct fx *f = *state;
+    struct cases w;
+    struct bm_case c, got;
+    struct bm_stat_group g[8];
+    struct bm_rating r;
+    bm_day d1 = ymd(2024, 1, 8), d2 = ymd(2024, 2, 5);
+    int64_t ids[4], rebuilt = 0;
+    size_t n;
+
+    cases_fixture(f, &w);
+    /* 1: accepted at township 1 on d1, handled by its office, done early, delivered. */
+    c = case_new(f, &w, 1);
+    c.submitted_at = T_OF(d1);
+    c.st.status = BM_CASE_DELIVERED;
+    c.st.decision = BM_DECISION_APPROVED;
+    c.accept_day = d1;
+    c.due_day = d1 + 7;
+    c.decided_at = T_OF(d1 + 2);
+    c.used_days = 2;
+    c.closed_at = T_OF(d1 + 3);
+    c.visits = 1;
+    ids[0] = add_case(f, &c, T0);
+    /* 2: online, accepted on d1 at township 1, still running. */
+    c = case_new(f, &w, 2);
+    c.is_online = true;
+    c.submitted_at = T_OF(d1);
+    c.st.status = BM_CASE_PROCESSING;
+    c.st.stage = BM_STAGE_HANDLING;
+    c.accept_day = d1;
+    c.due_day = d1 + 7;
+    ids[1] = add_case(f, &c, T0);
+    /* 3: refused at township 2 in February. */
+    c = case_new(f, &w, 3);
+    c.accepting_unit_id = w.t2;
+    c.submitted_at = T_OF(d2);
+    c.st.status = BM_CASE_REJECTED;
+    c.closed_at = T_OF(d2);
+    ids[2] = add_case(f, &c, T0);
+    /* 4: a draft: counts nowhere. */
+    c = case_new(f, &w, 4);
+    c.st.status = BM_CASE_DRAFT;
+    ids[3] = add_case(f, &c, T0);
+    expect_stats_agree(f, 4);
+
+    /* By township for January: township 1 received 2 (1 online), accepted 2, completed 1. */
+    n = stats_groups(f, BM_STAT_BY_TOWNSHIP, ymd(2024, 1, 1), ymd(2024, 1, 31), 0, g, 8);
+    assert_int_equal(n, 1);
+    assert_int_equal(g[0].key, w.t1);
+    assert_string_equal(g[0].name, "溪翁庄镇");
+    assert_int_equal(g[0].n[BM_STAT_RECEIVED], 2);
+    assert_int_equal(g[0].n[BM_STAT_ONLINE], 1);
+    assert_int_equal(g[0].n[BM_STAT_ACCEPTED], 2);
+    assert_int_equal(g[0].n[BM_STAT_COMPLETED], 1);
+    assert_int_equal(g[0].n[BM_STAT_EARLY], 1);
+    assert_int_equal(g[0].n[BM_STAT_ONE_VISIT], 1);
+    assert_int_equal(g[0].p90_days, 2);
+    /* A period of ragged days reads day rows: only d1's received. */
+    n = stats_groups(f, BM_STAT_BY_TOWNSHIP, d1, d1, 0, g, 8);
+    assert_int_equal(n, 1);
+    assert_int_equal(g[0].n[BM_STAT_RECEIVED], 2);
+    assert_int_equal(g[0].n[BM_STAT_COMPLETED], 0);
+    /* By month across both: two months; February has township 2's refusal. */
+    n = stats_groups(f, BM_STAT_BY_MONTH, ymd(2024, 1, 1), ymd(2024, 2, 29), 0, g, 8);
+    assert_int_equal(n, 2);
+    assert_int_equal(g[1].key, ymd(2024, 2, 1));
+    assert_int_equal(g[1].n[BM_STAT_REJECTED], 1);
+    /* By item: the item's code; a unit filter keeps township 2's cases only. */
+    n = stats_groups(f, BM_STAT_BY_ITEM, ymd(2024, 1, 1), ymd(2024, 2, 29), w.t2, g, 8);
+    assert_int_equal(n, 1);
+    assert_string_equal(g[0].code, "SB-001");
+    assert_int_equal(g[0].n[BM_STAT_RECEIVED], 1);
+    assert_int_equal(g[0].n[BM_STAT_REJECTED], 1);
+
+    /* Case 2 transferred to the county department, then decided late: its rows move. */
+    got = get_case(f, case_number(f, "110118100000", 20240105, 2));
+    got.handling_unit_id = w.dept;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_case_update(f->st, &got, T0 + 10, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    got = get_case(f, case_number(f, "110118100000", 20240105, 2));
+    got.st.status = BM_CASE_COMPLETED;
+    got.st.decision = BM_DECISION_DENIED;
+    got.decided_at = T_OF(d1 + 9);
+    got.used_days = 7;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_case_update(f->st, &got, T0 + 20, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    /* A rating of case 1 (bad) counts for its day. */
+    r = rating_new(ids[0], &w, 2, "办理时间长", T_OF(d1 + 4));
+    (void)add_rating(f, &r);
+    expect_stats_agree(f, 4);
+    n = stats_groups(f, BM_STAT_BY_DEPARTMENT, ymd(2024, 1, 1), ymd(2024, 1, 31), 0, g, 8);
+    assert_int_equal(n, 2);
+    for (size_t i = 0; i < n; i++) {
+        if (g[i].key == w.dept) {
+            assert_int_equal(g[i].n[BM_STAT_ACCEPTED], 1);
+            assert_int_equal(g[i].n[BM_STAT_OVERDUE], 1);
+            assert_int_equal(g[i].p90_days, 7);
+        } else {
+            assert_int_equal(g[i].key, w.t1); /* the office belongs to township 1 */
+            assert_int_equal(g[i].n[BM_STAT_ACCEPTED], 1);
+            assert_int_equal(g[i].n[BM_STAT_RATED], 1);
+            assert_int_equal(g[i].n[BM_STAT_BAD], 1);
+        }
+    }
+    /* By channel. */
+    n = stats_groups(f, BM_STAT_BY_CHANNEL, ymd(2024, 1, 1), ymd(2024, 1, 31), 0, g, 8);
+    assert_int_equal(n, 2);
+    assert_int_equal(g[0].key, 0);
+    assert_int_equal(g[1].key, 1);
+    assert_int_equal(g[1].n[BM_STAT_ONLINE], 1);
+
+    /* A failed (stale) update changes nothing. */
+    got.version = 1;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_ESTALE, bm_store_case_update(f->st, &got, T0 + 30, &f->err));
+    bm_store_rollback(f->st);
+    expect_stats_agree(f, 4);
+
+    /* Rebuilding gives the same table. */
+    EXPECT_OK(f, bm_store_stats_rebuild(f->st, &rebuilt, &f->err));
+    assert_int_equal(rebuilt, 4);
+    expect_stats_agree(f, 4);
+    n = stats_groups(f, BM_STAT_BY_MONTH, ymd(2024, 1, 1), ymd(2024, 2, 29), 0, g, 8);
+    assert_int_equal(n, 2);
+    assert_int_equal(g[0].n[BM_STAT_COMPLETED], 2);
+    (void)ids;
+}
+
 static void
 test_ratings_insert_get_list(void **state)
 {
@@ -6647,6 +6817,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_county_code_on_growing_tables, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_chains_per_county, setup, teardown),
         cmocka_unit_test_setup_teardown(test_case_warnings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_case_stats, setup, teardown),
         cmocka_unit_test_setup_teardown(test_supervision_records_store, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outbox_claim_lease_retry, setup, teardown),
         /* participation (公众参与) */

@@ -26,7 +26,7 @@ who(unsigned roles, const char *path)
 
 /* One row per role: does it hold PUBLIC, LOGIN, STAFF, ORG_WRITE, USER_ADMIN, TOKEN_ADMIN,
  * AUDIT_READ, ITEM_WRITE, ITEM_PUBLISH, CASE_READ, CASE_CREATE, CASE_ACT, CALENDAR_WRITE,
- * SUPERVISE? */
+ * SUPERVISE, STATS_READ? */
 #define T true
 #define F false
 static const struct {
@@ -35,16 +35,16 @@ static const struct {
     bool perm[BM_PERM_COUNT];
 } matrix[] = {
     /*                           PUB LOGIN STAFF ORG_W USER_A TOKEN AUDIT ITEM_W ITEM_P
-     *                           C_READ C_CREATE C_ACT CAL_W SUPERVISE */
-    {BM_ROLE_CITIZEN, "citizen", {T, T, F, F, F, F, F, F, F, F, T, T, F, F}},
-    {BM_ROLE_CLERK, "clerk", {T, T, T, F, F, F, F, F, F, T, T, T, F, F}},
-    {BM_ROLE_HANDLER, "handler", {T, T, T, F, F, F, F, F, F, T, F, T, F, F}},
-    {BM_ROLE_APPROVER, "approver", {T, T, T, F, F, F, F, F, F, T, F, T, F, F}},
-    {BM_ROLE_SUPERVISOR, "supervisor", {T, T, T, F, F, F, F, F, F, T, F, F, F, T}},
-    {BM_ROLE_TOWNSHIP_ADMIN, "township_admin", {T, T, T, T, T, F, F, T, F, T, F, F, F, F}},
-    {BM_ROLE_COUNTY_ADMIN, "county_admin", {T, T, T, T, T, T, T, T, T, T, F, T, T, T}},
-    {BM_ROLE_EVALUATOR, "evaluator", {T, T, T, F, F, F, F, F, F, F, F, F, F, F}},
-    {BM_ROLE_AUDITOR, "auditor", {T, T, T, F, F, F, T, F, F, T, F, F, F, F}},
+     *                           C_READ C_CREATE C_ACT CAL_W SUPERVISE STATS */
+    {BM_ROLE_CITIZEN, "citizen", {T, T, F, F, F, F, F, F, F, F, T, T, F, F, F}},
+    {BM_ROLE_CLERK, "clerk", {T, T, T, F, F, F, F, F, F, T, T, T, F, F, F}},
+    {BM_ROLE_HANDLER, "handler", {T, T, T, F, F, F, F, F, F, T, F, T, F, F, F}},
+    {BM_ROLE_APPROVER, "approver", {T, T, T, F, F, F, F, F, F, T, F, T, F, F, F}},
+    {BM_ROLE_SUPERVISOR, "supervisor", {T, T, T, F, F, F, F, F, F, T, F, F, F, T, T}},
+    {BM_ROLE_TOWNSHIP_ADMIN, "township_admin", {T, T, T, T, T, F, F, T, F, T, F, F, F, F, T}},
+    {BM_ROLE_COUNTY_ADMIN, "county_admin", {T, T, T, T, T, T, T, T, T, T, F, T, T, T, T}},
+    {BM_ROLE_EVALUATOR, "evaluator", {T, T, T, F, F, F, F, F, F, F, F, F, F, F, T}},
+    {BM_ROLE_AUDITOR, "auditor", {T, T, T, F, F, F, T, F, F, T, F, F, F, F, T}},
 };
 #undef T
 #undef F
@@ -52,7 +52,7 @@ static const struct {
 static const char *const perm_names[BM_PERM_COUNT] = {
     "PUBLIC", "LOGIN", "STAFF", "ORG_WRITE", "USER_ADMIN", "TOKEN_ADMIN", "AUDIT_READ",
     "ITEM_WRITE", "ITEM_PUBLISH", "CASE_READ", "CASE_CREATE", "CASE_ACT", "CALENDAR_WRITE",
-    "SUPERVISE",
+    "SUPERVISE", "STATS_READ",
 };
 
 /* Case scope: county-wide roles see the county, others their township or department. */
@@ -112,8 +112,8 @@ test_role_matrix(void **state)
     for (size_t r = 0; r < sizeof(matrix) / sizeof(matrix[0]); r++) {
         struct bm_principal p = who(matrix[r].role, "/1/4/17/");
 
-        /* Permissions after SUPERVISE are checked by their areas' own unit tests. */
-        for (int perm = 0; perm <= BM_PERM_SUPERVISE; perm++) {
+        /* Permissions after STATS_READ are checked by their areas' own unit tests. */
+        for (int perm = 0; perm <= BM_PERM_STATS_READ; perm++) {
             bool got = bm_access_role_allows(&p, (enum bm_perm)perm);
             bool in_set = (bm_access_roles_for((enum bm_perm)perm) & matrix[r].role) != 0;
 

@@ -53,7 +53,7 @@ pg_case_next_seq(struct bm_store *st, const char *town_code, int ymd, int *seq,
     "coalesce(c.due_day, " PQ_DAY_NONE "), c.due_provisional, c.decided_at, c.closed_at, "    \
     "c.delivery_method, c.delivery_ref, c.visits, c.version, c.created_at, c.updated_at, "    \
     "coalesce(c.warn_day, " PQ_DAY_NONE "), c.warned_level, coalesce(c.warned_due, "          \
-    PQ_DAY_NONE ")"
+    PQ_DAY_NONE "), c.used_days"
 #define CASE_FROM                                                                             \
     " FROM cases c JOIN items i ON i.id = c.item_id "                                          \
     "JOIN org_units ao ON ao.id = c.accepting_unit_id "                                        \
@@ -133,6 +133,7 @@ read_case(const PGresult *r, int row, struct bm_arena *a, struct bm_case *c, str
     c->warn_day = (bm_day)pq_int(r, row, k++);
     c->warned_level = (int)pq_int(r, row, k++);
     c->warned_due = (bm_day)pq_int(r, row, k++);
+    c->used_days = (int)pq_int(r, row, k++);
     if (suspend_kind < BM_SUSPEND_NONE || suspend_kind > BM_SUSPEND_SUPPLEMENT)
         bm_log(BM_LOG_ERROR, "store_error", "case %s: unknown suspend kind %" PRId64,
                PQgetvalue(r, row, 1), suspend_kind);
@@ -173,13 +174,14 @@ static const char SQL_CASE_INSERT[] =
     "applicant_hash, applicant_user_id, accepting_unit_id, handling_unit_id, handler_id, "
     "promised_days, summary, submitted_at, accepted_at, accept_day, due_day, due_provisional, "
     "decided_at, closed_at, delivery_method, delivery_ref, visits, created_at, updated_at, "
-    "warn_day) "
+    "warn_day, used_days) "
     "VALUES ($1, (SELECT county_code FROM org_units WHERE id = $20::bigint), $2, $3::bigint, "
     "$4, $5, $6, $7, $8, $9, $10, $11::bigint, $12::bigint, $13::bigint, $14::bigint, $15, $16, "
     "$17, $18, nullif($19::bigint, 0), $20::bigint, $21::bigint, nullif($22::bigint, 0), "
     "$23::bigint, $24, $25::bigint, $26::bigint, nullif($27::bigint, " PQ_DAY_NONE "), "
     "nullif($28::bigint, " PQ_DAY_NONE "), $29::bigint, $30::bigint, $31::bigint, $32, $33, "
-    "$34::bigint, $35::bigint, $35::bigint, nullif($36::bigint, " PQ_DAY_NONE ")) RETURNING id";
+    "$34::bigint, $35::bigint, $35::bigint, nullif($36::bigint, " PQ_DAY_NONE "), $37::bigint) "
+    "RETURNING id";
 static const char SQL_MAT_INSERT[] =
     "INSERT INTO case_materials (case_id, ord, name, required, source, provided, exempt, "
     "certificate_id, county_code) VALUES ($1::bigint, $2::bigint, $3, $4::bigint, $5, "
@@ -233,6 +235,7 @@ pg_case_insert(struct bm_store *st, const struct bm_case *c, int64_t now, int64_
     pq_i64(&a, c->visits);
     pq_i64(&a, now);
     pq_i64(&a, c->warn_day);
+    pq_i64(&a, c->used_days);
     r = pq_run(st, SQL_CASE_INSERT, &a, "case insert", err);
     if (r == NULL) {
         if (err->rc == BM_ECONFLICT)
@@ -334,7 +337,8 @@ static const char SQL_CASE_UPDATE[] =
     "due_day = nullif($16::bigint, " PQ_DAY_NONE "), due_provisional = $17::bigint, "
     "decided_at = $18::bigint, closed_at = $19::bigint, delivery_method = $20, "
     "delivery_ref = $21, visits = $22::bigint, summary = $23, updated_at = $24::bigint, "
-    "warn_day = nullif($25::bigint, " PQ_DAY_NONE "), version = version + 1 "
+    "warn_day = nullif($25::bigint, " PQ_DAY_NONE "), used_days = $26::bigint, "
+    "version = version + 1 "
     "WHERE id = $1::bigint AND version = $2::bigint";
 static const char SQL_MAT_UPDATE[] =
     "UPDATE case_materials SET provided = $3::bigint, exempt = $4::bigint, "
@@ -373,6 +377,7 @@ pg_case_update(struct bm_store *st, const struct bm_case *c, int64_t now, struct
     pq_str(&a, c->summary);
     pq_i64(&a, now);
     pq_i64(&a, c->warn_day);
+    pq_i64(&a, c->used_days);
     rc = pq_exec(st, SQL_CASE_UPDATE, &a, "case update", &changed, err);
     if (rc == BM_OK && changed == 0)
         rc = bm_err_set(err, BM_ESTALE, "办件已被他人修改，请刷新后重试");

@@ -158,4 +158,11 @@ const struct bm_store_ops bm_pg_ops = {
     .rect_get = pg_rect_get,
     .rect_update = pg_rect_update,
     .rects_list = pg_rects_list,
+    /* case statistics */
+    .stat_snap = pg_stat_snap,
+    .stat_scan = pg_stat_scan,
+    .stat_add = pg_stat_add,
+    .stat_stored = pg_stat_stored,
+    .stat_clear = pg_stat_clear,
+    .stat_range = pg_stat_range,
 };

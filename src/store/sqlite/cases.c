@@ -19,7 +19,7 @@
     "coalesce(u.display_name, ''), c.promised_days, c.summary, c.submitted_at, "               \
     "c.accepted_at, c.decided_at, c.closed_at, c.accept_day, c.due_day, c.due_provisional, "   \
     "c.delivery_method, c.delivery_ref, c.visits, c.version, c.created_at, c.updated_at, "     \
-    "c.warn_day, c.warned_level, c.warned_due"
+    "c.warn_day, c.warned_level, c.warned_due, c.used_days"
 #define CASE_FROM                                                                              \
     " FROM cases c JOIN items i ON i.id = c.item_id "                                          \
     "JOIN org_units a ON a.id = c.accepting_unit_id "                                          \
@@ -136,6 +136,7 @@ read_case(sqlite3_stmt *s, struct bm_arena *a, struct bm_case *c, struct bm_err 
     c->warn_day = day_at(s, 47);
     c->warned_level = sqlite3_column_int(s, 48);
     c->warned_due = day_at(s, 49);
+    c->used_days = sqlite3_column_int(s, 50);
     return BM_OK;
 }
 
@@ -178,10 +179,10 @@ static const char SQL_CASE_INSERT[] =
     "applicant_hash, applicant_user_id, accepting_unit_id, handling_unit_id, handler_id, "
     "promised_days, summary, submitted_at, accepted_at, accept_day, due_day, due_provisional, "
     "decided_at, closed_at, delivery_method, delivery_ref, visits, created_at, updated_at, "
-    "warn_day) "
+    "warn_day, used_days) "
     "VALUES (?1, (SELECT county_code FROM org_units WHERE id = ?20), ?2, ?3, ?4, ?5, ?6, ?7, "
     "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, "
-    "?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?35, ?36)";
+    "?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?35, ?36, ?37)";
 static const char SQL_MAT_INSERT[] =
     "INSERT INTO case_materials (case_id, ord, name, required, source, provided, exempt, "
     "certificate_id, county_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
@@ -239,6 +240,7 @@ sqlite_case_insert(struct bm_store *st, const struct bm_case *c, int64_t now, in
     sqlite3_bind_int(s, 34, c->visits);
     sqlite3_bind_int64(s, 35, now);
     bind_day(s, 36, c->warn_day);
+    sqlite3_bind_int(s, 37, c->used_days);
     if ((rc = sq_exec(st, s, "case insert", err)) != BM_OK)
         return rc;
     *id = sqlite3_last_insert_rowid(SQ(st)->db);
@@ -331,7 +333,7 @@ static const char SQL_CASE_UPDATE[] =
     "extension_days = ?11, handling_unit_id = ?12, handler_id = ?13, accepted_at = ?14, "
     "accept_day = ?15, due_day = ?16, due_provisional = ?17, decided_at = ?18, closed_at = ?19, "
     "delivery_method = ?20, delivery_ref = ?21, visits = ?22, summary = ?23, updated_at = ?24, "
-    "warn_day = ?25, version = version + 1 WHERE id = ?1 AND version = ?2";
+    "warn_day = ?25, used_days = ?26, version = version + 1 WHERE id = ?1 AND version = ?2";
 static const char SQL_MAT_UPDATE[] =
     "UPDATE case_materials SET provided = ?3, exempt = ?4, certificate_id = ?5 "
     "WHERE case_id = ?1 AND ord = ?2";
@@ -370,6 +372,7 @@ sqlite_case_update(struct bm_store *st, const struct bm_case *c, int64_t now, st
     sq_bind_text(s, 23, c->summary);
     sqlite3_bind_int64(s, 24, now);
     bind_day(s, 25, c->warn_day);
+    sqlite3_bind_int(s, 26, c->used_days);
     if ((rc = sq_exec(st, s, "case update", err)) != BM_OK)
         return rc;
     if (sqlite3_changes(SQ(st)->db) == 0)

@@ -157,4 +157,11 @@ const struct bm_store_ops bm_sqlite_ops = {
     .rect_get = sqlite_rect_get,
     .rect_update = sqlite_rect_update,
     .rects_list = sqlite_rects_list,
+    /* case statistics */
+    .stat_snap = sqlite_stat_snap,
+    .stat_scan = sqlite_stat_scan,
+    .stat_add = sqlite_stat_add,
+    .stat_stored = sqlite_stat_stored,
+    .stat_clear = sqlite_stat_clear,
+    .stat_range = sqlite_stat_range,
 };
