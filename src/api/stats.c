@@ -205,7 +205,7 @@ bm_api_stats_cases(struct bm_req *rq, struct bm_resp *rs)
     }
     ng = n > 0 ? bm_stat_summarize(rows, n, groups) : 0;
     if (n == 0 || bm_stat_summarize(all, n, &total) != 1) {
-        struct bm_stat_row none = {.code = "", .name = "", .used_days = -1};
+        struct bm_stat_row none = {.code = "", .name = ""};
         (void)bm_stat_summarize(&none, 1, &total);
     }
     bm_day_format(q.from, from_s);

@@ -94,14 +94,28 @@ static bool
 key_eq(const struct bm_stat_key *a, const struct bm_stat_key *b)
 {
     return a->town_id == b->town_id && a->dept_id == b->dept_id && a->item_id == b->item_id &&
-           a->online == b->online && a->is_month == b->is_month && a->period == b->period &&
-           a->used_days == b->used_days;
+           a->online == b->online && a->is_month == b->is_month && a->period == b->period;
 }
 
-/* Adds counter `c` (times sign) of a fact on `day` to the rows, at both grains. */
+/* Adds n at `used` days to a delta row's histogram changes, merging equal days. */
+static void
+add_days(struct bm_stat_delta *d, int used, int64_t n)
+{
+    for (int i = 0; i < d->n_days; i++)
+        if (d->days[i].used == used) {
+            d->days[i].n += n;
+            return;
+        }
+    BM_ASSERT(d->n_days < 2); /* a case completes once: before's and after's at most */
+    d->days[d->n_days].used = used;
+    d->days[d->n_days++].n = n;
+}
+
+/* Adds the counters of a fact on `day` to the rows, at both grains, and for a completion
+ * (used_days >= 0) its working days, `sign` times. */
 static size_t
 add_fact(struct bm_stat_delta *rows, size_t n, const struct bm_stat_key *base, bm_day day,
-         int used_days, const int64_t *add)
+         int used_days, int sign, const int64_t *add)
 {
     for (int g = 0; g < 2; g++) {
         struct bm_stat_key k = *base;
@@ -109,7 +123,6 @@ add_fact(struct bm_stat_delta *rows, size_t n, const struct bm_stat_key *base, b
 
         k.is_month = g == 1;
         k.period = g == 1 ? bm_stat_month_start(day) : day;
-        k.used_days = used_days;
         for (i = 0; i < n && !key_eq(&rows[i].key, &k); i++)
             ;
         if (i == n) {
@@ -118,6 +131,8 @@ add_fact(struct bm_stat_delta *rows, size_t n, const struct bm_stat_key *base, b
         }
         for (int c = 0; c < BM_STAT_COUNT; c++)
             rows[i].n[c] += add[c];
+        if (used_days >= 0)
+            add_days(&rows[i], used_days > BM_STAT_MAX_DAYS ? BM_STAT_MAX_DAYS : used_days, sign);
     }
     return n;
 }
@@ -137,17 +152,17 @@ bm_stat_rows(const struct bm_stat_case *c, int sign, struct bm_stat_delta *out)
         FACT_BEGIN();
         f[BM_STAT_RECEIVED] = sign;
         f[BM_STAT_ONLINE] = c->online ? sign : 0;
-        n = add_fact(out, n, &base, bm_day_of_instant(c->submitted_at), -1, f);
+        n = add_fact(out, n, &base, bm_day_of_instant(c->submitted_at), -1, sign, f);
     }
     if (c->accept_day != BM_DAY_NONE) {
         FACT_BEGIN();
         f[BM_STAT_ACCEPTED] = sign;
-        n = add_fact(out, n, &base, c->accept_day, -1, f);
+        n = add_fact(out, n, &base, c->accept_day, -1, sign, f);
     }
     if (c->status == BM_CASE_REJECTED && c->closed_at > 0) {
         FACT_BEGIN();
         f[BM_STAT_REJECTED] = sign;
-        n = add_fact(out, n, &base, bm_day_of_instant(c->closed_at), -1, f);
+        n = add_fact(out, n, &base, bm_day_of_instant(c->closed_at), -1, sign, f);
     }
     if (c->decided_at > 0) {
         bm_day d = bm_day_of_instant(c->decided_at);
@@ -162,14 +177,14 @@ bm_stat_rows(const struct bm_stat_case *c, int sign, struct bm_stat_delta *out)
             f[BM_STAT_DAYS_SUM] = (int64_t)sign * c->used_days;
             f[BM_STAT_DAYS_KNOWN] = sign;
         }
-        n = add_fact(out, n, &base, d, c->used_days >= 0 ? c->used_days : -1, f);
+        n = add_fact(out, n, &base, d, c->used_days >= 0 ? c->used_days : -1, sign, f);
     }
     if (c->status == BM_CASE_DELIVERED && c->closed_at > 0) {
         FACT_BEGIN();
         f[BM_STAT_DELIVERED] = sign;
         f[BM_STAT_ONE_VISIT] = c->visits <= 1 ? sign : 0;
         f[BM_STAT_ZERO_VISIT] = c->visits == 0 ? sign : 0;
-        n = add_fact(out, n, &base, bm_day_of_instant(c->closed_at), -1, f);
+        n = add_fact(out, n, &base, bm_day_of_instant(c->closed_at), -1, sign, f);
     }
     if (c->rating_level >= 1 && c->rating_level <= 5 && c->rated_at > 0) {
         FACT_BEGIN();
@@ -177,7 +192,7 @@ bm_stat_rows(const struct bm_stat_case *c, int sign, struct bm_stat_delta *out)
         f[BM_STAT_SATISFIED] = c->rating_level >= 3 ? sign : 0;
         f[BM_STAT_GOOD] = c->rating_level >= 4 ? sign : 0;
         f[BM_STAT_BAD] = c->rating_level <= 2 ? sign : 0;
-        n = add_fact(out, n, &base, bm_day_of_instant(c->rated_at), -1, f);
+        n = add_fact(out, n, &base, bm_day_of_instant(c->rated_at), -1, sign, f);
     }
 #undef FACT_BEGIN
     return n;
@@ -196,33 +211,74 @@ bm_stat_diff(const struct bm_stat_case *before, const struct bm_stat_case *after
         size_t i;
         for (i = 0; i < n && !key_eq(&out[i].key, &rows[j].key); i++)
             ;
-        if (i == n)
+        if (i == n) {
             out[n++] = rows[j];
-        else
-            for (int c = 0; c < BM_STAT_COUNT; c++)
-                out[i].n[c] += rows[j].n[c];
+            continue;
+        }
+        for (int c = 0; c < BM_STAT_COUNT; c++)
+            out[i].n[c] += rows[j].n[c];
+        for (int k = 0; k < rows[j].n_days; k++)
+            add_days(&out[i], rows[j].days[k].used, rows[j].days[k].n);
     }
     for (size_t i = 0; i < n; i++) {
         bool zero = true;
+        int nd = 0;
+        for (int k = 0; k < out[i].n_days; k++)
+            if (out[i].days[k].n != 0)
+                out[i].days[nd++] = out[i].days[k];
+        out[i].n_days = nd;
         for (int c = 0; c < BM_STAT_COUNT && zero; c++)
             zero = out[i].n[c] == 0;
-        if (!zero)
+        if (!zero || nd > 0)
             out[kept++] = out[i];
     }
     return kept;
+}
+
+bool
+bm_stat_hist_add(unsigned char *buf, size_t *len, int used, int64_t n)
+{
+    size_t at, need;
+    int64_t v;
+
+    if (used < 0)
+        return false;
+    if (used > BM_STAT_MAX_DAYS)
+        used = BM_STAT_MAX_DAYS;
+    at = (size_t)used * 4;
+    need = at + 4 > *len ? at + 4 : *len;
+    v = bm_stat_hist_at(buf, *len, used) + n;
+    if (v < 0 || v > INT32_MAX)
+        return false;
+    if (need > *len)
+        memset(buf + *len, 0, need - *len);
+    *len = need;
+    for (int b = 0; b < 4; b++)
+        buf[at + (size_t)b] = (unsigned char)((uint32_t)v >> (8 * b));
+    while (*len >= 4 && bm_stat_hist_at(buf, *len, (int)(*len / 4) - 1) == 0)
+        *len -= 4;
+    return true;
+}
+
+int64_t
+bm_stat_hist_at(const unsigned char *h, size_t len, int days)
+{
+    size_t at = (size_t)days * 4;
+
+    if (days < 0 || at + 4 > len)
+        return 0;
+    return (int64_t)((uint32_t)h[at] | (uint32_t)h[at + 1] << 8 | (uint32_t)h[at + 2] << 16 |
+                     (uint32_t)h[at + 3] << 24);
 }
 
 static int
 row_cmp(const void *pa, const void *pb)
 {
     const struct bm_stat_row *a = pa, *b = pb;
-    int c;
 
     if (a->key != b->key)
         return a->key < b->key ? -1 : 1;
-    if ((c = strcmp(a->code, b->code)) != 0)
-        return c;
-    return (a->used_days > b->used_days) - (a->used_days < b->used_days);
+    return strcmp(a->code, b->code);
 }
 
 static double
@@ -236,6 +292,7 @@ static void
 group_of(const struct bm_stat_row *rows, size_t lo, size_t hi, struct bm_stat_group *g)
 {
     int64_t known, need, seen = 0;
+    int max_days = 0;
 
     memset(g, 0, sizeof(*g));
     g->key = rows[lo].key;
@@ -246,21 +303,20 @@ group_of(const struct bm_stat_row *rows, size_t lo, size_t hi, struct bm_stat_gr
             g->n[c] += rows[i].n[c];
         if (g->name[0] == '\0')
             g->name = rows[i].name;
+        if ((int)(rows[i].days_len / 4) > max_days)
+            max_days = (int)(rows[i].days_len / 4);
     }
     known = g->n[BM_STAT_DAYS_KNOWN];
     g->avg_days = known > 0 ? (double)g->n[BM_STAT_DAYS_SUM] / (double)known : -1.0;
-    /* Nearest rank: the smallest d with at least ceil(0.9 * known) completions <= d. Rows
-     * are sorted by days used, and only completions carry days (>= 0). */
+    /* Nearest rank: the smallest d with at least ceil(0.9 * known) completions <= d, from
+     * the rows' histograms summed day by day. */
     g->p90_days = -1;
     need = (known * 9 + 9) / 10;
-    for (size_t i = lo; i < hi && known > 0; i++) {
-        if (rows[i].used_days < 0)
-            continue;
-        seen += rows[i].n[BM_STAT_DAYS_KNOWN];
-        if (seen >= need) {
-            g->p90_days = rows[i].used_days;
-            break;
-        }
+    for (int d = 0; d < max_days && known > 0 && g->p90_days < 0; d++) {
+        for (size_t i = lo; i < hi; i++)
+            seen += bm_stat_hist_at(rows[i].days, rows[i].days_len, d);
+        if (seen >= need)
+            g->p90_days = d;
     }
     g->on_time_rate = rate(g->n[BM_STAT_ON_TIME], g->n[BM_STAT_COMPLETED]);
     g->early_rate = rate(g->n[BM_STAT_EARLY], g->n[BM_STAT_COMPLETED]);

@@ -7,9 +7,10 @@
  *
  * A summary row is keyed by where the case was accepted (the township, or the top unit of a
  * county window), which body handles it (its township or county department), the item, the
- * channel, a period and, for completions, the working days used. Each fact is recorded
- * twice: in a day row and in a month row, so that whole months are read from month rows
- * and only the ragged ends of a period from day rows.
+ * channel and a period; besides its counters it holds the histogram of the working days
+ * its completions used (for the 90th percentile). Each fact is recorded twice: in a day row
+ * and in a month row, so that whole months are read from month rows and only the ragged
+ * ends of a period from day rows.
  */
 #ifndef BM_CORE_STATS_H
 #define BM_CORE_STATS_H
@@ -66,12 +67,20 @@ struct bm_stat_key {
     bool online;
     bool is_month; /* a month row (period = its first day) or a day row */
     bm_day period;
-    int used_days; /* working days used of a completion; -1 for other facts */
 };
+
+/* Working days used are counted exactly up to this; longer ones count as this many. */
+#define BM_STAT_MAX_DAYS 999
 
 struct bm_stat_delta {
     struct bm_stat_key key;
     int64_t n[BM_STAT_COUNT];
+    /* Changes to the row's histogram of working days used: count n at `used` days. */
+    struct {
+        int used;
+        int64_t n;
+    } days[2];
+    int n_days;
 };
 
 /* Rows a case adds at most (6 facts, day and month) and a diff of two cases. */
@@ -115,13 +124,25 @@ struct bm_stat_range {
  */
 size_t bm_stat_ranges(bm_day from, bm_day to, struct bm_stat_range *out);
 
-/* One summed summary row of a query, grouped by key (or code) and working days used. */
+/*
+ * A histogram of working days used as stored with a summary row: little-endian 32-bit
+ * counts, the i-th for i days; trailing zero counts are left out (so no completions is an
+ * empty histogram). bm_stat_hist_add adds n at `used` (capped at BM_STAT_MAX_DAYS) to the
+ * histogram in buf (len bytes, room for BM_STAT_HIST_MAX), updating *len; false if a count
+ * would go below zero or past 2^31 - 1 (the histogram is then unchanged).
+ */
+#define BM_STAT_HIST_MAX (4 * (BM_STAT_MAX_DAYS + 1))
+bool bm_stat_hist_add(unsigned char *buf, size_t *len, int used, int64_t n);
+int64_t bm_stat_hist_at(const unsigned char *h, size_t len, int days);
+
+/* One summary row of a query: the group it belongs to, its counters and histogram. */
 struct bm_stat_row {
     int64_t key;      /* unit id, first day of a month, or 1 online / 0 window */
     const char *code; /* item code when grouped by item, else "" */
     const char *name; /* display name, "" if none */
-    int used_days;
     int64_t n[BM_STAT_COUNT];
+    const unsigned char *days; /* histogram of working days used */
+    size_t days_len;
 };
 
 /* A group's figures. Rates are fractions in 0..1, -1 when the denominator is 0. */
@@ -136,9 +157,9 @@ struct bm_stat_group {
 };
 
 /*
- * Sorts rows[] (from one or several range queries) by key, code and working days used, and
- * sums each group into out[] (room for n groups: there are never more); returns the number
- * of groups, in key order (code order for items).
+ * Sorts rows[] (from one or several range queries) by key and code, and sums each group
+ * into out[] (room for n groups: there are never more); returns the number of groups, in
+ * key order (code order for items).
  */
 size_t bm_stat_summarize(struct bm_stat_row *rows, size_t n, struct bm_stat_group *out);
 

@@ -18,7 +18,7 @@
 
 /* ---- case statistics: shared by both backends (placeholders spelled by P: "?" or "$") ---- */
 
-/* A statistics query's rows at most (about 100,000 rows: far more than groups x days). */
+/* A statistics query's rows at most (some 100,000 summary rows). */
 #define BM_STATS_MAX_BYTES (32u << 20)
 
 /* One case as the statistics read it, with its own copies of the org paths. */
@@ -35,8 +35,10 @@ BM_MUST_CHECK enum bm_rc bm_stat_snap_init(struct bm_stat_snap *out, const char 
 
 typedef enum bm_rc (*bm_stat_snap_fn)(void *ctx, const struct bm_stat_snap *s,
                                       struct bm_err *err);
+/* A stored summary row: its counters in d (no day changes) and its histogram. */
 typedef enum bm_rc (*bm_stat_row_fn)(void *ctx, const char *county,
-                                     const struct bm_stat_delta *d, struct bm_err *err);
+                                     const struct bm_stat_delta *d, const unsigned char *days,
+                                     size_t days_len, struct bm_err *err);
 
 /* Columns of bm_stat_snap, read by both backends in this order (then the case id). */
 #define BM_SQL_STAT_CASE                                                                     \
@@ -52,14 +54,14 @@ typedef enum bm_rc (*bm_stat_row_fn)(void *ctx, const char *county,
 #define BM_SQL_STAT_COUNTERS                                                                 \
     "received, online_n, accepted, rejected, completed, on_time, early, overdue, same_day, "  \
     "days_sum, days_known, delivered, one_visit, zero_visit, rated, satisfied, good, bad"
-#define BM_SQL_STAT_KEY "county_code, grain, period, town_id, dept_id, item_id, online, used_days"
+#define BM_SQL_STAT_KEY "county_code, grain, period, town_id, dept_id, item_id, online"
 
-/* Adds a delta row: key in 1..8, counters in 9..26. */
+/* Adds a delta row's counters: key in 1..7, counters in 8..25. */
 #define BM_SQL_STAT_UPSERT(P)                                                                \
     "INSERT INTO case_stats (" BM_SQL_STAT_KEY ", " BM_SQL_STAT_COUNTERS ") VALUES ("        \
     P "1, " P "2, " P "3, " P "4, " P "5, " P "6, " P "7, " P "8, " P "9, " P "10, " P "11, " \
     P "12, " P "13, " P "14, " P "15, " P "16, " P "17, " P "18, " P "19, " P "20, " P "21, " \
-    P "22, " P "23, " P "24, " P "25, " P "26) ON CONFLICT (" BM_SQL_STAT_KEY ") DO UPDATE "  \
+    P "22, " P "23, " P "24, " P "25) ON CONFLICT (" BM_SQL_STAT_KEY ") DO UPDATE "          \
     "SET received = case_stats.received + excluded.received, "                                \
     "online_n = case_stats.online_n + excluded.online_n, "                                    \
     "accepted = case_stats.accepted + excluded.accepted, "                                    \
@@ -78,33 +80,40 @@ typedef enum bm_rc (*bm_stat_row_fn)(void *ctx, const char *county,
     "satisfied = case_stats.satisfied + excluded.satisfied, "                                 \
     "good = case_stats.good + excluded.good, bad = case_stats.bad + excluded.bad"
 
-#define BM_SQL_STAT_SUMS                                                                     \
-    "sum(s.received), sum(s.online_n), sum(s.accepted), sum(s.rejected), sum(s.completed), "  \
-    "sum(s.on_time), sum(s.early), sum(s.overdue), sum(s.same_day), sum(s.days_sum), "        \
-    "sum(s.days_known), sum(s.delivered), sum(s.one_visit), sum(s.zero_visit), sum(s.rated), " \
-    "sum(s.satisfied), sum(s.good), sum(s.bad)"
+/* One row by its key (1..7; I casts integer parameters); its histogram is parameter 8. */
+#define BM_SQL_STAT_ROW(P, I)                                                                \
+    " WHERE county_code = " P "1 AND grain = " P "2" I " AND period = " P "3" I               \
+    " AND town_id = " P "4" I " AND dept_id = " P "5" I " AND item_id = " P "6" I             \
+    " AND online = " P "7" I
+#define BM_SQL_STAT_DAYS_GET(P, I) "SELECT days FROM case_stats" BM_SQL_STAT_ROW(P, I)
+#define BM_SQL_STAT_DAYS_SET(P, I) "UPDATE case_stats SET days = " P "8" BM_SQL_STAT_ROW(P, I)
 
 /*
- * A period's rows summed by one dimension (enum bm_stat_dim order): key, code, name, days
- * used, then the sums. Parameters: county 1, grain 2, period from 3 to 4, top unit 5 (0 all).
- * I is the cast of an integer parameter ("" or "::bigint").
+ * A period's rows (no grouping: the histograms are summed in C), the dimension's column
+ * first (enum bm_stat_dim order), then the counters and the histogram. Parameters: county 1,
+ * grain 2, period from 3 to 4, top unit 5 (0 all).
  */
 #define BM_SQL_STAT_WHERE(P, I)                                                              \
     " WHERE s.county_code = " P "1 AND s.grain = " P "2" I " AND s.period BETWEEN " P "3" I    \
     " AND " P "4" I " AND (" P "5" I " = 0 OR s.town_id = " P "5" I " OR s.dept_id = " P "5" I \
-    ") "
-#define BM_SQL_STAT_BY(P, I, key, join, group)                                               \
-    "SELECT " key ", s.used_days, " BM_SQL_STAT_SUMS " FROM case_stats s " join              \
-    BM_SQL_STAT_WHERE(P, I) "GROUP BY " group ", s.used_days"
+    ")"
+#define BM_SQL_STAT_BY(P, I, col)                                                            \
+    "SELECT " col ", " BM_SQL_STAT_COUNTERS ", days FROM case_stats s" BM_SQL_STAT_WHERE(P, I)
 #define BM_SQL_STAT_QUERIES(P, I)                                                            \
-    {BM_SQL_STAT_BY(P, I, "s.town_id, '', coalesce(max(u.name), '')",                        \
-                    "LEFT JOIN org_units u ON u.id = s.town_id", "s.town_id"),               \
-     BM_SQL_STAT_BY(P, I, "s.dept_id, '', coalesce(max(u.name), '')",                        \
-                    "LEFT JOIN org_units u ON u.id = s.dept_id", "s.dept_id"),               \
-     BM_SQL_STAT_BY(P, I, "0, i.code, max(i.name)", "JOIN items i ON i.id = s.item_id",      \
-                    "i.code"),                                                               \
-     BM_SQL_STAT_BY(P, I, "s.period, '', ''", "", "s.period"),                               \
-     BM_SQL_STAT_BY(P, I, "s.online, '', ''", "", "s.online")}
+    {BM_SQL_STAT_BY(P, I, "s.town_id"), BM_SQL_STAT_BY(P, I, "s.dept_id"),                   \
+     BM_SQL_STAT_BY(P, I, "s.item_id"), BM_SQL_STAT_BY(P, I, "s.period"),                    \
+     BM_SQL_STAT_BY(P, I, "s.online")}
+
+/* Display names of a county's units and item versions, by id. */
+#define BM_SQL_STAT_UNIT_NAMES(P)                                                            \
+    "SELECT id, '', name FROM org_units WHERE county_code = " P "1 ORDER BY id"
+#define BM_SQL_STAT_ITEM_NAMES(P)                                                            \
+    "SELECT id, code, name FROM items WHERE county_code = " P "1 ORDER BY id"
+
+struct bm_stat_name {
+    int64_t id;
+    const char *code, *name;
+};
 
 struct bm_store_ops {
     const char *name; /* "sqlite", "postgres" */
@@ -274,6 +283,9 @@ struct bm_store_ops {
     enum bm_rc (*stat_snap)(struct bm_store *st, int64_t case_id, struct bm_stat_snap *out, struct bm_err *err);
     enum bm_rc (*stat_scan)(struct bm_store *st, bm_stat_snap_fn fn, void *ctx, struct bm_err *err);
     enum bm_rc (*stat_add)(struct bm_store *st, const char *county, const struct bm_stat_delta *d, struct bm_err *err);
+    enum bm_rc (*stat_days_get)(struct bm_store *st, const char *county, const struct bm_stat_key *k, unsigned char *buf, size_t *len, struct bm_err *err);
+    enum bm_rc (*stat_days_set)(struct bm_store *st, const char *county, const struct bm_stat_key *k, const unsigned char *buf, size_t len, struct bm_err *err);
+    enum bm_rc (*stat_names)(struct bm_store *st, const char *county, bool items, struct bm_arena *a, struct bm_stat_name **out, size_t *n, struct bm_err *err);
     enum bm_rc (*stat_stored)(struct bm_store *st, bm_stat_row_fn fn, void *ctx, struct bm_err *err);
     enum bm_rc (*stat_clear)(struct bm_store *st, struct bm_err *err);
     enum bm_rc (*stat_range)(struct bm_store *st, const struct bm_stats_query *q, const struct bm_stat_range *r, struct bm_arena *a, struct bm_stat_row **out, size_t *n, struct bm_err *err);

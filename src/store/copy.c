@@ -162,9 +162,9 @@ const struct bm_copy_table bm_copy_tables[] = {
     {"rectifications", "id",
      {"id", "county_code", "rating_id", "case_id", "unit_id", "status", "callback_due", "rectify_due", "appeal_due", "called_back_at", "callback_note", "resolved_at", "outcome", "appeal_note", "decision_note", "closed_at", "version", "created_at", "updated_at"},
      "itiiitiiiititttiiii", true},
-    {"case_stats", "county_code, grain, period, town_id, dept_id, item_id, online, used_days",
-     {"county_code", "grain", "period", "town_id", "dept_id", "item_id", "online", "used_days", "received", "online_n", "accepted", "rejected", "completed", "on_time", "early", "overdue", "same_day", "days_sum", "days_known", "delivered", "one_visit", "zero_visit", "rated", "satisfied", "good", "bad"},
-     "tiiiiiiiiiiiiiiiiiiiiiiiii", false},
+    {"case_stats", "county_code, grain, period, town_id, dept_id, item_id, online",
+     {"county_code", "grain", "period", "town_id", "dept_id", "item_id", "online", "received", "online_n", "accepted", "rejected", "completed", "on_time", "early", "overdue", "same_day", "days_sum", "days_known", "delivered", "one_visit", "zero_visit", "rated", "satisfied", "good", "bad", "days"},
+     "tiiiiiiiiiiiiiiiiiiiiiiiib", false},
 };
 
 const size_t bm_n_copy_tables = sizeof(bm_copy_tables) / sizeof(bm_copy_tables[0]);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "store/backend.h"
+#include "util/log.h"
 
 enum bm_rc
 bm_stat_snap_init(struct bm_stat_snap *out, const char *county, const char *accepting_path,
@@ -34,6 +35,27 @@ bm_store_stat_before(struct bm_store *st, int64_t case_id, struct bm_stat_snap *
     return st->ops->stat_snap(st, case_id, out, err);
 }
 
+/* Adds a delta row: its counters, then its histogram changes (read, changed, written). */
+static enum bm_rc
+apply(struct bm_store *st, const char *county, const struct bm_stat_delta *d, struct bm_err *err)
+{
+    unsigned char buf[BM_STAT_HIST_MAX];
+    size_t len = 0;
+    enum bm_rc rc = st->ops->stat_add(st, county, d, err);
+
+    if (rc != BM_OK || d->n_days == 0)
+        return rc;
+    if ((rc = st->ops->stat_days_get(st, county, &d->key, buf, &len, err)) != BM_OK)
+        return rc;
+    for (int i = 0; i < d->n_days; i++)
+        if (!bm_stat_hist_add(buf, &len, d->days[i].used, d->days[i].n))
+            /* The stored histogram disagrees with the cases; never fail the case's write for
+             * it: `bianmin stats verify` reports it, `rebuild` repairs it. */
+            bm_log(BM_LOG_WARN, "stats_mismatch", "county %s: no %d-day completion to remove",
+                   county, d->days[i].used);
+    return st->ops->stat_days_set(st, county, &d->key, buf, len, err);
+}
+
 enum bm_rc
 bm_store_stat_after(struct bm_store *st, int64_t case_id, const struct bm_stat_snap *before,
                     struct bm_err *err)
@@ -47,8 +69,15 @@ bm_store_stat_after(struct bm_store *st, int64_t case_id, const struct bm_stat_s
         return rc;
     n = bm_stat_diff(before != NULL ? &before->c : NULL, &after.c, d);
     for (size_t i = 0; i < n && rc == BM_OK; i++)
-        rc = st->ops->stat_add(st, after.county, &d[i], err);
+        rc = apply(st, after.county, &d[i], err);
     return rc;
+}
+
+static int
+name_cmp(const void *key, const void *elem)
+{
+    int64_t id = *(const int64_t *)key, other = ((const struct bm_stat_name *)elem)->id;
+    return (id > other) - (id < other);
 }
 
 enum bm_rc
@@ -57,7 +86,10 @@ bm_store_stats_query(struct bm_store *st, const struct bm_stats_query *q, struct
 {
     struct bm_stat_range r[3];
     struct bm_stat_row *parts[3], *all;
-    size_t counts[3] = {0, 0, 0}, nr = bm_stat_ranges(q->from, q->to, r), total = 0;
+    struct bm_stat_name *names = NULL;
+    size_t counts[3] = {0, 0, 0}, nr = bm_stat_ranges(q->from, q->to, r), total = 0, n_names = 0;
+    bool named = q->dim == BM_STAT_BY_TOWNSHIP || q->dim == BM_STAT_BY_DEPARTMENT ||
+                 q->dim == BM_STAT_BY_ITEM;
     enum bm_rc rc = BM_OK;
 
     *out = NULL;
@@ -68,15 +100,27 @@ bm_store_stats_query(struct bm_store *st, const struct bm_stats_query *q, struct
     }
     if (rc != BM_OK || total == 0)
         return rc;
+    if (named && (rc = st->ops->stat_names(st, q->county_code, q->dim == BM_STAT_BY_ITEM, a,
+                                           &names, &n_names, err)) != BM_OK)
+        return rc;
     if ((all = bm_arena_alloc(a, total * sizeof(*all))) == NULL)
         return bm_err_set(err, BM_ETOOBIG, "结果过大");
     for (size_t i = 0; i < nr; i++) {
         memcpy(all + *n, parts[i], counts[i] * sizeof(*all));
         *n += counts[i];
     }
-    /* Day rows of a month grouped by month count for their month. */
-    for (size_t i = 0; q->dim == BM_STAT_BY_MONTH && i < *n; i++)
-        all[i].key = bm_stat_month_start((bm_day)all[i].key);
+    for (size_t i = 0; i < *n; i++) {
+        const struct bm_stat_name *nm =
+            named && n_names > 0 ? bsearch(&all[i].key, names, n_names, sizeof(*names), name_cmp)
+                                 : NULL;
+        all[i].code = nm != NULL ? nm->code : "";
+        all[i].name = nm != NULL ? nm->name : "";
+        /* Items group by code, every version together; day rows by their month. */
+        if (q->dim == BM_STAT_BY_ITEM && nm != NULL)
+            all[i].key = 0;
+        else if (q->dim == BM_STAT_BY_MONTH)
+            all[i].key = bm_stat_month_start((bm_day)all[i].key);
+    }
     *out = all;
     return BM_OK;
 }
@@ -86,6 +130,8 @@ bm_store_stats_query(struct bm_store *st, const struct bm_stats_query *q, struct
 struct entry {
     char county[16];
     struct bm_stat_delta d;
+    unsigned char *days; /* histogram, malloc'ed (NULL: empty) */
+    size_t days_len;
     bool used;  /* slot taken */
     bool seen;  /* matched by a stored row */
 };
@@ -101,8 +147,7 @@ static uint64_t
 key_hash(const char *county, const struct bm_stat_key *k)
 {
     uint64_t h = 1469598103934665603ULL;
-    int64_t v[] = {k->town_id, k->dept_id, k->item_id, k->online, k->is_month, k->period,
-                   k->used_days};
+    int64_t v[] = {k->town_id, k->dept_id, k->item_id, k->online, k->is_month, k->period};
 
     for (const char *p = county; *p; p++)
         h = (h ^ (unsigned char)*p) * 1099511628211ULL;
@@ -117,7 +162,7 @@ key_same(const struct entry *e, const char *county, const struct bm_stat_key *k)
     return strcmp(e->county, county) == 0 && e->d.key.town_id == k->town_id &&
            e->d.key.dept_id == k->dept_id && e->d.key.item_id == k->item_id &&
            e->d.key.online == k->online && e->d.key.is_month == k->is_month &&
-           e->d.key.period == k->period && e->d.key.used_days == k->used_days;
+           e->d.key.period == k->period;
 }
 
 static struct entry *
@@ -161,12 +206,22 @@ tally_case(void *ctx, const struct bm_stat_snap *s, struct bm_err *err)
     struct bm_stat_delta rows[BM_STAT_MAX_ROWS];
     size_t n = bm_stat_rows(&s->c, 1, rows);
 
-    (void)err;
     t->cases++;
     for (size_t i = 0; i < n; i++) {
         struct entry *e = tally_find(t, s->county, &rows[i].key, true);
         for (int c = 0; c < BM_STAT_COUNT; c++)
             e->d.n[c] += rows[i].n[c];
+        for (int k = 0; k < rows[i].n_days; k++) {
+            size_t need = 4 * (size_t)rows[i].days[k].used + 4;
+            if (need > e->days_len) {
+                e->days = realloc(e->days, need);
+                if (e->days == NULL)
+                    return bm_err_set(err, BM_ETOOBIG, "内存不足");
+            }
+            if (!bm_stat_hist_add(e->days, &e->days_len, rows[i].days[k].used,
+                                  rows[i].days[k].n))
+                return bm_err_set(err, BM_EINTERNAL, "统计直方图计数溢出");
+        }
     }
     return BM_OK;
 }
@@ -187,27 +242,38 @@ mismatch(struct bm_stats_check *ch, const char *county, const struct bm_stat_key
     if (ch->mismatched++ == 0)
         snprintf(ch->first, sizeof(ch->first),
                  "%s: county %s %s %d town %" PRId64 " dept %" PRId64 " item %" PRId64
-                 " online %d days %d",
+                 " online %d",
                  what, county, k->is_month ? "month" : "day", (int)k->period, k->town_id,
-                 k->dept_id, k->item_id, (int)k->online, k->used_days);
+                 k->dept_id, k->item_id, (int)k->online);
 }
 
 static enum bm_rc
-compare_stored(void *ctx, const char *county, const struct bm_stat_delta *d, struct bm_err *err)
+compare_stored(void *ctx, const char *county, const struct bm_stat_delta *d,
+               const unsigned char *days, size_t days_len, struct bm_err *err)
 {
     struct tally *t = ctx;
     struct entry *e = tally_find(t, county, &d->key, false);
 
     (void)err;
     if (e == NULL) {
-        if (!all_zero(d->n))
+        if (!all_zero(d->n) || days_len > 0)
             mismatch(t->check, county, &d->key, "stored row not expected");
         return BM_OK;
     }
     e->seen = true;
     if (memcmp(e->d.n, d->n, sizeof(d->n)) != 0)
-        mismatch(t->check, county, &d->key, "stored row differs");
+        mismatch(t->check, county, &d->key, "stored counters differ");
+    else if (e->days_len != days_len || (days_len > 0 && memcmp(e->days, days, days_len) != 0))
+        mismatch(t->check, county, &d->key, "stored working days differ");
     return BM_OK;
+}
+
+static void
+tally_free(struct tally *t)
+{
+    for (size_t i = 0; i < t->cap; i++)
+        free(t->slots[i].days);
+    free(t->slots);
 }
 
 enum bm_rc
@@ -224,14 +290,14 @@ bm_store_stats_verify(struct bm_store *st, struct bm_stats_check *out, struct bm
         rc = st->ops->stat_stored(st, compare_stored, &t, err);
     bm_store_rollback(st);
     for (size_t i = 0; rc == BM_OK && i < t.cap; i++) {
-        if (!t.slots[i].used || all_zero(t.slots[i].d.n))
+        if (!t.slots[i].used || (all_zero(t.slots[i].d.n) && t.slots[i].days_len == 0))
             continue;
         out->rows++;
         if (!t.slots[i].seen)
             mismatch(out, t.slots[i].county, &t.slots[i].d.key, "expected row missing");
     }
     out->cases = t.cases;
-    free(t.slots);
+    tally_free(&t);
     return rc;
 }
 
@@ -246,16 +312,21 @@ bm_store_stats_rebuild(struct bm_store *st, int64_t *n_cases, struct bm_err *err
         rc = st->ops->stat_clear(st, err);
     if (rc == BM_OK)
         rc = st->ops->stat_scan(st, tally_case, &t, err);
-    for (size_t i = 0; rc == BM_OK && i < t.cap; i++)
-        if (t.slots[i].used && !all_zero(t.slots[i].d.n))
-            rc = st->ops->stat_add(st, t.slots[i].county, &t.slots[i].d, err);
+    for (size_t i = 0; rc == BM_OK && i < t.cap; i++) {
+        struct entry *e = &t.slots[i];
+        if (!e->used || (all_zero(e->d.n) && e->days_len == 0))
+            continue;
+        rc = st->ops->stat_add(st, e->county, &e->d, err);
+        if (rc == BM_OK && e->days_len > 0)
+            rc = st->ops->stat_days_set(st, e->county, &e->d.key, e->days, e->days_len, err);
+    }
     if (own) {
         if (rc == BM_OK)
             rc = bm_store_commit(st, err);
         else
             bm_store_rollback(st);
     }
-    free(t.slots);
+    tally_free(&t);
     if (n_cases != NULL)
         *n_cases = t.cases;
     return rc;

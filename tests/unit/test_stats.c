@@ -96,11 +96,10 @@ delivered_case(void)
 }
 
 static const struct bm_stat_delta *
-find(const struct bm_stat_delta *rows, size_t n, bool month, bm_day period, int used)
+find(const struct bm_stat_delta *rows, size_t n, bool month, bm_day period)
 {
     for (size_t i = 0; i < n; i++)
-        if (rows[i].key.is_month == month && rows[i].key.period == period &&
-            rows[i].key.used_days == used)
+        if (rows[i].key.is_month == month && rows[i].key.period == period)
             return &rows[i];
     return NULL;
 }
@@ -115,19 +114,19 @@ test_rows_of_a_case(void **state)
     (void)state;
 
     /* Received 2-27, accepted 3-02, completed 3-10 (6 days), delivered 3-12, rated 4-01:
-     * five day rows; four month rows: February, March (acceptance and delivery), March with
-     * 6 days used (the completion), April. */
-    assert_int_equal(n, 9);
+     * five day rows and three month rows (February, March, April). */
+    assert_int_equal(n, 8);
     for (size_t i = 0; i < n; i++) {
         assert_int_equal(rows[i].key.town_id, 4);
         assert_int_equal(rows[i].key.dept_id, 9);
         assert_int_equal(rows[i].key.item_id, 55);
     }
-    r = find(rows, n, false, day(2026, 2, 27), -1);
+    r = find(rows, n, false, day(2026, 2, 27));
     assert_non_null(r);
     assert_int_equal(r->n[BM_STAT_RECEIVED], 1);
     assert_int_equal(r->n[BM_STAT_ONLINE], 0);
-    r = find(rows, n, false, day(2026, 3, 10), 6);
+    assert_int_equal(r->n_days, 0);
+    r = find(rows, n, false, day(2026, 3, 10));
     assert_non_null(r);
     assert_int_equal(r->n[BM_STAT_COMPLETED], 1);
     assert_int_equal(r->n[BM_STAT_ON_TIME], 1); /* on the due day */
@@ -135,14 +134,18 @@ test_rows_of_a_case(void **state)
     assert_int_equal(r->n[BM_STAT_OVERDUE], 0);
     assert_int_equal(r->n[BM_STAT_DAYS_SUM], 6);
     assert_int_equal(r->n[BM_STAT_DAYS_KNOWN], 1);
-    /* March's month row without days holds acceptance and delivery together. */
-    r = find(rows, n, true, day(2026, 3, 1), -1);
+    assert_int_equal(r->n_days, 1);
+    assert_int_equal(r->days[0].used, 6);
+    assert_int_equal(r->days[0].n, 1);
+    /* March's month row holds acceptance, completion and delivery together. */
+    r = find(rows, n, true, day(2026, 3, 1));
     assert_non_null(r);
     assert_int_equal(r->n[BM_STAT_ACCEPTED], 1);
     assert_int_equal(r->n[BM_STAT_DELIVERED], 1);
     assert_int_equal(r->n[BM_STAT_ONE_VISIT], 0); /* two visits */
-    assert_int_equal(r->n[BM_STAT_COMPLETED], 0);
-    r = find(rows, n, true, day(2026, 4, 1), -1);
+    assert_int_equal(r->n[BM_STAT_COMPLETED], 1);
+    assert_int_equal(r->n_days, 1);
+    r = find(rows, n, true, day(2026, 4, 1));
     assert_non_null(r);
     assert_int_equal(r->n[BM_STAT_RATED], 1);
     assert_int_equal(r->n[BM_STAT_BAD], 1);
@@ -155,6 +158,15 @@ test_rows_of_a_case(void **state)
         for (size_t i = 0; i < n; i++)
             for (int k = 0; k < BM_STAT_COUNT; k++)
                 assert_int_equal(neg[i].n[k], -rows[i].n[k]);
+        assert_int_equal(neg[4].n_days, rows[4].n_days);
+    }
+    /* More than BM_STAT_MAX_DAYS working days count as that many. */
+    {
+        struct bm_stat_case slow = c;
+        slow.used_days = 5000;
+        (void)bm_stat_rows(&slow, 1, rows);
+        r = find(rows, n, false, day(2026, 3, 10));
+        assert_int_equal(r->days[0].used, BM_STAT_MAX_DAYS);
     }
     /* A draft adds nothing; a rejected application counts as received and rejected. */
     c = (struct bm_stat_case){.accepting_path = "/1/4/", .handling_path = "/1/4/",
@@ -184,7 +196,7 @@ test_diff(void **state)
     /* No change, nothing to write. */
     assert_int_equal(bm_stat_diff(&before, &before, d), 0);
     /* A new case: all its rows. */
-    assert_int_equal(bm_stat_diff(NULL, &before, d), 9);
+    assert_int_equal(bm_stat_diff(NULL, &before, d), 8);
     /* The rating arrives: April's two rows, nothing else. */
     after = before;
     before.rating_level = 0;
@@ -213,55 +225,98 @@ test_diff(void **state)
     after.decided_at = noon(day(2026, 3, 12));
     after.used_days = 8;
     n = bm_stat_diff(&before, &after, d);
+    assert_int_equal(n, 2); /* the day 3-12 and March */
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(d[i].n[BM_STAT_OVERDUE], 1); /* after the due day, 3-10 */
+        assert_int_equal(d[i].n[BM_STAT_ON_TIME], 0);
+        assert_int_equal(d[i].n[BM_STAT_ACCEPTED], 0);
+        assert_int_equal(d[i].n_days, 1);
+        assert_int_equal(d[i].days[0].used, 8);
+        assert_int_equal(d[i].days[0].n, 1);
+    }
+    /* The days used corrected on the same day: only the histogram moves, 8 out, 7 in. */
+    before = after;
+    after.used_days = 7;
+    n = bm_stat_diff(&before, &after, d);
     assert_int_equal(n, 2);
-    assert_int_equal(d[0].key.used_days, 8);
-    assert_int_equal(d[0].n[BM_STAT_OVERDUE], 1); /* after the due day, 3-10 */
-    assert_int_equal(d[0].n[BM_STAT_ON_TIME], 0);
+    assert_int_equal(d[0].n[BM_STAT_DAYS_SUM], -1);
+    assert_int_equal(d[0].n_days, 2);
+    assert_int_equal(d[0].days[0].used + d[0].days[1].used, 15);
+    assert_int_equal(d[0].days[0].n + d[0].days[1].n, 0);
+}
+
+static void
+test_histogram(void **state)
+{
+    unsigned char h[BM_STAT_HIST_MAX];
+    size_t len = 0;
+    (void)state;
+
+    assert_true(bm_stat_hist_add(h, &len, 3, 2));
+    assert_int_equal(len, 16);
+    assert_int_equal(bm_stat_hist_at(h, len, 3), 2);
+    assert_int_equal(bm_stat_hist_at(h, len, 0), 0);
+    assert_int_equal(bm_stat_hist_at(h, len, 40), 0);
+    assert_true(bm_stat_hist_add(h, &len, 1, 1));
+    assert_int_equal(len, 16);
+    assert_false(bm_stat_hist_add(h, &len, 1, -2)); /* never below zero */
+    assert_int_equal(bm_stat_hist_at(h, len, 1), 1);
+    assert_true(bm_stat_hist_add(h, &len, 3, -2)); /* trailing zeros go */
+    assert_int_equal(len, 8);
+    assert_true(bm_stat_hist_add(h, &len, 1, -1));
+    assert_int_equal(len, 0);
+    assert_true(bm_stat_hist_add(h, &len, 100000, 1)); /* capped */
+    assert_int_equal(len, BM_STAT_HIST_MAX);
+    assert_int_equal(bm_stat_hist_at(h, len, BM_STAT_MAX_DAYS), 1);
+    assert_false(bm_stat_hist_add(h, &len, -1, 1));
 }
 
 /* docs/domain.md 3.4: 400 closed cases, 392 by the due day (350 before it), 8 late; 120 with
- * no visit, 250 with one, 30 with more; 160 applied online. */
+ * no visit, 250 with one, 30 with more; 160 applied online. Two summary rows of one group. */
 static void
 test_worked_example(void **state)
 {
-    struct bm_stat_row rows[4];
-    struct bm_stat_group g[4];
+    static unsigned char h1[BM_STAT_HIST_MAX], h2[BM_STAT_HIST_MAX];
+    struct bm_stat_row rows[2];
+    struct bm_stat_group g[2];
+    size_t l1 = 0, l2 = 0;
     (void)state;
 
     memset(rows, 0, sizeof(rows));
-    for (int i = 0; i < 4; i++) {
+    /* Days used: 200 cases took 2 days, 150 took 5, 42 took 9, 8 took 12; split over the
+     * two rows. */
+    assert_true(bm_stat_hist_add(h1, &l1, 2, 200));
+    assert_true(bm_stat_hist_add(h1, &l1, 9, 40));
+    assert_true(bm_stat_hist_add(h2, &l2, 5, 150));
+    assert_true(bm_stat_hist_add(h2, &l2, 9, 2));
+    assert_true(bm_stat_hist_add(h2, &l2, 12, 8));
+    for (int i = 0; i < 2; i++) {
         rows[i].key = 7;
         rows[i].code = rows[i].name = "";
     }
-    /* Days used: 200 cases took 2 days, 150 took 5, 42 took 9, 8 took 12. Listed out of
-     * order on purpose: summarize sorts. */
-    rows[0].used_days = 9;
-    rows[0].n[BM_STAT_COMPLETED] = rows[0].n[BM_STAT_DAYS_KNOWN] = 42;
-    rows[0].n[BM_STAT_DAYS_SUM] = 42 * 9;
-    rows[0].n[BM_STAT_ON_TIME] = 42;
-    rows[1].used_days = 2;
-    rows[1].n[BM_STAT_COMPLETED] = rows[1].n[BM_STAT_DAYS_KNOWN] = 200;
-    rows[1].n[BM_STAT_DAYS_SUM] = 400;
-    rows[1].n[BM_STAT_ON_TIME] = rows[1].n[BM_STAT_EARLY] = 200;
-    rows[2].used_days = 12;
-    rows[2].n[BM_STAT_COMPLETED] = rows[2].n[BM_STAT_DAYS_KNOWN] = 8;
-    rows[2].n[BM_STAT_DAYS_SUM] = 96;
-    rows[2].n[BM_STAT_OVERDUE] = 8;
-    rows[3].used_days = 5;
-    rows[3].n[BM_STAT_COMPLETED] = rows[3].n[BM_STAT_DAYS_KNOWN] = 150;
-    rows[3].n[BM_STAT_DAYS_SUM] = 750;
-    rows[3].n[BM_STAT_ON_TIME] = rows[3].n[BM_STAT_EARLY] = 150;
-    /* Deliveries, channels and ratings ride on a row without days. */
-    rows[3].n[BM_STAT_DELIVERED] = 400;
-    rows[3].n[BM_STAT_ONE_VISIT] = 370;
-    rows[3].n[BM_STAT_ZERO_VISIT] = 120;
-    rows[3].n[BM_STAT_RECEIVED] = 400;
-    rows[3].n[BM_STAT_ONLINE] = 160;
-    rows[3].n[BM_STAT_RATED] = 50;
-    rows[3].n[BM_STAT_SATISFIED] = 48;
-    rows[3].n[BM_STAT_BAD] = 2;
+    rows[0].days = h1;
+    rows[0].days_len = l1;
+    rows[1].days = h2;
+    rows[1].days_len = l2;
+    rows[0].n[BM_STAT_COMPLETED] = rows[0].n[BM_STAT_DAYS_KNOWN] = 240;
+    rows[0].n[BM_STAT_DAYS_SUM] = 400 + 360;
+    rows[0].n[BM_STAT_ON_TIME] = 240;
+    rows[0].n[BM_STAT_EARLY] = 200;
+    rows[1].n[BM_STAT_COMPLETED] = rows[1].n[BM_STAT_DAYS_KNOWN] = 160;
+    rows[1].n[BM_STAT_DAYS_SUM] = 750 + 18 + 96;
+    rows[1].n[BM_STAT_ON_TIME] = 152;
+    rows[1].n[BM_STAT_EARLY] = 150;
+    rows[1].n[BM_STAT_OVERDUE] = 8;
+    rows[1].n[BM_STAT_DELIVERED] = 400;
+    rows[1].n[BM_STAT_ONE_VISIT] = 370;
+    rows[1].n[BM_STAT_ZERO_VISIT] = 120;
+    rows[1].n[BM_STAT_RECEIVED] = 400;
+    rows[1].n[BM_STAT_ONLINE] = 160;
+    rows[1].n[BM_STAT_RATED] = 50;
+    rows[1].n[BM_STAT_SATISFIED] = 48;
+    rows[1].n[BM_STAT_BAD] = 2;
 
-    assert_int_equal(bm_stat_summarize(rows, 4, g), 1);
+    assert_int_equal(bm_stat_summarize(rows, 2, g), 1);
     assert_int_equal(g[0].key, 7);
     assert_int_equal(g[0].n[BM_STAT_COMPLETED], 400);
     assert_float_equal(g[0].on_time_rate, 0.98, 1e-9);
@@ -281,16 +336,24 @@ test_worked_example(void **state)
 static void
 test_groups(void **state)
 {
+    static unsigned char h[3][BM_STAT_HIST_MAX];
+    size_t len[3] = {0, 0, 0};
     struct bm_stat_row rows[5];
     struct bm_stat_group g[5];
     (void)state;
 
+    assert_true(bm_stat_hist_add(h[0], &len[0], 3, 2));
+    assert_true(bm_stat_hist_add(h[1], &len[1], 1, 1));
+    assert_true(bm_stat_hist_add(h[2], &len[2], 1, 4));
     memset(rows, 0, sizeof(rows));
-    rows[0] = (struct bm_stat_row){.key = 0, .code = "B", .name = "乙", .used_days = 3};
-    rows[1] = (struct bm_stat_row){.key = 0, .code = "A", .name = "甲", .used_days = 1};
-    rows[2] = (struct bm_stat_row){.key = 0, .code = "B", .name = "", .used_days = -1};
-    rows[3] = (struct bm_stat_row){.key = 0, .code = "A", .name = "甲", .used_days = 1};
-    rows[4] = (struct bm_stat_row){.key = 0, .code = "C", .name = "丙", .used_days = -1};
+    rows[0] = (struct bm_stat_row){.key = 0, .code = "B", .name = "乙", .days = h[0],
+                                   .days_len = len[0]};
+    rows[1] = (struct bm_stat_row){.key = 0, .code = "A", .name = "甲", .days = h[1],
+                                   .days_len = len[1]};
+    rows[2] = (struct bm_stat_row){.key = 0, .code = "B", .name = ""};
+    rows[3] = (struct bm_stat_row){.key = 0, .code = "A", .name = "甲", .days = h[2],
+                                   .days_len = len[2]};
+    rows[4] = (struct bm_stat_row){.key = 0, .code = "C", .name = "丙"};
     rows[0].n[BM_STAT_DAYS_KNOWN] = rows[0].n[BM_STAT_COMPLETED] = 2;
     rows[1].n[BM_STAT_DAYS_KNOWN] = rows[1].n[BM_STAT_COMPLETED] = 1;
     rows[3].n[BM_STAT_DAYS_KNOWN] = rows[3].n[BM_STAT_COMPLETED] = 4;
@@ -317,6 +380,7 @@ main(void)
         cmocka_unit_test(test_ranges),
         cmocka_unit_test(test_rows_of_a_case),
         cmocka_unit_test(test_diff),
+        cmocka_unit_test(test_histogram),
         cmocka_unit_test(test_worked_example),
         cmocka_unit_test(test_groups),
     };

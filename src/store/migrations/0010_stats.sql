@@ -18,7 +18,6 @@ CREATE TABLE case_stats (
     dept_id     INTEGER NOT NULL,
     item_id     INTEGER NOT NULL,
     online      INTEGER NOT NULL,
-    used_days   INTEGER NOT NULL,
     received    INTEGER NOT NULL DEFAULT 0,
     online_n    INTEGER NOT NULL DEFAULT 0,
     accepted    INTEGER NOT NULL DEFAULT 0,
@@ -37,7 +36,8 @@ CREATE TABLE case_stats (
     satisfied   INTEGER NOT NULL DEFAULT 0,
     good        INTEGER NOT NULL DEFAULT 0,
     bad         INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (county_code, grain, period, town_id, dept_id, item_id, online, used_days)
+    days        BLOB,
+    PRIMARY KEY (county_code, grain, period, town_id, dept_id, item_id, online)
 -- A period's rows lie together in the table itself (SQLite), not behind an index.
 -- @sqlite
 ) WITHOUT ROWID;

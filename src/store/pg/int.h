@@ -251,6 +251,9 @@ enum bm_rc pg_rects_list(struct bm_store *st, const struct bm_rect_query *q, str
 enum bm_rc pg_stat_snap(struct bm_store *st, int64_t case_id, struct bm_stat_snap *out, struct bm_err *err);
 enum bm_rc pg_stat_scan(struct bm_store *st, bm_stat_snap_fn fn, void *ctx, struct bm_err *err);
 enum bm_rc pg_stat_add(struct bm_store *st, const char *county, const struct bm_stat_delta *d, struct bm_err *err);
+enum bm_rc pg_stat_days_get(struct bm_store *st, const char *county, const struct bm_stat_key *k, unsigned char *buf, size_t *len, struct bm_err *err);
+enum bm_rc pg_stat_days_set(struct bm_store *st, const char *county, const struct bm_stat_key *k, const unsigned char *buf, size_t len, struct bm_err *err);
+enum bm_rc pg_stat_names(struct bm_store *st, const char *county, bool items, struct bm_arena *a, struct bm_stat_name **out, size_t *n, struct bm_err *err);
 enum bm_rc pg_stat_stored(struct bm_store *st, bm_stat_row_fn fn, void *ctx, struct bm_err *err);
 enum bm_rc pg_stat_clear(struct bm_store *st, struct bm_err *err);
 enum bm_rc pg_stat_range(struct bm_store *st, const struct bm_stats_query *q, const struct bm_stat_range *r, struct bm_arena *a, struct bm_stat_row **out, size_t *n, struct bm_err *err);
