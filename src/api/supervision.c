@@ -269,6 +269,76 @@ auto_accept(struct bm_req *rq, const struct bm_calendar *cal, int *accepted)
     return rc;
 }
 
+/*
+ * Yellow cards still open (unexplained) more than BM_SUP_ESCALATE_DAYS working days after
+ * they were issued become red cards against the same unit and officer (domain.md 3.3); the
+ * yellow card is closed with a note naming the red one. The yellow card's version is the
+ * claim, so several processes escalate it once.
+ */
+static enum bm_rc
+escalate(struct bm_req *rq, const struct bm_calendar *cal, int *escalated)
+{
+    struct bm_sup_query q = {.scope_prefix = "", .kind = BM_SUP_YELLOW_CARD,
+                             .status = BM_SUP_OPEN, .limit = WARN_PAGE};
+    bm_day today = bm_day_of_instant(rq->now);
+    size_t n = 0;
+    enum bm_rc rc = BM_OK;
+
+    do {
+        struct bm_sup_record *ys;
+        rc = bm_store_sup_list(rq->store, &q, rq->arena, &ys, &n, &rq->err);
+        for (size_t i = 0; rc == BM_OK && i < n && (int)i < q.limit; i++) {
+            struct bm_sup_record y = ys[i], red;
+            int64_t red_id = 0;
+
+            q.after_id = y.id;
+            if (bm_cal_working_days_between(cal, bm_day_of_instant(y.issued_at), today, NULL, 0) <=
+                BM_SUP_ESCALATE_DAYS)
+                continue;
+            red = y;
+            red.id = 0;
+            red.kind = BM_SUP_RED_CARD;
+            red.rule = BM_SUP_RULE_YELLOW_UNRESOLVED;
+            red.status = BM_SUP_OPEN;
+            red.reason = bm_arena_printf(rq->arena, "黄牌（第%" PRId64 "号）发出后%d个工作日内未作书面说明：%s",
+                                         y.id, BM_SUP_ESCALATE_DAYS, y.reason);
+            red.issued_by = 0;
+            red.issued_at = rq->now;
+            red.answer_due_day = bm_cal_add_working_days(cal, today, bm_sup_answer_days(red.kind),
+                                                         NULL, 0, NULL);
+            red.answer = red.appeal = red.decision = "";
+            red.answered_by = red.answered_at = red.appealed_at = red.decided_by = red.decided_at = 0;
+            y.status = BM_SUP_CLOSED;
+            y.decided_at = rq->now;
+            y.decided_by = 0;
+            rc = red.reason == NULL ? bm_err_set(&rq->err, BM_ETOOBIG, "请求内容过大")
+                                    : bm_store_begin(rq->store, &rq->err);
+            if (rc == BM_OK)
+                rc = bm_store_sup_insert(rq->store, &red, &red_id, &rq->err);
+            if (rc == BM_OK) {
+                y.decision = bm_arena_printf(rq->arena, "逾期未说明，已升级为红牌（第%" PRId64 "号）", red_id);
+                rc = y.decision == NULL ? bm_err_set(&rq->err, BM_ETOOBIG, "请求内容过大")
+                                        : bm_store_sup_update(rq->store, &y, &rq->err);
+            }
+            if (rc == BM_OK)
+                rc = bm_api_audit(rq, "supervision.escalate", "supervision_record", red_id,
+                                  json_pack("{s:s,s:s,s:I}", "kind", "red_card", "rule",
+                                            bm_sup_rules[red.rule].code, "yellow_card",
+                                            (json_int_t)y.id));
+            if (rc == BM_OK)
+                rc = bm_store_commit(rq->store, &rq->err);
+            bm_store_rollback(rq->store);
+            if (rc == BM_ESTALE) { /* answered meanwhile, or another process escalated it */
+                bm_err_clear(&rq->err);
+                rc = BM_OK;
+            } else if (rc == BM_OK) {
+                (*escalated)++;
+            }
+        }
+    } while (rc == BM_OK && (int)n > q.limit);
+    return rc;
+}
+
 enum bm_rc
 bm_api_warn_round(struct bm_req *rq, int *warned, int *messages)
 {
@@ -281,6 +351,8 @@ bm_api_warn_round(struct bm_req *rq, int *warned, int *messages)
     *warned = *messages = 0;
     if (rc == BM_OK)
         rc = auto_accept(rq, &cal, warned);
+    if (rc == BM_OK)
+        rc = escalate(rq, &cal, warned);
     do {
         struct bm_case *cs;
         rc = rc == BM_OK ? bm_store_cases_to_warn(rq->store, today, after, WARN_PAGE, rq->arena,

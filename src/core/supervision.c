@@ -18,6 +18,7 @@ const struct bm_code bm_sup_rules[] = {
     {"manual", "监督员发出"},
     {"overdue", "超过承诺办结期限"},
     {"auto_accepted", "逾期未作受理决定，视为受理"},
+    {"yellow_unresolved", "黄牌逾期未整改说明"},
     {NULL, NULL},
 };
 

@@ -37,13 +37,19 @@ enum bm_sup_rule {
     BM_SUP_RULE_MANUAL,
     BM_SUP_RULE_OVERDUE,       /* a case passed its promised deadline */
     BM_SUP_RULE_AUTO_ACCEPTED, /* no decision on acceptance within 5 working days */
+    BM_SUP_RULE_YELLOW_UNRESOLVED, /* a red card: a yellow card left unexplained past
+                                    * BM_SUP_ESCALATE_DAYS working days */
     BM_SUP_RULE_COUNT
 };
 
 extern const struct bm_code bm_sup_kinds[];    /* "notice", "yellow_card", "red_card" */
 extern const struct bm_code bm_sup_statuses[]; /* "open", "answered", ... */
 extern const struct bm_code bm_sup_actions[];  /* "answer", "appeal", ... */
-extern const struct bm_code bm_sup_rules[];    /* "manual", "overdue", "auto_accepted" */
+extern const struct bm_code bm_sup_rules[]; /* "manual", "overdue", "auto_accepted",
+                                               "yellow_unresolved" */
+
+/* Working days a yellow card may stay unexplained before it becomes a red card (3.3). */
+#define BM_SUP_ESCALATE_DAYS 3
 
 /* Working days the body has to answer: 2 for a card (domain.md 3.3), 3 for a notice. */
 int bm_sup_answer_days(enum bm_sup_kind k);

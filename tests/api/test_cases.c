@@ -1940,6 +1940,47 @@ test_auto_accept(void **state)
     assert_string_equal(jstr(r.json, "items.0.rule"), "auto_accepted");
     assert_string_equal(jstr(r.json, "items.0.unit.name"), XT_CENTER);
     resp_free(&r);
+
+    /* The window never explains the card. Friday 04-03 is the third working day after it:
+     * still a yellow card. */
+    fake_at("@2026-04-03 01:00:00", SUPERVISOR, -1);
+    pause_ms(1500);
+    assert_int_equal(call(SUPERVISOR, "GET", fmt("/api/v1/supervision/records?case_no=%s", no),
+                          NULL, NULL, &r),
+                     200);
+    assert_int_equal(json_array_size(jget(r.json, "items")), 1);
+    assert_string_equal(jstr(r.json, "items.0.status"), "open");
+    resp_free(&r);
+    /* Tuesday 04-07, after the Qingming holiday: the fourth working day. The job issues a red
+     * card (domain.md 3.3) and closes the yellow one, naming it. */
+    fake_at("@2026-04-07 01:00:00", SUPERVISOR, -1);
+    for (int i = 0; i < 50; i++) {
+        assert_int_equal(call(SUPERVISOR, "GET",
+                              fmt("/api/v1/supervision/records?case_no=%s", no), NULL, NULL, &r),
+                         200);
+        if (json_array_size(jget(r.json, "items")) == 2)
+            break;
+        resp_free(&r);
+        pause_ms(100);
+    }
+    assert_int_equal(json_array_size(jget(r.json, "items")), 2);
+    assert_string_equal(jstr(r.json, "items.0.kind"), "red_card");
+    assert_string_equal(jstr(r.json, "items.0.rule"), "yellow_unresolved");
+    assert_string_equal(jstr(r.json, "items.0.status"), "open");
+    assert_string_equal(jstr(r.json, "items.0.unit.name"), XT_CENTER);
+    assert_non_null(strstr(jstr(r.json, "items.0.reason"), "未作书面说明"));
+    assert_string_equal(jstr(r.json, "items.1.kind"), "yellow_card");
+    assert_string_equal(jstr(r.json, "items.1.status"), "closed");
+    assert_non_null(strstr(jstr(r.json, "items.1.decision"), "已升级为红牌"));
+    resp_free(&r);
+    /* A restart the same day escalates nothing twice. */
+    fake_at("@2026-04-07 03:00:00", SUPERVISOR, -1);
+    pause_ms(1500);
+    assert_int_equal(call(SUPERVISOR, "GET", fmt("/api/v1/supervision/records?case_no=%s", no),
+                          NULL, NULL, &r),
+                     200);
+    assert_int_equal(json_array_size(jget(r.json, "items")), 2);
+    resp_free(&r);
     warner_on = false;
     normal();
 }

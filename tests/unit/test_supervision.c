@@ -71,6 +71,8 @@ test_sides_and_codes(void **state)
     assert_int_equal(bm_code_find(bm_sup_statuses, "revoked"), BM_SUP_REVOKED);
     assert_int_equal(bm_code_find(bm_sup_actions, "uphold_appeal"), BM_SUP_UPHOLD_APPEAL);
     assert_int_equal(bm_code_find(bm_sup_rules, "overdue"), BM_SUP_RULE_OVERDUE);
+    assert_int_equal(bm_code_find(bm_sup_rules, "yellow_unresolved"),
+                     BM_SUP_RULE_YELLOW_UNRESOLVED);
     assert_int_equal(bm_code_find(bm_sup_kinds, "orange_card"), -1);
 }
 
