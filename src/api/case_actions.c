@@ -197,6 +197,9 @@ bm_api_case_apply(struct bm_req *rq, struct bm_case *c, enum bm_case_action acti
         rc = BM_EINVAL;
     if (note == NULL)
         note = "";
+    if (action == BM_ACT_AUTO_RETURN)
+        note = bm_arena_printf(rq->arena, "自一次性告知之日起%d日内未补正材料",
+                               rq->cfg->return_after_days);
     if (rc == BM_OK && bm_case_action_needs_reason(action) && note[0] == '\0')
         rc = bm_err_field(&rq->err, "note", "请填写理由");
 
@@ -387,6 +390,13 @@ bm_api_case_apply(struct bm_req *rq, struct bm_case *c, enum bm_case_action acti
             notice = bm_arena_printf(rq->arena, "【便民服务】您申请的“%s”（办件编号%s）办理结果已邮寄，快递单号%s。",
                                      c->item_name, c->case_no, c->delivery_ref);
         }
+        break;
+    case BM_ACT_RETURN:
+    case BM_ACT_AUTO_RETURN:
+        template_name = "case_returned";
+        notice = bm_arena_printf(rq->arena,
+                                 "【便民服务】您申请的“%s”（办件编号%s）因未按一次性告知补正材料已退件（%s）。如需办理，请重新申请。",
+                                 c->item_name, c->case_no, note);
         break;
     case BM_ACT_REJECT:
         template_name = "case_rejected";

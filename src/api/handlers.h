@@ -74,11 +74,13 @@ enum bm_rc bm_api_supervision_warnings(struct bm_req *rq, struct bm_resp *rs);
 /* stats.c */
 enum bm_rc bm_api_stats_cases(struct bm_req *rq, struct bm_resp *rs);
 /*
- * One round of the deadline-warning job (the server's warner thread): sends each running
- * case's handler and unit head the yellow or red warning due on rq->now's day, once per
- * deadline and level, safely with several processes; first it accepts the applications
- * left undecided past 5 working days (行政许可法 art. 32). Counts the cases warned or
- * accepted, and the messages.
+ * One round of the deadline-warning job (the server's warner thread), in steps that run
+ * whatever the others did: accepts the applications left undecided past 5 working days
+ * (行政许可法 art. 32), turns yellow cards unexplained past 3 working days into red ones,
+ * returns applications whose supplement notice went unanswered for return_after_days, and
+ * sends each running case's handler and unit head the yellow or red warning due on
+ * rq->now's day, once per deadline and level, safely with several processes. Counts the
+ * cases and cards acted on, and the messages; returns the first step's error, if any.
  */
 enum bm_rc bm_api_warn_round(struct bm_req *rq, int *warned, int *messages);
 enum bm_rc bm_api_cases_get(struct bm_req *rq, struct bm_resp *rs);

@@ -14,6 +14,7 @@
 #include "core/calendar.h"
 #include "core/case.h"
 #include "core/user.h"
+#include "util/log.h"
 #include "util/parse.h"
 
 #define WARN_PAGE 100
@@ -89,6 +90,17 @@ bm_api_supervision_warnings(struct bm_req *rq, struct bm_resp *rs)
 }
 
 /* ---- the warning round ---- */
+
+/* A case or card that met a busy database (BM_EBUSY) or someone else's change (BM_ESTALE) is
+ * left for the next round; the rest of the round goes on. */
+static enum bm_rc
+skip_busy(struct bm_req *rq, enum bm_rc rc)
+{
+    if (rc != BM_EBUSY && rc != BM_ESTALE)
+        return rc;
+    bm_err_clear(&rq->err);
+    return BM_OK;
+}
 
 /* Users of exactly `unit_id` (under `path`) who lead it: approvers and township admins. */
 static enum bm_rc
@@ -258,12 +270,9 @@ auto_accept(struct bm_req *rq, const struct bm_calendar *cal, int *accepted)
             if (rc == BM_OK)
                 rc = bm_store_commit(rq->store, &rq->err);
             bm_store_rollback(rq->store);
-            if (rc == BM_ESTALE) { /* a clerk acted on it meanwhile: theirs stands */
-                bm_err_clear(&rq->err);
-                rc = BM_OK;
-            } else if (rc == BM_OK) {
+            if (rc == BM_OK)
                 (*accepted)++;
-            }
+            rc = skip_busy(rq, rc); /* stale: a clerk acted on it meanwhile, theirs stands */
         }
     } while (rc == BM_OK && (int)n > q.limit);
     return rc;
@@ -328,31 +337,66 @@ escalate(struct bm_req *rq, const struct bm_calendar *cal, int *escalated)
             if (rc == BM_OK)
                 rc = bm_store_commit(rq->store, &rq->err);
             bm_store_rollback(rq->store);
-            if (rc == BM_ESTALE) { /* answered meanwhile, or another process escalated it */
-                bm_err_clear(&rq->err);
-                rc = BM_OK;
-            } else if (rc == BM_OK) {
+            if (rc == BM_OK)
                 (*escalated)++;
-            }
+            rc = skip_busy(rq, rc); /* stale: answered meanwhile, or escalated elsewhere */
         }
     } while (rc == BM_OK && (int)n > q.limit);
     return rc;
 }
 
-enum bm_rc
-bm_api_warn_round(struct bm_req *rq, int *warned, int *messages)
+/*
+ * Applications whose one-time supplement notice (一次性告知) has gone unanswered for
+ * return_after_days natural days are returned by the system (退件, action auto_return,
+ * domain.md 2.2), and the applicant is told. The days count from the case's last change.
+ */
+static enum bm_rc
+auto_return(struct bm_req *rq, const struct bm_calendar *cal, int *returned)
 {
-    struct bm_calendar cal;
+    struct bm_case_query q;
+    int64_t limit = (int64_t)rq->cfg->return_after_days * 86400;
+    size_t n = 0;
+    enum bm_rc rc = BM_OK;
+
+    memset(&q, 0, sizeof(q));
+    q.status = "supplement_requested";
+    q.due_before = BM_DAY_NONE;
+    q.after_due = BM_DAY_NONE;
+    q.warn_before = BM_DAY_NONE;
+    q.limit = WARN_PAGE;
+    do {
+        struct bm_case *cs;
+        rc = bm_store_cases_list(rq->store, &q, rq->arena, &cs, &n, &rq->err);
+        for (size_t i = 0; rc == BM_OK && i < n && (int)i < q.limit; i++) {
+            struct bm_case *c = &cs[i];
+
+            q.after_id = c->id;
+            /* The notice changed the case; so did anything after it (materials handed in). */
+            if (c->updated_at > rq->now - limit)
+                continue;
+            rc = bm_store_begin(rq->store, &rq->err);
+            if (rc == BM_OK)
+                rc = bm_api_case_apply(rq, c, BM_ACT_AUTO_RETURN, NULL, cal);
+            if (rc == BM_OK)
+                rc = bm_store_commit(rq->store, &rq->err);
+            bm_store_rollback(rq->store);
+            if (rc == BM_OK)
+                (*returned)++;
+            rc = skip_busy(rq, rc); /* stale: the applicant or a clerk acted meanwhile */
+        }
+    } while (rc == BM_OK && (int)n > q.limit);
+    return rc;
+}
+
+/* The yellow and red warnings of the running cases in warning today. */
+static enum bm_rc
+warn_cases(struct bm_req *rq, const struct bm_calendar *cal, int *warned, int *messages)
+{
     bm_day today = bm_day_of_instant(rq->now);
     int64_t after = 0;
     size_t n = 0;
-    enum bm_rc rc = bm_api_calendar(rq, &cal);
+    enum bm_rc rc = BM_OK;
 
-    *warned = *messages = 0;
-    if (rc == BM_OK)
-        rc = auto_accept(rq, &cal, warned);
-    if (rc == BM_OK)
-        rc = escalate(rq, &cal, warned);
     do {
         struct bm_case *cs;
         rc = rc == BM_OK ? bm_store_cases_to_warn(rq->store, today, after, WARN_PAGE, rq->arena,
@@ -367,7 +411,7 @@ bm_api_warn_round(struct bm_req *rq, int *warned, int *messages)
             after = c->id;
             if (c->warn_day == BM_DAY_NONE) {
                 /* A case accepted before schema 5: its warn_day, once. */
-                c->warn_day = bm_cal_warn_day(&cal, c->due_day, c->promised_days + c->extension_days);
+                c->warn_day = bm_cal_warn_day(cal, c->due_day, c->promised_days + c->extension_days);
                 rc = bm_store_begin(rq->store, &rq->err);
                 if (rc == BM_OK)
                     rc = bm_store_case_set_warn_day(rq->store, c->id, c->warn_day, &rq->err);
@@ -377,7 +421,7 @@ bm_api_warn_round(struct bm_req *rq, int *warned, int *messages)
                 if (rc != BM_OK || c->warn_day > today)
                     continue;
             }
-            l = bm_api_case_light(rq, c, &cal);
+            l = bm_api_case_light(rq, c, cal);
             level = l == BM_LIGHT_RED ? 2 : l == BM_LIGHT_YELLOW ? 1 : 0;
             if (level == 0 || (c->warned_due == c->due_day && c->warned_level >= level))
                 continue;
@@ -387,13 +431,48 @@ bm_api_warn_round(struct bm_req *rq, int *warned, int *messages)
                                                &rq->err);
             /* Only the process whose mark took effect sends: the others find it done. */
             if (rc == BM_OK && claimed)
-                rc = send_warning(rq, c, l, &cal, messages);
+                rc = send_warning(rq, c, l, cal, messages);
             if (rc == BM_OK)
                 rc = bm_store_commit(rq->store, &rq->err);
             bm_store_rollback(rq->store);
             if (rc == BM_OK && claimed)
                 (*warned)++;
+            rc = skip_busy(rq, rc);
         }
     } while (rc == BM_OK && n == WARN_PAGE);
     return rc;
+}
+
+enum bm_rc
+bm_api_warn_round(struct bm_req *rq, int *warned, int *messages)
+{
+    static const char *const names[] = {"auto_accept", "escalate", "auto_return", "warn"};
+    struct bm_calendar cal;
+    enum bm_rc first = BM_OK, rc = bm_api_calendar(rq, &cal);
+    char first_msg[sizeof(rq->err.message)];
+
+    *warned = *messages = 0;
+    if (rc != BM_OK)
+        return rc;
+    /* Each step on its own: one that fails (the database busy, say) neither stops the others
+     * nor loses anything, since the next round finds the same work again. */
+    for (int step = 0; step < 4; step++) {
+        switch (step) {
+        case 0: rc = auto_accept(rq, &cal, warned); break;
+        case 1: rc = escalate(rq, &cal, warned); break;
+        case 2: rc = auto_return(rq, &cal, warned); break;
+        default: rc = warn_cases(rq, &cal, warned, messages); break;
+        }
+        if (rc == BM_OK)
+            continue;
+        bm_log(BM_LOG_WARN, "warn_step", "%s: %s", names[step], rq->err.message);
+        if (first == BM_OK) {
+            first = rc;
+            snprintf(first_msg, sizeof(first_msg), "%s", rq->err.message);
+        }
+        bm_err_clear(&rq->err);
+    }
+    if (first != BM_OK)
+        bm_err_set(&rq->err, first, "%s", first_msg);
+    return first;
 }

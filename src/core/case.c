@@ -98,6 +98,7 @@ const struct bm_code bm_case_actions[] = {
     {"withdraw", "撤回"},
     {"void", "作废"},
     {"auto_accept", "逾期视为受理"},
+    {"auto_return", "逾期未补正退件"},
     {NULL, NULL},
 };
 
@@ -335,6 +336,13 @@ step(struct bm_case_state *n, enum bm_case_action a, struct bm_err *err)
         if (st != BM_CASE_SUBMITTED)
             return ILLEGAL;
         n->status = BM_CASE_ACCEPTED;
+        n->actor = BM_ACTOR_SYSTEM;
+        return BM_OK;
+
+    case BM_ACT_AUTO_RETURN:
+        if (st != BM_CASE_SUPPLEMENT_REQUESTED)
+            return ILLEGAL;
+        n->status = BM_CASE_RETURNED;
         n->actor = BM_ACTOR_SYSTEM;
         return BM_OK;
 

@@ -57,6 +57,8 @@ enum bm_case_action {
     BM_ACT_VOID,               /* 作废, administrator, with reason */
     BM_ACT_AUTO_ACCEPT,        /* 视为受理: no decision on acceptance within 5 working days of
                                 * receipt (行政许可法 art. 32); the system only */
+    BM_ACT_AUTO_RETURN,        /* 退件 after the applicant left a supplement notice unanswered
+                                * for return_after_days days (domain.md 2.2); the system only */
     BM_CASE_ACTION_COUNT
 };
 

@@ -31,6 +31,7 @@ bm_config_defaults(struct bm_config *c)
     c->login_window_s = 15 * 60;
     snprintf(c->log_level, sizeof(c->log_level), "info");
     c->warn_interval_s = 300;
+    c->return_after_days = 30;
 }
 
 enum kind { STR, INT, I64, BOOL };
@@ -67,6 +68,7 @@ static const struct {
     S("notify_file", notify_file),
     S("notify_webhook", notify_webhook),
     I("warn_interval_s", warn_interval_s, 0, 86400),
+    I("return_after_days", return_after_days, 1, 365),
 #undef S
 #undef I
 #undef L

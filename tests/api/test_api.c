@@ -168,9 +168,10 @@ test_enums_public(void **state)
     assert_int_equal(json_array_size(json_object_get(r.json, "case_statuses")), 13);
     assert_string_equal(jstr(r.json, "case_statuses.3.code"), "accepted");
     assert_string_equal(jstr(r.json, "case_statuses.3.name"), "已受理");
-    assert_int_equal(json_array_size(json_object_get(r.json, "case_actions")), 19);
-    /* The system's own action is listed too: clients label it in a case's trace. */
+    assert_int_equal(json_array_size(json_object_get(r.json, "case_actions")), 20);
+    /* The system's own actions are listed too: clients label them in a case's trace. */
     assert_string_equal(jstr(r.json, "case_actions.18.code"), "auto_accept");
+    assert_string_equal(jstr(r.json, "case_actions.19.code"), "auto_return");
     assert_string_equal(jstr(r.json, "case_actions.1.code"), "accept");
     resp_free(&r);
 }

@@ -1896,7 +1896,7 @@ static void
 test_auto_accept(void **state)
 {
     struct resp r;
-    char no[32], other[32];
+    char no[32], other[32], silent[32];
     long long item;
     (void)state;
 
@@ -1914,6 +1914,10 @@ test_auto_accept(void **state)
     resp_free(&r);
     (void)act_ok(XT_CLERK, other, 1, "{\"action\":\"reject\",\"note\":\"不属于受理范围\"}",
                  "rejected", NULL, NULL);
+    /* A third gets the one-time supplement notice, and the applicant never comes back. */
+    open_ok(XT_CLERK, item, "[]", "", silent, NULL);
+    (void)act_ok(XT_CLERK, silent, 1, "{\"action\":\"request_supplement\",\"note\":\"请补齐申请表\"}",
+                 "supplement_requested", NULL, NULL);
 
     /* Monday 03-30 is the 5th working day after receipt: still the window's to decide. */
     fake_at("@2026-03-30 01:00:00", XT_CLERK, -1);
@@ -1974,12 +1978,24 @@ test_auto_accept(void **state)
     assert_non_null(strstr(jstr(r.json, "items.1.decision"), "已升级为红牌"));
     resp_free(&r);
     /* A restart the same day escalates nothing twice. */
-    fake_at("@2026-04-07 03:00:00", SUPERVISOR, -1);
+    fake_at("@2026-04-07 03:00:00", SUPERVISOR, XT_CLERK, -1);
     pause_ms(1500);
     assert_int_equal(call(SUPERVISOR, "GET", fmt("/api/v1/supervision/records?case_no=%s", no),
                           NULL, NULL, &r),
                      200);
     assert_int_equal(json_array_size(jget(r.json, "items")), 2);
+    resp_free(&r);
+    /* The silent application waits: 15 days. On 04-23, 31 days after the notice, the job
+     * returns it (退件) and texts the applicant. */
+    assert_int_equal(get_case(XT_CLERK, silent, &r), 200);
+    assert_string_equal(jstr(r.json, "status"), "supplement_requested");
+    resp_free(&r);
+    fake_at("@2026-04-23 01:00:00", XT_CLERK, -1);
+    assert_int_equal(sms_wait(silent, "case_returned", 1, true), 1);
+    assert_non_null(strstr(sms_log(), "30日内未补正材料"));
+    assert_int_equal(get_case(XT_CLERK, silent, &r), 200);
+    assert_string_equal(jstr(r.json, "status"), "returned");
+    assert_non_null(strstr(r.body, "\"action\":\"auto_return\""));
     resp_free(&r);
     warner_on = false;
     normal();

@@ -137,6 +137,7 @@ test_code_tables(void **state)
         {"send_back", "退回"},  {"deliver", "出件"},    {"withdraw", "撤回"},
         {"void", "作废"},
         {"auto_accept", "逾期视为受理"},
+        {"auto_return", "逾期未补正退件"},
     };
     static const struct bm_code stages[] = {{"", "无"}, {"handling", "承办"}, {"approving", "审批"}};
     static const struct bm_code decisions[] = {{"", "无"}, {"approved", "准予"}, {"denied", "不予"}};
@@ -344,6 +345,8 @@ static const struct legal legal[] = {
     ROW(V_SUPP_REQ, BM_ACT_REJECT, BM_CASE_REJECTED, .actor = BM_ACTOR_FRONT),
     ROW(V_SUPP_REQ, BM_ACT_SUPPLEMENT, BM_CASE_SUBMITTED, .actor = BM_ACTOR_FRONT),
     ROW(V_SUPP_REQ, BM_ACT_RETURN, BM_CASE_RETURNED, .actor = BM_ACTOR_FRONT),
+    /* Silent past the limit: the system returns it. */
+    ROW(V_SUPP_REQ, BM_ACT_AUTO_RETURN, BM_CASE_RETURNED, .actor = BM_ACTOR_SYSTEM),
     WITHDRAW(V_SUPP_REQ),
     VOIDED(V_SUPP_REQ, .decision = BM_DECISION_NONE),
 
