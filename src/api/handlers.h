@@ -77,7 +77,8 @@ enum bm_rc bm_api_stats_cases(struct bm_req *rq, struct bm_resp *rs);
  * One round of the deadline-warning job (the server's warner thread), in steps that run
  * whatever the others did: accepts the applications left undecided past 5 working days
  * (行政许可法 art. 32), turns yellow cards unexplained past 3 working days into red ones,
- * returns applications whose supplement notice went unanswered for return_after_days, and
+ * returns applications whose supplement notice went unanswered for return_after_days, gives
+ * delivered cases nobody rated within 7 days the default rating (default_rating), and
  * sends each running case's handler and unit head the yellow or red warning due on
  * rq->now's day, once per deadline and level, safely with several processes. Counts the
  * cases and cards acted on, and the messages; returns the first step's error, if any.

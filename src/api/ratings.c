@@ -228,6 +228,31 @@ audit_case(struct bm_req *rq, const struct bm_case *c, const char *action, const
     return bm_store_audit_append(rq->store, &e, &rq->err);
 }
 
+enum bm_rc
+bm_api_rating_default(struct bm_req *rq, const struct bm_case *c, int level)
+{
+    struct bm_rating r;
+    int64_t id = 0;
+    enum bm_rc rc;
+
+    memset(&r, 0, sizeof(r));
+    r.case_id = c->id;
+    r.item_id = c->item_id;
+    r.accepting_unit_id = c->accepting_unit_id;
+    r.handling_unit_id = c->handling_unit_id;
+    r.handler_id = c->handler_id;
+    r.channel = "online";
+    r.level = level;
+    r.reasons = r.comment = "";
+    r.is_default = true;
+    r.created_at = rq->now;
+    rc = bm_store_rating_insert(rq->store, &r, &id, &rq->err);
+    if (rc == BM_OK)
+        rc = audit_case(rq, c, "rating.default", "rating", id,
+                        json_pack("{s:s,s:i}", "case_no", c->case_no, "level", level));
+    return rc;
+}
+
 /*
  * Records a rating of `c` (checked input `in`) and, for a bad initial rating, opens the
  * rectification task for the handling unit (谁办理谁负责), in one transaction with their

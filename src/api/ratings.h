@@ -16,4 +16,12 @@
  */
 void bm_api_rating_public_fields(struct bm_req *rq, const struct bm_case *c, json_t *o);
 
+/*
+ * Rates delivered case `c` with `level` by the default rule (domain.md 4.3: nobody rated it
+ * within 7 days of delivery), flagged is_default, with its audit entry; inside the caller's
+ * transaction. BM_ECONFLICT if it was rated meanwhile.
+ */
+BM_MUST_CHECK enum bm_rc bm_api_rating_default(struct bm_req *rq, const struct bm_case *c,
+                                               int level);
+
 #endif

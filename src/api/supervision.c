@@ -10,9 +10,11 @@
 #include "api/cases.h"
 #include "api/handlers.h"
 #include "api/json.h"
+#include "api/ratings.h"
 #include "core/access.h"
 #include "core/calendar.h"
 #include "core/case.h"
+#include "core/rating.h"
 #include "core/user.h"
 #include "util/log.h"
 #include "util/parse.h"
@@ -388,6 +390,48 @@ auto_return(struct bm_req *rq, const struct bm_calendar *cal, int *returned)
     return rc;
 }
 
+/* Days past the rating window a round still looks back, so a server down that long catches
+ * up; older cases stay unrated. */
+#define DEFAULT_LOOKBACK_S (3 * 86400)
+
+/*
+ * Delivered cases nobody rated within the rating window (7 natural days, domain.md 4.3) get
+ * the default rating `default_rating` (3 基本满意; 0 none), flagged is_default.
+ */
+static enum bm_rc
+default_ratings(struct bm_req *rq, int *rated)
+{
+    int64_t until = rq->now - BM_RATING_WINDOW_S, after_closed = until - DEFAULT_LOOKBACK_S;
+    int64_t after_id = 0;
+    int level = rq->cfg->default_rating;
+    size_t n = 0;
+    enum bm_rc rc = BM_OK;
+
+    if (level <= BM_RATING_BAD_MAX)
+        return BM_OK; /* off: a bad rating is never given for anyone */
+    do {
+        struct bm_case *cs;
+        rc = bm_store_cases_unrated(rq->store, until - DEFAULT_LOOKBACK_S, until, after_closed,
+                                    after_id, WARN_PAGE, rq->arena, &cs, &n, &rq->err);
+        for (size_t i = 0; rc == BM_OK && i < n; i++) {
+            after_closed = cs[i].closed_at;
+            after_id = cs[i].id;
+            rc = bm_store_begin(rq->store, &rq->err);
+            if (rc == BM_OK)
+                rc = bm_api_rating_default(rq, &cs[i], level);
+            if (rc == BM_OK)
+                rc = bm_store_commit(rq->store, &rq->err);
+            bm_store_rollback(rq->store);
+            if (rc == BM_OK)
+                (*rated)++;
+            if (rc == BM_ECONFLICT) /* rated at the last moment: the rater's stands */
+                rc = BM_ESTALE;
+            rc = skip_busy(rq, rc);
+        }
+    } while (rc == BM_OK && n == WARN_PAGE);
+    return rc;
+}
+
 /* The yellow and red warnings of the running cases in warning today. */
 static enum bm_rc
 warn_cases(struct bm_req *rq, const struct bm_calendar *cal, int *warned, int *messages)
@@ -446,7 +490,8 @@ warn_cases(struct bm_req *rq, const struct bm_calendar *cal, int *warned, int *m
 enum bm_rc
 bm_api_warn_round(struct bm_req *rq, int *warned, int *messages)
 {
-    static const char *const names[] = {"auto_accept", "escalate", "auto_return", "warn"};
+    static const char *const names[] = {"auto_accept", "escalate", "auto_return",
+                                        "default_rating", "warn"};
     struct bm_calendar cal;
     enum bm_rc first = BM_OK, rc = bm_api_calendar(rq, &cal);
     char first_msg[sizeof(rq->err.message)];
@@ -456,11 +501,12 @@ bm_api_warn_round(struct bm_req *rq, int *warned, int *messages)
         return rc;
     /* Each step on its own: one that fails (the database busy, say) neither stops the others
      * nor loses anything, since the next round finds the same work again. */
-    for (int step = 0; step < 4; step++) {
+    for (int step = 0; step < 5; step++) {
         switch (step) {
         case 0: rc = auto_accept(rq, &cal, warned); break;
         case 1: rc = escalate(rq, &cal, warned); break;
         case 2: rc = auto_return(rq, &cal, warned); break;
+        case 3: rc = default_ratings(rq, warned); break;
         default: rc = warn_cases(rq, &cal, warned, messages); break;
         }
         if (rc == BM_OK)

@@ -428,6 +428,12 @@ bm_store_cases_list(struct bm_store *st, const struct bm_case_query *q, struct b
 }
 
 enum bm_rc
+bm_store_cases_unrated(struct bm_store *st, int64_t closed_after, int64_t closed_until, int64_t after_closed, int64_t after_id, int limit, struct bm_arena *a, struct bm_case **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->cases_unrated(st, closed_after, closed_until, after_closed, after_id, limit, a, out, n, err);
+}
+
+enum bm_rc
 bm_store_cases_to_warn(struct bm_store *st, bm_day today, int64_t after_id, int limit, struct bm_arena *a, struct bm_case **out, size_t *n, struct bm_err *err)
 {
     return st->ops->cases_to_warn(st, today, after_id, limit, a, out, n, err);

@@ -471,6 +471,15 @@ BM_MUST_CHECK enum bm_rc bm_store_cases_list(struct bm_store *st, const struct b
  * warning of that level for the current due day — and running cases without a warn_day
  * yet (stores older than schema 5), which the job fills in first.
  */
+/*
+ * Delivered cases without any rating, delivered in (closed_after, closed_until], after the
+ * keyset cursor (after_closed, after_id) in (closed_at, id) order; at most `limit`.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_cases_unrated(struct bm_store *st, int64_t closed_after,
+                                                int64_t closed_until, int64_t after_closed,
+                                                int64_t after_id, int limit, struct bm_arena *a,
+                                                struct bm_case **out, size_t *n,
+                                                struct bm_err *err);
 BM_MUST_CHECK enum bm_rc bm_store_cases_to_warn(struct bm_store *st, bm_day today,
                                                 int64_t after_id, int limit,
                                                 struct bm_arena *a, struct bm_case **out,

@@ -32,6 +32,7 @@ bm_config_defaults(struct bm_config *c)
     snprintf(c->log_level, sizeof(c->log_level), "info");
     c->warn_interval_s = 300;
     c->return_after_days = 30;
+    c->default_rating = 3;
 }
 
 enum kind { STR, INT, I64, BOOL };
@@ -69,6 +70,7 @@ static const struct {
     S("notify_webhook", notify_webhook),
     I("warn_interval_s", warn_interval_s, 0, 86400),
     I("return_after_days", return_after_days, 1, 365),
+    I("default_rating", default_rating, 0, 5),
 #undef S
 #undef I
 #undef L

@@ -36,6 +36,7 @@ struct bm_config {
     char notify_webhook[512]; /* if set, text messages are POSTed here as JSON instead */
     int warn_interval_s;    /* seconds between rounds of the deadline-warning job; 0 = off */
     int return_after_days;  /* natural days a supplement notice may go unanswered (退件) */
+    int default_rating;     /* level given when nobody rated within 7 days; 0 = none */
     /* Loaded at start-up from data_key_file (not a setting). */
     unsigned char data_key[32];
     bool has_data_key;

@@ -2221,6 +2221,83 @@ test_case_stats(void **state)
     normal();
 }
 
+/*
+ * The default rating (domain.md 4.3): a delivered case nobody rated within 7 natural days
+ * gets 基本满意 from the warning job, flagged as a default; one delivered later is left to
+ * its rater, and nothing rates a case twice.
+ */
+static void
+test_default_rating(void **state)
+{
+    struct resp r;
+    char a[32], acode[16], b[32], bcode[16];
+    long long item, v;
+    (void)state;
+
+    /* Monday 2026-06-22, 09:00: case a delivered. Friday 06-26: case b delivered. */
+    warner_on = true;
+    fake_at("@2026-06-22 01:00:00", ADMIN, XT_CLERK, RSJ_HANDLER, -1);
+    item = make_item("TEST-DEFAULT-RATING", "测试默认评价事项", rsj_id, 3, 10,
+                     ",\"county_wide\":true", "[{\"name\":\"" M_FORM "\"}]", true);
+    open_ok(XT_CLERK, item, FORM_ONLY, "", a, acode);
+    v = act_ok(XT_CLERK, a, 1, "{\"action\":\"accept\"}", "accepted", NULL, NULL);
+    v = act_ok(RSJ_HANDLER, a, v, "{\"action\":\"assign\"}", "processing", "handling", NULL);
+    v = act_ok(RSJ_HANDLER, a, v, "{\"action\":\"approve\",\"note\":\"符合条件\"}", "completed",
+               NULL, NULL);
+    (void)act_ok(XT_CLERK, a, v, "{\"action\":\"deliver\",\"method\":\"window\"}", "delivered",
+                 NULL, NULL);
+    fake_at("@2026-06-26 01:00:00", XT_CLERK, RSJ_HANDLER, -1);
+    open_ok(XT_CLERK, item, FORM_ONLY, "", b, bcode);
+    v = act_ok(XT_CLERK, b, 1, "{\"action\":\"accept\"}", "accepted", NULL, NULL);
+    v = act_ok(RSJ_HANDLER, b, v, "{\"action\":\"assign\"}", "processing", "handling", NULL);
+    v = act_ok(RSJ_HANDLER, b, v, "{\"action\":\"approve\",\"note\":\"符合条件\"}", "completed",
+               NULL, NULL);
+    (void)act_ok(XT_CLERK, b, v, "{\"action\":\"deliver\",\"method\":\"window\"}", "delivered",
+                 NULL, NULL);
+
+    /* Monday 06-29, 10:00: a's 7 days are over, b's are not. */
+    fake_at("@2026-06-29 02:00:00", SUPERVISOR, -1);
+    for (int i = 0; i < 50; i++) {
+        assert_int_equal(call(SUPERVISOR, "GET", "/api/v1/ratings?level=3&limit=5", NULL, NULL, &r),
+                         200);
+        if (strstr(r.body, a) != NULL)
+            break;
+        resp_free(&r);
+        pause_ms(100);
+    }
+    assert_string_equal(jstr(r.json, "items.0.case_no"), a);
+    assert_true(json_is_true(jget(r.json, "items.0.is_default")));
+    assert_string_equal(jstr(r.json, "items.0.level_name"), "基本满意");
+    assert_null(strstr(r.body, b));
+    resp_free(&r);
+    /* The rater of a comes too late: rated already. b's rater is still welcome. */
+    assert_int_equal(call(-1, "POST", fmt("/api/v1/public/cases/%s/rating?code=%s", a, acode),
+                          "{\"level\":5}", NULL, &r),
+                     409);
+    resp_free(&r);
+    assert_int_equal(call(-1, "POST", fmt("/api/v1/public/cases/%s/rating?code=%s", b, bcode),
+                          "{\"level\":4}", NULL, &r),
+                     201);
+    resp_free(&r);
+    /* A restart gives nothing twice, and b keeps its own rating. */
+    fake_at("@2026-07-06 02:00:00", SUPERVISOR, -1);
+    pause_ms(1500);
+    assert_int_equal(call(SUPERVISOR, "GET", "/api/v1/ratings?level=3&limit=50", NULL, NULL, &r),
+                     200);
+    {
+        size_t i, n_a = 0;
+        json_t *e;
+        json_array_foreach(jget(r.json, "items"), i, e) {
+            n_a += strcmp(jstr(e, "case_no"), a) == 0;
+            assert_true(strcmp(jstr(e, "case_no"), b) != 0);
+        }
+        assert_int_equal(n_a, 1);
+    }
+    resp_free(&r);
+    warner_on = false;
+    normal();
+}
+
 int
 main(void)
 {
@@ -2239,6 +2316,7 @@ main(void)
         cmocka_unit_test(test_supervision_records),
         cmocka_unit_test(test_auto_accept),
         cmocka_unit_test(test_case_stats),
+        cmocka_unit_test(test_default_rating),
         cmocka_unit_test(test_clean_shutdown),
     };
     return cmocka_run_group_tests_name(getenv("BIANMIN_TEST_PG") ? "cases (postgres)"

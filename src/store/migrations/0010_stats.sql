@@ -10,6 +10,10 @@
 
 ALTER TABLE cases ADD COLUMN used_days INTEGER NOT NULL DEFAULT -1;
 
+-- Delivered cases by the instant of delivery: the warning job's default rating (domain.md
+-- 4.3) finds those whose 7 days to be rated have just run out.
+CREATE INDEX cases_delivered ON cases(closed_at, id) WHERE status = 'delivered';
+
 CREATE TABLE case_stats (
     county_code TEXT    NOT NULL,
     grain       INTEGER NOT NULL CHECK (grain IN (0, 1)),

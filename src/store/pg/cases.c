@@ -545,6 +545,45 @@ pg_cases_list(struct bm_store *st, const struct bm_case_query *q, struct bm_aren
     return rc;
 }
 
+/* ---- default ratings ---- */
+
+static const char SQL_UNRATED[] =
+    "SELECT " CASE_COLS CASE_FROM
+    "WHERE c.status = 'delivered' AND c.closed_at > $1::bigint AND c.closed_at <= $2::bigint "
+    "AND (c.closed_at, c.id) > ($3::bigint, $4::bigint) AND NOT EXISTS (SELECT 1 FROM ratings "
+    "r WHERE r.case_id = c.id) ORDER BY c.closed_at, c.id LIMIT $5::bigint";
+
+enum bm_rc
+pg_cases_unrated(struct bm_store *st, int64_t closed_after, int64_t closed_until,
+                 int64_t after_closed, int64_t after_id, int limit, struct bm_arena *ar,
+                 struct bm_case **out, size_t *n, struct bm_err *err)
+{
+    struct pq_args a = {0};
+    struct bm_case *cs;
+    PGresult *r;
+    enum bm_rc rc = BM_OK;
+    size_t k = 0;
+
+    *n = 0;
+    if ((cs = bm_arena_alloc(ar, sizeof(*cs) * (size_t)(limit > 0 ? limit : 1))) == NULL)
+        return bm_err_set(err, BM_ETOOBIG, "结果过大");
+    pq_i64(&a, closed_after);
+    pq_i64(&a, closed_until);
+    pq_i64(&a, after_closed);
+    pq_i64(&a, after_id);
+    pq_i64(&a, limit);
+    if ((r = pq_run(st, SQL_UNRATED, &a, "unrated cases", err)) == NULL)
+        return err->rc;
+    for (int i = 0; rc == BM_OK && i < PQntuples(r) && i < limit; i++)
+        rc = read_case(r, i, ar, &cs[k++], err);
+    PQclear(r);
+    if (rc == BM_OK) {
+        *out = cs;
+        *n = k;
+    }
+    return rc;
+}
+
 /* ---- deadline warnings ---- */
 
 static const char SQL_TO_WARN[] =

@@ -163,6 +163,7 @@ enum bm_rc pg_sup_insert(struct bm_store *st, const struct bm_sup_record *r, int
 enum bm_rc pg_sup_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_sup_record *out, struct bm_err *err);
 enum bm_rc pg_sup_list(struct bm_store *st, const struct bm_sup_query *q, struct bm_arena *a, struct bm_sup_record **out, size_t *n, struct bm_err *err);
 enum bm_rc pg_sup_update(struct bm_store *st, const struct bm_sup_record *r, struct bm_err *err);
+enum bm_rc pg_cases_unrated(struct bm_store *st, int64_t closed_after, int64_t closed_until, int64_t after_closed, int64_t after_id, int limit, struct bm_arena *a, struct bm_case **out, size_t *n, struct bm_err *err);
 enum bm_rc pg_cases_to_warn(struct bm_store *st, bm_day today, int64_t after_id, int limit, struct bm_arena *a, struct bm_case **out, size_t *n, struct bm_err *err);
 enum bm_rc pg_case_set_warn_day(struct bm_store *st, int64_t case_id, bm_day warn_day, struct bm_err *err);
 enum bm_rc pg_case_mark_warned(struct bm_store *st, int64_t case_id, int level, bm_day due, bool *claimed, struct bm_err *err);

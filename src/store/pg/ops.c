@@ -69,6 +69,7 @@ const struct bm_store_ops bm_pg_ops = {
     .sup_get = pg_sup_get,
     .sup_list = pg_sup_list,
     .sup_update = pg_sup_update,
+    .cases_unrated = pg_cases_unrated,
     .cases_to_warn = pg_cases_to_warn,
     .case_set_warn_day = pg_case_set_warn_day,
     .case_mark_warned = pg_case_mark_warned,

@@ -542,6 +542,47 @@ sqlite_cases_list(struct bm_store *st, const struct bm_case_query *q, struct bm_
     return rc;
 }
 
+/* ---- default ratings ---- */
+
+#define CASE_FROM_DELIVERED                                                                    \
+    " FROM cases c INDEXED BY cases_delivered JOIN items i ON i.id = c.item_id "               \
+    "JOIN org_units a ON a.id = c.accepting_unit_id "                                          \
+    "JOIN org_units h ON h.id = c.handling_unit_id LEFT JOIN users u ON u.id = c.handler_id "
+
+static const char SQL_UNRATED[] =
+    "SELECT " CASE_COLS CASE_FROM_DELIVERED
+    "WHERE c.status = 'delivered' AND c.closed_at > ?1 AND c.closed_at <= ?2 AND "
+    "(c.closed_at, c.id) > (?3, ?4) AND NOT EXISTS (SELECT 1 FROM ratings r WHERE "
+    "r.case_id = c.id) ORDER BY c.closed_at, c.id LIMIT ?5";
+
+enum bm_rc
+sqlite_cases_unrated(struct bm_store *st, int64_t closed_after, int64_t closed_until,
+                     int64_t after_closed, int64_t after_id, int limit, struct bm_arena *a,
+                     struct bm_case **out, size_t *n, struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    enum bm_rc rc;
+    int src = SQLITE_DONE;
+
+    *n = 0;
+    if ((*out = bm_arena_alloc(a, sizeof(**out) * (size_t)(limit > 0 ? limit : 1))) == NULL)
+        return bm_err_set(err, BM_ETOOBIG, "结果过大");
+    if ((rc = sq_prepare(st, SQL_UNRATED, &s, err)) != BM_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, closed_after);
+    sqlite3_bind_int64(s, 2, closed_until);
+    sqlite3_bind_int64(s, 3, after_closed);
+    sqlite3_bind_int64(s, 4, after_id);
+    sqlite3_bind_int(s, 5, limit);
+    while (rc == BM_OK && *n < (size_t)limit && (src = sqlite3_step(s)) == SQLITE_ROW)
+        if ((rc = read_case(s, a, &(*out)[*n], err)) == BM_OK)
+            (*n)++;
+    if (rc == BM_OK && src != SQLITE_DONE && src != SQLITE_ROW)
+        rc = sq_fail(st, src, "unrated cases", err);
+    sq_done(s);
+    return rc;
+}
+
 /* ---- deadline warnings ---- */
 
 static const char SQL_TO_WARN[] =

@@ -69,6 +69,7 @@ const struct bm_store_ops bm_sqlite_ops = {
     .sup_get = sqlite_sup_get,
     .sup_list = sqlite_sup_list,
     .sup_update = sqlite_sup_update,
+    .cases_unrated = sqlite_cases_unrated,
     .cases_to_warn = sqlite_cases_to_warn,
     .case_set_warn_day = sqlite_case_set_warn_day,
     .case_mark_warned = sqlite_case_mark_warned,
