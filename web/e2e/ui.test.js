@@ -228,6 +228,14 @@ test('accept, approve in the back office, hand over at the window, then the resi
   assert.deepEqual(mine.reasons.map((x) => (typeof x === 'string' ? x : x.code)), ['poor_attitude']);
   const rect = await sup('GET', '/api/v1/rectifications?limit=5');
   assert.ok(rect.body.items.some((x) => x.case_no === caseNo && x.status === 'open'));
+
+  // The supervisor sees the rectification task on the supervision page.
+  const supPage = await open();
+  await login(supPage, srv.base, 'supervisor');
+  await supPage.waitForURL(/\/supervision/);
+  await supPage.getByRole('tab', { name: '差评整改' }).click();
+  const rectRow = supPage.locator('[data-test=rectifications] tr', { hasText: caseNo });
+  assert.match(await text(rectRow), /不满意[\s\S]*北京市密云区人力资源和社会保障局[\s\S]*待回访/);
 });
 
 test('a resident files a demand on a phone, gets a ticket number and follows it up', async () => {
