@@ -265,12 +265,58 @@ test('a resident files a demand on a phone, gets a ticket number and follows it 
   assert.equal((await r.json()).category, 'help');
 });
 
+test('a resident applies online with a scan; the window sees it waiting for pre-review', async () => {
+  const page = await open(PHONE);
+  await page.goto(`${srv.base}/guide/1`);
+  await page.locator('[data-test=apply-online]').click();
+  // Not logged in: the log-in page, then back to the application form.
+  await page.waitForURL(/\/login\?/);
+  await page.getByLabel('用户名').fill('citizen');
+  await page.getByLabel('密码', { exact: true }).fill('Bianmin2026');
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForURL(/\/apply\/1$/);
+  await page.getByLabel('身份证号码').fill(VALID_ID);
+  assert.equal(await text(page.locator('[data-test=apply-id-check]')), '校验通过');
+  await page.getByLabel('联系电话（用于接收短信通知）').fill('13612345678');
+  await page.getByRole('combobox', { name: /预审窗口所在乡镇/ }).click();
+  await page.keyboard.type('西田各庄');
+  await page.getByRole('option', { name: '西田各庄镇' }).click();
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+  await page.locator('[data-test="file-最低生活保障申请书"]').setInputFiles({ name: '申请书.png', mimeType: 'image/png', buffer: png });
+  await page.getByRole('button', { name: '提交申请' }).click();
+  // Required materials are missing: the resident is told before submitting.
+  const warn = page.getByRole('dialog', { name: '材料不全' });
+  assert.match(await text(warn), /家庭成员收入情况说明/);
+  await warn.getByRole('button', { name: '仍然提交' }).click();
+  const caseNo = await text(page.locator('[data-test=apply-case-no]'));
+  assert.match(await text(page.locator('[data-test=upload-notes]')), /最低生活保障申请书：已上传/);
+  assert.match(await text(page.locator('[data-test=apply-result]')), /西田各庄镇便民服务中心/);
+
+  const clerk = await apiLogin(srv.base, 'xtgz_clerk');
+  const c = (await clerk('GET', `/api/v1/cases/${caseNo}`)).body;
+  assert.equal(c.channel, 'online');
+  assert.equal(c.status, 'submitted');
+  assert.equal(c.attachments.length, 1);
+  assert.equal(c.materials.find((m) => m.name === '最低生活保障申请书').attachments, 1);
+
+  const desk = await open();
+  await login(desk, srv.base, 'xtgz_clerk');
+  await desk.waitForURL(/\/desk$/);
+  await desk.goto(`${srv.base}/desk/pickup`);
+  await desk.getByRole('tab', { name: '待预审' }).click();
+  assert.match(await text(desk.locator('tr', { hasText: caseNo })), /最低生活保障审核确认[\s\S]*预审受理/);
+});
+
 test('the public guide finds an item and shows its materials, time limit and visits on a phone', async () => {
   const page = await open(PHONE);
   await page.goto(`${srv.base}/`);
   await page.getByLabel('搜索办事事项').fill('低保');
   await page.getByRole('button', { name: '搜索' }).click();
-  await page.getByRole('link', { name: '最低生活保障审核确认' }).click();
+  const hit = page.getByRole('link', { name: '最低生活保障审核确认' });
+  await hit.waitFor();
+  // Every filter has a label a screen reader announces.
+  assert.equal(await page.getByRole('combobox', { name: '服务类别' }).count(), 1);
+  await hit.click();
   assert.equal(await text(page.locator('[data-test=promised-days]')), '20 个工作日');
   assert.equal(await text(page.locator('[data-test=visits]')), '1 次');
   assert.equal(await text(page.locator('[data-test=fee]')), '不收费');

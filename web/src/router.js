@@ -16,6 +16,7 @@ const routes = [
   { path: '/disclosure', name: 'disclosure', component: () => import('./views/public/Disclosure.vue'), meta: { title: '政务公开' } },
   { path: '/disclosure/:id(\\d+)', name: 'article', component: () => import('./views/public/Article.vue'), meta: { title: '政务公开' } },
   { path: '/login', name: 'login', component: () => import('./views/Login.vue'), meta: { title: '工作人员登录' } },
+  { path: '/apply/:id(\\d+)', name: 'apply', component: () => import('./views/public/Apply.vue'), meta: { title: '网上申请', roles: ['citizen'] } },
   { path: '/my', name: 'my', component: () => import('./views/public/MyCases.vue'), meta: { title: '我的办件', roles: ['citizen'] } },
   { path: '/desk', name: 'desk', component: () => import('./views/desk/Intake.vue'), meta: { title: '综合受理台', roles: ['clerk'] } },
   { path: '/desk/pickup', name: 'pickup', component: () => import('./views/desk/Pickup.vue'), meta: { title: '出件登记', roles: ['clerk'] } },

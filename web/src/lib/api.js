@@ -51,7 +51,11 @@ export async function api(path, opts = {}) {
   const method = opts.method || 'GET';
   const headers = { Accept: 'application/json, application/problem+json' };
   const init = { method, headers, credentials: 'same-origin' };
-  if (opts.body !== undefined) {
+  if (opts.file !== undefined) {
+    // An upload: the file itself is the body, with its own type (no multipart).
+    headers['Content-Type'] = opts.file.type || 'application/octet-stream';
+    init.body = opts.file;
+  } else if (opts.body !== undefined) {
     headers['Content-Type'] = 'application/json; charset=utf-8';
     init.body = JSON.stringify(opts.body);
   }
