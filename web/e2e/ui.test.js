@@ -305,6 +305,17 @@ test('a resident applies online with a scan; the window sees it waiting for pre-
   await desk.goto(`${srv.base}/desk/pickup`);
   await desk.getByRole('tab', { name: '待预审' }).click();
   assert.match(await text(desk.locator('tr', { hasText: caseNo })), /最低生活保障审核确认[\s\S]*预审受理/);
+  // The clerk opens it and sees the uploaded scan, which downloads.
+  await desk.locator('tr', { hasText: caseNo }).getByRole('link', { name: '预审受理' }).click();
+  const file = desk.locator('[data-test=attachments] a', { hasText: '申请书.png' });
+  const href = await file.getAttribute('href');
+  const got = await desk.evaluate(async (u) => {
+    const r = await fetch(u);
+    return { status: r.status, type: r.headers.get('Content-Type'), size: (await r.arrayBuffer()).byteLength };
+  }, href);
+  assert.equal(got.status, 200);
+  assert.match(got.type, /image\/png/);
+  assert.equal(got.size, png.length);
 });
 
 test('the public guide finds an item and shows its materials, time limit and visits on a phone', async () => {
