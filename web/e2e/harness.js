@@ -29,7 +29,7 @@ function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-export async function startServer() {
+export async function startServer(opts = {}) {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run make first`);
   if (!existsSync(join(WEB, 'index.html'))) throw new Error(`${WEB}/index.html is missing: run make web first`);
   const dir = mkdtempSync(join(tmpdir(), 'bianmin-e2e-'));
@@ -38,7 +38,8 @@ export async function startServer() {
   delete env.BIANMIN_CONFIG;
   delete env.BIANMIN_DB;
   // A small history keeps the store quick to make; the tests open their own cases.
-  execFileSync(BIN, ['demo', '--db', db, '--no-serve', '--cases', '200'], { env, stdio: 'ignore' });
+  const cases = String(opts.cases ?? 200);
+  execFileSync(BIN, ['demo', '--db', db, '--no-serve', '--cases', cases], { env, stdio: 'ignore' });
   const port = await freePort();
   const log = join(dir, 'server.log');
   const proc = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--web', WEB, '--threads', '2', '--set', 'warn_interval_s=0'], {

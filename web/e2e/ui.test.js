@@ -189,7 +189,13 @@ test('accept, approve in the back office, hand over at the window, then the resi
   const handler = await open();
   await login(handler, srv.base, 'rsj_handler');
   await handler.waitForURL(/\/office/);
-  await handler.goto(`${srv.base}/office/cases/${caseNo}`);
+  // The unit's queue of running cases, by deadline, shows it with its light and days left.
+  await handler.getByRole('tab', { name: '本单位办件' }).click();
+  const qrow = handler.locator('.el-table__body tr', { hasText: caseNo });
+  // (This item is an immediate one: due the day it is accepted.)
+  assert.match(await text(qrow), /就业失业登记[\s\S]*已受理[\s\S]*(今日到期|剩余 \d+ 个工作日)/);
+  assert.equal(await qrow.locator('.light').count(), 1);
+  await qrow.getByRole('link', { name: caseNo }).click();
   assert.equal(await text(handler.locator('[data-test=case-status]')), '已受理');
   await handler.locator('[data-test=act-approve]').click();
   const dlg = handler.getByRole('dialog');
