@@ -15,10 +15,12 @@ export const LIGHTS = {
   red: { text: '已超期', tag: 'danger' },
 };
 
-export function daysLeftText(n) {
+// Working days left; a red light with 0 days left is a deadline that passed on a day
+// off (a weekend or holiday): overdue, not "due today".
+export function daysLeftText(n, light) {
   if (n === null || n === undefined) return '—';
   if (n < 0) return `超期 ${-n} 个工作日`;
-  if (n === 0) return '今日到期';
+  if (n === 0) return light === 'red' ? '已超期' : '今日到期';
   return `剩余 ${n} 个工作日`;
 }
 
