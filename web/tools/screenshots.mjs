@@ -29,6 +29,7 @@ try {
   await clerk.getByLabel('联系电话').fill('13812345678');
   await clerk.locator('[data-test="material-最低生活保障申请书"] .el-checkbox').click();
   await clerk.getByLabel('姓名').focus();
+  await clerk.waitForTimeout(600); // let the checkbox's transition finish
   await shot(clerk, 'desk-intake');
   await clerk.getByLabel('身份证号码').fill('11010519491231002X');
   await clerk.getByRole('button', { name: '一次性告知补正' }).click();
