@@ -30,6 +30,8 @@ async function text(locator) {
 }
 
 const VALID_ID = '11010519491231002X';
+// A 1×1 PNG: a real scan as far as the server's content check goes.
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 const BAD_ID = '110105194912310021'; // one digit off: the check character no longer fits
 
 // State shared by the tests that follow one case through its life.
@@ -134,6 +136,20 @@ test('the clerk intakes a case with a missing material: accept is refused with t
   }, href);
   assert.equal(doc.status, 200);
   assert.match(doc.body, /家庭成员收入情况说明/);
+
+  // The clerk scans a material into the case from its page.
+  await result.getByRole('link', { name: '查看办件' }).click();
+  await page.locator('.upload').waitFor();
+  assert.equal(await page.getByRole('combobox', { name: '材料' }).count(), 1);
+  await page.locator('.upload .el-select').click();
+  await page.getByRole('option', { name: '最低生活保障申请书' }).click();
+  await page.locator('[data-test=upload-file]').setInputFiles({ name: '申请书扫描.png', mimeType: 'image/png', buffer: PNG });
+  await page.getByRole('button', { name: '上传' }).click();
+  assert.match(await text(page.locator('[data-test=attachments] li', { hasText: '申请书扫描.png' })), /最低生活保障申请书/);
+  // A file that is not a scan is refused with the server's Chinese message.
+  await page.locator('[data-test=upload-file]').setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('not an image') });
+  await page.getByRole('button', { name: '上传' }).click();
+  assert.match(await text(page.locator('.upload [role=alert]')), /PDF、JPEG 或 PNG/);
 
   // What the server recorded.
   const r = await fetch(`${srv.base}/api/v1/public/cases/${shared.caseNo}?code=${shared.code}`);
@@ -287,7 +303,7 @@ test('a resident applies online with a scan; the window sees it waiting for pre-
   await page.getByRole('combobox', { name: /预审窗口所在乡镇/ }).click();
   await page.keyboard.type('西田各庄');
   await page.getByRole('option', { name: '西田各庄镇' }).click();
-  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+  const png = PNG;
   await page.locator('[data-test="file-最低生活保障申请书"]').setInputFiles({ name: '申请书.png', mimeType: 'image/png', buffer: png });
   await page.getByRole('button', { name: '提交申请' }).click();
   // Required materials are missing: the resident is told before submitting.
