@@ -32,13 +32,15 @@ CALENDARS  := $(sort $(wildcard data/calendar/*.txt))
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all deps demo test test-asan unit store-test api-test pg-test check web clean bench help
+.PHONY: all deps demo test test-asan unit store-test api-test pg-test e2e check web clean bench help
 .DEFAULT_GOAL := all
 
 help:
 	@echo "make demo   - install what is missing, build, create the demo county and serve it"
 	@echo "make test   - install what is missing, build with sanitizers and run every test"
 	@echo "make        - build $(BUILD)/bianmin"
+	@echo "make web    - build the web UI into web/dist (npm ci + vite build, when something changed)"
+	@echo "make e2e    - browser tests of the web UI (chromium, playwright-core)"
 	@echo "make bench  - run the benchmarks (several minutes; see docs/performance.md)"
 
 deps:
@@ -169,14 +171,33 @@ test-asan:
 	@$(MAKE) --no-print-directory store-test
 	@$(MAKE) --no-print-directory api-test
 	@$(MAKE) --no-print-directory pg-test
+	@$(MAKE) --no-print-directory e2e
 	@echo "all test suites passed"
+
+# The web UI (Vue 3 + Element Plus, built by Vite into web/dist). npm ci runs when the
+# lock file changed; the build when a source did.
+WEB_SRC := web/index.html web/vite.config.js $(shell find web/src web/public -type f 2>/dev/null)
+
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	@touch $@
+
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SRC)
+	cd web && npx vite build --logLevel warn
+	@touch $@
+
+web: web/dist/index.html
+
+# Browser tests: a fresh demo store, a real `bianmin serve` (release build) serving web/dist,
+# Debian's chromium driven by playwright-core (web/e2e/).
+e2e: $(BUILD)/bianmin web/dist/index.html
+	cd web && BIANMIN_BIN=$(abspath $(BUILD)/bianmin) node --test --test-concurrency=1 e2e/
 
 DEMO_DB   ?= demo/bianmin.db
 DEMO_ADDR ?= 127.0.0.1:8080
-# The web UI build when there is one; until then a placeholder page.
-DEMO_WEB  ?= $(if $(wildcard web/dist/index.html),web/dist,web/placeholder)
+DEMO_WEB  ?= web/dist
 demo: deps
-	@$(MAKE) --no-print-directory $(BUILD)/bianmin
+	@$(MAKE) --no-print-directory $(BUILD)/bianmin web
 	@mkdir -p $(dir $(DEMO_DB))
 	$(BUILD)/bianmin demo --db $(DEMO_DB) --listen $(DEMO_ADDR) --web $(DEMO_WEB)
 

@@ -9,7 +9,12 @@ pkgs=(
   postgresql postgresql-contrib
   libcmocka-dev libcurl4-openssl-dev python3 faketime
   wrk                 # bench/*.sh
+  chromium            # web UI browser tests (make e2e): /usr/bin/chromium
 )
+# The web UI is built with Node.js and npm; a machine that already has them (Debian's
+# or another packaging) keeps its own.
+command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
+command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -662,6 +662,7 @@ bm_api_cases_list(struct bm_req *rq, struct bm_resp *rs)
     memset(&q, 0, sizeof(q));
     q.due_before = BM_DAY_NONE;
     q.after_due = BM_DAY_NONE;
+    q.warn_before = BM_DAY_NONE; /* 0 would be a day: status=open would keep only warned cases */
     if (!bm_access_case_scope(&rq->who, scope, sizeof(scope)))
         return bm_err_set(&rq->err, BM_EFORBIDDEN, "您无权查看办件");
     q.scope_prefix = scope;

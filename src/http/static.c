@@ -106,7 +106,11 @@ bm_static_open(const char *root_real, const char *path, struct bm_static_file *o
         char idx[PATH_MAX];
         if ((size_t)snprintf(idx, sizeof(idx), "%sindex.html", path) >= sizeof(idx))
             return BM_STATIC_BAD_PATH;
-        return open_inside(root_real, idx, out);
+        rc = open_inside(root_real, idx, out);
+        /* A single-page app's route typed with a trailing slash (/guide/). */
+        if (rc == BM_STATIC_NOT_FOUND)
+            rc = open_inside(root_real, "/index.html", out);
+        return rc;
     }
     rc = open_inside(root_real, path, out);
     if (rc == BM_STATIC_NOT_FOUND && type_of(path) == NULL)

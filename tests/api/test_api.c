@@ -1531,6 +1531,13 @@ test_static_files(void **state)
     assert_int_equal(req(&srv, NULL, "GET", "/window/intake", NULL, NULL, &r), 200);
     assert_non_null(strstr(r.body, "便民"));
     resp_free(&r);
+    assert_int_equal(req(&srv, NULL, "GET", "/progress?case_no=1&code=2", NULL, NULL, &r), 200);
+    assert_non_null(strstr(r.body, "便民"));
+    resp_free(&r);
+    assert_int_equal(req(&srv, NULL, "GET", "/guide/", NULL, NULL, &r), 200);
+    assert_string_equal(r.content_type, "text/html; charset=utf-8");
+    assert_non_null(strstr(r.body, "便民"));
+    resp_free(&r);
     /* Missing asset, traversal, and a symlink out of the folder. */
     req(&srv, NULL, "GET", "/assets/missing.js", NULL, NULL, &r);
     assert_problem(&r, 404, "not_found");

@@ -1257,6 +1257,19 @@ test_queues(void **state)
         assert_null(json_object_get(e, "events")); /* lists carry no detail */
     }
     resp_free(&r);
+    /* status=open: the cases whose clock runs (accepted, processing, forwarded), in both
+     * orders; the web UI's queues ask for them. */
+    for (int by_due = 0; by_due < 2; by_due++) {
+        assert_int_equal(call(XT_CLERK, "GET",
+                              fmt("/api/v1/cases?status=open&handling_unit_id=%lld&limit=50%s", dept,
+                                  by_due ? "&sort=deadline" : ""),
+                              NULL, NULL, &r),
+                         200);
+        assert_int_equal(json_array_size(jget(r.json, "items")), 5);
+        json_array_foreach(jget(r.json, "items"), i, e)
+            assert_string_equal(jstr(e, "status"), "accepted");
+        resp_free(&r);
+    }
     /* Another township's window sees none of them. */
     assert_int_equal(call(XW_CLERK, "GET", fmt("/api/v1/cases?handling_unit_id=%lld", dept), NULL,
                           NULL, &r),

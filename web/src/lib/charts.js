@@ -1,0 +1,9 @@
+// The parts of ECharts the dashboards use, so the chunk stays small.
+import * as echarts from 'echarts/core';
+import { BarChart, LineChart, PieChart } from 'echarts/charts';
+import { GridComponent, TooltipComponent, LegendComponent, AriaComponent, TitleComponent } from 'echarts/components';
+import { CanvasRenderer } from 'echarts/renderers';
+
+echarts.use([BarChart, LineChart, PieChart, GridComponent, TooltipComponent, LegendComponent, AriaComponent, TitleComponent, CanvasRenderer]);
+
+export const init = (el) => echarts.init(el);

@@ -1,0 +1,68 @@
+// Screenshots of the main screens, desktop and phone, for the user guide
+// (docs/screenshots/). Usage (after `make` and `make web`): node web/tools/screenshots.mjs
+// Chinese text needs a CJK font for chromium: apt-get install fonts-noto-cjk.
+import { resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer, launch, newPage, login, PHONE } from '../e2e/harness.js';
+
+const out = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'screenshots');
+const DESK = { viewport: { width: 1280, height: 860 } };
+const srv = await startServer({ cases: 3000 }); // the full demo history: queues and warnings to show
+const browser = await launch();
+const shot = (page, name, full = false) => page.screenshot({ path: `${out}/${name}.png`, fullPage: full });
+try {
+  const pub = await newPage(browser, PHONE);
+  await pub.goto(`${srv.base}/`);
+  await shot(pub, 'phone-home');
+  await pub.goto(`${srv.base}/guide/1`);
+  await pub.locator('[data-test=promised-days]').waitFor();
+  await shot(pub, 'phone-item');
+
+  const clerk = await newPage(browser, DESK);
+  await login(clerk, srv.base, 'xtgz_clerk');
+  await clerk.waitForURL(/\/desk$/);
+  await clerk.getByRole('combobox', { name: '搜索事项（名称或关键词）' }).click();
+  await clerk.keyboard.type('低保');
+  await clerk.getByRole('option', { name: /最低生活保障审核确认/ }).first().click();
+  await clerk.getByLabel('身份证号码').fill('110105194912310021');
+  await clerk.getByLabel('姓名').fill('张三');
+  await clerk.getByLabel('联系电话').fill('13812345678');
+  await clerk.locator('[data-test="material-最低生活保障申请书"] .el-checkbox').click();
+  await clerk.getByLabel('姓名').focus();
+  await clerk.waitForTimeout(600); // let the checkbox's transition finish
+  await shot(clerk, 'desk-intake');
+  await clerk.getByLabel('身份证号码').fill('11010519491231002X');
+  await clerk.getByRole('button', { name: '一次性告知补正' }).click();
+  await clerk.getByRole('button', { name: '确认告知' }).click();
+  await clerk.locator('[data-test=intake-result]').waitFor();
+  const caseNo = (await clerk.locator('[data-test=case-no]').innerText()).trim();
+  const code = (await clerk.locator('[data-test=query-code]').innerText()).trim();
+  await shot(clerk, 'desk-result');
+  await clerk.goto(`${srv.base}/office/cases/${caseNo}`);
+  await clerk.locator('[data-test=case-status]').waitFor();
+  await shot(clerk, 'case-detail', true);
+
+  const handler = await newPage(browser, DESK);
+  await login(handler, srv.base, 'rsj_handler');
+  await handler.waitForURL(/\/office/);
+  await handler.getByRole('tab', { name: '本单位办件' }).click();
+  await handler.locator('.el-table__body tr').first().waitFor();
+  await shot(handler, 'office-queue');
+
+  const sup = await newPage(browser, DESK);
+  await login(sup, srv.base, 'supervisor');
+  await sup.waitForURL(/\/supervision/);
+  await sup.locator('canvas').waitFor();
+  await sup.waitForTimeout(800);
+  await shot(sup, 'supervision-warnings');
+
+  await pub.goto(`${srv.base}/progress?case_no=${caseNo}&code=${code}`);
+  await pub.locator('[data-test=progress-result]').waitFor();
+  await shot(pub, 'phone-progress');
+  await pub.goto(`${srv.base}/demands`);
+  await shot(pub, 'phone-demand');
+  console.log(`screenshots written to ${out}`);
+} finally {
+  await browser.close();
+  await srv.stop();
+}
