@@ -166,7 +166,7 @@ bm_api_stats_cases(struct bm_req *rq, struct bm_resp *rs)
 {
     const char *by = bm_req_query(rq, "group_by"), *format = bm_req_query(rq, "format");
     struct bm_stats_query q = {.county_code = rq->auth.user.county_code};
-    struct bm_stat_row *rows = NULL, *all = NULL;
+    struct bm_stat_row *rows = NULL;
     struct bm_stat_group *groups = NULL, total;
     struct bm_arena *a;
     size_t n = 0, ng;
@@ -189,22 +189,19 @@ bm_api_stats_cases(struct bm_req *rq, struct bm_resp *rs)
     /* Summary rows of a long period by item can outgrow a request's arena. */
     a = bm_arena_new((size_t)256 << 20);
     rc = bm_store_stats_query(rq->store, &q, a, &rows, &n, &rq->err);
-    if (rc == BM_OK && n > 0 &&
-        ((groups = bm_arena_alloc(a, n * sizeof(*groups))) == NULL ||
-         (all = bm_arena_alloc(a, n * sizeof(*all))) == NULL))
+    if (rc == BM_OK && n > 0 && (groups = bm_arena_alloc(a, n * sizeof(*groups))) == NULL)
         rc = bm_err_set(&rq->err, BM_ETOOBIG, "统计结果过大，请缩小时间范围");
     if (rc != BM_OK) {
         bm_arena_free(a);
         return rc;
     }
-    /* The total is the same rows summed as one group. */
-    for (size_t i = 0; i < n; i++) {
-        all[i] = rows[i];
-        all[i].key = 0;
-        all[i].code = "";
-    }
     ng = n > 0 ? bm_stat_summarize(rows, n, groups) : 0;
-    if (n == 0 || bm_stat_summarize(all, n, &total) != 1) {
+    /* The total: the same rows summed as one group (the groups keep their own names). */
+    for (size_t i = 0; i < n; i++) {
+        rows[i].key = 0;
+        rows[i].code = "";
+    }
+    if (n == 0 || bm_stat_summarize(rows, n, &total) != 1) {
         struct bm_stat_row none = {.code = "", .name = ""};
         (void)bm_stat_summarize(&none, 1, &total);
     }

@@ -309,14 +309,18 @@ group_of(const struct bm_stat_row *rows, size_t lo, size_t hi, struct bm_stat_gr
     known = g->n[BM_STAT_DAYS_KNOWN];
     g->avg_days = known > 0 ? (double)g->n[BM_STAT_DAYS_SUM] / (double)known : -1.0;
     /* Nearest rank: the smallest d with at least ceil(0.9 * known) completions <= d, from
-     * the rows' histograms summed day by day. */
+     * the rows' histograms summed. */
     g->p90_days = -1;
     need = (known * 9 + 9) / 10;
-    for (int d = 0; d < max_days && known > 0 && g->p90_days < 0; d++) {
+    if (known > 0 && max_days > 0) {
+        int64_t acc[BM_STAT_MAX_DAYS + 1];
+        memset(acc, 0, sizeof(acc[0]) * (size_t)max_days);
         for (size_t i = lo; i < hi; i++)
-            seen += bm_stat_hist_at(rows[i].days, rows[i].days_len, d);
-        if (seen >= need)
-            g->p90_days = d;
+            for (int d = 0; d < (int)(rows[i].days_len / 4); d++)
+                acc[d] += bm_stat_hist_at(rows[i].days, rows[i].days_len, d);
+        for (int d = 0; d < max_days && g->p90_days < 0; d++)
+            if ((seen += acc[d]) >= need)
+                g->p90_days = d;
     }
     g->on_time_rate = rate(g->n[BM_STAT_ON_TIME], g->n[BM_STAT_COMPLETED]);
     g->early_rate = rate(g->n[BM_STAT_EARLY], g->n[BM_STAT_COMPLETED]);

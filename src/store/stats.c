@@ -103,11 +103,16 @@ bm_store_stats_query(struct bm_store *st, const struct bm_stats_query *q, struct
     if (named && (rc = st->ops->stat_names(st, q->county_code, q->dim == BM_STAT_BY_ITEM, a,
                                            &names, &n_names, err)) != BM_OK)
         return rc;
-    if ((all = bm_arena_alloc(a, total * sizeof(*all))) == NULL)
+    if (nr == 1) {
+        all = parts[0];
+        *n = total;
+    } else if ((all = bm_arena_alloc(a, total * sizeof(*all))) == NULL) {
         return bm_err_set(err, BM_ETOOBIG, "结果过大");
-    for (size_t i = 0; i < nr; i++) {
-        memcpy(all + *n, parts[i], counts[i] * sizeof(*all));
-        *n += counts[i];
+    } else {
+        for (size_t i = 0; i < nr; i++) {
+            memcpy(all + *n, parts[i], counts[i] * sizeof(*all));
+            *n += counts[i];
+        }
     }
     for (size_t i = 0; i < *n; i++) {
         const struct bm_stat_name *nm =

@@ -278,12 +278,16 @@ sqlite_stat_range(struct bm_store *st, const struct bm_stats_query *q,
     if (rc == BM_OK && src != SQLITE_DONE)
         rc = sq_fail(st, src, "case stats query", err);
     sq_done(s);
+    /* The rows stay where they are: the arena frees them with itself. */
     if (rc == BM_OK && rows.len > 0) {
-        if ((*out = bm_arena_alloc(a, rows.len)) == NULL)
+        size_t len = 0;
+        char *p = bm_buf_detach(&rows, &len);
+        if (bm_arena_defer(a, free, p) != BM_OK) {
+            free(p);
             rc = bm_err_set(err, BM_ETOOBIG, "结果过大");
-        else {
-            memcpy(*out, rows.ptr, rows.len);
-            *n = rows.len / sizeof(**out);
+        } else {
+            *out = (struct bm_stat_row *)(void *)p;
+            *n = len / sizeof(**out);
         }
     }
     bm_buf_fini(&rows);
