@@ -81,6 +81,12 @@ test('the supervisor reads the statistics by township and by month, and exports 
     return { status: r.status, type: r.headers.get('Content-Type'), zip: String.fromCharCode(b[0], b[1]) };
   }, href);
   assert.deepEqual(got, { status: 200, type: XLSX, zip: 'PK' });
+
+  // A period the API refuses: its Chinese field error is shown.
+  await page.goto(`${srv.base}/supervision/stats?group_by=township&from=2026-03-31&to=2026-03-01`);
+  const alert = page.locator('.load-error');
+  await alert.waitFor({ timeout: 10000 });
+  assert.match(await alert.innerText(), /开始日期不能晚于结束日期/);
 });
 
 test('a window clerk has no statistics link and is refused the page', async () => {

@@ -37,7 +37,7 @@ export function percent(r) {
 // Working days used (the statistics' avg_days, p90_days).
 export function days(n) {
   if (n === null || n === undefined) return '—';
-  return `${Number.isInteger(n) ? n : n.toFixed(1)} 个工作日`;
+  return Number.isInteger(n) ? String(n) : n.toFixed(1);
 }
 
 // The dates (China Standard Time) of a period: 'month' this month up to today,
