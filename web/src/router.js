@@ -6,6 +6,9 @@ import Home from './views/public/Home.vue';
 // Staff pages are loaded on demand, so the public portal's first load stays small.
 const STAFF = ['clerk', 'handler', 'approver', 'supervisor', 'township_admin', 'county_admin', 'auditor'];
 
+// The roles with STATS_READ (GET /api/v1/stats/cases).
+export const STATS = ['supervisor', 'county_admin', 'evaluator', 'auditor', 'township_admin'];
+
 const routes = [
   { path: '/', name: 'home', component: Home, meta: { title: '首页' } },
   { path: '/guide', name: 'guide', component: () => import('./views/public/GuideSearch.vue'), meta: { title: '办事指南' } },
@@ -23,6 +26,7 @@ const routes = [
   { path: '/office', name: 'queue', component: () => import('./views/office/Queue.vue'), meta: { title: '办件队列', roles: STAFF } },
   { path: '/office/cases/:caseNo', name: 'case', component: () => import('./views/office/CaseDetail.vue'), meta: { title: '办件详情', roles: STAFF } },
   { path: '/supervision', name: 'supervision', component: () => import('./views/supervision/Warnings.vue'), meta: { title: '预警监督', roles: ['supervisor', 'county_admin', 'township_admin'] } },
+  { path: '/supervision/stats', name: 'stats', component: () => import('./views/supervision/Stats.vue'), meta: { title: '办件统计', roles: STATS } },
   { path: '/:rest(.*)*', name: 'notfound', component: () => import('./views/NotFound.vue'), meta: { title: '页面不存在' } },
 ];
 
@@ -38,6 +42,7 @@ export function homeFor(user) {
   if (roles.includes('clerk')) return { name: 'desk' };
   if (roles.some((r) => ['handler', 'approver', 'auditor'].includes(r))) return { name: 'queue' };
   if (roles.some((r) => ['supervisor', 'county_admin', 'township_admin'].includes(r))) return { name: 'supervision' };
+  if (roles.includes('evaluator')) return { name: 'stats' };
   if (roles.includes('citizen')) return { name: 'my' };
   return { name: 'home' };
 }

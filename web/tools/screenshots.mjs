@@ -55,6 +55,14 @@ try {
   await sup.locator('canvas').waitFor();
   await sup.waitForTimeout(800);
   await shot(sup, 'supervision-warnings');
+  // The statistics of the demo's months, by month (the chart is a line over months).
+  const since = new Date();
+  since.setUTCDate(1);
+  since.setUTCMonth(since.getUTCMonth() - 5);
+  await sup.goto(`${srv.base}/supervision/stats?group_by=month&from=${since.toISOString().slice(0, 8)}01&to=${new Date().toISOString().slice(0, 10)}`);
+  await sup.locator('[data-test=stats-chart] canvas').waitFor();
+  await sup.waitForTimeout(1200);
+  await shot(sup, 'supervision-stats', true);
 
   await pub.goto(`${srv.base}/progress?case_no=${caseNo}&code=${code}`);
   await pub.locator('[data-test=progress-result]').waitFor();

@@ -27,3 +27,28 @@ export function daysLeftText(n, light) {
 export function yesNo(b) {
   return b ? '是' : '否';
 }
+
+// A rate of the statistics (a fraction, or null when its denominator is 0) as a percentage.
+export function percent(r) {
+  if (r === null || r === undefined) return '—';
+  return `${(Math.round(r * 1000) / 10).toFixed(1)}%`;
+}
+
+// Working days used (the statistics' avg_days, p90_days).
+export function days(n) {
+  if (n === null || n === undefined) return '—';
+  return Number.isInteger(n) ? String(n) : n.toFixed(1);
+}
+
+// The dates (China Standard Time) of a period: 'month' this month up to today,
+// 'last' the whole of last month, 'year' this year up to today.
+export function period(kind, now = new Date()) {
+  const cst = new Date(now.getTime() + 8 * 3600 * 1000);
+  const y = cst.getUTCFullYear();
+  const m = cst.getUTCMonth();
+  const d = (yy, mm, dd) => new Date(Date.UTC(yy, mm, dd)).toISOString().slice(0, 10);
+  const today = d(y, m, cst.getUTCDate());
+  if (kind === 'last') return [d(y, m - 1, 1), d(y, m, 0)];
+  if (kind === 'year') return [d(y, 0, 1), today];
+  return [d(y, m, 1), today];
+}
