@@ -36,10 +36,22 @@ async function table(page) {
   return { body, foot };
 }
 
+// Days as YYYY-MM-DD, counted on the calendar (no time zones involved).
+function addDays(ymd, n) {
+  const d = new Date(`${ymd}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
 test('the supervisor reads the statistics by township and by month, and exports them to Excel', async () => {
   const sup = await apiLogin(srv.base, 'supervisor');
-  const month = (await sup('GET', '/api/v1/stats/cases?group_by=township')).body;
-  assert.ok(month.total.received > 0, 'the demo store has cases this month');
+  // The page opens on this month, which may be one day old; the demo's cases cover the last
+  // five months up to yesterday, so last month (the 上月 button) always has them.
+  const today = (await sup('GET', '/api/v1/stats/cases?group_by=township')).body.to;
+  const lastTo = addDays(`${today.slice(0, 7)}-01`, -1);
+  const lastFrom = `${lastTo.slice(0, 7)}-01`;
+  const month = (await sup('GET', `/api/v1/stats/cases?group_by=township&from=${lastFrom}&to=${lastTo}`)).body;
+  assert.ok(month.total.received > 0, 'the demo store has cases last month');
 
   const page = await open();
   await login(page, srv.base, 'supervisor');
@@ -48,8 +60,10 @@ test('the supervisor reads the statistics by township and by month, and exports 
   await page.waitForURL(/\/supervision\/stats/);
   assert.match(await page.locator('h1').innerText(), /办件统计/);
 
-  // This month by township: the API's rows and total, rates as percentages.
-  await page.locator('[data-test=stats-table] .el-table__body tr').first().waitFor({ timeout: 10000 });
+  // Last month by township: the API's rows and total, rates as percentages.
+  await page.locator('.controls label', { hasText: '上月' }).click();
+  await page.waitForURL(new RegExp(`from=${lastFrom}`));
+  await page.locator('[data-test=stats-table] .el-table__body td', { hasText: month.items[0].name }).first().waitFor({ timeout: 10000 });
   let { body, foot } = await table(page);
   assert.deepEqual(body.map((r) => [r[0], r[1]]), month.items.map((g) => [g.name, String(g.received)]));
   assert.ok(body.some((r) => /镇|地区|街道/.test(r[0])), 'township rows');
@@ -59,12 +73,11 @@ test('the supervisor reads the statistics by township and by month, and exports 
   assert.match(await page.locator('[data-test=stats-period]').innerText(), new RegExp(`${month.from} 至 ${month.to}`));
   assert.equal(await page.locator('[data-test=stats-chart] canvas').count(), 1);
 
-  // This year by month.
-  const year = (await sup('GET', `/api/v1/stats/cases?group_by=month&from=${month.to.slice(0, 4)}-01-01&to=${month.to}`)).body;
-  assert.ok(year.items.length >= 1);
-  await page.locator('.controls label', { hasText: '今年' }).click();
-  await page.locator('[data-test=group-by] label', { hasText: '按月份' }).click();
-  await page.waitForURL(/group_by=month/);
+  // The last 120 days by month (the conditions are in the address): several months.
+  const from = addDays(today, -120);
+  const year = (await sup('GET', `/api/v1/stats/cases?group_by=month&from=${from}&to=${today}`)).body;
+  assert.ok(year.items.length >= 4);
+  await page.goto(`${srv.base}/supervision/stats?group_by=month&from=${from}&to=${today}`);
   await page.locator('[data-test=stats-table] .el-table__body td', { hasText: year.items[0].name }).first().waitFor({ timeout: 10000 });
   ({ body, foot } = await table(page));
   assert.deepEqual(body.map((r) => r[0]), year.items.map((g) => g.name));
