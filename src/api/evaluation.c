@@ -845,7 +845,10 @@ put_scores(struct bm_req *rq, struct bm_resp *rs, const char *kind)
         v = json_object_get(o, "indicator_code");
         x->indicator_code = json_is_string(v) ? json_string_value(v) : "";
         v = json_object_get(o, "note");
-        if (!survey && json_is_string(v) && json_string_length(v) <= 500)
+        if (v != NULL && !json_is_null(v) && (!json_is_string(v) || json_string_length(v) > 500))
+            (void)bm_err_field(&rq->err, bm_arena_printf(rq->arena, "%s.note", f),
+                               "应为不超过 500 字节的文本");
+        else if (!survey && json_is_string(v))
             x->note = json_string_value(v);
         if (bm_api_eval_member(&p, t) == NULL) {
             (void)bm_err_field(&rq->err, f, "该乡镇不在本考核期内");
@@ -968,11 +971,23 @@ bm_api_eval_dept_ratings_create(struct bm_req *rq, struct bm_resp *rs)
 
         memset(x, 0, sizeof(*x));
         bm_err_clear(&e);
-        if (!json_is_object(o) || json_object_size(o) > 3 ||
-            (json_object_size(o) == 3 && c == NULL)) {
+        const char *key;
+        json_t *kv;
+        bool unknown = false;
+
+        if (!json_is_object(o)) {
             (void)bm_err_field(&rq->err, f, "应为 {\"department_id\", \"value\", \"comment\"}");
             continue;
         }
+        json_object_foreach(o, key, kv) {
+            if (strcmp(key, "department_id") && strcmp(key, "value") && strcmp(key, "comment")) {
+                (void)bm_err_field(&rq->err, bm_arena_printf(rq->arena, "%s.%s", f, key),
+                                   "未知字段");
+                unknown = true;
+            }
+        }
+        if (unknown)
+            continue;
         if (!json_is_integer(d) ||
             bm_store_org_get(rq->store, json_integer_value(d), rq->arena, &u, &e) != BM_OK ||
             u.kind != BM_ORG_DEPARTMENT) {

@@ -363,6 +363,10 @@ test_plans(void **state)
     (void)state;
 
     start_at(DAY0);
+    expect(-1, "GET", "/api/v1/enums", NULL, 200, &r);
+    assert_string_equal(jstr(r.json, "evaluation_sources.0.code"), "manual");
+    assert_string_equal(jstr(r.json, "evaluation_grades.3.name"), "不合格");
+    resp_free(&r);
     xt_id = org_id(XT);
     xw_id = org_id(XW);
     rsj_id = org_id(RSJ);
@@ -558,6 +562,14 @@ test_period_and_totals(void **state)
     assert_true(has_field_error(&r, "items[1].value"));
     assert_true(has_field_error(&r, "items[2]"));
     resp_free(&r);
+    expect(RSJ_HANDLER, "POST", fmt("/api/v1/evaluation/periods/%lld/scores", period_id),
+           fmt("{\"items\":[{\"township_id\":%lld,\"indicator_code\":\"two.dept\","
+               "\"value\":\"90\",\"note\":7}]}",
+               xt_id),
+           400, &r);
+    assert_true(has_field_error(&r, "items[0].value"));
+    assert_true(has_field_error(&r, "items[0].note"));
+    resp_free(&r);
     assert_int_equal(audit_top(), before);
 
     /* The third-party survey of 溪翁庄镇's public satisfaction. */
@@ -590,6 +602,14 @@ test_period_and_totals(void **state)
     resp_free(&r);
     expect(XT_ADMIN, "POST", fmt("/api/v1/evaluation/periods/%lld/department-ratings", period_id),
            fmt("{\"items\":[{\"department_id\":%lld,\"value\":85}]}", xt_id), 400, &r);
+    resp_free(&r);
+    expect(XT_ADMIN, "POST", fmt("/api/v1/evaluation/periods/%lld/department-ratings", period_id),
+           fmt("{\"items\":[{\"department_id\":%lld,\"value\":85,\"score\":1}]}", rsj_id),
+           400, &r);
+    assert_true(has_field_error(&r, "items[0].score"));
+    resp_free(&r);
+    expect(XW_CLERK, "POST", fmt("/api/v1/evaluation/periods/%lld/department-ratings", period_id),
+           fmt("{\"items\":[{\"department_id\":%lld,\"value\":85}]}", rsj_id), 403, &r);
     resp_free(&r);
     expect(EVALUATOR, "GET", fmt("/api/v1/evaluation/periods/%lld/department-ratings", period_id),
            NULL, 200, &r);
