@@ -533,7 +533,7 @@ bm_api_eval_comparison(struct bm_req *rq, struct bm_resp *rs)
             size_t len = comma ? (size_t)(comma - s) : strlen(s);
             int64_t id;
             if (np == 8 || !bm_parse_i64(s, len, 1, INT64_MAX, &id))
-                return bm_err_field(&rq->err, "plans", "应为 2～8 个以逗号分隔的指标体系编号");
+                return bm_err_field(&rq->err, "plans", "应为以逗号分隔的指标体系编号（最多 8 个）");
             if ((rc = bm_store_eval_plan_get(rq->store, id, rq->arena, &ps[np++], &rq->err)) !=
                 BM_OK)
                 return rc;

@@ -34,6 +34,8 @@ figures_of_counts(const struct bm_eval_counts *c, struct figures *f)
     f->den[BM_EVAL_SRC_ONLINE_RATE] = c->submitted;
     f->num[BM_EVAL_SRC_DEMAND_RESPONSE_RATE] = c->demands_on_time;
     f->den[BM_EVAL_SRC_DEMAND_RESPONSE_RATE] = c->demands;
+    f->num[BM_EVAL_SRC_HOUSEHOLD_COVERAGE] = c->covered;
+    f->den[BM_EVAL_SRC_HOUSEHOLD_COVERAGE] = c->households;
 }
 
 /* [from, to) in UTC instants for the CST days of the period. */
@@ -431,7 +433,7 @@ bm_api_eval_close(struct bm_req *rq, struct bm_resp *rs)
 {
     static const enum bm_eval_source platform[] = {
         BM_EVAL_SRC_ON_TIME_RATE, BM_EVAL_SRC_SATISFACTION_RATE, BM_EVAL_SRC_RECTIFICATION_RATE,
-        BM_EVAL_SRC_ONLINE_RATE, BM_EVAL_SRC_DEMAND_RESPONSE_RATE};
+        BM_EVAL_SRC_ONLINE_RATE, BM_EVAL_SRC_DEMAND_RESPONSE_RATE, BM_EVAL_SRC_HOUSEHOLD_COVERAGE};
     struct run r;
     struct bm_eval_result *out;
     int64_t version;

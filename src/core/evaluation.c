@@ -17,6 +17,7 @@ const struct bm_code bm_eval_sources[] = {
     {"rectification_rate", "差评整改率"},
     {"online_rate", "网办率"},
     {"demand_response_rate", "诉求按时答复率"},
+    {"household_coverage", "联系服务群众覆盖率"},
     {"public_satisfaction", "群众满意度"},
     {NULL, NULL},
 };
@@ -72,7 +73,7 @@ bm_eval_source_name_zh(enum bm_eval_source s)
 bool
 bm_eval_source_is_platform(enum bm_eval_source s)
 {
-    return s >= BM_EVAL_SRC_ON_TIME_RATE && s <= BM_EVAL_SRC_DEMAND_RESPONSE_RATE;
+    return s >= BM_EVAL_SRC_ON_TIME_RATE && s <= BM_EVAL_SRC_HOUSEHOLD_COVERAGE;
 }
 
 bool

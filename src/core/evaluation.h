@@ -34,6 +34,7 @@ enum bm_eval_source {
     BM_EVAL_SRC_RECTIFICATION_RATE,  /* 差评整改率, % of rectification tasks completed */
     BM_EVAL_SRC_ONLINE_RATE,         /* 网办率, % of cases applied for online */
     BM_EVAL_SRC_DEMAND_RESPONSE_RATE, /* 诉求按时答复率, % of demands answered by the due time */
+    BM_EVAL_SRC_HOUSEHOLD_COVERAGE,  /* 联系服务群众覆盖率, % of households with a contact cadre */
     BM_EVAL_SRC_PUBLIC_SATISFACTION, /* 群众满意度: ratings and survey blended (survey_share) */
     BM_EVAL_SRC_COUNT
 };

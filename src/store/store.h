@@ -1202,6 +1202,8 @@ struct bm_eval_counts {
     int64_t ratings, satisfied;        /* initial ratings, at level 3..5 (appeals upheld out) */
     int64_t rect_tasks, rect_done;     /* rectification tasks opened, rectified or explained */
     int64_t demands, demands_on_time;  /* demands dispatched to it, answered by the due time */
+    int64_t households, covered;       /* its villages' households, those with a contact cadre
+                                        * (the register as it is now, not by period) */
 };
 
 struct bm_eval_veto {

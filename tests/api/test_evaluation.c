@@ -788,8 +788,11 @@ test_close_freezes(void **state)
     {
         json_t *e;
         size_t i;
-        int frozen = 0;
+        int frozen = 0, coverage = 0;
         json_array_foreach(json_object_get(r.json, "items"), i, e) {
+            if (strcmp(jstr(e, "kind"), "platform") == 0 &&
+                strcmp(jstr(e, "indicator_code"), "household_coverage") == 0)
+                coverage++;
             if (strcmp(jstr(e, "kind"), "platform") == 0 &&
                 strcmp(jstr(e, "indicator_code"), "on_time_rate") == 0 &&
                 jint(e, "subject_unit_id") == xt_id) {
@@ -799,6 +802,7 @@ test_close_freezes(void **state)
             }
         }
         assert_int_equal(frozen, 1);
+        assert_int_equal(coverage, 2); /* one per township, whether or not a plan uses it */
     }
     resp_free(&r);
     /* Inputs are frozen too. */

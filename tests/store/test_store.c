@@ -6947,7 +6947,17 @@ test_eval_counts(void **state)
     EXPECT_OK(f, bm_store_rect_insert(f->st, &x, T0 + 350, &xid, &f->err));
     EXPECT_OK(f, bm_store_commit(f->st, &f->err));
 
+    /* Households of a village of township 1: two, one with a contact cadre. */
+    {
+        int64_t v1 = add_org(f, w.t1, BM_ORG_VILLAGE, "东村", "110118100201");
+        int64_t h1 = add_household(f, v1, "张*");
+        (void)add_household(f, v1, "李*");
+        assign(f, h1, 1, w.handler, BM_OK);
+    }
+
     EXPECT_OK(f, bm_store_eval_counts(f->st, w.t1_path, from, to, &k, &f->err));
+    assert_int_equal(k.households, 2);
+    assert_int_equal(k.covered, 1);
     assert_int_equal(k.decided, 2);
     assert_int_equal(k.decided_on_time, 1);
     assert_int_equal(k.submitted, 3);
@@ -6959,6 +6969,7 @@ test_eval_counts(void **state)
     assert_int_equal(k.demands, 0);
     assert_int_equal(k.demands_on_time, 0);
     EXPECT_OK(f, bm_store_eval_counts(f->st, w.t2_path, from, to, &k, &f->err));
+    assert_int_equal(k.households, 0);
     assert_int_equal(k.decided, 1);
     assert_int_equal(k.decided_on_time, 1);
     assert_int_equal(k.ratings, 0);

@@ -555,7 +555,9 @@ static const char SQL_COUNTS[] =
     "AND d.dispatched_at >= $2::bigint AND d.dispatched_at < $3::bigint), "
     "(SELECT count(*) FROM demands d" IN_TOWN("d.unit_id")
     "AND d.dispatched_at >= $2::bigint AND d.dispatched_at < $3::bigint AND d.replied_at > 0 "
-    "AND (d.due_at = 0 OR d.replied_at <= d.due_at))";
+    "AND (d.due_at = 0 OR d.replied_at <= d.due_at)), "
+    "(SELECT count(*) FROM households h" IN_TOWN("h.village_id") "), "
+    "(SELECT count(*) FROM households h" IN_TOWN("h.village_id") "AND h.cadre_id IS NOT NULL)";
 
 enum bm_rc
 pg_eval_counts(struct bm_store *st, const char *township_path, int64_t from, int64_t to,
@@ -582,8 +584,9 @@ pg_eval_counts(struct bm_store *st, const char *township_path, int64_t from, int
     if (PQntuples(r) == 1) {
         int64_t *f[] = {&out->decided,    &out->decided_on_time, &out->submitted, &out->online,
                         &out->ratings,    &out->satisfied,       &out->rect_tasks, &out->rect_done,
-                        &out->demands,    &out->demands_on_time};
-        for (int i = 0; i < 10; i++)
+                        &out->demands,    &out->demands_on_time, &out->households,
+                        &out->covered};
+        for (int i = 0; i < 12; i++)
             *f[i] = pq_int(r, 0, i);
     } else {
         rc = bm_err_set(err, BM_EINTERNAL, "数据存储出错");

@@ -612,7 +612,9 @@ static const char SQL_COUNTS[] =
     "AND d.dispatched_at >= ?2 AND d.dispatched_at < ?3), "
     "(SELECT count(*) FROM demands d" IN_TOWN("d.unit_id")
     "AND d.dispatched_at >= ?2 AND d.dispatched_at < ?3 AND d.replied_at > 0 "
-    "AND (d.due_at = 0 OR d.replied_at <= d.due_at))";
+    "AND (d.due_at = 0 OR d.replied_at <= d.due_at)), "
+    "(SELECT count(*) FROM households h" IN_TOWN("h.village_id") "), "
+    "(SELECT count(*) FROM households h" IN_TOWN("h.village_id") "AND h.cadre_id IS NOT NULL)";
 
 enum bm_rc
 sqlite_eval_counts(struct bm_store *st, const char *township_path, int64_t from, int64_t to,
@@ -639,8 +641,9 @@ sqlite_eval_counts(struct bm_store *st, const char *township_path, int64_t from,
     if (src == SQLITE_ROW) {
         int64_t *f[] = {&out->decided,    &out->decided_on_time, &out->submitted, &out->online,
                         &out->ratings,    &out->satisfied,       &out->rect_tasks, &out->rect_done,
-                        &out->demands,    &out->demands_on_time};
-        for (int i = 0; i < 10; i++)
+                        &out->demands,    &out->demands_on_time, &out->households,
+                        &out->covered};
+        for (int i = 0; i < 12; i++)
             *f[i] = sqlite3_column_int64(s, i);
     } else {
         rc = sq_fail(st, src, "eval counts", err);
