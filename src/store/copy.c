@@ -166,7 +166,7 @@ const struct bm_copy_table bm_copy_tables[] = {
     {"eval_plans", "id",
      {"id", "county_code", "year", "township_type", "name", "excellent_e4", "good_e4", "pass_e4",
       "survey_share_e4", "version", "created_by", "created_at", "updated_at"},
-     "ititttiiiiiii", true},
+     "itittiiiiiiii", true},
     {"eval_indicators", "id",
      {"id", "county_code", "plan_id", "ord", "code", "parent_code", "name", "weight_e4", "source",
       "rule", "floor_e4", "target_e4", "steps", "department_id"},
