@@ -129,6 +129,11 @@ $(BUILD)/asan/tests/api/test_participation: $(BUILD)/asan/tests/api/test_partici
 	@$(if $(V),,echo "  LINK    $@")
 	$(Q)$(CC) $(SANFLAGS) -o $@ $^ $(shell pkg-config --libs jansson) $(TEST_LIBS) -lpthread
 
+# evaluation (绩效考核)
+$(BUILD)/asan/tests/api/test_evaluation: $(BUILD)/asan/tests/api/test_evaluation.o $(BUILD)/asan/tests/api/client.o
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(SANFLAGS) -o $@ $^ $(shell pkg-config --libs jansson) $(TEST_LIBS) -lpthread
+
 check:
 	scripts/check-banned.sh
 	scripts/check-includes.sh
@@ -141,13 +146,15 @@ store-test: $(BUILD)/asan/tests/store/test_store
 
 api-test: $(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_api $(BUILD)/asan/tests/api/test_cases \
           $(BUILD)/asan/tests/api/test_disclosure $(BUILD)/asan/tests/api/test_demands \
-          $(BUILD)/asan/tests/api/test_ratings $(BUILD)/asan/tests/api/test_participation
+          $(BUILD)/asan/tests/api/test_ratings $(BUILD)/asan/tests/api/test_participation \
+          $(BUILD)/asan/tests/api/test_evaluation
 	BIANMIN_BIN=$(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_api
 	BIANMIN_BIN=$(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_cases
 	BIANMIN_BIN=$(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_disclosure
 	BIANMIN_BIN=$(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_demands
 	BIANMIN_BIN=$(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_ratings
 	BIANMIN_BIN=$(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_participation
+	BIANMIN_BIN=$(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_evaluation
 
 # The same store and API suites on PostgreSQL, plus two processes on one database; the
 # script starts a throwaway server and stops it.
@@ -156,7 +163,8 @@ pg-test: $(BUILD)/asan/bianmin $(BUILD)/asan/tests/store/test_store $(BUILD)/asa
          $(BUILD)/asan/tests/api/test_disclosure \
          $(BUILD)/asan/tests/api/test_demands \
          $(BUILD)/asan/tests/api/test_ratings \
-         $(BUILD)/asan/tests/api/test_participation
+         $(BUILD)/asan/tests/api/test_participation \
+         $(BUILD)/asan/tests/api/test_evaluation
 	scripts/test-pg.sh $(BUILD)
 
 # The whole suite, under AddressSanitizer and UndefinedBehaviorSanitizer, plus a

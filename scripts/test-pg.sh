@@ -54,3 +54,8 @@ BIANMIN_TEST_PG=$base/bianmin_ratings BIANMIN_BIN="$build/asan/bianmin" "$build/
 echo "== participation API on PostgreSQL"
 BIANMIN_TEST_PG=$base/bianmin_participation BIANMIN_BIN="$build/asan/bianmin" \
   "$build/asan/tests/api/test_participation"
+# evaluation (绩效考核)
+psql -q "$url" -c "CREATE DATABASE bianmin_evaluation"
+echo "== evaluation API on PostgreSQL"
+BIANMIN_TEST_PG=$base/bianmin_evaluation BIANMIN_BIN="$build/asan/bianmin" \
+  "$build/asan/tests/api/test_evaluation"

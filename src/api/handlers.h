@@ -177,4 +177,33 @@ enum bm_rc bm_api_demands_list(struct bm_req *rq, struct bm_resp *rs);
 enum bm_rc bm_api_demands_get(struct bm_req *rq, struct bm_resp *rs);
 enum bm_rc bm_api_demands_act(struct bm_req *rq, struct bm_resp *rs);
 
+/* evaluation.c, evaluation_run.c: township performance evaluation (绩效考核) */
+enum bm_rc bm_api_eval_plans_list(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_eval_plans_create(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_eval_plans_get(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_eval_plans_update(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_eval_comparison(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_eval_periods_list(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_eval_periods_create(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_eval_periods_get(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_eval_scores(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_eval_surveys(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_eval_dept_ratings_create(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_eval_dept_ratings_list(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_eval_inputs_list(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_eval_vetoes_create(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_eval_run(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_eval_results_list(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_eval_result_get(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_eval_close(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_eval_publish(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_eval_export(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_eval_followups_list(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_eval_followups_create(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_eval_followup_complete(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_eval_comments_list(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_public_eval_periods(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_public_eval_results(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_public_eval_comment(struct bm_req *rq, struct bm_resp *rs);
+
 #endif

@@ -8,6 +8,7 @@
 #include "api/json.h"
 #include "core/case.h"
 #include "core/delegation.h"
+#include "core/evaluation.h"
 #include "core/item.h"
 #include "core/org.h"
 #include "core/rating.h"
@@ -83,6 +84,14 @@ bm_api_enums(struct bm_req *rq, struct bm_resp *rs)
             {"rating_reasons", bm_rating_reasons},   {"rating_channels", bm_rating_channels},
             {"rectification_statuses", bm_rect_statuses},
             {"rectification_actions", bm_rect_actions},
+            /* township performance evaluation (绩效考核); [0] of sources and rules is the
+             * inner node's "", not a choice */
+            {"evaluation_sources", &bm_eval_sources[1]},
+            {"evaluation_rules", &bm_eval_rules[1]},
+            {"evaluation_township_types", bm_eval_township_types},
+            {"evaluation_grades", bm_eval_grades},
+            {"evaluation_period_statuses", bm_eval_period_statuses},
+            {"evaluation_follow_up_kinds", bm_eval_followup_kinds},
         };
         json_t *root = json_pack("{s:o,s:o,s:o}", "roles", roles, "org_kinds", kinds,
                                  "management_modes", modes);

@@ -107,6 +107,8 @@ BM_MUST_CHECK enum bm_rc cli_demo_cases(struct bm_store *st, const struct bm_con
 BM_MUST_CHECK enum bm_rc cli_demo_disclosure(struct bm_store *st, struct bm_err *err);
 /* participation: a campaign with suggestions and an upcoming hearing of 西田各庄镇. */
 BM_MUST_CHECK enum bm_rc cli_demo_participation(struct bm_store *st, struct bm_err *err);
+/* This year's evaluation systems and an open period for every township (绩效考核). */
+BM_MUST_CHECK enum bm_rc cli_demo_evaluation(struct bm_store *st, struct bm_err *err);
 /* demands: a few work orders in every state for the demo county. */
 BM_MUST_CHECK enum bm_rc cli_demo_demands(struct bm_store *st, const struct bm_config *cfg,
                                           struct bm_err *err);

@@ -241,6 +241,9 @@ cli_demo(int argc, char **argv)
             rc = cli_demo_disclosure(st, &err);
         if (rc == BM_OK && !no_catalog)
             rc = cli_demo_participation(st, &err);
+        /* township evaluation (绩效考核): this year's systems and an open period */
+        if (rc == BM_OK && !no_catalog)
+            rc = cli_demo_evaluation(st, &err);
         /* demands */
         if (rc == BM_OK)
             rc = cli_demo_demands(st, &cfg, &err);

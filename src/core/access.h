@@ -57,6 +57,11 @@ enum bm_perm {
     BM_PERM_PARTICIPATION_READ,  /* campaigns, hearings, households: staff lists (scoped) */
     BM_PERM_PARTICIPATION_WRITE, /* open campaigns and hearings, answer, keep the register */
     BM_PERM_DEPUTY_ADMIN,        /* register deputies, assign their matters (直通车) */
+    /* township performance evaluation (绩效考核) */
+    BM_PERM_EVAL_READ,   /* indicator systems, periods, results (township admins: their own) */
+    BM_PERM_EVAL_MANAGE, /* indicator systems, periods, runs, vetoes, publication, follow-up */
+    BM_PERM_EVAL_SCORE,  /* enter scores: a department's manual scores, a township's ratings
+                          * of county departments (the handler checks which) */
     BM_PERM_COUNT
 };
 

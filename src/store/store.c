@@ -943,3 +943,131 @@ bm_store_rects_list(struct bm_store *st, const struct bm_rect_query *q, struct b
 {
     return st->ops->rects_list(st, q, a, out, n, err);
 }
+
+/* ---- township performance evaluation (绩效考核) ---- */
+
+enum bm_rc
+bm_store_eval_plan_insert(struct bm_store *st, const struct bm_eval_plan *p, int64_t now, int64_t *id, struct bm_err *err)
+{
+    return st->ops->eval_plan_insert(st, p, now, id, err);
+}
+
+enum bm_rc
+bm_store_eval_plan_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_eval_plan *out, struct bm_err *err)
+{
+    return st->ops->eval_plan_get(st, id, a, out, err);
+}
+
+enum bm_rc
+bm_store_eval_plans_list(struct bm_store *st, int64_t year, struct bm_arena *a, struct bm_eval_plan **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->eval_plans_list(st, year, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_eval_plan_update(struct bm_store *st, const struct bm_eval_plan *p, int64_t now, struct bm_err *err)
+{
+    return st->ops->eval_plan_update(st, p, now, err);
+}
+
+enum bm_rc
+bm_store_eval_period_insert(struct bm_store *st, const struct bm_eval_period *p, int64_t now, int64_t *id, struct bm_err *err)
+{
+    return st->ops->eval_period_insert(st, p, now, id, err);
+}
+
+enum bm_rc
+bm_store_eval_period_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_eval_period *out, struct bm_err *err)
+{
+    return st->ops->eval_period_get(st, id, a, out, err);
+}
+
+enum bm_rc
+bm_store_eval_periods_list(struct bm_store *st, bool published_only, struct bm_arena *a, struct bm_eval_period **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->eval_periods_list(st, published_only, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_eval_period_update(struct bm_store *st, const struct bm_eval_period *p, int64_t now, struct bm_err *err)
+{
+    return st->ops->eval_period_update(st, p, now, err);
+}
+
+enum bm_rc
+bm_store_eval_input_put(struct bm_store *st, const struct bm_eval_input *in, int64_t now, struct bm_err *err)
+{
+    return st->ops->eval_input_put(st, in, now, err);
+}
+
+enum bm_rc
+bm_store_eval_inputs_list(struct bm_store *st, int64_t period_id, struct bm_arena *a, struct bm_eval_input **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->eval_inputs_list(st, period_id, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_eval_counts(struct bm_store *st, const char *township_path, int64_t from, int64_t to, struct bm_eval_counts *out, struct bm_err *err)
+{
+    return st->ops->eval_counts(st, township_path, from, to, out, err);
+}
+
+enum bm_rc
+bm_store_eval_veto_insert(struct bm_store *st, const struct bm_eval_veto *v, int64_t now, int64_t *id, struct bm_err *err)
+{
+    return st->ops->eval_veto_insert(st, v, now, id, err);
+}
+
+enum bm_rc
+bm_store_eval_vetoes_list(struct bm_store *st, int64_t period_id, struct bm_arena *a, struct bm_eval_veto **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->eval_vetoes_list(st, period_id, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_eval_results_put(struct bm_store *st, int64_t period_id, const struct bm_eval_result *rs, size_t n, int64_t now, struct bm_err *err)
+{
+    return st->ops->eval_results_put(st, period_id, rs, n, now, err);
+}
+
+enum bm_rc
+bm_store_eval_results_list(struct bm_store *st, int64_t period_id, struct bm_arena *a, struct bm_eval_result **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->eval_results_list(st, period_id, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_eval_comment_insert(struct bm_store *st, const struct bm_eval_comment *c, int64_t now, int64_t *id, struct bm_err *err)
+{
+    return st->ops->eval_comment_insert(st, c, now, id, err);
+}
+
+enum bm_rc
+bm_store_eval_comments_list(struct bm_store *st, int64_t period_id, int64_t after_id, int limit, struct bm_arena *a, struct bm_eval_comment **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->eval_comments_list(st, period_id, after_id, limit, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_eval_followup_insert(struct bm_store *st, const struct bm_eval_followup *f, int64_t now, int64_t *id, struct bm_err *err)
+{
+    return st->ops->eval_followup_insert(st, f, now, id, err);
+}
+
+enum bm_rc
+bm_store_eval_followup_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_eval_followup *out, struct bm_err *err)
+{
+    return st->ops->eval_followup_get(st, id, a, out, err);
+}
+
+enum bm_rc
+bm_store_eval_followups_list(struct bm_store *st, int64_t period_id, struct bm_arena *a, struct bm_eval_followup **out, size_t *n, struct bm_err *err)
+{
+    return st->ops->eval_followups_list(st, period_id, a, out, n, err);
+}
+
+enum bm_rc
+bm_store_eval_followup_update(struct bm_store *st, const struct bm_eval_followup *f, int64_t now, struct bm_err *err)
+{
+    return st->ops->eval_followup_update(st, f, now, err);
+}

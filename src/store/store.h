@@ -26,6 +26,7 @@
 #include "util/err.h"
 #include "core/rating.h"
 #include "core/stats.h"
+#include "core/evaluation.h"
 
 #define BM_TOKEN_HASH_LEN 32
 
@@ -1226,5 +1227,185 @@ BM_MUST_CHECK enum bm_rc bm_store_stats_verify(struct bm_store *st, struct bm_st
  */
 BM_MUST_CHECK enum bm_rc bm_store_stats_rebuild(struct bm_store *st, int64_t *n_cases,
                                                 struct bm_err *err);
+/* ---- township performance evaluation (绩效考核) ---- */
+
+/* An indicator system of one year for one township type, with its indicator tree. */
+struct bm_eval_plan {
+    int64_t id, year, version, created_by, created_at, updated_at;
+    const char *county_code;       /* set by the store from the creating user */
+    const char *township_type, *name;
+    int64_t excellent_e4, good_e4, pass_e4, survey_share_e4;
+    struct bm_eval_indicator *indicators; /* in ord order; NULL in lists */
+    size_t n_indicators;
+};
+
+/* A township evaluated in a period, and the indicator system it is evaluated by. */
+struct bm_eval_member {
+    int64_t township_id, plan_id;
+    const char *township_name, *township_path; /* joined on read */
+};
+
+struct bm_eval_period {
+    int64_t id, year, version, created_by, created_at, updated_at, closed_at, published_at;
+    const char *county_code, *name, *status; /* status: open, closed, published */
+    bm_day from_day, to_day, comment_until;  /* comment_until BM_DAY_NONE until published */
+    struct bm_eval_member *members;          /* by township id; NULL in lists */
+    size_t n_members;
+};
+
+/* One input figure of a period (see migration 0011 for the kinds). */
+struct bm_eval_input {
+    int64_t id, period_id;
+    const char *kind, *indicator_code, *note;
+    int64_t subject_unit_id, rater_unit_id, value_e4, numerator, denominator;
+    int64_t entered_by, created_at, updated_at;
+    const char *subject_name, *rater_name; /* joined on read */
+};
+
+/* The platform's figures for one township over [from, to) (domain.md 3.4 and 4.5). */
+struct bm_eval_counts {
+    int64_t decided, decided_on_time;  /* cases accepted there, decided in the period */
+    int64_t submitted, online;         /* cases submitted in the period, online ones */
+    int64_t ratings, satisfied;        /* initial ratings, at level 3..5 (appeals upheld out) */
+    int64_t rect_tasks, rect_done;     /* rectification tasks opened, rectified or explained */
+    int64_t demands, demands_on_time;  /* demands dispatched to it, answered by the due time */
+    int64_t households, covered;       /* its villages' households, those with a contact cadre
+                                        * (the register as it is now, not by period) */
+};
+
+struct bm_eval_veto {
+    int64_t id, period_id, township_id, created_by, created_at;
+    const char *item, *reason, *approval_doc_no, *approving_body, *grade_cap;
+    bm_day approval_date;
+    const char *township_name; /* joined on read */
+};
+
+struct bm_eval_result {
+    int64_t period_id, township_id, plan_id, total_e4, computed_at;
+    int rank;
+    const char *grade, *detail; /* detail: JSON text written by the api */
+    bool is_capped;
+    const char *township_name, *township_path; /* joined on read */
+};
+
+struct bm_eval_comment {
+    int64_t id, period_id, township_id, created_at; /* township_id 0: the whole evaluation */
+    const char *content, *author_masked;
+};
+
+struct bm_eval_followup {
+    int64_t id, period_id, township_id, version, created_by, created_at, updated_at, done_at;
+    const char *kind, *note, *status, *result;
+    bm_day due_day;
+    const char *township_name, *township_path; /* joined on read */
+};
+
+/*
+ * Inserts a plan and its indicators (county_code from the creating user; version 1).
+ * Inside a transaction. BM_ECONFLICT if the county has a plan for that year and type.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_eval_plan_insert(struct bm_store *st, const struct bm_eval_plan *p,
+                                                   int64_t now, int64_t *id, struct bm_err *err);
+/* A plan with its indicators (department names joined). BM_ENOTFOUND if none. */
+BM_MUST_CHECK enum bm_rc bm_store_eval_plan_get(struct bm_store *st, int64_t id, struct bm_arena *a,
+                                                struct bm_eval_plan *out, struct bm_err *err);
+/* Plans of `year` (0: all years) by year and type, without indicators (at most 200). */
+BM_MUST_CHECK enum bm_rc bm_store_eval_plans_list(struct bm_store *st, int64_t year,
+                                                  struct bm_arena *a, struct bm_eval_plan **out,
+                                                  size_t *n, struct bm_err *err);
+/*
+ * Replaces name, thresholds and indicators of plan p->id if its version is still p->version
+ * (BM_ESTALE otherwise; BM_ENOTFOUND if none) and bumps it. Inside a transaction.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_eval_plan_update(struct bm_store *st, const struct bm_eval_plan *p,
+                                                   int64_t now, struct bm_err *err);
+
+/* Inserts a period (status open, county_code from the creating user) with its members. */
+BM_MUST_CHECK enum bm_rc bm_store_eval_period_insert(struct bm_store *st,
+                                                     const struct bm_eval_period *p, int64_t now,
+                                                     int64_t *id, struct bm_err *err);
+/* A period with its members. BM_ENOTFOUND if none. */
+BM_MUST_CHECK enum bm_rc bm_store_eval_period_get(struct bm_store *st, int64_t id,
+                                                  struct bm_arena *a, struct bm_eval_period *out,
+                                                  struct bm_err *err);
+/* Periods, newest first (at most 200), only published ones if `published_only`. */
+BM_MUST_CHECK enum bm_rc bm_store_eval_periods_list(struct bm_store *st, bool published_only,
+                                                    struct bm_arena *a,
+                                                    struct bm_eval_period **out, size_t *n,
+                                                    struct bm_err *err);
+/*
+ * Writes status, comment_until, closed_at and published_at of p->id if its version is still
+ * p->version (BM_ESTALE otherwise) and bumps it. Inside a transaction.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_eval_period_update(struct bm_store *st,
+                                                     const struct bm_eval_period *p, int64_t now,
+                                                     struct bm_err *err);
+
+/*
+ * Writes an input: a new row, or the new value, figures and note of the row with the same
+ * period, kind, indicator, subject and rater. Inside a transaction.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_eval_input_put(struct bm_store *st,
+                                                 const struct bm_eval_input *in, int64_t now,
+                                                 struct bm_err *err);
+/* Every input of a period, by kind, indicator, subject and rater (at most 20 000). */
+BM_MUST_CHECK enum bm_rc bm_store_eval_inputs_list(struct bm_store *st, int64_t period_id,
+                                                   struct bm_arena *a, struct bm_eval_input **out,
+                                                   size_t *n, struct bm_err *err);
+/*
+ * The platform's figures for cases accepted (ratings, rectifications) and demands placed
+ * under `township_path` in [from, to) (UTC instants; the day of a decision is its CST day).
+ */
+BM_MUST_CHECK enum bm_rc bm_store_eval_counts(struct bm_store *st, const char *township_path,
+                                              int64_t from, int64_t to,
+                                              struct bm_eval_counts *out, struct bm_err *err);
+
+BM_MUST_CHECK enum bm_rc bm_store_eval_veto_insert(struct bm_store *st,
+                                                   const struct bm_eval_veto *v, int64_t now,
+                                                   int64_t *id, struct bm_err *err);
+/* Vetoes of a period by id. */
+BM_MUST_CHECK enum bm_rc bm_store_eval_vetoes_list(struct bm_store *st, int64_t period_id,
+                                                   struct bm_arena *a, struct bm_eval_veto **out,
+                                                   size_t *n, struct bm_err *err);
+
+/* Replaces the results of a period with `rs` (county_code from the period). In a transaction. */
+BM_MUST_CHECK enum bm_rc bm_store_eval_results_put(struct bm_store *st, int64_t period_id,
+                                                   const struct bm_eval_result *rs, size_t n,
+                                                   int64_t now, struct bm_err *err);
+/* Results of a period by rank, then township id. */
+BM_MUST_CHECK enum bm_rc bm_store_eval_results_list(struct bm_store *st, int64_t period_id,
+                                                    struct bm_arena *a,
+                                                    struct bm_eval_result **out, size_t *n,
+                                                    struct bm_err *err);
+
+BM_MUST_CHECK enum bm_rc bm_store_eval_comment_insert(struct bm_store *st,
+                                                      const struct bm_eval_comment *c,
+                                                      int64_t now, int64_t *id,
+                                                      struct bm_err *err);
+/* Comments of a period by id after `after_id`, at most `limit`. */
+BM_MUST_CHECK enum bm_rc bm_store_eval_comments_list(struct bm_store *st, int64_t period_id,
+                                                     int64_t after_id, int limit,
+                                                     struct bm_arena *a,
+                                                     struct bm_eval_comment **out, size_t *n,
+                                                     struct bm_err *err);
+
+/* Inserts a follow-up (status open, version 1). Inside a transaction. */
+BM_MUST_CHECK enum bm_rc bm_store_eval_followup_insert(struct bm_store *st,
+                                                       const struct bm_eval_followup *f,
+                                                       int64_t now, int64_t *id,
+                                                       struct bm_err *err);
+BM_MUST_CHECK enum bm_rc bm_store_eval_followup_get(struct bm_store *st, int64_t id,
+                                                    struct bm_arena *a,
+                                                    struct bm_eval_followup *out,
+                                                    struct bm_err *err);
+/* Follow-ups of a period by id (at most 1 000). */
+BM_MUST_CHECK enum bm_rc bm_store_eval_followups_list(struct bm_store *st, int64_t period_id,
+                                                      struct bm_arena *a,
+                                                      struct bm_eval_followup **out, size_t *n,
+                                                      struct bm_err *err);
+/* Writes status, result and done_at if the version is still f->version (else BM_ESTALE). */
+BM_MUST_CHECK enum bm_rc bm_store_eval_followup_update(struct bm_store *st,
+                                                       const struct bm_eval_followup *f,
+                                                       int64_t now, struct bm_err *err);
 
 #endif

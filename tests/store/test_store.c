@@ -6750,6 +6750,405 @@ test_rating_rollback(void **state)
     assert_int_equal(n, 0);
 }
 
+/* ---- township performance evaluation (绩效考核) ------------------------------------------- */
+
+static struct bm_eval_indicator eval_inds[] = {
+    {.code = "eff", .parent_code = "", .name = "办事效能", .weight_e4 = 600000, .source = "",
+     .rule = "", .steps = ""},
+    {.code = "eff.on_time", .parent_code = "eff", .name = "按时办结率", .weight_e4 = 600000,
+     .source = "on_time_rate", .rule = "linear", .floor_e4 = 500000, .target_e4 = 1000000,
+     .steps = ""},
+    {.code = "dept", .parent_code = "", .name = "县直部门评价", .weight_e4 = 400000,
+     .source = "manual", .rule = "threshold", .steps = "90:1;60:0.5"},
+};
+
+static int64_t
+add_eval_plan(struct fx *f, const struct cases *w, const char *type, int64_t *id)
+{
+    struct bm_eval_plan p = {
+        .year = 2023, .township_type = type, .name = "2023年度考核指标",
+        .excellent_e4 = 900000, .good_e4 = 800000, .pass_e4 = 600000, .survey_share_e4 = 5000,
+        .created_by = w->clerk, .indicators = eval_inds, .n_indicators = 3,
+    };
+    enum bm_rc rc;
+
+    eval_inds[2].department_id = w->dept;
+    *id = 0;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    bm_err_clear(&f->err);
+    rc = bm_store_eval_plan_insert(f->st, &p, T0, id, &f->err);
+    if (rc == BM_OK)
+        EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    else
+        bm_store_rollback(f->st);
+    return rc;
+}
+
+/* Plans with their tree, periods with their townships, versions, inputs, vetoes, results,
+ * comments and follow-ups. */
+static void
+test_eval_store_roundtrip(void **state)
+{
+    struct fx *f = *state;
+    struct cases w;
+    struct bm_eval_plan p, *ps;
+    struct bm_eval_period per, *pers;
+    struct bm_eval_member mem[2];
+    struct bm_eval_input in = {0}, *ins;
+    struct bm_eval_veto v = {0}, *vs;
+    struct bm_eval_result res[2] = {{0}}, *rs;
+    struct bm_eval_comment cm = {0}, *cms;
+    struct bm_eval_followup fu = {0}, fgot, *fus;
+    struct bm_eval_indicator one = {.code = "all", .parent_code = "", .name = "综合",
+                                    .weight_e4 = 1000000, .source = "survey", .rule = "rank",
+                                    .steps = ""};
+    int64_t plan, plan2, dup, period, id = 0, cid = 0, fid = 0;
+    size_t n = 99;
+
+    cases_fixture(f, &w);
+    assert_int_equal(add_eval_plan(f, &w, "general", &plan), BM_OK);
+    assert_int_equal(add_eval_plan(f, &w, "remote", &plan2), BM_OK);
+    assert_int_equal(add_eval_plan(f, &w, "general", &dup), BM_ECONFLICT);
+
+    EXPECT_OK(f, bm_store_eval_plan_get(f->st, plan, f->a, &p, &f->err));
+    assert_string_equal(p.county_code, "110118");
+    assert_int_equal(p.year, 2023);
+    assert_string_equal(p.township_type, "general");
+    assert_int_equal(p.excellent_e4, 900000);
+    assert_int_equal(p.survey_share_e4, 5000);
+    assert_int_equal(p.version, 1);
+    assert_int_equal(p.n_indicators, 3);
+    assert_string_equal(p.indicators[1].code, "eff.on_time");
+    assert_string_equal(p.indicators[1].parent_code, "eff");
+    assert_int_equal(p.indicators[1].floor_e4, 500000);
+    assert_int_equal(p.indicators[1].target_e4, 1000000);
+    assert_int_equal(p.indicators[1].department_id, 0);
+    assert_string_equal(p.indicators[2].steps, "90:1;60:0.5");
+    assert_int_equal(p.indicators[2].department_id, w.dept);
+    assert_string_equal(p.indicators[2].department_name, "区人力社保局");
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_eval_plan_get(f->st, 99999, f->a, &p, &f->err));
+    EXPECT_OK(f, bm_store_eval_plans_list(f->st, 2023, f->a, &ps, &n, &f->err));
+    assert_int_equal(n, 2);
+    EXPECT_OK(f, bm_store_eval_plans_list(f->st, 2024, f->a, &ps, &n, &f->err));
+    assert_int_equal(n, 0);
+
+    /* Update: the tree is replaced; a stale version and a missing plan are told apart. */
+    EXPECT_OK(f, bm_store_eval_plan_get(f->st, plan2, f->a, &p, &f->err));
+    p.name = "修订";
+    p.indicators = &one;
+    p.n_indicators = 1;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_eval_plan_update(f->st, &p, T0 + 10, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_RC(f, BM_ESTALE, bm_store_eval_plan_update(f->st, &p, T0 + 20, &f->err));
+    p.id = 99999;
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_eval_plan_update(f->st, &p, T0 + 20, &f->err));
+    bm_store_rollback(f->st);
+    EXPECT_OK(f, bm_store_eval_plan_get(f->st, plan2, f->a, &p, &f->err));
+    assert_int_equal(p.version, 2);
+    assert_string_equal(p.name, "修订");
+    assert_int_equal(p.n_indicators, 1);
+    assert_string_equal(p.indicators[0].code, "all");
+    assert_int_equal(p.updated_at, T0 + 10);
+
+    /* A period with its two townships. */
+    mem[0] = (struct bm_eval_member){.township_id = w.t2, .plan_id = plan};
+    mem[1] = (struct bm_eval_member){.township_id = w.t1, .plan_id = plan2};
+    memset(&per, 0, sizeof(per));
+    per.year = 2023;
+    per.name = "2023年度考核";
+    per.from_day = ymd(2023, 1, 1);
+    per.to_day = ymd(2023, 12, 31);
+    per.created_by = w.clerk;
+    per.members = mem;
+    per.n_members = 2;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_eval_period_insert(f->st, &per, T0, &period, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_eval_period_get(f->st, period, f->a, &per, &f->err));
+    assert_string_equal(per.status, "open");
+    assert_string_equal(per.county_code, "110118");
+    assert_int_equal(per.from_day, ymd(2023, 1, 1));
+    assert_int_equal(per.to_day, ymd(2023, 12, 31));
+    assert_int_equal(per.comment_until, BM_DAY_NONE);
+    assert_int_equal(per.n_members, 2);
+    assert_int_equal(per.members[0].township_id, w.t1); /* by township id */
+    assert_int_equal(per.members[0].plan_id, plan2);
+    assert_string_equal(per.members[0].township_name, "溪翁庄镇");
+    assert_string_equal(per.members[0].township_path, w.t1_path);
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_eval_period_get(f->st, 99999, f->a, &per, &f->err));
+    EXPECT_OK(f, bm_store_eval_periods_list(f->st, true, f->a, &pers, &n, &f->err));
+    assert_int_equal(n, 0);
+
+    /* Inputs: the same key is written over, not duplicated. */
+    in.period_id = period;
+    in.kind = "manual";
+    in.indicator_code = "dept";
+    in.subject_unit_id = w.t1;
+    in.rater_unit_id = w.dept;
+    in.value_e4 = 850000;
+    in.note = "初评";
+    in.entered_by = w.handler2;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_eval_input_put(f->st, &in, T0, &f->err));
+    in.value_e4 = 900000;
+    in.note = "复评";
+    EXPECT_OK(f, bm_store_eval_input_put(f->st, &in, T0 + 5, &f->err));
+    in.kind = "platform";
+    in.indicator_code = "on_time_rate";
+    in.rater_unit_id = 0;
+    in.numerator = 4;
+    in.denominator = 5;
+    in.value_e4 = 800000;
+    in.note = "";
+    EXPECT_OK(f, bm_store_eval_input_put(f->st, &in, T0 + 6, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_eval_inputs_list(f->st, period, f->a, &ins, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_string_equal(ins[0].kind, "manual");
+    assert_int_equal(ins[0].value_e4, 900000);
+    assert_string_equal(ins[0].note, "复评");
+    assert_int_equal(ins[0].created_at, T0);
+    assert_int_equal(ins[0].updated_at, T0 + 5);
+    assert_string_equal(ins[0].subject_name, "溪翁庄镇");
+    assert_string_equal(ins[0].rater_name, "区人力社保局");
+    assert_string_equal(ins[1].kind, "platform");
+    assert_int_equal(ins[1].numerator, 4);
+    assert_int_equal(ins[1].denominator, 5);
+    assert_string_equal(ins[1].rater_name, "");
+
+    /* Vetoes. */
+    v.period_id = period;
+    v.township_id = w.t2;
+    v.item = "安全生产";
+    v.reason = "事故";
+    v.approval_doc_no = "某政函〔2023〕1号";
+    v.approving_body = "某省人民政府";
+    v.approval_date = ymd(2023, 3, 1);
+    v.grade_cap = "pass";
+    v.created_by = w.clerk;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_eval_veto_insert(f->st, &v, T0, &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_eval_vetoes_list(f->st, period, f->a, &vs, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(vs[0].id, id);
+    assert_string_equal(vs[0].approval_doc_no, "某政函〔2023〕1号");
+    assert_int_equal(vs[0].approval_date, ymd(2023, 3, 1));
+    assert_string_equal(vs[0].township_name, "穆家峪镇");
+
+    /* Results: a second put replaces the first; read back by rank. */
+    res[0] = (struct bm_eval_result){.township_id = w.t1, .plan_id = plan2, .total_e4 = 700000,
+                                     .rank = 2, .grade = "pass", .detail = "{}"};
+    res[1] = (struct bm_eval_result){.township_id = w.t2, .plan_id = plan, .total_e4 = 905000,
+                                     .rank = 1, .grade = "pass", .is_capped = true,
+                                     .detail = "{\"indicators\":[]}"};
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_eval_results_put(f->st, period, res, 1, T0, &f->err));
+    EXPECT_OK(f, bm_store_eval_results_put(f->st, period, res, 2, T0 + 1, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_eval_results_list(f->st, period, f->a, &rs, &n, &f->err));
+    assert_int_equal(n, 2);
+    assert_int_equal(rs[0].township_id, w.t2);
+    assert_int_equal(rs[0].total_e4, 905000);
+    assert_true(rs[0].is_capped);
+    assert_string_equal(rs[0].detail, "{\"indicators\":[]}");
+    assert_int_equal(rs[0].computed_at, T0 + 1);
+    assert_string_equal(rs[1].township_name, "溪翁庄镇");
+    assert_false(rs[1].is_capped);
+
+    /* Close and publish with a comment period; a stale version is refused. */
+    EXPECT_OK(f, bm_store_eval_period_get(f->st, period, f->a, &per, &f->err));
+    per.status = "published";
+    per.comment_until = ymd(2024, 1, 10);
+    per.closed_at = T0 + 2;
+    per.published_at = T0 + 3;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_eval_period_update(f->st, &per, T0 + 3, &f->err));
+    EXPECT_RC(f, BM_ESTALE, bm_store_eval_period_update(f->st, &per, T0 + 4, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_eval_periods_list(f->st, true, f->a, &pers, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_string_equal(pers[0].status, "published");
+    assert_int_equal(pers[0].comment_until, ymd(2024, 1, 10));
+    assert_int_equal(pers[0].version, 2);
+    assert_int_equal(pers[0].published_at, T0 + 3);
+
+    /* Comments, with and without a township; pages by id. */
+    cm.period_id = period;
+    cm.content = "意见一";
+    cm.author_masked = "匿名";
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_eval_comment_insert(f->st, &cm, T0, &cid, &f->err));
+    cm.township_id = w.t1;
+    cm.content = "意见二";
+    EXPECT_OK(f, bm_store_eval_comment_insert(f->st, &cm, T0 + 1, &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_eval_comments_list(f->st, period, 0, 1, f->a, &cms, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(cms[0].id, cid);
+    assert_int_equal(cms[0].township_id, 0);
+    EXPECT_OK(f, bm_store_eval_comments_list(f->st, period, cid, 10, f->a, &cms, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_int_equal(cms[0].township_id, w.t1);
+    assert_string_equal(cms[0].content, "意见二");
+
+    /* Follow-ups. */
+    fu.period_id = period;
+    fu.township_id = w.t1;
+    fu.kind = "talk";
+    fu.note = "约谈";
+    fu.due_day = ymd(2024, 1, 31);
+    fu.created_by = w.clerk;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_eval_followup_insert(f->st, &fu, T0, &fid, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_eval_followup_get(f->st, fid, f->a, &fgot, &f->err));
+    assert_string_equal(fgot.status, "open");
+    assert_int_equal(fgot.due_day, ymd(2024, 1, 31));
+    assert_string_equal(fgot.township_path, w.t1_path);
+    fgot.status = "done";
+    fgot.result = "已整改";
+    fgot.done_at = T0 + 9;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_eval_followup_update(f->st, &fgot, T0 + 9, &f->err));
+    EXPECT_RC(f, BM_ESTALE, bm_store_eval_followup_update(f->st, &fgot, T0 + 9, &f->err));
+    fgot.id = 99999;
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_eval_followup_update(f->st, &fgot, T0 + 9, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_eval_followups_list(f->st, period, f->a, &fus, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_string_equal(fus[0].status, "done");
+    assert_string_equal(fus[0].result, "已整改");
+    assert_int_equal(fus[0].version, 2);
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_eval_followup_get(f->st, 99999, f->a, &fgot, &f->err));
+}
+
+/* A plan insert rolled back leaves neither the plan nor its indicators. */
+static void
+test_eval_plan_rollback(void **state)
+{
+    struct fx *f = *state;
+    struct cases w;
+    struct bm_eval_plan p = {
+        .year = 2023, .township_type = "general", .name = "x", .excellent_e4 = 900000,
+        .good_e4 = 800000, .pass_e4 = 600000, .indicators = eval_inds, .n_indicators = 3,
+    };
+    struct bm_eval_plan *ps;
+    int64_t id = 0;
+    size_t n = 99;
+
+    cases_fixture(f, &w);
+    p.created_by = w.clerk;
+    eval_inds[2].department_id = w.dept;
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_eval_plan_insert(f->st, &p, T0, &id, &f->err));
+    bm_store_rollback(f->st);
+    EXPECT_OK(f, bm_store_eval_plans_list(f->st, 0, f->a, &ps, &n, &f->err));
+    assert_int_equal(n, 0);
+    EXPECT_RC(f, BM_ENOTFOUND, bm_store_eval_plan_get(f->st, id, f->a, &p, &f->err));
+    /* The same year and type can be created afterwards. */
+    assert_int_equal(add_eval_plan(f, &w, "general", &id), BM_OK);
+}
+
+/* The platform's figures of a township over a window (domain.md 3.4 and 4.5). */
+static void
+test_eval_counts(void **state)
+{
+    struct fx *f = *state;
+    struct cases w;
+    struct bm_case c;
+    struct bm_rating r;
+    struct bm_rectification x = {0};
+    struct bm_eval_counts k;
+    int64_t c1, c2, c4, r2, r3, xid;
+    const int64_t from = T0 - 86400, to = T0 + 86400 * 30;
+
+    cases_fixture(f, &w);
+    /* c1: decided on time; c2: decided late; c3: online, open; c4: decided before the
+     * window; c5: another township's. */
+    c = case_new(f, &w, 1);
+    c.accept_day = ymd(2023, 11, 15);
+    c.due_day = ymd(2023, 11, 20);
+    c.decided_at = T0;
+    c1 = add_case(f, &c, T0);
+    c = case_new(f, &w, 2);
+    c.accept_day = ymd(2023, 11, 15);
+    c.due_day = ymd(2023, 11, 20);
+    c.decided_at = T0 + 86400 * 10;
+    c2 = add_case(f, &c, T0);
+    c = case_new(f, &w, 3);
+    c.is_online = true;
+    (void)add_case(f, &c, T0);
+    c = case_new(f, &w, 4);
+    c.submitted_at = T0 - 86400 * 6;
+    c.accept_day = ymd(2023, 11, 9);
+    c.due_day = ymd(2023, 11, 14);
+    c.decided_at = T0 - 86400 * 5;
+    c4 = add_case(f, &c, T0);
+    c = case_new(f, &w, 5);
+    c.accepting_unit_id = w.t2;
+    c.accept_day = ymd(2023, 11, 15);
+    c.due_day = ymd(2023, 11, 20);
+    c.decided_at = T0;
+    (void)add_case(f, &c, T0);
+
+    /* Ratings: 5 and 2 in the window, 4 before it, 1 whose appeal was upheld. */
+    r = rating_new(c1, &w, 5, "", T0 + 100);
+    (void)add_rating(f, &r);
+    r = rating_new(c2, &w, 2, "slow", T0 + 200);
+    r2 = add_rating(f, &r);
+    r = rating_new(c4, &w, 4, "", T0 - 86400 * 4);
+    (void)add_rating(f, &r);
+    c = get_case(f, case_number(f, "110118100000", 20240105, 3));
+    r = rating_new(c.id, &w, 1, "slow", T0 + 300);
+    r3 = add_rating(f, &r);
+    x.rating_id = r2;
+    x.case_id = c2;
+    x.unit_id = w.office1;
+    x.st.status = BM_RECT_RECTIFIED;
+    x.callback_due = x.rectify_due = x.appeal_due = ymd(2023, 11, 30);
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_rect_insert(f->st, &x, T0 + 250, &xid, &f->err));
+    x.rating_id = r3;
+    x.case_id = c.id;
+    x.st.status = BM_RECT_UPHELD;
+    EXPECT_OK(f, bm_store_rect_insert(f->st, &x, T0 + 350, &xid, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+
+    /* Households of a village of township 1: two, one with a contact cadre. */
+    {
+        int64_t v1 = add_org(f, w.t1, BM_ORG_VILLAGE, "东村", "110118100201");
+        int64_t h1 = add_household(f, v1, "张*");
+        (void)add_household(f, v1, "李*");
+        assign(f, h1, 1, w.handler, BM_OK);
+    }
+
+    EXPECT_OK(f, bm_store_eval_counts(f->st, w.t1_path, from, to, &k, &f->err));
+    assert_int_equal(k.households, 2);
+    assert_int_equal(k.covered, 1);
+    assert_int_equal(k.decided, 2);
+    assert_int_equal(k.decided_on_time, 1);
+    assert_int_equal(k.submitted, 3);
+    assert_int_equal(k.online, 1);
+    assert_int_equal(k.ratings, 2);
+    assert_int_equal(k.satisfied, 1);
+    assert_int_equal(k.rect_tasks, 1);
+    assert_int_equal(k.rect_done, 1);
+    assert_int_equal(k.demands, 0);
+    assert_int_equal(k.demands_on_time, 0);
+    EXPECT_OK(f, bm_store_eval_counts(f->st, w.t2_path, from, to, &k, &f->err));
+    assert_int_equal(k.households, 0);
+    assert_int_equal(k.decided, 1);
+    assert_int_equal(k.decided_on_time, 1);
+    assert_int_equal(k.ratings, 0);
+    /* A window that ends before the late decision. */
+    EXPECT_OK(f, bm_store_eval_counts(f->st, w.t1_path, from, T0 + 86400, &k, &f->err));
+    assert_int_equal(k.decided, 1);
+    assert_int_equal(k.decided_on_time, 1);
+}
+
 int
 main(void)
 {
@@ -6839,6 +7238,10 @@ main(void)
         cmocka_unit_test_setup_teardown(test_ratings_insert_get_list, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rating_counts_and_rectifications, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rating_rollback, setup, teardown),
+        /* township performance evaluation (绩效考核) */
+        cmocka_unit_test_setup_teardown(test_eval_store_roundtrip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_eval_plan_rollback, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_eval_counts, setup, teardown),
     };
 
     /* Migrations log at info; keep the output to what explains a failure. */

@@ -240,5 +240,27 @@ enum bm_rc sqlite_stat_names(struct bm_store *st, const char *county, bool items
 enum bm_rc sqlite_stat_stored(struct bm_store *st, bm_stat_row_fn fn, void *ctx, struct bm_err *err);
 enum bm_rc sqlite_stat_clear(struct bm_store *st, struct bm_err *err);
 enum bm_rc sqlite_stat_range(struct bm_store *st, const struct bm_stats_query *q, const struct bm_stat_range *r, struct bm_arena *a, struct bm_stat_row **out, size_t *n, struct bm_err *err);
+/* township performance evaluation (绩效考核) */
+enum bm_rc sqlite_eval_plan_insert(struct bm_store *st, const struct bm_eval_plan *p, int64_t now, int64_t *id, struct bm_err *err);
+enum bm_rc sqlite_eval_plan_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_eval_plan *out, struct bm_err *err);
+enum bm_rc sqlite_eval_plans_list(struct bm_store *st, int64_t year, struct bm_arena *a, struct bm_eval_plan **out, size_t *n, struct bm_err *err);
+enum bm_rc sqlite_eval_plan_update(struct bm_store *st, const struct bm_eval_plan *p, int64_t now, struct bm_err *err);
+enum bm_rc sqlite_eval_period_insert(struct bm_store *st, const struct bm_eval_period *p, int64_t now, int64_t *id, struct bm_err *err);
+enum bm_rc sqlite_eval_period_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_eval_period *out, struct bm_err *err);
+enum bm_rc sqlite_eval_periods_list(struct bm_store *st, bool published_only, struct bm_arena *a, struct bm_eval_period **out, size_t *n, struct bm_err *err);
+enum bm_rc sqlite_eval_period_update(struct bm_store *st, const struct bm_eval_period *p, int64_t now, struct bm_err *err);
+enum bm_rc sqlite_eval_input_put(struct bm_store *st, const struct bm_eval_input *in, int64_t now, struct bm_err *err);
+enum bm_rc sqlite_eval_inputs_list(struct bm_store *st, int64_t period_id, struct bm_arena *a, struct bm_eval_input **out, size_t *n, struct bm_err *err);
+enum bm_rc sqlite_eval_counts(struct bm_store *st, const char *township_path, int64_t from, int64_t to, struct bm_eval_counts *out, struct bm_err *err);
+enum bm_rc sqlite_eval_veto_insert(struct bm_store *st, const struct bm_eval_veto *v, int64_t now, int64_t *id, struct bm_err *err);
+enum bm_rc sqlite_eval_vetoes_list(struct bm_store *st, int64_t period_id, struct bm_arena *a, struct bm_eval_veto **out, size_t *n, struct bm_err *err);
+enum bm_rc sqlite_eval_results_put(struct bm_store *st, int64_t period_id, const struct bm_eval_result *rs, size_t n, int64_t now, struct bm_err *err);
+enum bm_rc sqlite_eval_results_list(struct bm_store *st, int64_t period_id, struct bm_arena *a, struct bm_eval_result **out, size_t *n, struct bm_err *err);
+enum bm_rc sqlite_eval_comment_insert(struct bm_store *st, const struct bm_eval_comment *c, int64_t now, int64_t *id, struct bm_err *err);
+enum bm_rc sqlite_eval_comments_list(struct bm_store *st, int64_t period_id, int64_t after_id, int limit, struct bm_arena *a, struct bm_eval_comment **out, size_t *n, struct bm_err *err);
+enum bm_rc sqlite_eval_followup_insert(struct bm_store *st, const struct bm_eval_followup *f, int64_t now, int64_t *id, struct bm_err *err);
+enum bm_rc sqlite_eval_followup_get(struct bm_store *st, int64_t id, struct bm_arena *a, struct bm_eval_followup *out, struct bm_err *err);
+enum bm_rc sqlite_eval_followups_list(struct bm_store *st, int64_t period_id, struct bm_arena *a, struct bm_eval_followup **out, size_t *n, struct bm_err *err);
+enum bm_rc sqlite_eval_followup_update(struct bm_store *st, const struct bm_eval_followup *f, int64_t now, struct bm_err *err);
 
 #endif
