@@ -26,6 +26,12 @@
 #   stats_month     GET /api/v1/stats/cases?group_by=township for last month as supervisor:
 #                   the county's monthly statistics (from the summary table)
 #   stats_items     the same month by item (the most groups)
+#   search          GET /api/v1/items?q=养老, no log-in: catalog search of the demo catalog
+#                   (bench/search.sh measures a 10,000-item catalog)
+#   action          POST /api/v1/cases/{case_no}/actions, "assign" with If-Match, as the
+#                   handler whose unit has the most cases in processing: each request
+#                   re-assigns one of them (bench/post_action.lua; the versions are read from
+#                   the store before each run)
 #   create          POST /api/v1/cases with "accept": true as xtgz_clerk: a window case opened
 #                   and accepted in one transaction, every material provided, a different
 #                   valid resident ID number per request (bench/post_case.lua); last, as it
@@ -40,6 +46,17 @@
 # and, on PostgreSQL, its sequential-scan counts. The Markdown report goes to stdout and to
 # bench/results/cases.md; progress goes to stderr.
 #
+# Ceilings, measured in the same run after the sqlite backend (BENCH_CEILINGS=0 skips them):
+#   nginx           Debian's nginx serving the case read's answer (saved from the pre-flight
+#                   request) as a static file, driven by wrk exactly like `read`
+#   sqlite-raw      the sqlite3 shell committing single-row inserts of a case-sized row, one
+#                   transaction each, in WAL mode with synchronous=FULL (every commit on disk
+#                   before the next: the durability `create` promises), BENCH_RAW_ROWS rows
+#                   per run (20,000)
+# A "Targets" table then gives each of the issue's targets (case reads ≥ 20,000/s and ≥ 0.5
+# of nginx; durable creations ≥ 3,000/s and ≥ 0.5 of sqlite-raw; p99 of every read scenario
+# under 10 ms; server RSS under 64 MiB) with the figure, the ratio and met or missed.
+#
 # Backends (BENCH_BACKENDS, in this order by default):
 #   sqlite            a SQLite file in a temporary folder, BENCH_CASES cases
 #   postgres          scripts/pg-tmp.sh with PG_DURABLE=1, then set by ALTER SYSTEM to
@@ -52,7 +69,9 @@
 # The store is generated once per backend kind and reused by its scenarios. BENCH_PG_CASES
 # defaults to BENCH_CASES but at most 100,000: `demo` writes PostgreSQL one row per round
 # trip, about 400 cases/s here, so a million cases take about 45 minutes there.
-# Other settings: BENCH_SAMPLE (5000 cases for the reads), BENCH_MIN_FREE_GB (5: the script
+# Other settings: BENCH_SQLITE_STORE (a kept SQLite store, with its .key file beside it, to
+# copy instead of generating one, e.g. one made by `bianmin demo --no-serve --cases 1000000`),
+# BENCH_SAMPLE (5000 cases for the reads), BENCH_MIN_FREE_GB (5: the script
 # skips, exiting 0, when the temporary folder's file system has less free), BENCH_BIN (the
 # binary to measure, default build/bianmin; a copy is run), BENCH_SERVE_ARGS (extra `serve`
 # flags), BENCH_PERF (1: after the counted runs of each scenario, two more under perf, the
@@ -73,28 +92,33 @@ src_bin=${BENCH_BIN:-$root/build/bianmin}
 CASES=${BENCH_CASES:-1000000}
 SECS=${BENCH_SECONDS:-10}
 RUNS=${BENCH_RUNS:-3}
-CONNS=${BENCH_CONNS:-32}
+CONNS=${BENCH_CONNS:-64}
 THREADS=${BENCH_THREADS:-2}
 WARMUP=${BENCH_WARMUP:-2}
 SAMPLE=${BENCH_SAMPLE:-5000}
 MIN_FREE_GB=${BENCH_MIN_FREE_GB:-5}
 PERF=${BENCH_PERF:-0}
 BACKENDS=${BENCH_BACKENDS:-sqlite postgres postgres-durable}
-SCENARIOS=${BENCH_SCENARIOS:-read public queue_window queue_deadline warnings_town warnings_county stats_month stats_items create}
+SCENARIOS=${BENCH_SCENARIOS:-read public search queue_window queue_deadline warnings_town warnings_county stats_month stats_items action create}
+CEILINGS=${BENCH_CEILINGS:-1}
+RAW_ROWS=${BENCH_RAW_ROWS:-20000}
 DURABLE_SCENARIOS=${BENCH_DURABLE_SCENARIOS:-create}
 OUT=${BENCH_OUT:-$here/results/cases.md}
 read -r -a serve_extra <<<"${BENCH_SERVE_ARGS:-}"
 
 PASSWORD=Bianmin2026
-ALL_SCENARIOS="read public queue_window queue_deadline warnings_town warnings_county stats_month stats_items create"
+ALL_SCENARIOS="read public search queue_window queue_deadline warnings_town warnings_county stats_month stats_items action create"
 TARGET_CASES=1000000   # the issue's targets hold with this many cases in the store
 TARGET_CREATE=3000     # accepted cases per second
 TARGET_READ=20000      # single-case reads per second
+TARGET_RATIO=0.5       # of the ceiling (nginx for reads, raw SQLite commits for creation)
+TARGET_P99_MS=10       # every read scenario, at 64 connections
+TARGET_RSS_MIB=64
 
 say() { printf 'bench: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
 
-for v in CASES SECS RUNS CONNS THREADS WARMUP SAMPLE MIN_FREE_GB PERF; do
+for v in CASES SECS RUNS CONNS THREADS WARMUP SAMPLE MIN_FREE_GB PERF CEILINGS RAW_ROWS; do
   [[ ${!v} =~ ^[0-9]+$ ]] || die "BENCH_$v must be a whole number (got '${!v}')"
 done
 if [ -z "${BENCH_PG_CASES:-}" ]; then
@@ -123,7 +147,11 @@ while read -r v; do unset "$v"; done < <(compgen -e | grep '^BIANMIN_' || true)
 missing=()
 command -v wrk >/dev/null || missing+=(wrk)
 command -v curl >/dev/null || missing+=(curl)
-if [[ " $BACKENDS " == *" sqlite "* ]]; then command -v sqlite3 >/dev/null || missing+=(sqlite3); fi
+if [[ " $BACKENDS " == *" sqlite "* ]]; then
+  command -v sqlite3 >/dev/null || missing+=(sqlite3)
+  # The ceilings run after the sqlite backend.
+  if [ "$CEILINGS" -gt 0 ] && [ ! -x /usr/sbin/nginx ]; then missing+=(nginx-light); fi
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]}"
   sudo=""
@@ -157,6 +185,7 @@ pg_dir=""       # the PostgreSQL cluster (one, shared by postgres and postgres-d
 pg_url=""
 server_pid=""
 perf_pid=""
+nginx_pid=""
 
 stop_server() {
   [ -n "$server_pid" ] || return 0
@@ -179,6 +208,7 @@ cleanup() {
   trap - EXIT INT TERM
   if [ -n "$perf_pid" ]; then kill -INT "$perf_pid" 2>/dev/null || true; wait "$perf_pid" 2>/dev/null || true; fi
   stop_server || true
+  if [ -n "$nginx_pid" ]; then kill -TERM "$nginx_pid" 2>/dev/null || true; wait "$nginx_pid" 2>/dev/null || true; fi
   if [ -n "$pg_dir" ]; then
     "$root/scripts/pg-tmp.sh" stop "$pg_dir" || true
     rm -rf "$pg_dir"
@@ -310,8 +340,10 @@ store_count() { # store_count TABLE
 
 # wrk_run SECONDS SCRIPT PATH OUTFILE
 wrk_run() {
+  [ "$2" = post_action.lua ] && take_action_sample
   BENCH_LUA_DIR=$here BENCH_COOKIE=$wrk_cookie BENCH_CSRF=$wrk_csrf BENCH_MODE=$mode \
-    BENCH_SAMPLE_FILE=$sample_file BENCH_BODY_FILE=$body_file timeout -k 5 $(($1 + 60)) \
+    BENCH_SAMPLE_FILE=${wrk_sample:-$sample_file} BENCH_BODY_FILE=$body_file \
+    BENCH_HANDLER_ID=${action_uid:-0} BENCH_THREADS=$THREADS timeout -k 5 $(($1 + 60)) \
     wrk -t"$THREADS" -c"$CONNS" -d"$1s" --timeout 5s -s "$here/$2" "$base$3" >"$4" 2>&1 ||
     die "wrk failed: $(tail -n 5 "$4")"
   grep -q '^BENCH_RESULT ' "$4" || die "wrk printed no result: $(tail -n 5 "$4")"
@@ -320,7 +352,7 @@ wrk_run() {
 # --- scenarios ------------------------------------------------------------------------------
 # scenario NAME: sets title, script, path, route, user, mode, target
 scenario() {
-  mode=staff target=""
+  mode=staff target="" wrk_sample=""
   case $1 in
     read) title="GET /api/v1/cases/{case_no}" script=get_case.lua path=/ user=supervisor
       route="GET /api/v1/cases/{case_no}" target=$TARGET_READ ;;
@@ -340,6 +372,10 @@ scenario() {
     stats_items) title="GET /api/v1/stats/cases?group_by=item (last month)" script=get.lua
       path="/api/v1/stats/cases?group_by=item&$last_month" user=supervisor
       route="GET /api/v1/stats/cases" ;;
+    search) title="GET /api/v1/items?q=养老" script=get.lua path="/api/v1/items?q=%E5%85%BB%E8%80%81"
+      user="" route="GET /api/v1/items" ;;
+    action) title="POST /api/v1/cases/{case_no}/actions (assign)" script=post_action.lua path=/
+      user=$action_user route="POST /api/v1/cases/{case_no}/actions" wrk_sample=$action_file ;;
     create) title="POST /api/v1/cases (accept)" script=post_case.lua path=/api/v1/cases
       user=xtgz_clerk route="POST /api/v1/cases" target=$TARGET_CREATE ;;
   esac
@@ -353,9 +389,21 @@ preflight() {
   local first no code
   read -r no code <"$sample_file"
   case $1 in
-    read) api "$user" GET "/api/v1/cases/$no" >"$work/pre.json" ;;
+    read) api "$user" GET "/api/v1/cases/$no" >"$work/pre.json"
+      cp "$work/pre.json" "$dir/read.json" ;;
     public) api "" GET "/api/v1/public/cases/$no?code=$code" >"$work/pre.json" ;;
-    queue_window | queue_deadline | warnings_town | warnings_county | stats_month | stats_items)
+    action)
+      take_action_sample
+      read -r no code <"$action_file"
+      curl -sS --max-time 60 -o "$work/pre.json" -w '%{http_code}' -X POST -b "${cookie[$user]}" \
+        -H "X-CSRF-Token: ${csrf[$user]}" -H 'Content-Type: application/json' -H "If-Match: \"$code\"" \
+        --data-binary "{\"action\":\"assign\",\"handler_id\":$action_uid}" \
+        "$base/api/v1/cases/$no/actions" >"$work/pre.code" || die "$backend: action pre-flight: curl failed"
+      [ "$(cat "$work/pre.code")" = 200 ] ||
+        die "$backend: the pre-flight assign of case $no answered $(cat "$work/pre.code"): $(head -c 300 "$work/pre.json")"
+      [ "$(json_get 'd["case_no"]' <"$work/pre.json")" = "$no" ] ||
+        die "$backend: the action's answer carries no case_no, which post_action.lua needs" ;;
+    search | queue_window | queue_deadline | warnings_town | warnings_county | stats_month | stats_items)
       api "$user" GET "$path" >"$work/pre.json"
       first=$(json_get 'str(len(d["items"])) + " items" + (", more pages" if d.get("next_cursor") else "")' <"$work/pre.json")
       notes+=("$backend: \`$title\` answers $first, $(wc -c <"$work/pre.json") bytes (before the runs)") ;;
@@ -366,6 +414,8 @@ preflight() {
 }
 
 rows=()     # summary table rows
+declare -A med_rps med_p99 last_rss   # by "BACKEND/SCENARIO" (RSS by backend), for the targets
+ceil_rows=()
 runs=()     # every run
 gens=()     # generation table rows
 notes=()
@@ -391,6 +441,26 @@ generate() { # generate BACKEND N LOGDIR
   gens+=("$(awk -v b="$1" -v n="$gen_cases" -v s="$secs" -v z="$size" -v set="$gen_durability" 'BEGIN {
     printf "| %s | %d | %d min %04.1f s | %.0f | %.2f GB | %s |", b, n, int(s / 60), s - 60 * int(s / 60), n / s, z / 1e9, set }')")
   say "$1: $gen_cases cases generated in ${secs}s"
+}
+
+# The handler of the `action` scenario: the one whose unit has the most cases in processing
+# (roles bit 4 is the handler, src/core/access.h). Sets action_user, action_uid, action_unit.
+find_action_user() {
+  local q="SELECT u.username || '|' || u.id || '|' || u.org_unit_id FROM users u WHERE (u.roles & 4) <> 0
+    ORDER BY (SELECT count(*) FROM cases c WHERE c.status = 'processing' AND c.handling_unit_id = u.org_unit_id) DESC, u.id LIMIT 1"
+  local row
+  if [ -n "$pg_active" ]; then row=$(pg_sql "$q"); else row=$(timeout 300 sqlite3 -readonly "$db" "$q"); fi
+  IFS='|' read -r action_user action_uid action_unit <<<"$row"
+  [ -n "$action_uid" ] || die "no handler in the store for the action scenario"
+}
+
+# Writes $action_file: up to SAMPLE "CASE_NO VERSION" lines of the cases in processing of the
+# handler's unit, with their current versions (each run changes them).
+take_action_sample() {
+  local q="SELECT case_no || ' ' || version FROM cases WHERE handling_unit_id = $action_unit AND status = 'processing' ORDER BY id DESC LIMIT $SAMPLE"
+  if [ -n "$pg_active" ]; then pg_sql "$q" >"$action_file"; else timeout 300 sqlite3 -readonly "$db" "$q" >"$action_file"; fi
+  [ "$(wc -l <"$action_file")" -ge $((CONNS * 4)) ] ||
+    die "only $(wc -l <"$action_file") cases in processing for the action scenario (need $((CONNS * 4)))"
 }
 
 take_sample() { # writes $sample_file: SAMPLE random "CASE_NO QUERY_CODE" lines (fewer if ids repeat)
@@ -499,6 +569,9 @@ run_scenario() { # run_scenario SCENARIO
   m_rps=$(median "${rps[@]}")
   m_p50=$(median "${p50[@]}")
   m_p99=$(median "${p99[@]}")
+  med_rps[$backend/$scen]=$m_rps
+  med_p99[$backend/$scen]=$m_p99
+  last_rss[$backend]=$rss
   m_scpu=$(median "${scpu[@]}")
   [ -n "$pg_active" ] && m_dcpu=$(median "${dcpu[@]}")
   if [ -n "$target" ]; then
@@ -578,7 +651,17 @@ run_backend() {
       db=$store_dir/bianmin.db
       pragmas=$(grep -o 'PRAGMA [a-z_]*=[A-Za-z0-9-]*' "$root/src/store/sqlite/conn.c" | sed 's/^PRAGMA //' | paste -sd, - | sed 's/,/, /g')
       gen_durability=${pragmas:-see src/store/sqlite/conn.c}
-      generate sqlite "$CASES" "$dir"
+      if [ -n "${BENCH_SQLITE_STORE:-}" ]; then
+        # A kept store instead of a new one (copied, so the original stays as it was).
+        [ -f "$BENCH_SQLITE_STORE" ] && [ -f "$BENCH_SQLITE_STORE.key" ] ||
+          die "BENCH_SQLITE_STORE: $BENCH_SQLITE_STORE or its .key file not found"
+        say "sqlite: copying the kept store $BENCH_SQLITE_STORE"
+        cp "$BENCH_SQLITE_STORE" "$db"
+        cp "$BENCH_SQLITE_STORE.key" "$db.key"
+        gens+=("| sqlite | $(store_cases) | (kept store $BENCH_SQLITE_STORE, not generated) | — | $(awk -v z="$(stat -c %s "$db")" 'BEGIN { printf "%.2f GB", z / 1e9 }') | — |")
+      else
+        generate sqlite "$CASES" "$dir"
+      fi
       notes+=("sqlite: connection pragmas (src/store/sqlite/conn.c): ${pragmas:-see conn.c}; journal mode of the file: $(sqlite3 -readonly "$db" 'PRAGMA journal_mode'); page size $(sqlite3 -readonly "$db" 'PRAGMA page_size'); commits are acknowledged after a group fdatasync of the WAL (sqlite_commit)")
       sample_file=$dir/sample.txt
       take_sample
@@ -615,6 +698,12 @@ run_backend() {
   login supervisor
   body_file=$dir/body.json
   make_body
+  action_file=$dir/action.txt
+  if [[ " $scenarios " == *" action "* ]]; then
+    find_action_user
+    login "$action_user"
+    notes+=("$backend: \`action\` handler: $action_user (user $action_uid, unit $action_unit)")
+  fi
   notes+=("$backend: server: $listening; \`create\` item: $item_desc")
 
   for scen in $scenarios; do
@@ -641,11 +730,151 @@ run_backend() {
   fi
 }
 
+# --- ceilings -------------------------------------------------------------------------------
+# What the machine can do at all for the same work: nginx serving the case read's bytes as a
+# static file, and single-row durable SQLite commits. Medians of RUNS, like the scenarios.
+ceiling_nginx() {
+  local cdir=$work/ceil-nginx port r out rps=() p50=() p99=() cpu=() c0 c1 n rss=0 p kv kvs pids errs=0
+  local -A w
+  if [ ! -s "$work/sqlite/read.json" ]; then
+    notes+=("ceilings: no case read answer saved (the read scenario did not run): nginx skipped")
+    return 0
+  fi
+  mkdir -p "$cdir/html" "$cdir/tmp"
+  cp "$work/sqlite/read.json" "$cdir/html/case.json"
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  {
+    # Workers run as root only when the benchmark does: the folder is private (mktemp).
+    [ "$(id -u)" -ne 0 ] || echo "user root;"
+    cat <<EOF
+worker_processes 2;
+pid $cdir/nginx.pid;
+error_log $cdir/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  keepalive_requests 100000000;
+  client_body_temp_path $cdir/tmp; proxy_temp_path $cdir/tmp; fastcgi_temp_path $cdir/tmp;
+  uwsgi_temp_path $cdir/tmp; scgi_temp_path $cdir/tmp;
+  default_type application/json;
+  server { listen 127.0.0.1:$port; root $cdir/html; location / { } }
+}
+EOF
+  } >"$cdir/nginx.conf"
+  /usr/sbin/nginx -p "$cdir" -c "$cdir/nginx.conf" -g 'daemon off;' 2>"$cdir/stderr" &
+  nginx_pid=$!
+  for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/case.json" && break; sleep 0.1; done
+  curl -sf -o "$cdir/check.json" "http://127.0.0.1:$port/case.json" ||
+    die "nginx did not serve the file: $(tail -n 5 "$cdir/stderr" "$cdir/error.log" 2>/dev/null)"
+  nginx_version=$(/usr/sbin/nginx -v 2>&1 | sed 's/.*: //')
+  say "ceiling: $nginx_version serving $(wc -c <"$cdir/html/case.json") bytes"
+  out=$cdir/wrk-warmup.txt
+  BENCH_LUA_DIR=$here timeout -k 5 $((WARMUP + 60)) wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" --timeout 5s \
+    -s "$here/get.lua" "http://127.0.0.1:$port/case.json" >"$out" 2>&1 || die "wrk failed on nginx: $(tail -n 5 "$out")"
+  pids=$(pgrep -d ' ' -P "$nginx_pid" 2>/dev/null || true)
+  for r in $(seq "$RUNS"); do
+    out=$cdir/wrk-$r.txt
+    # shellcheck disable=SC2086 # the workers' PIDs, one word each
+    c0=$(cpu_ticks "$nginx_pid" $pids)
+    BENCH_LUA_DIR=$here timeout -k 5 $((SECS + 60)) wrk -t"$THREADS" -c"$CONNS" -d"${SECS}s" --timeout 5s \
+      -s "$here/get.lua" "http://127.0.0.1:$port/case.json" >"$out" 2>&1 || die "wrk failed on nginx: $(tail -n 5 "$out")"
+    # shellcheck disable=SC2086
+    c1=$(cpu_ticks "$nginx_pid" $pids)
+    w=()
+    read -r -a kvs < <(grep -m1 '^BENCH_RESULT ' "$out" | cut -d' ' -f2-)
+    for kv in "${kvs[@]}"; do w[${kv%%=*}]=${kv#*=}; done
+    n=${w[requests]}
+    [ "$n" -gt 0 ] || n=1
+    rps+=("${w[rps]}")
+    p50+=("${w[p50_us]}")
+    p99+=("${w[p99_us]}")
+    errs=$((errs + w[status_errors] + w[connect] + w[read] + w[write] + w[timeout]))
+    cpu+=("$(awk -v t=$((c1 - c0)) -v hz="$CLK_TCK" -v n="$n" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')")
+    say "ceiling: nginx run $r: ${w[rps]} req/s, p50 ${w[p50_us]} µs, p99 ${w[p99_us]} µs"
+  done
+  rss=0
+  for p in $nginx_pid $pids; do rss=$((rss + $(awk '$1 == "VmRSS:" { print $2 }' "/proc/$p/status" 2>/dev/null || echo 0))); done
+  kill -TERM "$nginx_pid" 2>/dev/null || true
+  wait "$nginx_pid" 2>/dev/null || true
+  nginx_pid=""
+  ceil_nginx=$(median "${rps[@]}")
+  ceil_rows+=("$(awk -v q="$ceil_nginx" -v a="$(ms "$(median "${p50[@]}")")" -v z="$(ms "$(median "${p99[@]}")")" \
+    -v c="$(median "${cpu[@]}")" -v m="$rss" -v b="$(wc -c <"$cdir/html/case.json")" -v v="$nginx_version" -v e="$errs" 'BEGIN {
+      printf "| %s, 2 workers, access log off: GET of the `read` answer (%d bytes) as a static file | %.0f | %s | %s | %d | %.0f | %.1f (master and workers) |", v, b, q, a, z, e, c, m / 1024 }')")
+}
+
+ceiling_sqlite_raw() {
+  local cdir=$work/ceil-sqlite r t0 t1 rates=()
+  mkdir -p "$cdir"
+  # One transaction per row (autocommit), a row about the size of a case row, no index but
+  # the primary key.
+  awk -v n="$RAW_ROWS" 'BEGIN {
+    print "PRAGMA synchronous=FULL;"
+    for (i = 1; i <= n; i++) printf "INSERT INTO t(case_no, body, at) VALUES (%d, randomblob(600), %d);\n", 2026000000 + i, i }' >"$cdir/insert.sql"
+  for r in $(seq "$RUNS"); do
+    rm -f "$cdir"/raw.db*
+    sqlite3 "$cdir/raw.db" "PRAGMA journal_mode=WAL" \
+      "CREATE TABLE t(id INTEGER PRIMARY KEY, case_no TEXT NOT NULL, body BLOB, at INTEGER)" >/dev/null
+    t0=$(date +%s.%N)
+    timeout 600 sqlite3 "$cdir/raw.db" <"$cdir/insert.sql" >/dev/null || die "ceiling: sqlite3 inserts failed or took over 600 s"
+    t1=$(date +%s.%N)
+    [ "$(sqlite3 "$cdir/raw.db" 'SELECT count(*) FROM t')" = "$RAW_ROWS" ] || die "ceiling: the raw store does not hold $RAW_ROWS rows"
+    rates+=("$(awk -v a="$t0" -v b="$t1" -v n="$RAW_ROWS" 'BEGIN { printf "%.1f", n / (b - a) }')")
+    say "ceiling: sqlite-raw run $r: ${rates[-1]} commits/s"
+  done
+  rm -f "$cdir"/raw.db*
+  ceil_sqlite=$(median "${rates[@]}")
+  ceil_rows+=("$(awk -v q="$ceil_sqlite" -v n="$RAW_ROWS" -v v="$(sqlite3 --version | cut -d' ' -f1)" 'BEGIN {
+    printf "| sqlite3 shell (SQLite %s), WAL, synchronous=FULL: %d single-row INSERT commits of a 600-byte row, one after another, in %s | %.0f | — | — | 0 | — | — |", v, n, "the same file system", q }')")
+}
+
+# One row per target of issue 8, from the sqlite backend of this run.
+verdict() { if [ "$1" = 1 ]; then echo met; else echo "**missed**"; fi; }
+target_rows() {
+  local b=sqlite s r
+  if [ -n "${med_rps[$b/read]:-}" ]; then
+    r=$(awk -v q="${med_rps[$b/read]}" -v c="${ceil_nginx:-0}" 'BEGIN { if (c > 0) printf "%.2f", q / c; else print "—" }')
+    echo "| case reads (\`read\`) ≥ $TARGET_READ/s | $(printf '%.0f' "${med_rps[$b/read]}")/s | $(verdict "$(awk -v q="${med_rps[$b/read]}" -v t="$TARGET_READ" 'BEGIN { print (q >= t) }')") ($(awk -v q="${med_rps[$b/read]}" -v t="$TARGET_READ" 'BEGIN { printf "%.0f %%", 100 * q / t }')) |"
+    if [ "$r" = "—" ]; then
+      echo "| case reads ≥ $TARGET_RATIO of nginx serving the same bytes | — | not measured |"
+    else
+      echo "| case reads ≥ $TARGET_RATIO of nginx serving the same bytes | $r of $(printf '%.0f' "$ceil_nginx")/s | $(verdict "$(awk -v r="$r" -v t="$TARGET_RATIO" 'BEGIN { print (r >= t) }')") |"
+    fi
+  fi
+  if [ -n "${med_rps[$b/create]:-}" ]; then
+    r=$(awk -v q="${med_rps[$b/create]}" -v c="${ceil_sqlite:-0}" 'BEGIN { if (c > 0) printf "%.2f", q / c; else print "—" }')
+    echo "| durable creations (\`create\`) ≥ $TARGET_CREATE/s | $(printf '%.0f' "${med_rps[$b/create]}")/s | $(verdict "$(awk -v q="${med_rps[$b/create]}" -v t="$TARGET_CREATE" 'BEGIN { print (q >= t) }')") ($(awk -v q="${med_rps[$b/create]}" -v t="$TARGET_CREATE" 'BEGIN { printf "%.0f %%", 100 * q / t }')) |"
+    if [ "$r" = "—" ]; then
+      echo "| creations ≥ $TARGET_RATIO of raw single-row SQLite commits | — | not measured |"
+    else
+      echo "| creations ≥ $TARGET_RATIO of raw single-row SQLite commits | $r of $(printf '%.0f' "$ceil_sqlite")/s | $(verdict "$(awk -v r="$r" -v t="$TARGET_RATIO" 'BEGIN { print (r >= t) }')") |"
+    fi
+  fi
+  for s in read public search queue_window queue_deadline warnings_town warnings_county stats_month stats_items; do
+    [ -n "${med_p99[$b/$s]:-}" ] || continue
+    echo "| p99 of \`$s\` < $TARGET_P99_MS ms at $CONNS connections | $(ms "${med_p99[$b/$s]}") ms | $(verdict "$(awk -v p="${med_p99[$b/$s]}" -v t="$TARGET_P99_MS" 'BEGIN { print (p < t * 1000) }')") |"
+  done
+  if [ -n "${last_rss[$b]:-}" ]; then
+    echo "| server RSS < $TARGET_RSS_MIB MiB | $((last_rss[$b] / 1024)) MiB after the last scenario | $(verdict "$(awk -v k="${last_rss[$b]}" -v t="$TARGET_RSS_MIB" 'BEGIN { print (k < t * 1024) }')") |"
+  fi
+  if [ "$store_sqlite_n" -lt "$TARGET_CASES" ]; then
+    echo "| (the store) | $store_sqlite_n cases, not $TARGET_CASES | the targets are for $TARGET_CASES |"
+  fi
+}
+
 mkdir -p "$(dirname "$OUT")"
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
 t_start=$(date +%s)
+ceil_nginx="" ceil_sqlite="" store_sqlite_n=0
 for backend in $BACKENDS; do
   run_backend "$backend"
+  if [ "$backend" = sqlite ]; then
+    store_sqlite_n=$store_n
+    if [ "$CEILINGS" -gt 0 ]; then
+      ceiling_nginx
+      ceiling_sqlite_raw
+    fi
+  fi
 done
 if [ -n "$pg_dir" ]; then
   "$root/scripts/pg-tmp.sh" stop "$pg_dir" || true
@@ -691,6 +920,25 @@ cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
   echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
   printf '%s\n' "${rows[@]}"
   echo
+  if [ ${#ceil_rows[@]} -gt 0 ]; then
+    echo "## Ceilings"
+    echo
+    echo "Measured in the same run, right after the sqlite backend, with the same wrk settings"
+    echo "(medians of $RUNS runs)."
+    echo
+    echo "| ceiling | req/s | p50 ms | p99 ms | errors | CPU µs/req | RSS MiB |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    printf '%s\n' "${ceil_rows[@]}"
+    echo
+  fi
+  if [[ " $BACKENDS " == *" sqlite "* ]]; then
+    echo "## Targets (issue 8: 2 cores, SQLite, $TARGET_CASES cases)"
+    echo
+    echo "| target | figure | verdict |"
+    echo "|---|---:|---|"
+    target_rows
+    echo
+  fi
   echo "## Every run"
   echo
   echo "\"rest of machine\" is the CPU used during the run by everything but the server, PostgreSQL"
