@@ -78,6 +78,26 @@ bm_arena_alloc(struct bm_arena *a, size_t n)
     return p;
 }
 
+bool
+bm_arena_grow(struct bm_arena *a, void **arr, size_t *cap, size_t n, size_t size)
+{
+    size_t more;
+    void *bigger;
+
+    if (n < *cap)
+        return true;
+    if (*cap > SIZE_MAX / 2 / size)
+        return false;
+    more = *cap ? *cap * 2 : 16;
+    if ((bigger = bm_arena_alloc(a, more * size)) == NULL)
+        return false;
+    if (n > 0)
+        memcpy(bigger, *arr, n * size);
+    *arr = bigger;
+    *cap = more;
+    return true;
+}
+
 char *
 bm_arena_strndup(struct bm_arena *a, const char *s, size_t n)
 {

@@ -7,6 +7,7 @@
 #define BM_UTIL_ARENA_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "util/err.h"
@@ -23,6 +24,15 @@ void bm_arena_free(struct bm_arena *a);
 
 /* Zeroed memory aligned for any type; NULL past the cap (the caller returns BM_ETOOBIG). */
 void *bm_arena_alloc(struct bm_arena *a, size_t n);
+
+/*
+ * Makes room for one more element in an arena array of `size`-byte elements holding `n`:
+ * when it is full (n == *cap) it moves to one twice as large (16 at first), the old one
+ * left to the arena. False past the cap. Lists whose length is unknown grow with this
+ * instead of a zeroed worst-case array.
+ */
+BM_MUST_CHECK bool bm_arena_grow(struct bm_arena *a, void **arr, size_t *cap, size_t n,
+                                 size_t size);
 
 /* Copies of strings; NULL past the cap. bm_arena_strndup always NUL-terminates. */
 char *bm_arena_strdup(struct bm_arena *a, const char *s);

@@ -229,6 +229,50 @@ test_free_null_is_noop(void **state)
     assert_true(true);
 }
 
+/* An array grown one element at a time keeps every element, doubling from 16. */
+static void
+test_grow_keeps_elements(void **state)
+{
+    struct bm_arena *a = bm_arena_new(1 << 20);
+    int64_t *arr = NULL;
+    size_t cap = 0, n;
+
+    (void)state;
+    for (n = 0; n < 100; n++) {
+        assert_true(bm_arena_grow(a, (void **)&arr, &cap, n, sizeof(*arr)));
+        arr[n] = (int64_t)n * 7;
+    }
+    assert_int_equal(cap, 128);
+    for (n = 0; n < 100; n++)
+        assert_int_equal(arr[n], (int64_t)n * 7);
+    /* Room left: no move. */
+    int64_t *before = arr;
+    assert_true(bm_arena_grow(a, (void **)&arr, &cap, 100, sizeof(*arr)));
+    assert_ptr_equal(arr, before);
+    bm_arena_free(a);
+}
+
+/* Past the arena's cap growing fails and leaves the array as it was. */
+static void
+test_grow_past_cap(void **state)
+{
+    struct bm_arena *a = bm_arena_new(4096);
+    char *arr = NULL;
+    size_t cap = 0, n = 0;
+
+    (void)state;
+    while (bm_arena_grow(a, (void **)&arr, &cap, n, 64))
+        arr[64 * n++] = 'x';
+    assert_true(n > 0);
+    assert_int_equal(n, cap);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(arr[64 * i], 'x');
+    /* An element size that would overflow the doubled count is refused too. */
+    cap = SIZE_MAX / 4;
+    assert_false(bm_arena_grow(a, (void **)&arr, &cap, cap, 16));
+    bm_arena_free(a);
+}
+
 int
 main(void)
 {
@@ -242,6 +286,8 @@ main(void)
         cmocka_unit_test(test_defer_runs_before_memory_is_freed),
         cmocka_unit_test(test_defer_past_cap),
         cmocka_unit_test(test_free_null_is_noop),
+        cmocka_unit_test(test_grow_keeps_elements),
+        cmocka_unit_test(test_grow_past_cap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

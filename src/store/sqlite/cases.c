@@ -698,16 +698,21 @@ sqlite_case_events(struct bm_store *st, int64_t case_id, struct bm_arena *a,
     sqlite3_stmt *s;
     enum bm_rc rc;
     int src = SQLITE_DONE;
-    size_t cap = 500;
+    size_t cap = 0;
 
     *n = 0;
-    if ((*out = bm_arena_alloc(a, sizeof(**out) * cap)) == NULL)
-        return bm_err_set(err, BM_ETOOBIG, "结果过大");
+    *out = NULL;
     if ((rc = sq_prepare(st, SQL_EVENTS, &s, err)) != BM_OK)
         return rc;
     sqlite3_bind_int64(s, 1, case_id);
-    while (rc == BM_OK && *n < cap && (src = sqlite3_step(s)) == SQLITE_ROW) {
-        struct bm_case_event *e = &(*out)[(*n)++];
+    /* SQL_EVENTS stops at 500; most cases have a handful. */
+    while (rc == BM_OK && (src = sqlite3_step(s)) == SQLITE_ROW) {
+        struct bm_case_event *e;
+        if (!bm_arena_grow(a, (void **)out, &cap, *n, sizeof(**out))) {
+            rc = bm_err_set(err, BM_ETOOBIG, "结果过大");
+            break;
+        }
+        e = &(*out)[(*n)++];
         e->id = sqlite3_column_int64(s, 0);
         e->case_id = sqlite3_column_int64(s, 1);
         e->at = sqlite3_column_int64(s, 2);
@@ -790,16 +795,20 @@ sqlite_case_pauses(struct bm_store *st, int64_t case_id, struct bm_arena *a,
     sqlite3_stmt *s;
     enum bm_rc rc;
     int src = SQLITE_DONE;
-    size_t cap = 100;
+    size_t cap = 0;
 
     *n = 0;
-    if ((*out = bm_arena_alloc(a, sizeof(**out) * cap)) == NULL)
-        return bm_err_set(err, BM_ETOOBIG, "结果过大");
+    *out = NULL;
     if ((rc = sq_prepare(st, SQL_PAUSES, &s, err)) != BM_OK)
         return rc;
     sqlite3_bind_int64(s, 1, case_id);
-    while (rc == BM_OK && *n < cap && (src = sqlite3_step(s)) == SQLITE_ROW) {
-        struct bm_case_pause *p = &(*out)[(*n)++];
+    while (rc == BM_OK && (src = sqlite3_step(s)) == SQLITE_ROW) {
+        struct bm_case_pause *p;
+        if (!bm_arena_grow(a, (void **)out, &cap, *n, sizeof(**out))) {
+            rc = bm_err_set(err, BM_ETOOBIG, "结果过大");
+            break;
+        }
+        p = &(*out)[(*n)++];
         p->id = sqlite3_column_int64(s, 0);
         p->case_id = sqlite3_column_int64(s, 1);
         p->is_supplement = strcmp((const char *)sqlite3_column_text(s, 2), "supplement") == 0;

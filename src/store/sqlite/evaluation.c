@@ -43,22 +43,6 @@ day_at(sqlite3_stmt *s, int col)
                                                       : (bm_day)sqlite3_column_int64(s, col);
 }
 
-/* Grows an arena array of `size`-byte elements when it is full (doubling). */
-static bool
-grow(struct bm_arena *a, void **arr, size_t *cap, size_t n, size_t size)
-{
-    void *bigger;
-    if (n < *cap)
-        return true;
-    *cap = *cap ? *cap * 2 : 16;
-    if ((bigger = bm_arena_alloc(a, *cap * size)) == NULL)
-        return false;
-    if (n > 0)
-        memcpy(bigger, *arr, n * size);
-    *arr = bigger;
-    return true;
-}
-
 /* Runs a prepared UPDATE and reports whether it changed a row. */
 static enum bm_rc
 exec_changed(struct bm_store *st, sqlite3_stmt *s, const char *what, bool *changed,
@@ -219,7 +203,7 @@ sqlite_eval_plan_get(struct bm_store *st, int64_t id, struct bm_arena *a,
     while (rc == BM_OK && (src = sqlite3_step(s)) == SQLITE_ROW) {
         struct bm_eval_indicator *x;
         bool ok = true;
-        if (!grow(a, (void **)&out->indicators, &cap, n, sizeof(*x))) {
+        if (!bm_arena_grow(a, (void **)&out->indicators, &cap, n, sizeof(*x))) {
             rc = too_big(err);
             break;
         }
@@ -267,7 +251,7 @@ sqlite_eval_plans_list(struct bm_store *st, int64_t year, struct bm_arena *a,
         return rc;
     sqlite3_bind_int64(s, 1, year);
     while (rc == BM_OK && (src = sqlite3_step(s)) == SQLITE_ROW) {
-        if (!grow(a, (void **)out, &cap, *n, sizeof(**out)))
+        if (!bm_arena_grow(a, (void **)out, &cap, *n, sizeof(**out)))
             rc = too_big(err);
         else
             rc = read_plan(s, a, &(*out)[(*n)++], err);
@@ -412,7 +396,7 @@ sqlite_eval_period_get(struct bm_store *st, int64_t id, struct bm_arena *a,
     while (rc == BM_OK && (src = sqlite3_step(s)) == SQLITE_ROW) {
         struct bm_eval_member *m;
         bool ok = true;
-        if (!grow(a, (void **)&out->members, &cap, n, sizeof(*m))) {
+        if (!bm_arena_grow(a, (void **)&out->members, &cap, n, sizeof(*m))) {
             rc = too_big(err);
             break;
         }
@@ -450,7 +434,7 @@ sqlite_eval_periods_list(struct bm_store *st, bool published_only, struct bm_are
         return rc;
     sqlite3_bind_int(s, 1, published_only);
     while (rc == BM_OK && (src = sqlite3_step(s)) == SQLITE_ROW) {
-        if (!grow(a, (void **)out, &cap, *n, sizeof(**out)))
+        if (!bm_arena_grow(a, (void **)out, &cap, *n, sizeof(**out)))
             rc = too_big(err);
         else
             rc = read_period(s, a, &(*out)[(*n)++], err);
@@ -549,7 +533,7 @@ sqlite_eval_inputs_list(struct bm_store *st, int64_t period_id, struct bm_arena 
     while (rc == BM_OK && (src = sqlite3_step(s)) == SQLITE_ROW) {
         struct bm_eval_input *x;
         bool ok = true;
-        if (!grow(a, (void **)out, &cap, *n, sizeof(**out))) {
+        if (!bm_arena_grow(a, (void **)out, &cap, *n, sizeof(**out))) {
             rc = too_big(err);
             break;
         }
@@ -708,7 +692,7 @@ sqlite_eval_vetoes_list(struct bm_store *st, int64_t period_id, struct bm_arena 
     while (rc == BM_OK && (src = sqlite3_step(s)) == SQLITE_ROW) {
         struct bm_eval_veto *v;
         bool ok = true;
-        if (!grow(a, (void **)out, &cap, *n, sizeof(**out))) {
+        if (!bm_arena_grow(a, (void **)out, &cap, *n, sizeof(**out))) {
             rc = too_big(err);
             break;
         }
@@ -795,7 +779,7 @@ sqlite_eval_results_list(struct bm_store *st, int64_t period_id, struct bm_arena
     while (rc == BM_OK && (src = sqlite3_step(s)) == SQLITE_ROW) {
         struct bm_eval_result *r;
         bool ok = true;
-        if (!grow(a, (void **)out, &cap, *n, sizeof(**out))) {
+        if (!bm_arena_grow(a, (void **)out, &cap, *n, sizeof(**out))) {
             rc = too_big(err);
             break;
         }
@@ -870,7 +854,7 @@ sqlite_eval_comments_list(struct bm_store *st, int64_t period_id, int64_t after_
     while (rc == BM_OK && (src = sqlite3_step(s)) == SQLITE_ROW) {
         struct bm_eval_comment *c;
         bool ok = true;
-        if (!grow(a, (void **)out, &cap, *n, sizeof(**out))) {
+        if (!bm_arena_grow(a, (void **)out, &cap, *n, sizeof(**out))) {
             rc = too_big(err);
             break;
         }
@@ -989,7 +973,7 @@ sqlite_eval_followups_list(struct bm_store *st, int64_t period_id, struct bm_are
         return rc;
     sqlite3_bind_int64(s, 1, period_id);
     while (rc == BM_OK && (src = sqlite3_step(s)) == SQLITE_ROW) {
-        if (!grow(a, (void **)out, &cap, *n, sizeof(**out)))
+        if (!bm_arena_grow(a, (void **)out, &cap, *n, sizeof(**out)))
             rc = too_big(err);
         else
             rc = read_followup(s, a, &(*out)[(*n)++], err);
