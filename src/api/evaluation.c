@@ -23,15 +23,8 @@
 enum bm_rc
 bm_api_eval_reply(struct bm_req *rq, struct bm_resp *rs, int status, json_t *root)
 {
-    /* Twelve significant digits: 14.3 reads 14.3, not 14.300000000000001. */
-    rs->body = json_dumps(root, JSON_COMPACT | JSON_REAL_PRECISION(12));
-    json_decref(root);
-    if (rs->body == NULL)
-        return bm_err_set(&rq->err, BM_EINTERNAL, "无法生成响应");
-    rs->body_len = strlen(rs->body);
-    rs->status = status;
-    rs->content_type = "application/json; charset=utf-8";
-    return BM_OK;
+    /* Twelve significant digits, as every answer: 14.3 reads 14.3, not 14.300000000000001. */
+    return bm_json_reply(rq, rs, status, root);
 }
 
 json_t *

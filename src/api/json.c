@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api/json_out.h"
 #include "util/parse.h"
 #include "util/time.h"
 #include "util/utf8.h"
@@ -159,11 +160,10 @@ enum bm_rc
 bm_json_reply(struct bm_req *rq, struct bm_resp *rs, int status, json_t *root)
 {
     /* 12 significant digits: rounded figures print as such (0.6493, not 0.6493000000000001). */
-    rs->body = json_dumps(root, JSON_COMPACT | JSON_REAL_PRECISION(12));
+    rs->body = bm_json_compact(root, &rs->body_len);
     json_decref(root);
     if (rs->body == NULL)
         return bm_err_set(&rq->err, BM_EINTERNAL, "无法生成响应");
-    rs->body_len = strlen(rs->body);
     rs->status = status;
     rs->content_type = "application/json; charset=utf-8";
     return BM_OK;

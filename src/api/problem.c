@@ -6,6 +6,8 @@
 #include <jansson.h>
 #include <string.h>
 
+#include "api/json_out.h"
+
 void
 bm_resp_header(struct bm_resp *rs, const char *name, const char *value)
 {
@@ -44,8 +46,9 @@ bm_api_problem(struct bm_resp *rs, const struct bm_err *err, const char *request
     free(rs->body);
     rs->status = bm_rc_status(rc);
     rs->content_type = "application/problem+json";
-    rs->body = json_dumps(root, JSON_COMPACT);
-    rs->body_len = rs->body ? strlen(rs->body) : 0;
+    rs->body = bm_json_compact(root, &rs->body_len);
+    if (rs->body == NULL)
+        rs->body_len = 0;
     json_decref(root);
     if ((rc == BM_ETHROTTLED || rc == BM_EBUSY) && err->retry_after_s > 0) {
         const char *retry = bm_arena_printf(a, "%d", err->retry_after_s);

@@ -1,0 +1,254 @@
+/*
+ * Compact JSON writer (see json_out.h). It follows jansson 2.14's dump.c and strconv.c
+ * rule for rule, so that answers stay byte-identical; tests/unit/test_json_out.c compares
+ * the two on generated documents.
+ */
+#include "api/json_out.h"
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/err.h"
+
+struct out {
+    char *p;
+    size_t len, cap;
+};
+
+static void
+reserve(struct out *o, size_t n)
+{
+    if (o->cap - o->len > n)
+        return;
+    while (o->cap - o->len <= n)
+        o->cap = o->cap ? o->cap * 2 : 1024;
+    o->p = bm_xrealloc(o->p, o->cap);
+}
+
+static void
+put(struct out *o, const void *s, size_t n)
+{
+    reserve(o, n);
+    memcpy(o->p + o->len, s, n);
+    o->len += n;
+}
+
+static void
+putc1(struct out *o, char c)
+{
+    reserve(o, 1);
+    o->p[o->len++] = c;
+}
+
+/* Length of the UTF-8 sequence at s[0..n) (n > 0, s[0] >= 0x80), 0 if it is not one:
+ * the rules of jansson's utf8.c (no overlongs, surrogates or code points past U+10FFFF). */
+static size_t
+utf8_seq(const unsigned char *s, size_t n)
+{
+    size_t len, k;
+    uint32_t cp;
+
+    if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+        len = 2;
+        cp = s[0] & 0x1Fu;
+    } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+        len = 3;
+        cp = s[0] & 0x0Fu;
+    } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+        len = 4;
+        cp = s[0] & 0x07u;
+    } else {
+        return 0;
+    }
+    if (len > n)
+        return 0;
+    for (k = 1; k < len; k++) {
+        if ((s[k] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[k] & 0x3Fu);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return len;
+}
+
+/* A string with JSON's mandatory escapes; false when it is not UTF-8 (jansson refuses). */
+static bool
+put_string(struct out *o, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t i, run = 0;
+
+    putc1(o, '"');
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        const char *esc;
+        char u[6];
+
+        if (c >= 0x80) {
+            size_t k = utf8_seq((const unsigned char *)s + i, n - i);
+            if (k == 0)
+                return false;
+            i += k - 1;
+            continue;
+        }
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        put(o, s + run, i - run);
+        run = i + 1;
+        switch (c) {
+        case '"': esc = "\\\""; break;
+        case '\\': esc = "\\\\"; break;
+        case '\b': esc = "\\b"; break;
+        case '\f': esc = "\\f"; break;
+        case '\n': esc = "\\n"; break;
+        case '\r': esc = "\\r"; break;
+        case '\t': esc = "\\t"; break;
+        default: esc = NULL;
+        }
+        if (esc != NULL) {
+            put(o, esc, 2);
+        } else {
+            memcpy(u, "\\u00", 4);
+            u[4] = hex[c >> 4];
+            u[5] = hex[c & 15];
+            put(o, u, 6);
+        }
+    }
+    put(o, s + run, n - run);
+    putc1(o, '"');
+    return true;
+}
+
+/* Decimal digits by hand: snprintf per number was a tenth of a case's rendering. */
+static void
+put_integer(struct out *o, json_int_t v)
+{
+    char buf[24], *p = buf + sizeof(buf);
+    /* The magnitude as unsigned, so that the most negative value has one. */
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u != 0);
+    if (v < 0)
+        *--p = '-';
+    put(o, p, (size_t)(buf + sizeof(buf) - p));
+}
+
+/* jansson's jsonp_dtostr with precision 12: "%.12g", ".0" when it would read as an integer,
+ * the exponent without '+' and leading zeros. */
+static bool
+put_real(struct out *o, double v)
+{
+    char buf[64], *start, *end;
+    int r = snprintf(buf, sizeof(buf), "%.12g", v);
+    size_t len;
+
+    if (r < 0 || (size_t)r >= sizeof(buf) - 3)
+        return false;
+    len = (size_t)r;
+    if (strchr(buf, '.') == NULL && strchr(buf, 'e') == NULL) {
+        memcpy(buf + len, ".0", 3);
+        len += 2;
+    }
+    if ((start = strchr(buf, 'e')) != NULL) {
+        start++;
+        end = start + 1;
+        if (*start == '-')
+            start++;
+        while (*end == '0')
+            end++;
+        if (end != start) {
+            memmove(start, end, len - (size_t)(end - buf));
+            len -= (size_t)(end - start);
+        }
+    }
+    put(o, buf, len);
+    return true;
+}
+
+static bool
+put_value(struct out *o, const json_t *j, int depth)
+{
+    size_t i;
+
+    /* jansson's own limit on nesting (JSON_PARSER_DEFAULT_DEPTH is 2048) is for parsing;
+     * answers are built by code and never this deep, but a loop must not recurse forever. */
+    if (depth > 2048)
+        return false;
+    switch (json_typeof(j)) {
+    case JSON_OBJECT: {
+        void *it = json_object_iter((json_t *)j);
+        bool first = true;
+        if (it == NULL) {
+            put(o, "{}", 2);
+            return true;
+        }
+        putc1(o, '{');
+        for (; it != NULL; it = json_object_iter_next((json_t *)j, it)) {
+            if (!first)
+                putc1(o, ',');
+            first = false;
+            if (!put_string(o, json_object_iter_key(it), json_object_iter_key_len(it)))
+                return false;
+            putc1(o, ':');
+            if (!put_value(o, json_object_iter_value(it), depth + 1))
+                return false;
+        }
+        putc1(o, '}');
+        return true;
+    }
+    case JSON_ARRAY:
+        if (json_array_size(j) == 0) {
+            put(o, "[]", 2);
+            return true;
+        }
+        putc1(o, '[');
+        for (i = 0; i < json_array_size(j); i++) {
+            if (i > 0)
+                putc1(o, ',');
+            if (!put_value(o, json_array_get(j, i), depth + 1))
+                return false;
+        }
+        putc1(o, ']');
+        return true;
+    case JSON_STRING:
+        return put_string(o, json_string_value(j), json_string_length(j));
+    case JSON_INTEGER:
+        put_integer(o, json_integer_value(j));
+        return true;
+    case JSON_REAL:
+        return put_real(o, json_real_value(j));
+    case JSON_TRUE:
+        put(o, "true", 4);
+        return true;
+    case JSON_FALSE:
+        put(o, "false", 5);
+        return true;
+    case JSON_NULL:
+        put(o, "null", 4);
+        return true;
+    }
+    return false;
+}
+
+char *
+bm_json_compact(const json_t *j, size_t *len)
+{
+    struct out o = {0};
+
+    if (j == NULL || !put_value(&o, j, 0)) {
+        free(o.p);
+        return NULL;
+    }
+    putc1(&o, '\0');
+    if (len != NULL)
+        *len = o.len - 1;
+    return o.p;
+}
