@@ -1,6 +1,8 @@
 /*
  * bianmin serve: migrate the store, then serve until SIGTERM/SIGINT.
  */
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 
 #include "cli/cli.h"
@@ -24,6 +26,7 @@ cli_run_server(const struct bm_config *given, const char *banner)
     struct bm_err err;
     bool key_created = false;
     int64_t n = 0;
+    sigset_t stop;
 
     if (!cli_data_key(cfg, &key_created) || (st = cli_open(cfg, false, true)) == NULL)
         return 1;
@@ -44,6 +47,13 @@ cli_run_server(const struct bm_config *given, const char *banner)
         return 1;
     }
     bm_store_close(st);
+    /* The stop signals are blocked before the first thread starts, so that every thread
+     * inherits the mask and only the server's sigwait takes them: a SIGTERM delivered to
+     * the notifier or the warner would otherwise kill the process (exit 143). */
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
     if (!cli_notifier_start(cfg))
         return 1;
     if (!cli_warner_start(cfg)) {
