@@ -1971,7 +1971,7 @@ test_auto_accept(void **state)
     /* Tuesday 04-07, after the Qingming holiday: the fourth working day. The job issues a red
      * card (domain.md 3.3) and closes the yellow one, naming it. */
     fake_at("@2026-04-07 01:00:00", SUPERVISOR, -1);
-    for (int i = 0; i < 50; i++) {
+    for (int i = 0; i < 300; i++) {
         assert_int_equal(call(SUPERVISOR, "GET",
                               fmt("/api/v1/supervision/records?case_no=%s", no), NULL, NULL, &r),
                          200);
@@ -2270,7 +2270,7 @@ test_default_rating(void **state)
 
     /* Monday 06-29, 10:00: a's 7 days are over, b's are not. */
     fake_at("@2026-06-29 02:00:00", SUPERVISOR, -1);
-    for (int i = 0; i < 50; i++) {
+    for (int i = 0; i < 300; i++) {
         assert_int_equal(call(SUPERVISOR, "GET", "/api/v1/ratings?level=3&limit=5", NULL, NULL, &r),
                          200);
         if (strstr(r.body, a) != NULL)
