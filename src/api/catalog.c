@@ -252,3 +252,61 @@ bm_api_catalog_export(struct bm_req *rq, struct bm_resp *rs)
     }
     return bm_err_field(&rq->err, "format", "应为 json、csv 或 xlsx");
 }
+
+/* Copies a report line into a field error, cut at a character boundary to fit. */
+static void
+report_line(struct bm_err *err, const char *line)
+{
+    const size_t cap = sizeof(err->fields[0].message) - 4; /* room for "…" and NUL */
+    size_t n = strlen(line);
+
+    if (n <= cap) {
+        (void)bm_err_field(err, "file", "%s", line);
+        return;
+    }
+    n = cap;
+    while (n > 0 && ((unsigned char)line[n] & 0xC0) == 0x80)
+        n--;
+    (void)bm_err_field(err, "file", "%.*s…", (int)n, line);
+}
+
+/*
+ * POST /api/v1/catalog/import[?publish=true]: a catalog file as the raw body, in the format
+ * of `bianmin import catalog` and of the export — JSON, or the .xlsx workbook (told by its
+ * zip signature). All or nothing; each problem of the report is one errors[] entry.
+ */
+enum bm_rc
+bm_api_catalog_import(struct bm_req *rq, struct bm_resp *rs)
+{
+    const char *p = bm_req_query(rq, "publish");
+    bool publish = p != NULL && (strcmp(p, "true") == 0 || strcmp(p, "1") == 0);
+    struct bm_import_report rep;
+    struct bm_arena *big;
+    enum bm_rc rc;
+
+    if (rq->body_len == 0)
+        return bm_err_field(&rq->err, "file", "请上传目录文件（JSON 或 Excel 工作簿）");
+    memset(&rep, 0, sizeof(rep));
+    /* As for the export: a county's catalog outgrows a request's memory cap. */
+    big = bm_arena_new((size_t)512 << 20);
+    if (big == NULL)
+        return bm_err_set(&rq->err, BM_EINTERNAL, "内存不足");
+    if (rq->body_len >= 4 && memcmp(rq->body, "PK\3\4", 4) == 0)
+        rc = bm_io_catalog_import_xlsx(rq->store, rq->body, rq->body_len, publish,
+                                       rq->who.username, rq->who.user_id, rq->now, big, &rep,
+                                       NULL, NULL, &rq->err);
+    else
+        rc = bm_io_catalog_import(rq->store, rq->body, rq->body_len, publish, rq->who.username,
+                                  rq->who.user_id, rq->now, big, &rep, NULL, NULL, &rq->err);
+    if (rc != BM_OK) {
+        for (size_t i = 0; i < rep.n_lines && i < BM_ERR_FIELDS; i++)
+            report_line(&rq->err, rep.lines[i]);
+        rq->err.rc = rc; /* a line is a field error, the answer stays the import's */
+        bm_arena_free(big);
+        return rc;
+    }
+    bm_arena_free(big);
+    return bm_json_reply(rq, rs, 200,
+                         json_pack("{s:i,s:i,s:i,s:b}", "items", rep.items, "delegations",
+                                   rep.delegations, "powers", rep.powers, "published", publish));
+}

@@ -58,6 +58,7 @@ enum bm_rc bm_api_powers_get(struct bm_req *rq, struct bm_resp *rs);
 enum bm_rc bm_api_powers_create(struct bm_req *rq, struct bm_resp *rs);
 enum bm_rc bm_api_powers_update(struct bm_req *rq, struct bm_resp *rs);
 enum bm_rc bm_api_catalog_export(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_catalog_import(struct bm_req *rq, struct bm_resp *rs);
 
 /* cases.c */
 enum bm_rc bm_api_cases_create(struct bm_req *rq, struct bm_resp *rs);

@@ -72,6 +72,8 @@ const struct bm_route bm_routes[] = {
      "PATCH /api/v1/powers/{id}"},
     {BM_GET, "/api/v1/catalog/export", bm_api_catalog_export, BM_PERM_ITEM_WRITE, BM_ROUTE_SLOW,
      "GET /api/v1/catalog/export"},
+    {BM_POST, "/api/v1/catalog/import", bm_api_catalog_import, BM_PERM_ITEM_PUBLISH,
+     BM_ROUTE_SLOW | BM_ROUTE_UPLOAD, "POST /api/v1/catalog/import"},
 
     {BM_POST, "/api/v1/cases", bm_api_cases_create, BM_PERM_CASE_CREATE, 0, "POST /api/v1/cases"},
     {BM_GET, "/api/v1/cases", bm_api_cases_list, BM_PERM_CASE_READ, 0, "GET /api/v1/cases"},

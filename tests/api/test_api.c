@@ -971,6 +971,7 @@ test_authorization_matrix(void **state)
         {"GET", "/api/v1/powers/1", NULL, R_ALL},
         {"PATCH", "/api/v1/powers/99999", "{}", R(ADMIN)},
         {"GET", "/api/v1/catalog/export?format=csv", NULL, R(ADMIN) | R(XT_ADMIN) | R(XW_ADMIN)},
+        {"POST", "/api/v1/catalog/import", "[]", R(ADMIN)},
         /* Cases: a case number no demo case has (2099), so allowed roles get 400 or 404. */
         {"POST", "/api/v1/cases", "{}", R(XT_CLERK) | R(XW_CLERK) | R(CITIZEN)},
         {"GET", "/api/v1/cases", NULL, R_CASE_READ},
@@ -1427,6 +1428,85 @@ test_catalog_export(void **state)
     resp_free(&r);
 }
 
+/* POST /api/v1/catalog/import: the file as the body; all or nothing; county administrators. */
+static void
+test_catalog_import(void **state)
+{
+#define IMP_ITEM(code, name)                                                                       \
+    "{\"code\": \"" code "\", \"name\": \"" name "\", \"type\": \"public_service\", "              \
+    "\"category\": \"agriculture\", \"implementing_unit\": \"北京市密云区民政局\", "               \
+    "\"promised_days\": 5, \"legal_days\": 10, \"visits\": 1, \"visits_reason\": \"核验原件\", "   \
+    "\"conditions\": \"本区居民\", \"legal_basis\": \"《测试办法》第一条\", "                      \
+    "\"consult_phone\": \"010-69041111\", \"complaint_phone\": \"12345\", "                        \
+    "\"window_address\": \"区政务服务中心\", \"delivery_methods\": [\"window\"], "                 \
+    "\"materials\": [{\"name\": \"居民身份证\"}]}"
+    const char *good = "{\"items\": [" IMP_ITEM("TEST-IMP-1", "导入测试补助申请") "]}";
+    const char *bad = "{\"items\": [" IMP_ITEM("TEST-IMP-2", "导入测试另一事项") ", "
+                      "{\"code\": \"TEST-IMP-3\", \"name\": \"x\", \"implementing_unit\": "
+                      "\"没有这个单位\"}]}";
+    const char *json_type[] = {"Content-Type: application/json", NULL};
+    long long before = audit_top();
+    struct resp r, x;
+    (void)state;
+
+    /* A bad record refuses the whole file, each problem named in Chinese. */
+    req(&srv, &ss[ADMIN], "POST", "/api/v1/catalog/import", bad, json_type, &r);
+    assert_problem(&r, 400, "validation_failed");
+    assert_non_null(strstr(jstr(r.json, "detail"), "未导入任何数据"));
+    assert_true(has_field_error(&r, "file"));
+    assert_non_null(strstr(r.body, "找不到该实施主体"));
+    resp_free(&r);
+    assert_int_equal(audit_top(), before);
+    assert_int_equal(req(&srv, NULL, "GET", "/api/v1/items?q=导入测试另一事项", NULL, NULL, &r), 200);
+    assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0);
+    resp_free(&r);
+    /* Not JSON, and an empty body. */
+    req(&srv, &ss[ADMIN], "POST", "/api/v1/catalog/import", "items: no", json_type, &r);
+    assert_problem(&r, 400, "validation_failed");
+    resp_free(&r);
+    req(&srv, &ss[ADMIN], "POST", "/api/v1/catalog/import", NULL, NULL, &r);
+    assert_problem(&r, 400, "validation_failed");
+    assert_true(has_field_error(&r, "file"));
+    resp_free(&r);
+    /* Township administrators write drafts by hand; the import is the county's. */
+    req(&srv, &ss[XT_ADMIN], "POST", "/api/v1/catalog/import", good, json_type, &r);
+    assert_problem(&r, 403, "forbidden");
+    resp_free(&r);
+    assert_int_equal(audit_top(), before);
+
+    /* A good file, published at once: the public finds the item. */
+    assert_int_equal(req(&srv, &ss[ADMIN], "POST", "/api/v1/catalog/import?publish=true", good,
+                         json_type, &r),
+                     200);
+    assert_int_equal(jint(r.json, "items"), 1);
+    assert_int_equal(jint(r.json, "delegations"), 0);
+    assert_true(json_is_true(json_object_get(r.json, "published")));
+    resp_free(&r);
+    assert_true(audit_top() > before);
+    assert_int_equal(req(&srv, NULL, "GET", "/api/v1/items?q=导入测试补助申请", NULL, NULL, &r), 200);
+    assert_int_equal(json_array_size(json_object_get(r.json, "items")), 1);
+    assert_string_equal(jstr(r.json, "items.0.status"), "published");
+    assert_string_equal(jstr(r.json, "items.0.implementing_unit_name"), "北京市密云区民政局");
+    resp_free(&r);
+    /* The same file again: the code exists, nothing is written. */
+    before = audit_top();
+    req(&srv, &ss[ADMIN], "POST", "/api/v1/catalog/import", good, json_type, &r);
+    assert_problem(&r, 400, "validation_failed");
+    assert_non_null(strstr(r.body, "数据库中已有该编码的事项"));
+    resp_free(&r);
+    /* The exported workbook read back: every code exists already, so it is refused whole. */
+    assert_int_equal(req(&srv, &ss[ADMIN], "GET", "/api/v1/catalog/export?format=xlsx", NULL, NULL,
+                         &x),
+                     200);
+    req_bin(&srv, &ss[ADMIN], "POST", "/api/v1/catalog/import", x.body, x.len, NULL, &r);
+    assert_problem(&r, 400, "validation_failed");
+    assert_true(has_field_error(&r, "file"));
+    resp_free(&r);
+    resp_free(&x);
+    assert_int_equal(audit_top(), before);
+#undef IMP_ITEM
+}
+
 static void
 test_cli_catalog_round_trip(void **state)
 {
@@ -1704,6 +1784,7 @@ main(void)
         cmocka_unit_test(test_items_scope),
         cmocka_unit_test(test_delegations_and_powers),
         cmocka_unit_test(test_catalog_export),
+        cmocka_unit_test(test_catalog_import),
         cmocka_unit_test(test_cli_catalog_round_trip),
         cmocka_unit_test(test_audit_read_and_verify),
         cmocka_unit_test(test_authorization_matrix),

@@ -9,6 +9,9 @@ const STAFF = ['clerk', 'handler', 'approver', 'supervisor', 'township_admin', '
 // The roles with STATS_READ (GET /api/v1/stats/cases).
 export const STATS = ['supervisor', 'county_admin', 'evaluator', 'auditor', 'township_admin'];
 
+// The administrators (src/core/access.c: ITEM_WRITE, ORG_WRITE, USER_ADMIN, DISCLOSURE_WRITE).
+export const ADMINS = ['county_admin', 'township_admin'];
+
 const routes = [
   { path: '/', name: 'home', component: Home, meta: { title: '首页' } },
   { path: '/guide', name: 'guide', component: () => import('./views/public/GuideSearch.vue'), meta: { title: '办事指南' } },
@@ -27,6 +30,22 @@ const routes = [
   { path: '/office/cases/:caseNo', name: 'case', component: () => import('./views/office/CaseDetail.vue'), meta: { title: '办件详情', roles: STAFF } },
   { path: '/supervision', name: 'supervision', component: () => import('./views/supervision/Warnings.vue'), meta: { title: '预警监督', roles: ['supervisor', 'county_admin', 'township_admin'] } },
   { path: '/supervision/stats', name: 'stats', component: () => import('./views/supervision/Stats.vue'), meta: { title: '办件统计', roles: STATS } },
+  // Administration (issue 7, part 5): one layout with its own section menu.
+  {
+    path: '/admin',
+    component: () => import('./views/admin/AdminLayout.vue'),
+    meta: { title: '系统管理', roles: ADMINS },
+    children: [
+      { path: '', redirect: { name: 'admin-catalog' } },
+      { path: 'catalog', name: 'admin-catalog', component: () => import('./views/admin/Catalog.vue'), meta: { title: '事项目录管理' } },
+      { path: 'catalog/new', name: 'admin-item-new', component: () => import('./views/admin/ItemEditor.vue'), meta: { title: '新建事项' } },
+      { path: 'catalog/:id(\\d+)', name: 'admin-item', component: () => import('./views/admin/ItemEditor.vue'), meta: { title: '编辑事项' } },
+      { path: 'powers', name: 'admin-powers', component: () => import('./views/admin/Powers.vue'), meta: { title: '赋权事项与权责清单' } },
+      { path: 'org', name: 'admin-org', component: () => import('./views/admin/OrgUsers.vue'), meta: { title: '机构与用户' } },
+      { path: 'calendar', name: 'admin-calendar', component: () => import('./views/admin/Calendar.vue'), meta: { title: '节假日与调休' } },
+      { path: 'disclosure', name: 'admin-disclosure', component: () => import('./views/admin/Publications.vue'), meta: { title: '政务公开发布' } },
+    ],
+  },
   { path: '/:rest(.*)*', name: 'notfound', component: () => import('./views/NotFound.vue'), meta: { title: '页面不存在' } },
 ];
 

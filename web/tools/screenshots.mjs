@@ -69,6 +69,45 @@ try {
   await shot(pub, 'phone-progress');
   await pub.goto(`${srv.base}/demands`);
   await shot(pub, 'phone-demand');
+  // Administration (系统管理): the catalog, an item, the calendar, org units and users,
+  // disclosure publishing; the catalog and the calendar on a phone too.
+  const adm = await newPage(browser, DESK);
+  await login(adm, srv.base, 'admin');
+  await adm.waitForURL((u) => !u.pathname.startsWith('/login'));
+  await adm.goto(`${srv.base}/admin/catalog`);
+  await adm.locator('[data-test=item-table] .el-table__body tr').first().waitFor();
+  await shot(adm, 'admin-catalog');
+  await adm.goto(`${srv.base}/admin/catalog/1`);
+  await adm.locator('[data-test=item-head]').waitFor();
+  await adm.waitForTimeout(300);
+  await shot(adm, 'admin-item', true);
+  await adm.goto(`${srv.base}/admin/calendar`);
+  await adm.locator('[data-test=year-view] .day').first().waitFor();
+  await shot(adm, 'admin-calendar');
+  await adm.goto(`${srv.base}/admin/org`);
+  await adm.locator('[data-test=user-table] .el-table__body tr').first().waitFor();
+  await adm.locator('[data-test=org-tree] .el-tree-node__content', { hasText: '西田各庄镇' }).first().click();
+  await adm.locator('[data-test=unit-detail]').waitFor();
+  await adm.waitForTimeout(300);
+  await shot(adm, 'admin-org');
+  await adm.goto(`${srv.base}/admin/powers`);
+  await adm.locator('[data-test=delegations] .el-table__body tr').first().waitFor();
+  await shot(adm, 'admin-powers');
+  await adm.goto(`${srv.base}/admin/disclosure`);
+  await adm.locator('[data-test=publications] .el-table__body tr').first().waitFor();
+  await adm.locator('[data-test=publications] .el-table__body tr').first().getByRole('button').first().click();
+  await adm.getByRole('dialog').waitFor();
+  await adm.waitForTimeout(500);
+  await shot(adm, 'admin-disclosure');
+  const admPhone = await newPage(browser, PHONE);
+  await login(admPhone, srv.base, 'admin');
+  await admPhone.waitForURL((u) => !u.pathname.startsWith('/login'));
+  await admPhone.goto(`${srv.base}/admin/catalog`);
+  await admPhone.locator('[data-test=item-table] .el-table__body tr').first().waitFor();
+  await shot(admPhone, 'phone-admin-catalog');
+  await admPhone.goto(`${srv.base}/admin/calendar`);
+  await admPhone.locator('[data-test=year-view] .day').first().waitFor();
+  await shot(admPhone, 'phone-admin-calendar');
   console.log(`screenshots written to ${out}`);
 } finally {
   await browser.close();
