@@ -9,6 +9,9 @@ const STAFF = ['clerk', 'handler', 'approver', 'supervisor', 'township_admin', '
 // The roles with STATS_READ (GET /api/v1/stats/cases).
 export const STATS = ['supervisor', 'county_admin', 'evaluator', 'auditor', 'township_admin'];
 
+// The roles with EVAL_READ (township administrators see their own township's results).
+export const EVAL = ['evaluator', 'county_admin', 'supervisor', 'township_admin'];
+
 const routes = [
   { path: '/', name: 'home', component: Home, meta: { title: '首页' } },
   { path: '/guide', name: 'guide', component: () => import('./views/public/GuideSearch.vue'), meta: { title: '办事指南' } },
@@ -27,6 +30,13 @@ const routes = [
   { path: '/office/cases/:caseNo', name: 'case', component: () => import('./views/office/CaseDetail.vue'), meta: { title: '办件详情', roles: STAFF } },
   { path: '/supervision', name: 'supervision', component: () => import('./views/supervision/Warnings.vue'), meta: { title: '预警监督', roles: ['supervisor', 'county_admin', 'township_admin'] } },
   { path: '/supervision/stats', name: 'stats', component: () => import('./views/supervision/Stats.vue'), meta: { title: '办件统计', roles: STATS } },
+  // Township performance evaluation (绩效考核): staff pages, and the public results (考核公示).
+  { path: '/evaluation', name: 'eval-periods', component: () => import('./views/evaluation/Periods.vue'), meta: { title: '绩效考核', roles: EVAL } },
+  { path: '/evaluation/plans', name: 'eval-plans', component: () => import('./views/evaluation/Plans.vue'), meta: { title: '考核指标体系', roles: EVAL } },
+  { path: '/evaluation/periods/:id(\\d+)', name: 'eval-period', component: () => import('./views/evaluation/Period.vue'), meta: { title: '考核期', roles: EVAL } },
+  { path: '/evaluation/periods/:id(\\d+)/townships/:tid(\\d+)', name: 'eval-township', component: () => import('./views/evaluation/Township.vue'), meta: { title: '乡镇考核明细', roles: EVAL } },
+  { path: '/assessment', name: 'assessment', component: () => import('./views/public/Assessment.vue'), meta: { title: '考核公示' } },
+  { path: '/assessment/:id(\\d+)', name: 'assessment-period', component: () => import('./views/public/Assessment.vue'), meta: { title: '考核公示' } },
   { path: '/:rest(.*)*', name: 'notfound', component: () => import('./views/NotFound.vue'), meta: { title: '页面不存在' } },
 ];
 
