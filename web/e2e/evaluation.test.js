@@ -107,6 +107,20 @@ test('the evaluator sets up a period, scores, is refused a veto without approval
   assert.match(await cmp.innerText(), /农业型/);
   assert.ok(await cmp.locator('.differs').count() > 0, 'the variants differ on some indicators');
   await shot(page, 'evaluation-plans', true);
+  // An edit that breaks the weights is refused with the API's Chinese errors and changes nothing.
+  const planTitle = await page.locator('[data-test=plan-title]').innerText();
+  const before = (await ev('GET', `/api/v1/evaluation/plans?year=${state.year}`)).body.items.find((p) => p.name === planTitle);
+  await page.getByRole('button', { name: '修改' }).click();
+  const firstWeight = (await ev('GET', `/api/v1/evaluation/plans/${before.id}`)).body.indicators[0].weight;
+  await page.getByLabel('第1项 权重', { exact: true }).fill(String(firstWeight + 1));
+  await page.locator('[data-test=save-plan]').click();
+  const planError = page.locator('[data-test=plan-error]');
+  await planError.waitFor();
+  assert.match(await planError.innerText(), /一级指标权重之和应为 100/);
+  await page.getByRole('button', { name: '取消' }).click();
+  const afterEdit = (await ev('GET', `/api/v1/evaluation/plans/${before.id}`)).body;
+  assert.equal(afterEdit.version, before.version);
+  assert.equal(afterEdit.indicators[0].weight, firstWeight);
 
   // A new period: every township with the system it has this year, 1 January to yesterday.
   await staffNav.getByRole('link', { name: '绩效考核' }).click();

@@ -11,6 +11,7 @@ const UNITS = {
   online_rate: '件',
   demand_response_rate: '件',
   household_coverage: '户',
+  public_satisfaction: '条',
 };
 
 // A score or weight: at most two decimals, no trailing zeros.
