@@ -11,6 +11,8 @@ export const STATS = ['supervisor', 'county_admin', 'evaluator', 'auditor', 'tow
 
 // The administrators (src/core/access.c: ITEM_WRITE, ORG_WRITE, USER_ADMIN, DISCLOSURE_WRITE).
 export const ADMINS = ['county_admin', 'township_admin'];
+// The roles with EVAL_READ (township administrators see their own township's results).
+export const EVAL = ['evaluator', 'county_admin', 'supervisor', 'township_admin'];
 
 const routes = [
   { path: '/', name: 'home', component: Home, meta: { title: '首页' } },
@@ -46,6 +48,13 @@ const routes = [
       { path: 'disclosure', name: 'admin-disclosure', component: () => import('./views/admin/Publications.vue'), meta: { title: '政务公开发布' } },
     ],
   },
+  // Township performance evaluation (绩效考核): staff pages, and the public results (考核公示).
+  { path: '/evaluation', name: 'eval-periods', component: () => import('./views/evaluation/Periods.vue'), meta: { title: '绩效考核', roles: EVAL } },
+  { path: '/evaluation/plans', name: 'eval-plans', component: () => import('./views/evaluation/Plans.vue'), meta: { title: '考核指标体系', roles: EVAL } },
+  { path: '/evaluation/periods/:id(\\d+)', name: 'eval-period', component: () => import('./views/evaluation/Period.vue'), meta: { title: '考核期', roles: EVAL } },
+  { path: '/evaluation/periods/:id(\\d+)/townships/:tid(\\d+)', name: 'eval-township', component: () => import('./views/evaluation/Township.vue'), meta: { title: '乡镇考核明细', roles: EVAL } },
+  { path: '/assessment', name: 'assessment', component: () => import('./views/public/Assessment.vue'), meta: { title: '考核公示' } },
+  { path: '/assessment/:id(\\d+)', name: 'assessment-period', component: () => import('./views/public/Assessment.vue'), meta: { title: '考核公示' } },
   { path: '/:rest(.*)*', name: 'notfound', component: () => import('./views/NotFound.vue'), meta: { title: '页面不存在' } },
 ];
 
@@ -61,7 +70,7 @@ export function homeFor(user) {
   if (roles.includes('clerk')) return { name: 'desk' };
   if (roles.some((r) => ['handler', 'approver', 'auditor'].includes(r))) return { name: 'queue' };
   if (roles.some((r) => ['supervisor', 'county_admin', 'township_admin'].includes(r))) return { name: 'supervision' };
-  if (roles.includes('evaluator')) return { name: 'stats' };
+  if (roles.includes('evaluator')) return { name: 'eval-periods' };
   if (roles.includes('citizen')) return { name: 'my' };
   return { name: 'home' };
 }

@@ -1,9 +1,9 @@
 // The parts of ECharts the dashboards use, so the chunk stays small.
 import * as echarts from 'echarts/core';
-import { BarChart, LineChart, PieChart } from 'echarts/charts';
-import { GridComponent, TooltipComponent, LegendComponent, AriaComponent, TitleComponent } from 'echarts/components';
+import { BarChart, LineChart, PieChart, RadarChart } from 'echarts/charts';
+import { GridComponent, TooltipComponent, LegendComponent, AriaComponent, TitleComponent, RadarComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 
-echarts.use([BarChart, LineChart, PieChart, GridComponent, TooltipComponent, LegendComponent, AriaComponent, TitleComponent, CanvasRenderer]);
+echarts.use([BarChart, LineChart, PieChart, RadarChart, GridComponent, TooltipComponent, LegendComponent, AriaComponent, TitleComponent, RadarComponent, CanvasRenderer]);
 
 export const init = (el) => echarts.init(el);
