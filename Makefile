@@ -134,6 +134,13 @@ $(BUILD)/asan/tests/api/test_evaluation: $(BUILD)/asan/tests/api/test_evaluation
 	@$(if $(V),,echo "  LINK    $@")
 	$(Q)$(CC) $(SANFLAGS) -o $@ $^ $(shell pkg-config --libs jansson) $(TEST_LIBS) -lpthread
 
+# access matrix and hostile input (issue 8): links the route table to check it covers
+# every route
+$(BUILD)/asan/tests/api/test_access_matrix: $(BUILD)/asan/tests/api/test_access_matrix.o \
+                                            $(BUILD)/asan/tests/api/client.o $(ASAN_OBJ)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(SANFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
+
 check:
 	scripts/check-banned.sh
 	scripts/check-includes.sh
@@ -147,7 +154,7 @@ store-test: $(BUILD)/asan/tests/store/test_store
 api-test: $(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_api $(BUILD)/asan/tests/api/test_cases \
           $(BUILD)/asan/tests/api/test_disclosure $(BUILD)/asan/tests/api/test_demands \
           $(BUILD)/asan/tests/api/test_ratings $(BUILD)/asan/tests/api/test_participation \
-          $(BUILD)/asan/tests/api/test_evaluation
+          $(BUILD)/asan/tests/api/test_evaluation $(BUILD)/asan/tests/api/test_access_matrix
 	BIANMIN_BIN=$(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_api
 	BIANMIN_BIN=$(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_cases
 	BIANMIN_BIN=$(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_disclosure
@@ -155,6 +162,7 @@ api-test: $(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_api $(BUILD)/asan/t
 	BIANMIN_BIN=$(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_ratings
 	BIANMIN_BIN=$(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_participation
 	BIANMIN_BIN=$(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_evaluation
+	BIANMIN_BIN=$(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_access_matrix
 
 # The same store and API suites on PostgreSQL, plus two processes on one database; the
 # script starts a throwaway server and stops it.
@@ -164,7 +172,8 @@ pg-test: $(BUILD)/asan/bianmin $(BUILD)/asan/tests/store/test_store $(BUILD)/asa
          $(BUILD)/asan/tests/api/test_demands \
          $(BUILD)/asan/tests/api/test_ratings \
          $(BUILD)/asan/tests/api/test_participation \
-         $(BUILD)/asan/tests/api/test_evaluation
+         $(BUILD)/asan/tests/api/test_evaluation \
+         $(BUILD)/asan/tests/api/test_access_matrix
 	scripts/test-pg.sh $(BUILD)
 
 # The whole suite, under AddressSanitizer and UndefinedBehaviorSanitizer, plus a

@@ -59,3 +59,8 @@ psql -q "$url" -c "CREATE DATABASE bianmin_evaluation"
 echo "== evaluation API on PostgreSQL"
 BIANMIN_TEST_PG=$base/bianmin_evaluation BIANMIN_BIN="$build/asan/bianmin" \
   "$build/asan/tests/api/test_evaluation"
+# access matrix and hostile input (issue 8)
+psql -q "$url" -c "CREATE DATABASE bianmin_access"
+echo "== access matrix and injection on PostgreSQL"
+BIANMIN_TEST_PG=$base/bianmin_access BIANMIN_BIN="$build/asan/bianmin" \
+  "$build/asan/tests/api/test_access_matrix"

@@ -791,6 +791,11 @@ put_scores(struct bm_req *rq, struct bm_resp *rs, const char *kind)
     size_t i, n;
     enum bm_rc rc = bm_api_eval_load_period(rq, 0, &p);
 
+    /* Who, before what: besides the managers only a department's handlers and approvers
+     * score (which indicators, the items say). */
+    if (rc == BM_OK && !survey && !is_manager(rq) &&
+        !(rq->who.roles & (BM_ROLE_HANDLER | BM_ROLE_APPROVER)))
+        return bm_err_set(&rq->err, BM_EFORBIDDEN, "只有指标指定的县直部门可以评分");
     if (rc == BM_OK)
         rc = bm_json_body(rq, &body);
     if (rc == BM_OK)
@@ -925,6 +930,9 @@ bm_api_eval_dept_ratings_create(struct bm_req *rq, struct bm_resp *rs)
     size_t i, n;
     enum bm_rc rc = bm_api_eval_load_period(rq, 0, &p);
 
+    /* Who, before what: the role is checked before the body is read. */
+    if (rc == BM_OK && !is_manager(rq) && !(rq->who.roles & BM_ROLE_TOWNSHIP_ADMIN))
+        return bm_err_set(&rq->err, BM_EFORBIDDEN, "只有乡镇管理员或考核人员可以评价县直部门");
     if (rc == BM_OK)
         rc = bm_json_body(rq, &body);
     if (rc == BM_OK)

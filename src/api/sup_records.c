@@ -282,7 +282,9 @@ bm_api_sup_act(struct bm_req *rq, struct bm_resp *rs)
     json_t *body;
     enum bm_rc rc;
 
-    if ((rc = bm_req_param_id(rq, 0, &id)) != BM_OK || (rc = bm_json_body(rq, &body)) != BM_OK ||
+    /* The record first: one out of the caller's sight is not found, whatever the body. */
+    if ((rc = bm_req_param_id(rq, 0, &id)) != BM_OK || (rc = load_visible(rq, id, &r)) != BM_OK ||
+        (rc = bm_json_body(rq, &body)) != BM_OK ||
         (rc = bm_json_only(rq, body, action_fields)) != BM_OK)
         return rc;
     (void)bm_json_get_str(rq, body, "action", true, 20, &action, NULL);
@@ -299,8 +301,6 @@ bm_api_sup_act(struct bm_req *rq, struct bm_resp *rs)
                                               : a == BM_SUP_ANSWER ? "请填写答复或书面说明"
                                                                    : "请写明处理意见");
     if ((rc = bm_req_if_match(rq, &version)) != BM_OK)
-        return rc;
-    if ((rc = load_visible(rq, id, &r)) != BM_OK)
         return rc;
     /* The supervising side decides; the supervised unit (its staff, or the officer) answers. */
     if (bm_sup_by_supervisor((enum bm_sup_action)a) ? !supervisor
