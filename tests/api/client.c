@@ -130,13 +130,21 @@ server_start(struct server *s, const char *const *extra)
         execv(s->bin, (char *const *)argv);
         _exit(127);
     }
-    for (int i = 0; i < 300; i++) {
+    /* Up to a minute: a sanitizer build under libfaketime on a busy 2-core machine can take
+     * several seconds to start. A server that exited is not waited for. */
+    for (int i = 0; i < 3000; i++) {
         struct timespec ts = {0, 20 * 1000 * 1000};
+        int st;
         if (req(s, NULL, "GET", "/healthz", NULL, NULL, &r) == 200) {
             resp_free(&r);
             return true;
         }
         resp_free(&r);
+        if (waitpid(s->pid, &st, WNOHANG) == s->pid) {
+            fprintf(stderr, "bianmin serve exited before it answered (log: %s)\n", s->log);
+            s->pid = 0;
+            return false;
+        }
         nanosleep(&ts, NULL);
     }
     return false;

@@ -176,6 +176,8 @@ static const struct row rows[] = {
     {"GET /api/v1/powers/{id}", "/api/v1/powers/{power}", PUB, 0, "", 0},
     {"PATCH /api/v1/powers/{id}", "/api/v1/powers/{power}", CAD, 0, "", 0},
     {"GET /api/v1/catalog/export", "/api/v1/catalog/export", CAD | TAD, 0, "", 0},
+    {"POST /api/v1/catalog/import", "/api/v1/catalog/import", CAD, UPLOAD,
+     "a catalog file, all or nothing", 0},
     /* cases */
     {"POST /api/v1/cases", "/api/v1/cases", CLK | CIT, 0, "clerk at a window; citizen online", 0},
     {"GET /api/v1/cases", "/api/v1/cases", CASE_READERS, 0,
