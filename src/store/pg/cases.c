@@ -553,12 +553,11 @@ static const char SQL_UNRATED[] =
     "AND (c.closed_at, c.id) > ($3::bigint, $4::bigint) AND NOT EXISTS (SELECT 1 FROM ratings "
     "r WHERE r.case_id = c.id) ORDER BY c.closed_at, c.id LIMIT $5::bigint";
 
-enum bm_rc
-pg_cases_unrated(struct bm_store *st, int64_t closed_after, int64_t closed_until,
-                 int64_t after_closed, int64_t after_id, int limit, struct bm_arena *ar,
-                 struct bm_case **out, size_t *n, struct bm_err *err)
+/* Runs a query of whole case rows (CASE_COLS) and reads at most `limit` of them. */
+static enum bm_rc
+run_cases(struct bm_store *st, const char *sql, struct pq_args *a, const char *what, int limit,
+          struct bm_arena *ar, struct bm_case **out, size_t *n, struct bm_err *err)
 {
-    struct pq_args a = {0};
     struct bm_case *cs;
     PGresult *r;
     enum bm_rc rc = BM_OK;
@@ -567,12 +566,7 @@ pg_cases_unrated(struct bm_store *st, int64_t closed_after, int64_t closed_until
     *n = 0;
     if ((cs = bm_arena_alloc(ar, sizeof(*cs) * (size_t)(limit > 0 ? limit : 1))) == NULL)
         return bm_err_set(err, BM_ETOOBIG, "结果过大");
-    pq_i64(&a, closed_after);
-    pq_i64(&a, closed_until);
-    pq_i64(&a, after_closed);
-    pq_i64(&a, after_id);
-    pq_i64(&a, limit);
-    if ((r = pq_run(st, SQL_UNRATED, &a, "unrated cases", err)) == NULL)
+    if ((r = pq_run(st, sql, a, what, err)) == NULL)
         return err->rc;
     for (int i = 0; rc == BM_OK && i < PQntuples(r) && i < limit; i++)
         rc = read_case(r, i, ar, &cs[k++], err);
@@ -582,6 +576,21 @@ pg_cases_unrated(struct bm_store *st, int64_t closed_after, int64_t closed_until
         *n = k;
     }
     return rc;
+}
+
+enum bm_rc
+pg_cases_unrated(struct bm_store *st, int64_t closed_after, int64_t closed_until,
+                 int64_t after_closed, int64_t after_id, int limit, struct bm_arena *ar,
+                 struct bm_case **out, size_t *n, struct bm_err *err)
+{
+    struct pq_args a = {0};
+
+    pq_i64(&a, closed_after);
+    pq_i64(&a, closed_until);
+    pq_i64(&a, after_closed);
+    pq_i64(&a, after_id);
+    pq_i64(&a, limit);
+    return run_cases(st, SQL_UNRATED, &a, "unrated cases", limit, ar, out, n, err);
 }
 
 /* ---- deadline warnings ---- */
@@ -598,27 +607,11 @@ pg_cases_to_warn(struct bm_store *st, bm_day today, int64_t after_id, int limit,
                  struct bm_arena *ar, struct bm_case **out, size_t *n, struct bm_err *err)
 {
     struct pq_args a = {0};
-    struct bm_case *cs;
-    PGresult *r;
-    enum bm_rc rc = BM_OK;
-    size_t k = 0;
 
-    *n = 0;
-    if ((cs = bm_arena_alloc(ar, sizeof(*cs) * (size_t)(limit > 0 ? limit : 1))) == NULL)
-        return bm_err_set(err, BM_ETOOBIG, "结果过大");
     pq_i64(&a, today);
     pq_i64(&a, after_id);
     pq_i64(&a, limit);
-    if ((r = pq_run(st, SQL_TO_WARN, &a, "cases to warn", err)) == NULL)
-        return err->rc;
-    for (int i = 0; rc == BM_OK && i < PQntuples(r) && i < limit; i++)
-        rc = read_case(r, i, ar, &cs[k++], err);
-    PQclear(r);
-    if (rc == BM_OK) {
-        *out = cs;
-        *n = k;
-    }
-    return rc;
+    return run_cases(st, SQL_TO_WARN, &a, "cases to warn", limit, ar, out, n, err);
 }
 
 static const char SQL_SET_WARN_DAY[] =

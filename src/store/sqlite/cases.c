@@ -555,6 +555,25 @@ static const char SQL_UNRATED[] =
     "(c.closed_at, c.id) > (?3, ?4) AND NOT EXISTS (SELECT 1 FROM ratings r WHERE "
     "r.case_id = c.id) ORDER BY c.closed_at, c.id LIMIT ?5";
 
+/* Steps a prepared, bound query of whole case rows (CASE_COLS) and reads at most `limit`. */
+static enum bm_rc
+step_cases(struct bm_store *st, sqlite3_stmt *s, const char *what, int limit,
+           struct bm_arena *a, struct bm_case **out, size_t *n, struct bm_err *err)
+{
+    enum bm_rc rc = BM_OK;
+    int src = SQLITE_DONE;
+
+    if ((*out = bm_arena_alloc(a, sizeof(**out) * (size_t)(limit > 0 ? limit : 1))) == NULL)
+        rc = bm_err_set(err, BM_ETOOBIG, "结果过大");
+    while (rc == BM_OK && *n < (size_t)limit && (src = sqlite3_step(s)) == SQLITE_ROW)
+        if ((rc = read_case(s, a, &(*out)[*n], err)) == BM_OK)
+            (*n)++;
+    if (rc == BM_OK && src != SQLITE_DONE && src != SQLITE_ROW)
+        rc = sq_fail(st, src, what, err);
+    sq_done(s);
+    return rc;
+}
+
 enum bm_rc
 sqlite_cases_unrated(struct bm_store *st, int64_t closed_after, int64_t closed_until,
                      int64_t after_closed, int64_t after_id, int limit, struct bm_arena *a,
@@ -562,11 +581,8 @@ sqlite_cases_unrated(struct bm_store *st, int64_t closed_after, int64_t closed_u
 {
     sqlite3_stmt *s;
     enum bm_rc rc;
-    int src = SQLITE_DONE;
 
     *n = 0;
-    if ((*out = bm_arena_alloc(a, sizeof(**out) * (size_t)(limit > 0 ? limit : 1))) == NULL)
-        return bm_err_set(err, BM_ETOOBIG, "结果过大");
     if ((rc = sq_prepare(st, SQL_UNRATED, &s, err)) != BM_OK)
         return rc;
     sqlite3_bind_int64(s, 1, closed_after);
@@ -574,13 +590,7 @@ sqlite_cases_unrated(struct bm_store *st, int64_t closed_after, int64_t closed_u
     sqlite3_bind_int64(s, 3, after_closed);
     sqlite3_bind_int64(s, 4, after_id);
     sqlite3_bind_int(s, 5, limit);
-    while (rc == BM_OK && *n < (size_t)limit && (src = sqlite3_step(s)) == SQLITE_ROW)
-        if ((rc = read_case(s, a, &(*out)[*n], err)) == BM_OK)
-            (*n)++;
-    if (rc == BM_OK && src != SQLITE_DONE && src != SQLITE_ROW)
-        rc = sq_fail(st, src, "unrated cases", err);
-    sq_done(s);
-    return rc;
+    return step_cases(st, s, "unrated cases", limit, a, out, n, err);
 }
 
 /* ---- deadline warnings ---- */
@@ -598,23 +608,14 @@ sqlite_cases_to_warn(struct bm_store *st, bm_day today, int64_t after_id, int li
 {
     sqlite3_stmt *s;
     enum bm_rc rc;
-    int src = SQLITE_DONE;
 
     *n = 0;
-    if ((*out = bm_arena_alloc(a, sizeof(**out) * (size_t)(limit > 0 ? limit : 1))) == NULL)
-        return bm_err_set(err, BM_ETOOBIG, "结果过大");
     if ((rc = sq_prepare(st, SQL_TO_WARN, &s, err)) != BM_OK)
         return rc;
     sqlite3_bind_int64(s, 1, today);
     sqlite3_bind_int64(s, 2, after_id);
     sqlite3_bind_int(s, 3, limit);
-    while (rc == BM_OK && *n < (size_t)limit && (src = sqlite3_step(s)) == SQLITE_ROW)
-        if ((rc = read_case(s, a, &(*out)[*n], err)) == BM_OK)
-            (*n)++;
-    if (rc == BM_OK && src != SQLITE_DONE && src != SQLITE_ROW)
-        rc = sq_fail(st, src, "cases to warn", err);
-    sq_done(s);
-    return rc;
+    return step_cases(st, s, "cases to warn", limit, a, out, n, err);
 }
 
 static const char SQL_SET_WARN_DAY[] = "UPDATE cases SET warn_day = ?2 WHERE id = ?1";
