@@ -46,6 +46,7 @@ async function text(locator) {
 async function shot(page, name, full = false) {
   if (!SHOTS) return;
   await page.waitForTimeout(500); // transitions
+  await page.evaluate(() => document.querySelectorAll('.el-message').forEach((m) => m.remove())); // toasts
   await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: full });
 }
 
