@@ -241,6 +241,7 @@ test('the wall display shows today\'s figures, warnings and satisfaction as the 
   await page.locator('[data-test=screen-updated]').filter({ hasText: /\d\d:\d\d/ }).waitFor();
   await page.locator('[data-test=town-chart] canvas').waitFor();
   await page.locator('[data-test=trend-chart] canvas').waitFor();
+  assert.equal(await text(page.locator('h1')), '北京市密云区政务服务运行监测');
 
   const sup = await apiLogin(srv.base, 'supervisor');
   const cst = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
