@@ -112,17 +112,29 @@ missing_list(struct bm_req *rq, struct bm_case *c, json_t *body, struct bm_buf *
     return rc;
 }
 
+/* The handling unit's township or department (the county when it is the county). */
+static void
+handling_top(const struct bm_case *c, char top[BM_ORG_PATH_MAX])
+{
+    if (!bm_org_path_prefix(c->handling_path, 2, top, BM_ORG_PATH_MAX))
+        (void)bm_org_path_prefix(c->handling_path, 1, top, BM_ORG_PATH_MAX);
+}
+
+static bool
+may_handle(const struct bm_user *u, const char *top)
+{
+    return u->is_active && (u->roles & BM_ROLE_HANDLER) && under(u->org_path, top);
+}
+
 static enum bm_rc
 check_assignee(struct bm_req *rq, const struct bm_case *c, int64_t uid, const char **name)
 {
     struct bm_user u;
     char top[BM_ORG_PATH_MAX];
 
-    /* The handling unit's township or department (the county when it is the county). */
-    if (!bm_org_path_prefix(c->handling_path, 2, top, sizeof(top)))
-        (void)bm_org_path_prefix(c->handling_path, 1, top, sizeof(top));
-    if (bm_store_user_get(rq->store, uid, rq->arena, &u, &rq->err) != BM_OK || !u.is_active ||
-        !(u.roles & BM_ROLE_HANDLER) || !under(u.org_path, top)) {
+    handling_top(c, top);
+    if (bm_store_user_get(rq->store, uid, rq->arena, &u, &rq->err) != BM_OK ||
+        !may_handle(&u, top)) {
         bm_err_clear(&rq->err);
         return bm_err_field(&rq->err, "handler_id", "承办人应为承办单位在职的办理人员");
     }
@@ -490,4 +502,45 @@ bm_api_cases_act(struct bm_req *rq, struct bm_resp *rs)
         return rc;
     bm_resp_header(rs, "ETag", bm_arena_printf(rq->arena, "\"%" PRId64 "\"", c.version));
     return bm_json_reply(rq, rs, 200, bm_api_case_json(rq, &c, &cal, true, false));
+}
+
+/*
+ * GET /api/v1/cases/{case_no}/assignees: the handlers an `assign` may name (active, with the
+ * handler role, in the handling unit's township or department), for the handling side only.
+ */
+enum bm_rc
+bm_api_cases_assignees(struct bm_req *rq, struct bm_resp *rs)
+{
+    struct bm_case c;
+    struct bm_user *us;
+    char top[BM_ORG_PATH_MAX];
+    size_t n = 0;
+    int64_t after = 0;
+    json_t *items;
+    enum bm_rc rc = bm_api_case_load(rq, rq->params[0], &c);
+
+    if (rc != BM_OK)
+        return rc;
+    if (!bm_access_case_actor(&rq->who, BM_ACTOR_BACK, c.accepting_path, c.handling_path))
+        return bm_err_set(&rq->err, BM_EFORBIDDEN, "您无权对该办件执行“%s”",
+                          bm_case_actions[BM_ACT_ASSIGN].zh);
+    handling_top(&c, top);
+    items = json_array();
+    /* A unit has a handful of handlers; pages of 200 keep each read bounded. */
+    do {
+        rc = bm_store_users_list(rq->store, top, after, 200, rq->arena, &us, &n, &rq->err);
+        for (size_t i = 0; rc == BM_OK && i < n; i++) {
+            if (may_handle(&us[i], top))
+                json_array_append_new(
+                    items, json_pack("{s:I, s:s, s:{s:I, s:s}}", "id", (json_int_t)us[i].id,
+                                     "display_name", us[i].display_name, "org_unit", "id",
+                                     (json_int_t)us[i].org_unit_id, "name", us[i].org_name));
+            after = us[i].id;
+        }
+    } while (rc == BM_OK && n == 200);
+    if (rc != BM_OK) {
+        json_decref(items);
+        return rc;
+    }
+    return bm_json_reply(rq, rs, 200, json_pack("{s:o}", "items", items));
 }

@@ -92,6 +92,7 @@ enum bm_rc bm_api_public_case_get(struct bm_req *rq, struct bm_resp *rs);
 
 /* case_actions.c */
 enum bm_rc bm_api_cases_act(struct bm_req *rq, struct bm_resp *rs);
+enum bm_rc bm_api_cases_assignees(struct bm_req *rq, struct bm_resp *rs);
 
 /* case_files.c */
 enum bm_rc bm_api_cases_attach(struct bm_req *rq, struct bm_resp *rs);

@@ -93,6 +93,8 @@ const struct bm_route bm_routes[] = {
      "GET /api/v1/cases/{case_no}"},
     {BM_POST, "/api/v1/cases/{case_no}/actions", bm_api_cases_act, BM_PERM_CASE_ACT, 0,
      "POST /api/v1/cases/{case_no}/actions"},
+    {BM_GET, "/api/v1/cases/{case_no}/assignees", bm_api_cases_assignees, BM_PERM_CASE_ACT, 0,
+     "GET /api/v1/cases/{case_no}/assignees"},
     {BM_POST, "/api/v1/cases/{case_no}/attachments", bm_api_cases_attach, BM_PERM_CASE_ACT,
      BM_ROUTE_UPLOAD, "POST /api/v1/cases/{case_no}/attachments"},
     {BM_GET, "/api/v1/cases/{case_no}/attachments/{id}", bm_api_cases_attachment_get,

@@ -27,14 +27,15 @@ static struct server srv;
 static const char *running_fake; /* the FAKETIME of the running server, NULL: system clock */
 
 enum role_ix { ADMIN, XT_CLERK, XT_HANDLER, XT_APPROVER, XT_ADMIN, XW_CLERK, XW_ADMIN, RSJ_HANDLER,
-               SUPERVISOR, EVALUATOR, AUDITOR, CITIZEN, RSJ_APPROVER, CITIZEN2, N_ROLES };
+               SUPERVISOR, EVALUATOR, AUDITOR, CITIZEN, RSJ_APPROVER, CITIZEN2, RSJ_HANDLER2,
+               N_ROLES };
 static const char *users[N_ROLES] = {"admin", "xtgz_clerk", "xtgz_handler", "xtgz_approver",
                                      "xtgz_admin", "xwz_clerk", "xwz_admin", "rsj_handler",
                                      "supervisor", "evaluator", "auditor", "citizen",
-                                     "test_rsj_approver", "test_citizen"};
-/* The demo's users exist from the start; the last two are created by the tests. */
+                                     "test_rsj_approver", "test_citizen", "test_rsj_handler"};
+/* The demo's users exist from the start; the last three are created by the tests. */
 static bool exists[N_ROLES] = {true, true, true, true, true, true, true, true, true, true, true,
-                               true, false, false};
+                               true, false, false, false};
 static struct session ss[N_ROLES];
 
 /* Made by the Spring Festival test and used by the others. */
@@ -1296,6 +1297,79 @@ test_queues(void **state)
     resp_free(&r);
 }
 
+/* ---- assigning to a colleague ---- */
+
+/* Whether the assignees answer lists a handler of this name. */
+static bool
+lists_handler(struct resp *r, const char *name)
+{
+    json_t *items = jget(r->json, "items"), *x;
+    size_t i;
+    json_array_foreach(items, i, x) {
+        if (strcmp(json_string_value(json_object_get(x, "display_name")), name) == 0)
+            return true;
+    }
+    return false;
+}
+
+static void
+test_assignees(void **state)
+{
+    char no[32], code[16];
+    const char *path;
+    long long id2, v;
+    struct resp r;
+    (void)state;
+    normal();
+    accepted_case(no, code);
+    path = fmt("/api/v1/cases/%s/assignees", no);
+
+    /* The department's handlers, not its approvers. */
+    assert_int_equal(call(RSJ_HANDLER, "GET", path, NULL, NULL, &r), 200);
+    assert_true(lists_handler(&r, "陈静"));
+    assert_false(lists_handler(&r, "马骏"));
+    assert_false(lists_handler(&r, "林涛"));
+    resp_free(&r);
+    id2 = create_user(RSJ_HANDLER2, "林涛", "handler", rsj_id);
+    login_as(RSJ_HANDLER2);
+    assert_int_equal(call(RSJ_HANDLER, "GET", path, NULL, NULL, &r), 200);
+    assert_true(lists_handler(&r, "林涛"));
+    assert_string_equal(jstr(r.json, "items.0.org_unit.name"), RSJ);
+    resp_free(&r);
+
+    /* Only the handling side asks; a case out of sight is 404. */
+    assert_int_equal(call(XT_CLERK, "GET", path, NULL, NULL, &r), 403);
+    assert_problem(&r, 403, "forbidden");
+    resp_free(&r);
+    assert_int_equal(call(SUPERVISOR, "GET", path, NULL, NULL, &r), 403);
+    resp_free(&r);
+    assert_int_equal(call(CITIZEN, "GET", path, NULL, NULL, &r), 404);
+    resp_free(&r);
+    assert_int_equal(call(RSJ_HANDLER, "GET", "/api/v1/cases/11011810200020260302999999/assignees",
+                          NULL, NULL, &r), 404);
+    resp_free(&r);
+
+    /* One of them takes the case: it is in the colleague's own queue. */
+    v = case_version(no, "accepted");
+    v = act_ok(RSJ_HANDLER, no, v, fmt("{\"action\":\"assign\",\"handler_id\":%lld}", id2),
+               "processing", "handling", &r);
+    assert_string_equal(jstr(r.json, "handler.name"), "林涛");
+    resp_free(&r);
+    assert_int_equal(call(RSJ_HANDLER2, "GET", "/api/v1/cases?queue=mine&limit=200", NULL, NULL, &r),
+                     200);
+    {
+        json_t *x;
+        size_t i;
+        bool mine = false;
+        json_array_foreach(jget(r.json, "items"), i, x) {
+            mine = mine || strcmp(json_string_value(json_object_get(x, "case_no")), no) == 0;
+        }
+        assert_true(mine);
+    }
+    resp_free(&r);
+    (void)v;
+}
+
 /* ---- the other steps ---- */
 
 static void
@@ -2324,6 +2398,7 @@ main(void)
         cmocka_unit_test(test_personal_data),
         cmocka_unit_test(test_queues),
         cmocka_unit_test(test_other_actions),
+        cmocka_unit_test(test_assignees),
         cmocka_unit_test(test_calendar),
         cmocka_unit_test(test_deadline_warnings),
         cmocka_unit_test(test_supervision_records),

@@ -8,6 +8,8 @@ const STAFF = ['clerk', 'handler', 'approver', 'supervisor', 'township_admin', '
 
 // The roles with STATS_READ (GET /api/v1/stats/cases).
 export const STATS = ['supervisor', 'county_admin', 'evaluator', 'auditor', 'township_admin'];
+// Warnings, supervision records and rectifications: supervision and the supervised units.
+export const SUPERVISED = ['handler', 'approver', 'supervisor', 'county_admin', 'township_admin', 'auditor'];
 
 // The administrators (src/core/access.c: ITEM_WRITE, ORG_WRITE, USER_ADMIN, DISCLOSURE_WRITE).
 export const ADMINS = ['county_admin', 'township_admin'];
@@ -30,7 +32,10 @@ const routes = [
   { path: '/desk/pickup', name: 'pickup', component: () => import('./views/desk/Pickup.vue'), meta: { title: '出件登记', roles: ['clerk'] } },
   { path: '/office', name: 'queue', component: () => import('./views/office/Queue.vue'), meta: { title: '办件队列', roles: STAFF } },
   { path: '/office/cases/:caseNo', name: 'case', component: () => import('./views/office/CaseDetail.vue'), meta: { title: '办件详情', roles: STAFF } },
-  { path: '/supervision', name: 'supervision', component: () => import('./views/supervision/Warnings.vue'), meta: { title: '预警监督', roles: ['supervisor', 'county_admin', 'township_admin'] } },
+  { path: '/supervision', name: 'supervision', component: () => import('./views/supervision/Warnings.vue'), meta: { title: '预警监督', roles: SUPERVISED } },
+  { path: '/screen', name: 'screen', component: () => import('./views/supervision/Screen.vue'), meta: { title: '数据大屏', roles: ['supervisor', 'county_admin', 'township_admin', 'auditor'] } },
+  { path: '/participation', name: 'campaigns', component: () => import('./views/public/Campaigns.vue'), meta: { title: '建言献策' } },
+  { path: '/participation/hearings', name: 'hearings', component: () => import('./views/public/Hearings.vue'), meta: { title: '听证会报名' } },
   { path: '/supervision/stats', name: 'stats', component: () => import('./views/supervision/Stats.vue'), meta: { title: '办件统计', roles: STATS } },
   // Administration (issue 7, part 5): one layout with its own section menu.
   {
