@@ -4,7 +4,7 @@
 import { gzipSync } from 'node:zlib';
 import { startServer, launch } from '../e2e/harness.js';
 
-const paths = process.argv.slice(2).length ? process.argv.slice(2) : ['/', '/guide?q=低保', '/guide/1', '/progress', '/demands', '/disclosure', '/login'];
+const paths = process.argv.slice(2).length ? process.argv.slice(2) : ['/', '/guide?q=低保', '/guide/1', '/progress', '/demands', '/disclosure', '/participation', '/assessment', '/login'];
 const srv = await startServer();
 const browser = await launch();
 try {
