@@ -197,6 +197,8 @@ static const struct row rows[] = {
      CLK | HND | APR | CAD, T | CIT404,
      "which actions: front desk, back office, approver, county admin; applicant: own case",
      CLK | HND | APR | CAD | CIT},
+    {"GET /api/v1/cases/{case_no}/assignees", "/api/v1/cases/{case}/assignees", HND,
+     T | CIT404, "the handling side: the handlers an assign may name", CLK | HND | APR | CAD | CIT},
     {"POST /api/v1/cases/{case_no}/attachments", "/api/v1/cases/{case}/attachments", CLK | HND,
      T | CIT404 | UPLOAD, "until the case ends; applicant: own case", CLK | HND | APR | CAD | CIT},
     {"GET /api/v1/cases/{case_no}/attachments/{id}",
