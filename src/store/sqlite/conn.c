@@ -146,10 +146,12 @@ bm_sqlite_open(const char *path, struct bm_store **out, struct bm_err *err)
         rc = pragma(st, "PRAGMA synchronous=NORMAL", err);
     if (rc == BM_OK)
         rc = pragma(st, "PRAGMA foreign_keys=ON", err);
-    /* A larger page cache per connection: a county's million cases stay in memory. (A
-     * memory map was tried: every write that grows the file remaps it, which cost more.) */
+    /* 8 MiB of page cache per connection (the server has six): with a million cases 32 MiB
+     * each filled up to 128 MiB of RSS and read no faster, as the operating system caches the
+     * file anyway (docs/performance.md). A memory map was tried: every write that grows the
+     * file remaps it, which cost more. */
     if (rc == BM_OK)
-        rc = pragma(st, "PRAGMA cache_size=-32768", err);
+        rc = pragma(st, "PRAGMA cache_size=-8192", err);
     if (rc != BM_OK)
         goto fail;
     *out = st;
