@@ -41,7 +41,7 @@ help:
 	@echo "make        - build $(BUILD)/bianmin"
 	@echo "make web    - build the web UI into web/dist (npm ci + vite build, when something changed)"
 	@echo "make e2e    - browser tests of the web UI (chromium, playwright-core)"
-	@echo "make fuzz   - run every libFuzzer target for FUZZ_TIME seconds (default 600; docs/testing.md)"
+	@echo "make fuzz   - run every libFuzzer target for FUZZ_TIME seconds (default 600; README: Fuzzing)"
 	@echo "make bench  - run the benchmarks (several minutes; see docs/performance.md)"
 
 deps:
@@ -157,7 +157,7 @@ api-test: $(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_api $(BUILD)/asan/t
 	BIANMIN_BIN=$(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_participation
 	BIANMIN_BIN=$(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_evaluation
 
-# ---- Fuzzing (libFuzzer; docs/testing.md) ----
+# ---- Fuzzing (libFuzzer; README.md, "Fuzzing") ----
 # Every library source is built again by clang with coverage for libFuzzer plus ASan and UBSan
 # into $(BUILD)/fuzz/, and linked with each tests/fuzz/fuzz_*.c target. `make fuzz-smoke`
 # (part of `make test`) runs every target briefly over its seed corpus; `make fuzz` runs each
