@@ -14,6 +14,15 @@
 #include "util/err.h"
 #include "util/utf8.h"
 
+/* Appends `piece` to the string in buf (size checked by the caller's loop bounds). */
+static void
+append(char *buf, size_t size, const char *piece)
+{
+    size_t n = strlen(buf), k = strlen(piece);
+    assert_true(n + k < size);
+    memcpy(buf + n, piece, k + 1);
+}
+
 static void
 test_codes(void **state)
 {
@@ -59,7 +68,7 @@ test_field_cut_at_character(void **state)
         memset(longer, 'a', pad);
         longer[pad] = '\0';
         for (int i = 0; i < 40; i++)
-            strcat(longer, "镇");
+            append(longer, sizeof(longer), "镇");
         bm_err_clear(&e);
         (void)bm_err_field(&e, longer, "%s", longer);
         assert_true(bm_utf8_valid(e.fields[0].field, strlen(e.fields[0].field)));
@@ -77,7 +86,7 @@ test_message_cut_at_character(void **state)
     (void)state;
 
     for (int i = 0; i < 150; i++)
-        strcat(text, "长");
+        append(text, sizeof(text), "长");
     for (size_t pad = 0; pad < 3; pad++) {
         bm_err_clear(&e);
         (void)bm_err_set(&e, BM_EINVAL, "%.*s%s", (int)pad, "xyz", text);
@@ -90,7 +99,7 @@ test_message_cut_at_character(void **state)
         memset(emoji, 'x', pad);
         emoji[pad] = '\0';
         for (int i = 0; i < 80; i++)
-            strcat(emoji, "\xF0\x9F\x98\x80");
+            append(emoji, sizeof(emoji), "\xF0\x9F\x98\x80");
         bm_err_clear(&e);
         (void)bm_err_set(&e, BM_EINVAL, "%s", emoji);
         assert_true(bm_utf8_valid(e.message, strlen(e.message)));
