@@ -32,7 +32,7 @@ CALENDARS  := $(sort $(wildcard data/calendar/*.txt))
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all deps demo test test-asan unit store-test api-test pg-test e2e check web clean bench help fuzz fuzz-smoke fuzz-build
+.PHONY: all deps demo test test-asan unit store-test api-test pg-test e2e check web clean bench help
 .DEFAULT_GOAL := all
 
 help:
@@ -170,6 +170,8 @@ FUZZ_OBJ     := $(patsubst %.c,$(BUILD)/fuzz/%.o,$(LIB_SRC) $(GEN_SRC) tests/fuz
 FUZZ_TIME    ?= 600
 FUZZ_SMOKE_TIME ?= 15
 FUZZ_OPTS    ?=
+
+.PHONY: fuzz fuzz-smoke fuzz-build
 
 $(BUILD)/fuzz/%.o: %.c
 	@mkdir -p $(dir $@)
