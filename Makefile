@@ -41,6 +41,7 @@ help:
 	@echo "make        - build $(BUILD)/bianmin"
 	@echo "make web    - build the web UI into web/dist (npm ci + vite build, when something changed)"
 	@echo "make e2e    - browser tests of the web UI (chromium, playwright-core)"
+	@echo "make fuzz   - run every libFuzzer target for FUZZ_TIME seconds (default 600; README: Fuzzing)"
 	@echo "make bench  - run the benchmarks (several minutes; see docs/performance.md)"
 
 deps:
@@ -164,6 +165,62 @@ api-test: $(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_api $(BUILD)/asan/t
 	BIANMIN_BIN=$(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_evaluation
 	BIANMIN_BIN=$(BUILD)/asan/bianmin $(BUILD)/asan/tests/api/test_access_matrix
 
+# ---- Fuzzing (libFuzzer; README.md, "Fuzzing") ----
+# Every library source is built again by clang with coverage for libFuzzer plus ASan and UBSan
+# into $(BUILD)/fuzz/, and linked with each tests/fuzz/fuzz_*.c target. `make fuzz-smoke`
+# (part of `make test`) runs every target briefly over its seed corpus; `make fuzz` runs each
+# for FUZZ_TIME seconds, keeping what it learns in $(BUILD)/fuzz/corpus/<target>/.
+# BM_FUZZ_BUILD makes password hashing cheap (core/secret.c) so log-in routes fuzz at speed.
+FUZZ_CC      ?= clang
+FUZZ_FLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+                -fno-sanitize-recover=undefined
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_OBJ     := $(patsubst %.c,$(BUILD)/fuzz/%.o,$(LIB_SRC) $(GEN_SRC) tests/fuzz/common.c)
+FUZZ_TIME    ?= 600
+FUZZ_SMOKE_TIME ?= 15
+FUZZ_OPTS    ?=
+
+.PHONY: fuzz fuzz-smoke fuzz-build
+
+$(BUILD)/fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(V),,echo "  CC fuzz $<")
+	$(Q)$(FUZZ_CC) $(BASE) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -DBM_FUZZ_BUILD $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS)): $(BUILD)/fuzz/%: $(BUILD)/fuzz/tests/fuzz/%.o $(FUZZ_OBJ)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
+
+fuzz-build: $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS))
+
+# Seeds are read from tests/fuzz/corpus/<target>/ and never written; what a run finds goes to
+# a scratch corpus. A crash, leak or timeout fails the target and leaves its input in
+# $(BUILD)/fuzz/artifacts/.
+fuzz-smoke: fuzz-build
+	@mkdir -p $(BUILD)/fuzz/artifacts
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  echo "== fuzz smoke $$t ($(FUZZ_SMOKE_TIME) s)"; \
+	  rm -rf $(BUILD)/fuzz/smoke/$$t; mkdir -p $(BUILD)/fuzz/smoke/$$t; \
+	  $(BUILD)/fuzz/$$t -max_total_time=$(FUZZ_SMOKE_TIME) -timeout=10 -rss_limit_mb=2048 \
+	    -print_final_stats=1 -close_fd_mask=1 \
+	    $$( [ -f tests/fuzz/$$t.dict ] && echo -dict=tests/fuzz/$$t.dict ) \
+	    -artifact_prefix=$(BUILD)/fuzz/artifacts/$$t- $(FUZZ_OPTS) \
+	    $(BUILD)/fuzz/smoke/$$t tests/fuzz/corpus/$$t 2>$(BUILD)/fuzz/smoke/$$t.log \
+	  || { tail -n 60 $(BUILD)/fuzz/smoke/$$t.log; exit 1; }; \
+	  grep -h "stat::number_of_executed_units\|cov:" $(BUILD)/fuzz/smoke/$$t.log | tail -n 2; \
+	done
+
+fuzz: fuzz-build
+	@mkdir -p $(BUILD)/fuzz/artifacts
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  echo "== fuzz $$t ($(FUZZ_TIME) s)"; mkdir -p $(BUILD)/fuzz/corpus/$$t; \
+	  $(BUILD)/fuzz/$$t -max_total_time=$(FUZZ_TIME) -timeout=10 -rss_limit_mb=2048 \
+	    -print_final_stats=1 -close_fd_mask=1 \
+	    $$( [ -f tests/fuzz/$$t.dict ] && echo -dict=tests/fuzz/$$t.dict ) \
+	    -artifact_prefix=$(BUILD)/fuzz/artifacts/$$t- $(FUZZ_OPTS) \
+	    $(BUILD)/fuzz/corpus/$$t tests/fuzz/corpus/$$t; \
+	done
+
 # The same store and API suites on PostgreSQL, plus two processes on one database; the
 # script starts a throwaway server and stops it.
 pg-test: $(BUILD)/asan/bianmin $(BUILD)/asan/tests/store/test_store $(BUILD)/asan/tests/api/test_api \
@@ -187,6 +244,7 @@ test-asan:
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory store-test
 	@$(MAKE) --no-print-directory api-test
+	@$(MAKE) --no-print-directory fuzz-smoke
 	@$(MAKE) --no-print-directory pg-test
 	@$(MAKE) --no-print-directory e2e
 	@echo "all test suites passed"

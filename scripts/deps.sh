@@ -10,6 +10,7 @@ pkgs=(
   libcmocka-dev libcurl4-openssl-dev python3 faketime
   wrk                 # bench/*.sh
   nginx-light         # bench/cases.sh: the static-file ceiling
+  clang libclang-rt-14-dev  # fuzz targets (make fuzz-smoke, make fuzz): libclang_rt.fuzzer
   chromium            # web UI browser tests (make e2e): /usr/bin/chromium
 )
 # The web UI is built with Node.js and npm; a machine that already has them (Debian's

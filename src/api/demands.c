@@ -67,11 +67,7 @@ blank(const char *s)
 static void
 prefix_fields(struct bm_req *rq, int from, const char *prefix)
 {
-    for (int i = from; i < rq->err.n_fields && i < BM_ERR_FIELDS; i++) {
-        char f[sizeof(rq->err.fields[0].field)];
-        snprintf(f, sizeof(f), "%s%s", prefix, rq->err.fields[i].field);
-        memcpy(rq->err.fields[i].field, f, sizeof(f));
-    }
+    bm_err_prefix_fields(&rq->err, from, prefix);
 }
 
 /* Refuses unknown fields; the errors join the other field errors in rq->err. */

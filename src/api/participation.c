@@ -92,7 +92,7 @@ bm_api_part_contact(struct bm_req *rq, json_t *obj, const char *prefix,
                                "电话应为11位手机号码，或带区号的固定电话");
     }
     /* bm_json_get_* name the bare key; rename them under the prefix for nested objects. */
-    for (int i = before; prefix[0] != '\0' && i < rq->err.n_fields; i++)
+    for (int i = before; prefix[0] != '\0' && i < rq->err.n_fields && i < BM_ERR_FIELDS; i++)
         if (strcmp(rq->err.fields[i].field, "name") == 0 ||
             strcmp(rq->err.fields[i].field, "phone") == 0)
             snprintf(rq->err.fields[i].field, sizeof(rq->err.fields[i].field), "%s%s", prefix,

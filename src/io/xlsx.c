@@ -175,19 +175,26 @@ struct sheet {
     struct bm_buf cur;
 };
 
+/* Past the last column a workbook can have (XFD): a cell there is not read. */
+#define XLSX_NO_COLUMN (1 << 20)
+/* Rows past this are not read (a catalog has hundreds). */
+#define XLSX_MAX_ROW 1000000L
+
 static int
 column_of(const char *ref)
 {
     int c = 0;
+    /* Stop before the number overflows: "AAAAAAAAA1" is no column of ours. */
     for (; *ref >= 'A' && *ref <= 'Z'; ref++)
-        c = c * 26 + (*ref - 'A' + 1);
+        if ((c = c * 26 + (*ref - 'A' + 1)) > XLSX_NO_COLUMN)
+            return XLSX_NO_COLUMN;
     return c - 1;
 }
 
 static struct bm_xlsx_row *
 row_at(struct sheet *s, long r)
 {
-    if (r < 1 || r > 1000000)
+    if (r < 1 || r > XLSX_MAX_ROW)
         return NULL;
     if ((size_t)r > s->cap) {
         size_t cap = s->cap ? s->cap : 64;
@@ -213,9 +220,12 @@ sh_start(void *ud, const char *el, const char **atts)
     const char *name = local(el), *v;
 
     if (strcmp(name, "row") == 0) {
-        s->row = (v = attr(atts, "r")) ? strtol(v, NULL, 10) : s->row + 1;
+        /* strtol saturates; a row after the last one we read stays past it, no overflow. */
+        s->row = (v = attr(atts, "r")) ? strtol(v, NULL, 10)
+                 : s->row <= XLSX_MAX_ROW ? s->row + 1 : s->row;
     } else if (strcmp(name, "c") == 0) {
-        s->col = (v = attr(atts, "r")) ? column_of(v) : s->col + 1;
+        s->col = (v = attr(atts, "r")) ? column_of(v)
+                 : s->col < XLSX_NO_COLUMN ? s->col + 1 : XLSX_NO_COLUMN;
         snprintf(s->type, sizeof(s->type), "%s", (v = attr(atts, "t")) ? v : "n");
         s->cur.len = 0;
         if (s->cur.ptr)

@@ -28,6 +28,30 @@ static const struct {
     [BM_EMEDIA] = {"unsupported_media_type", 415, "不支持的内容类型"},
 };
 
+/*
+ * After a formatting that did not fit (`wanted` >= the buffer): drops the character cut in
+ * half at the end, so a long Chinese name or message stays valid UTF-8 (jansson refuses
+ * anything else, and the error would lose its text).
+ */
+static void
+cut_clean(char *s, int wanted, size_t size)
+{
+    size_t n, i, cont = 0, need;
+    unsigned char lead;
+
+    if (wanted < 0 || (size_t)wanted < size)
+        return;
+    n = strlen(s);
+    for (i = n; i > 0 && cont < 3 && ((unsigned char)s[i - 1] & 0xC0) == 0x80; i--)
+        cont++;
+    if (i == 0)
+        return;
+    lead = (unsigned char)s[i - 1];
+    need = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC0 ? 1 : 0;
+    if (cont < need)
+        s[i - 1] = '\0';
+}
+
 void
 bm_err_clear(struct bm_err *err)
 {
@@ -38,13 +62,15 @@ enum bm_rc
 bm_err_set(struct bm_err *err, enum bm_rc rc, const char *fmt, ...)
 {
     va_list ap;
+    int n;
 
     if (err == NULL)
         return rc;
     err->rc = rc;
     va_start(ap, fmt);
-    vsnprintf(err->message, sizeof(err->message), fmt, ap);
+    n = vsnprintf(err->message, sizeof(err->message), fmt, ap);
     va_end(ap);
+    cut_clean(err->message, n, sizeof(err->message));
     return rc;
 }
 
@@ -52,6 +78,7 @@ enum bm_rc
 bm_err_field(struct bm_err *err, const char *field, const char *fmt, ...)
 {
     va_list ap;
+    int n;
 
     if (err == NULL)
         return BM_EINVAL;
@@ -59,13 +86,26 @@ bm_err_field(struct bm_err *err, const char *field, const char *fmt, ...)
     if (err->message[0] == '\0')
         snprintf(err->message, sizeof(err->message), "%s", table[BM_EINVAL].title);
     if (err->n_fields < BM_ERR_FIELDS) {
-        snprintf(err->fields[err->n_fields].field, sizeof(err->fields[0].field), "%s", field);
+        n = snprintf(err->fields[err->n_fields].field, sizeof(err->fields[0].field), "%s", field);
+        cut_clean(err->fields[err->n_fields].field, n, sizeof(err->fields[0].field));
         va_start(ap, fmt);
-        vsnprintf(err->fields[err->n_fields].message, sizeof(err->fields[0].message), fmt, ap);
+        n = vsnprintf(err->fields[err->n_fields].message, sizeof(err->fields[0].message), fmt, ap);
         va_end(ap);
+        cut_clean(err->fields[err->n_fields].message, n, sizeof(err->fields[0].message));
     }
     err->n_fields++;
     return BM_EINVAL;
+}
+
+void
+bm_err_prefix_fields(struct bm_err *err, int from, const char *prefix)
+{
+    for (int i = from; i < err->n_fields && i < BM_ERR_FIELDS; i++) {
+        char f[sizeof(err->fields[0].field)];
+        int n = snprintf(f, sizeof(f), "%s%s", prefix, err->fields[i].field);
+        cut_clean(f, n, sizeof(f));
+        memcpy(err->fields[i].field, f, sizeof(f));
+    }
 }
 
 const char *

@@ -66,6 +66,12 @@ enum bm_rc bm_err_set(struct bm_err *err, enum bm_rc rc, const char *fmt, ...) B
 enum bm_rc bm_err_field(struct bm_err *err, const char *field, const char *fmt, ...)
     BM_PRINTF(3, 4);
 
+/*
+ * Puts `prefix` ("applicant.") before the names of the field errors from index `from` on,
+ * for errors read from a nested object. Names that no longer fit are cut at a character.
+ */
+void bm_err_prefix_fields(struct bm_err *err, int from, const char *prefix);
+
 /* The API's stable code string ("validation_failed"), HTTP status, and default title. */
 const char *bm_rc_code(enum bm_rc rc);
 int bm_rc_status(enum bm_rc rc);

@@ -419,6 +419,32 @@ test_campaign_bad_input(void **state)
                      400);
     assert_true(has_field_error(&r, "contact"));
     resp_free(&r);
+    /* More field errors in a contact than the eight an error keeps (found by fuzz_api: the
+     * renaming under "contact." ran past them, out of bounds), each with its field. */
+    assert_int_equal(call(ANON, "POST", fmt("/api/v1/public/campaigns/%lld/submissions", c),
+                          "{\"content\":\"建议\",\"contact\":{\"k1\":1,\"k2\":1,\"k3\":1,"
+                          "\"k4\":1,\"k5\":1,\"k6\":1,\"k7\":1,\"k8\":1,\"k9\":1}}",
+                          NULL, &r),
+                     400);
+    assert_problem(&r, 400, "validation_failed");
+    assert_true(has_field_error(&r, "contact.k1"));
+    assert_int_equal(json_array_size(json_object_get(r.json, "errors")), 8);
+    {
+        json_t *e;
+        size_t i;
+        json_array_foreach(json_object_get(r.json, "errors"), i, e)
+            assert_true(strncmp(jstr(e, "field"), "contact.", 8) == 0);
+    }
+    resp_free(&r);
+    /* A long Chinese key: its name is cut at a character, not in the middle of one (which
+     * made the name invalid UTF-8 and dropped it from the answer; found by fuzz_import). */
+    assert_int_equal(call(ANON, "POST", fmt("/api/v1/public/campaigns/%lld/submissions", c),
+                          "{\"content\":\"建议\",\"contact\":{\"name\":\"张三\",\"phone\":"
+                          "\"13800138000\",\"x必须现场办理的原因必须现场办理的原因\":1}}",
+                          NULL, &r),
+                     400);
+    assert_true(has_field_error(&r, "contact.x必须现场办理的原因必须现"));
+    resp_free(&r);
     assert_int_equal(call(ANON, "POST", fmt("/api/v1/public/campaigns/%lld/submissions", c),
                           "{\"content\":\"\",\"contact\":{\"name\":\"李四\",\"phone\":\"12345\","
                           "\"qq\":\"1\"}}",
