@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
@@ -53,6 +54,32 @@ struct conn_set {
     size_t cap, n;
 };
 
+/*
+ * One accepted connection as the request timeout sees it. evhttp's own timeout (timeout_s)
+ * is a read timeout that every byte renews, so a client sending a byte a second would hold
+ * a connection, and a loop's share of descriptors, for ever. Each connection's bufferevent
+ * is made here (evhttp_set_bevcb) with an extra reference, and its input buffer reports
+ * every byte: a request must arrive whole within request_timeout_s of its first byte, plus
+ * a second per request_min_rate bytes received, or the connection is closed. The extra
+ * reference keeps the bufferevent valid after evhttp frees it (its callbacks are then
+ * NULL), so the loop's sweep can tell and let it go; a watch whose request is being
+ * answered (busy) is never cut or freed, since its call still points to it.
+ */
+struct watch {
+    struct bufferevent *bev;
+    struct evbuffer_cb_entry *cb;
+    struct loop *loop;
+    double started_ms; /* first byte of the request being read; 0 = none */
+    uint64_t bytes;    /* received since then */
+    bool busy;         /* a complete request is being answered */
+};
+
+/* The watches of one loop, by bufferevent: open addressing, touched only by that loop. */
+struct watch_set {
+    struct watch **slot;
+    size_t cap, n;
+};
+
 struct loop {
     struct server *srv;
     pthread_t th;
@@ -61,6 +88,8 @@ struct loop {
     struct evhttp_bound_socket *bound;
     struct bm_store *store;
     struct conn_set conns;
+    struct watch_set watches;
+    struct event *sweep_timer;
     int in_flight;
     bool stopping;
     double stop_deadline;
@@ -76,6 +105,7 @@ struct call {
     int route_idx;
     struct bm_req rq;
     struct bm_resp rs;
+    struct watch *watch; /* NULL if the connection was not seen (never, in practice) */
     double started_ms;
 };
 
@@ -141,6 +171,158 @@ conn_closed(struct evhttp_connection *c, void *arg)
     struct loop *l = arg;
     conn_del(&l->conns, c);
     bm_metrics_conn_close();
+}
+
+/* ---- request timeout (see struct watch) ---- */
+
+static size_t
+watch_hash(const void *bev, size_t cap)
+{
+    return ((uintptr_t)bev >> 4) * 2654435761u % cap;
+}
+
+static void
+watch_put(struct watch_set *s, struct watch *w)
+{
+    size_t i;
+    if (s->n * 2 >= s->cap) {
+        struct watch_set bigger = {bm_xcalloc(s->cap ? s->cap * 2 : 64, sizeof(void *)),
+                                   s->cap ? s->cap * 2 : 64, 0};
+        for (i = 0; i < s->cap; i++)
+            if (s->slot[i] != NULL)
+                watch_put(&bigger, s->slot[i]);
+        free(s->slot);
+        *s = bigger;
+    }
+    for (i = watch_hash(w->bev, s->cap); s->slot[i] != NULL; i = (i + 1) % s->cap)
+        ;
+    s->slot[i] = w;
+    s->n++;
+}
+
+static struct watch *
+watch_find(struct watch_set *s, const struct bufferevent *bev)
+{
+    if (s->cap == 0 || bev == NULL)
+        return NULL;
+    for (size_t i = watch_hash(bev, s->cap); s->slot[i] != NULL; i = (i + 1) % s->cap)
+        if (s->slot[i]->bev == bev)
+            return s->slot[i];
+    return NULL;
+}
+
+static void
+watch_del(struct watch_set *s, struct watch *w)
+{
+    size_t i, j;
+    for (i = watch_hash(w->bev, s->cap); s->slot[i] != NULL; i = (i + 1) % s->cap) {
+        if (s->slot[i] != w)
+            continue;
+        s->slot[i] = NULL;
+        s->n--;
+        for (j = (i + 1) % s->cap; s->slot[j] != NULL; j = (j + 1) % s->cap) {
+            struct watch *m = s->slot[j];
+            s->slot[j] = NULL;
+            s->n--;
+            watch_put(s, m);
+        }
+        return;
+    }
+}
+
+/* Drops our reference; the bufferevent (and its socket) goes once evhttp let it go too. */
+static void
+watch_free(struct watch *w)
+{
+    evbuffer_remove_cb_entry(bufferevent_get_input(w->bev), w->cb);
+    bufferevent_decref(w->bev);
+    free(w);
+}
+
+/* Bytes arrived on the connection (or were consumed: n_added is 0 then). */
+static void
+watch_input(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
+{
+    struct watch *w = arg;
+    (void)buf;
+    if (info->n_added == 0 || w->busy)
+        return;
+    if (w->started_ms == 0)
+        w->started_ms = bm_mono_ms();
+    w->bytes += info->n_added;
+}
+
+/* evhttp asks for each new connection's bufferevent; the descriptor is set after. */
+static struct bufferevent *
+watch_new(struct event_base *base, void *arg)
+{
+    struct loop *l = arg;
+    struct watch *w = bm_xcalloc(1, sizeof(*w));
+    w->bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+    if (w->bev == NULL) {
+        free(w);
+        return NULL;
+    }
+    bufferevent_incref(w->bev);
+    w->cb = evbuffer_add_cb(bufferevent_get_input(w->bev), watch_input, w);
+    w->loop = l;
+    watch_put(&l->watches, w);
+    return w->bev;
+}
+
+/* The request was read whole (busy) or answered (not busy: the next one may have begun). */
+static void
+watch_busy(struct watch *w, bool busy)
+{
+    if (w == NULL)
+        return;
+    w->busy = busy;
+    w->bytes = 0;
+    w->started_ms = !busy && evbuffer_get_length(bufferevent_get_input(w->bev)) > 0
+                        ? bm_mono_ms() : 0;
+}
+
+/* Twice a second: forget connections evhttp has freed, close those past their time. */
+static void
+watch_sweep(evutil_socket_t fd, short what, void *arg)
+{
+    struct loop *l = arg;
+    struct watch_set *s = &l->watches;
+    const struct bm_config *cfg = l->srv->cfg;
+    double now = bm_mono_ms();
+    struct watch **gone = NULL;
+    size_t n_gone = 0;
+    (void)fd;
+    (void)what;
+
+    for (size_t i = 0; i < s->cap; i++) {
+        struct watch *w = s->slot[i];
+        bufferevent_data_cb rd, wr;
+        bufferevent_event_cb ev;
+        void *evcon;
+        if (w == NULL || w->busy)
+            continue;
+        bufferevent_getcb(w->bev, &rd, &wr, &ev, &evcon);
+        if (rd == NULL && wr == NULL && ev == NULL) {
+            if (gone == NULL)
+                gone = bm_xcalloc(s->n, sizeof(*gone));
+            gone[n_gone++] = w;
+        } else if (w->started_ms > 0 &&
+                   now > w->started_ms + 1000.0 * cfg->request_timeout_s +
+                             1000.0 * (double)w->bytes / cfg->request_min_rate) {
+            bm_log(BM_LOG_INFO, "request_timeout",
+                   "request not received within its time (%.0f ms, %llu bytes): closed",
+                   now - w->started_ms, (unsigned long long)w->bytes);
+            w->started_ms = 0;
+            /* Frees the bufferevent's evhttp side too; the next sweep lets our side go. */
+            evhttp_connection_free(evcon);
+        }
+    }
+    for (size_t i = 0; i < n_gone; i++) {
+        watch_del(s, gone[i]);
+        watch_free(gone[i]);
+    }
+    free(gone);
 }
 
 /* ---- responses ---- */
@@ -232,6 +414,7 @@ finish(struct call *c)
         c->rs.status = 500;
     evhttp_send_reply(c->ev, c->rs.status, NULL, out);
     evbuffer_free(out);
+    watch_busy(c->watch, false);
     ms = bm_mono_ms() - c->started_ms;
     label = c->route_idx >= 0 ? c->route->label
             : c->route_idx == BM_METRICS_ROUTE_STATIC ? "static" : "unmatched";
@@ -283,6 +466,7 @@ serve_static(struct call *c)
     }
     evhttp_send_reply(c->ev, 200, NULL, out);
     evbuffer_free(out);
+    watch_busy(c->watch, false);
     ms = bm_mono_ms() - c->started_ms;
     bm_metrics_request(BM_METRICS_ROUTE_STATIC, 200, ms);
     access_log(c, "static", 200, f.size, ms);
@@ -383,6 +567,8 @@ on_request(struct evhttp_request *ev, void *arg)
     }
     c->loop = l;
     c->ev = ev;
+    c->watch = watch_find(&l->watches, evhttp_connection_get_bufferevent(conn));
+    watch_busy(c->watch, true);
     c->started_ms = bm_mono_ms();
     c->route_idx = BM_METRICS_ROUTE_UNMATCHED;
     c->rq.arena = a;
@@ -572,6 +758,13 @@ loop_init(struct server *s, struct loop *l, int fd, struct bm_err *err)
     evhttp_set_max_headers_size(l->http, 16 * 1024);
     evhttp_set_timeout(l->http, s->cfg->timeout_s);
     evhttp_set_gencb(l->http, on_request, l);
+    evhttp_set_bevcb(l->http, watch_new, l);
+    {
+        static const struct timeval half = {0, 500000};
+        l->sweep_timer = event_new(l->base, -1, EV_PERSIST, watch_sweep, l);
+        if (l->sweep_timer == NULL || event_add(l->sweep_timer, &half) != 0)
+            return bm_err_set(err, BM_EINTERNAL, "无法创建事件循环");
+    }
     l->bound = evhttp_accept_socket_with_handle(l->http, fd);
     if (l->bound == NULL) {
         close(fd);
@@ -585,8 +778,15 @@ loop_fini(struct loop *l)
 {
     if (l->stop_timer)
         event_free(l->stop_timer);
+    if (l->sweep_timer)
+        event_free(l->sweep_timer);
     if (l->http)
         evhttp_free(l->http);
+    /* evhttp has let every connection go: drop our references before the base goes. */
+    for (size_t i = 0; i < l->watches.cap; i++)
+        if (l->watches.slot[i] != NULL)
+            watch_free(l->watches.slot[i]);
+    free(l->watches.slot);
     if (l->base)
         event_base_free(l->base);
     bm_store_close(l->store);
