@@ -3,7 +3,8 @@
  * connections asking without errors and with the server's memory bounded; slow clients
  * (a byte a second) cut off by the request timeout while a normal client is answered
  * promptly; oversize headers and bodies refused before they are read, the server serving
- * on; log-in throttling holding under a password-guessing loop. Every loop is bounded in
+ * on; log-in throttling holding under a password-guessing loop; more connections than the
+ * server has descriptors; SIGTERM at any moment. Every loop is bounded in
  * count and time. BIANMIN_ABUSE_SECONDS sets the length of the 1,000-connection run
  * (default 10).
  */
@@ -174,7 +175,7 @@ test_thousand_keepalive(void **state)
     static struct pollfd pf[N_CONNS];
     const char *env = getenv("BIANMIN_ABUSE_SECONDS");
     double secs = env ? atof(env) : 10, end;
-    long rss0, rss1, hwm, errors = 0, total = 0, least = -1;
+    long rss0, rss1, hwm, errors = 0, total = 0, least = -1, unanswered = N_CONNS;
     struct sockaddr_in a;
     char err[256] = "";
     (void)state;
@@ -195,8 +196,10 @@ test_thousand_keepalive(void **state)
         c->sending = true;
         c->rq = RQ[i % 2];
     }
+    /* The run lasts `secs`, and up to 20 s more until every connection has had an answer
+     * (on a busy machine the last of a thousand may wait a while). */
     end = now_s() + secs;
-    while (now_s() < end) {
+    while (now_s() < end || (unanswered > 0 && now_s() < end + 20)) {
         for (int i = 0; i < N_CONNS; i++) {
             pf[i].fd = cs[i].fd;
             pf[i].events = cs[i].sending ? POLLOUT : POLLIN;
@@ -244,7 +247,8 @@ test_thousand_keepalive(void **state)
                 errors++;
                 goto out;
             }
-            c->answers++;
+            if (c->answers++ == 0)
+                unanswered--;
             total++;
             /* Next request on the same connection. */
             c->sending = true;
@@ -471,6 +475,66 @@ test_login_throttle(void **state)
     assert_int_equal(login(&srv, &ss, "admin", PW), 200);
 }
 
+/* ---- out of descriptors ---- */
+
+#define LOW_NOFILE 64
+#define N_OVER 120
+
+/*
+ * More connections than the server has descriptors: it must not spin on accept() (libevent
+ * logs a line per failed try: 100,000 lines in 4 s, measured) but pause, keep serving the
+ * connections it has, and accept again once descriptors are free.
+ */
+static void
+test_out_of_descriptors(void **state)
+{
+    struct server low = srv;
+    char wrapper[340], resp[512];
+    int fd[N_OVER], n_open = 0;
+    FILE *f;
+    (void)state;
+
+    snprintf(low.log, sizeof(low.log), "%s/server-lowfd.log", srv.dir);
+    snprintf(wrapper, sizeof(wrapper), "%s/lowfd.sh", srv.dir);
+    f = fopen(wrapper, "w");
+    assert_non_null(f);
+    fprintf(f, "#!/bin/sh\nulimit -n %d || exit 126\nexec '%s' \"$@\"\n", LOW_NOFILE, srv.bin);
+    fclose(f);
+    assert_int_equal(run("chmod +x %s", wrapper), 0);
+    low.bin = wrapper;
+    low.pid = 0;
+    assert_true(server_start(&low, NULL));
+    {
+        struct server keep = srv;
+        srv = low; /* dial() and assert_serving() talk to srv */
+        for (int i = 0; i < N_OVER; i++)
+            if ((fd[i] = dial(2000)) >= 0)
+                n_open++;
+        pause_ms(2000);
+        /* The first connection was accepted: it is served while the rest wait. */
+        static const char get[] = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+        assert_true(fd[0] >= 0);
+        assert_int_equal(send(fd[0], get, strlen(get), MSG_NOSIGNAL), (ssize_t)strlen(get));
+        assert_true(recv(fd[0], resp, sizeof(resp) - 1, 0) > 12);
+        resp[12] = '\0';
+        assert_int_equal(status_of(resp), 200);
+        for (int i = 0; i < N_OVER; i++)
+            if (fd[i] >= 0)
+                close(fd[i]);
+        pause_ms(500);
+        /* Descriptors free again: new connections are accepted. */
+        assert_serving(3000);
+        srv = keep;
+    }
+    printf("out of descriptors: %d connections to a server with %d descriptors\n", n_open,
+           LOW_NOFILE);
+    assert_int_equal(n_open, N_OVER);
+    /* A few log lines (at most one a second), not a flood. */
+    assert_int_equal(run("test $(grep -c accept %s) -le 10", low.log), 0);
+    assert_int_equal(run("grep -q accept_failed %s", low.log), 0);
+    assert_int_equal(server_stop(&low), 0);
+}
+
 /* ---- signals (the exit-143 flake) ---- */
 
 #define TERM_INT_MASK ((1ul << (SIGTERM - 1)) | (1ul << (SIGINT - 1)))
@@ -644,6 +708,7 @@ main(void)
         cmocka_unit_test(test_slow_clients),
         cmocka_unit_test(test_oversize),
         cmocka_unit_test(test_login_throttle),
+        cmocka_unit_test(test_out_of_descriptors),
         cmocka_unit_test(test_signals_blocked_everywhere),
         cmocka_unit_test(test_sigterm_during_startup),
     };
