@@ -576,7 +576,7 @@ test_signals_blocked_everywhere(void **state)
     assert_non_null(d);
     while ((e = readdir(d)) != NULL) {
         /* The main thread waits in sigwait(), which shows the waited signals unblocked. */
-        if (e->d_name[0] == '.' || atoi(e->d_name) == (int)srv.pid)
+        if (e->d_name[0] == '.' || strtol(e->d_name, NULL, 10) == (long)srv.pid)
             continue;
         snprintf(path, sizeof(path), "/proc/%d/task/%s/status", (int)srv.pid, e->d_name);
         if ((sigblk(path) & TERM_INT_MASK) != TERM_INT_MASK)

@@ -353,7 +353,7 @@ test_kill_and_restart(void **state)
 {
     const char *env = getenv("BIANMIN_CRASH_ROUNDS");
     const char *senv = getenv("BIANMIN_CRASH_SEED");
-    int rounds = env ? atoi(env) : 5, done = 0;
+    int rounds = env ? (int)strtol(env, NULL, 10) : 5, done = 0;
     unsigned seed = senv ? (unsigned)strtoul(senv, NULL, 10) : (unsigned)time(NULL) ^ (unsigned)getpid();
     (void)state;
 
