@@ -32,7 +32,7 @@ CALENDARS  := $(sort $(wildcard data/calendar/*.txt))
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all deps demo test test-asan unit store-test api-test pg-test e2e check web clean bench help
+.PHONY: all deps demo test test-asan unit store-test api-test pg-test robust-test e2e check web clean bench help
 .DEFAULT_GOAL := all
 
 help:
@@ -142,6 +142,23 @@ $(BUILD)/asan/tests/api/test_access_matrix: $(BUILD)/asan/tests/api/test_access_
 	@$(if $(V),,echo "  LINK    $@")
 	$(Q)$(CC) $(SANFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
 
+# Robustness (issue 8): SIGKILL at a random moment and restart (test_crash), and abuse:
+# 1,000 keep-alive connections, slow clients, oversize requests, password guessing
+# (test_abuse). The test programs are built with the sanitizers like the others, but the
+# server they start is the release build: under ASan a thousand connections and the crash
+# rounds' full-speed writes take several times longer, and the API suites already run every
+# route under ASan. About 2-3 minutes in all on a 2-core machine.
+ROBUST_TESTS := test_crash test_abuse
+.PRECIOUS: $(BUILD)/asan/tests/robust/%.o
+
+$(BUILD)/asan/tests/robust/%: $(BUILD)/asan/tests/robust/%.o $(BUILD)/asan/tests/api/client.o
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(SANFLAGS) -o $@ $^ $(shell pkg-config --libs jansson) $(TEST_LIBS) -lpthread
+
+robust-test: $(BUILD)/bianmin $(addprefix $(BUILD)/asan/tests/robust/,$(ROBUST_TESTS))
+	@set -e; for t in $(ROBUST_TESTS); do echo "== $$t"; \
+	    BIANMIN_BIN=$(BUILD)/bianmin $(BUILD)/asan/tests/robust/$$t; done
+
 check:
 	scripts/check-banned.sh
 	scripts/check-includes.sh
@@ -246,6 +263,7 @@ test-asan:
 	@$(MAKE) --no-print-directory api-test
 	@$(MAKE) --no-print-directory fuzz-smoke
 	@$(MAKE) --no-print-directory pg-test
+	@$(MAKE) --no-print-directory robust-test
 	@$(MAKE) --no-print-directory e2e
 	@echo "all test suites passed"
 

@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/resource.h>
 
 #include "cli/cli.h"
 #include "http/server.h"
@@ -18,6 +19,20 @@ on_ready(void *arg, int port)
     fflush(stdout);
 }
 
+/*
+ * Every connection is a descriptor: let the process use as many as its hard limit allows
+ * (systemd's default soft limit of 1024 would refuse the 1,025th client).
+ */
+static void
+raise_nofile(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        (void)setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
 int
 cli_run_server(const struct bm_config *given, const char *banner)
 {
@@ -26,8 +41,17 @@ cli_run_server(const struct bm_config *given, const char *banner)
     struct bm_err err;
     bool key_created = false;
     int64_t n = 0;
-    sigset_t stop;
+    sigset_t set;
 
+    /* Block SIGTERM and SIGINT before any thread starts, so that every thread (the notifier,
+     * the warner, the loops, the workers) inherits the mask and only bm_server_run's sigwait
+     * takes them; a signal that arrives before it waits stays pending instead of killing the
+     * process (exit 143). */
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    raise_nofile();
     if (!cli_data_key(cfg, &key_created) || (st = cli_open(cfg, false, true)) == NULL)
         return 1;
     if (!cli_data_key_check(st, cfg, key_created)) {
@@ -47,13 +71,6 @@ cli_run_server(const struct bm_config *given, const char *banner)
         return 1;
     }
     bm_store_close(st);
-    /* The stop signals are blocked before the first thread starts, so that every thread
-     * inherits the mask and only the server's sigwait takes them: a SIGTERM delivered to
-     * the notifier or the warner would otherwise kill the process (exit 143). */
-    sigemptyset(&stop);
-    sigaddset(&stop, SIGTERM);
-    sigaddset(&stop, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &stop, NULL);
     if (!cli_notifier_start(cfg))
         return 1;
     if (!cli_warner_start(cfg)) {

@@ -7,9 +7,11 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
 #include <event2/thread.h>
 #include <event2/util.h>
 #include <limits.h>
@@ -18,6 +20,7 @@
 #include <netinet/tcp.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +39,11 @@
 #include "util/utf8.h"
 
 #define SHUTDOWN_GRACE_MS 10000
+/* Accepting pauses this long when accept() fails (the process is out of descriptors). */
+#define ACCEPT_PAUSE_MS 100
+
+/* Set once the server begins to stop: a paused listener is not resumed (it is freed). */
+static atomic_bool stopping_all;
 
 struct loop;
 
@@ -53,6 +61,32 @@ struct conn_set {
     size_t cap, n;
 };
 
+/*
+ * One accepted connection as the request timeout sees it. evhttp's own timeout (timeout_s)
+ * is a read timeout that every byte renews, so a client sending a byte a second would hold
+ * a connection, and a loop's share of descriptors, for ever. Each connection's bufferevent
+ * is made here (evhttp_set_bevcb) with an extra reference, and its input buffer reports
+ * every byte: a request must arrive whole within request_timeout_s of its first byte, plus
+ * a second per request_min_rate bytes received, or the connection is closed. The extra
+ * reference keeps the bufferevent valid after evhttp frees it (its callbacks are then
+ * NULL), so the loop's sweep can tell and let it go; a watch whose request is being
+ * answered (busy) is never cut or freed, since its call still points to it.
+ */
+struct watch {
+    struct bufferevent *bev;
+    struct evbuffer_cb_entry *cb;
+    struct loop *loop;
+    double started_ms; /* first byte of the request being read; 0 = none */
+    uint64_t bytes;    /* received since then */
+    bool busy;         /* a complete request is being answered */
+};
+
+/* The watches of one loop, by bufferevent: open addressing, touched only by that loop. */
+struct watch_set {
+    struct watch **slot;
+    size_t cap, n;
+};
+
 struct loop {
     struct server *srv;
     pthread_t th;
@@ -61,6 +95,8 @@ struct loop {
     struct evhttp_bound_socket *bound;
     struct bm_store *store;
     struct conn_set conns;
+    struct watch_set watches;
+    struct event *sweep_timer;
     int in_flight;
     bool stopping;
     double stop_deadline;
@@ -76,6 +112,7 @@ struct call {
     int route_idx;
     struct bm_req rq;
     struct bm_resp rs;
+    struct watch *watch; /* NULL if the connection was not seen (never, in practice) */
     double started_ms;
 };
 
@@ -135,12 +172,173 @@ conn_del(struct conn_set *s, void *c)
     }
 }
 
+/* ---- request timeout (see struct watch) ---- */
+
+static size_t
+watch_hash(const void *bev, size_t cap)
+{
+    return ((uintptr_t)bev >> 4) * 2654435761u % cap;
+}
+
+static void
+watch_put(struct watch_set *s, struct watch *w)
+{
+    size_t i;
+    if (s->n * 2 >= s->cap) {
+        struct watch_set bigger = {bm_xcalloc(s->cap ? s->cap * 2 : 64, sizeof(void *)),
+                                   s->cap ? s->cap * 2 : 64, 0};
+        for (i = 0; i < s->cap; i++)
+            if (s->slot[i] != NULL)
+                watch_put(&bigger, s->slot[i]);
+        free(s->slot);
+        *s = bigger;
+    }
+    for (i = watch_hash(w->bev, s->cap); s->slot[i] != NULL; i = (i + 1) % s->cap)
+        ;
+    s->slot[i] = w;
+    s->n++;
+}
+
+static struct watch *
+watch_find(struct watch_set *s, const struct bufferevent *bev)
+{
+    if (s->cap == 0 || bev == NULL)
+        return NULL;
+    for (size_t i = watch_hash(bev, s->cap); s->slot[i] != NULL; i = (i + 1) % s->cap)
+        if (s->slot[i]->bev == bev)
+            return s->slot[i];
+    return NULL;
+}
+
+static void
+watch_del(struct watch_set *s, struct watch *w)
+{
+    size_t i, j;
+    for (i = watch_hash(w->bev, s->cap); s->slot[i] != NULL; i = (i + 1) % s->cap) {
+        if (s->slot[i] != w)
+            continue;
+        s->slot[i] = NULL;
+        s->n--;
+        for (j = (i + 1) % s->cap; s->slot[j] != NULL; j = (j + 1) % s->cap) {
+            struct watch *m = s->slot[j];
+            s->slot[j] = NULL;
+            s->n--;
+            watch_put(s, m);
+        }
+        return;
+    }
+}
+
+/* Drops our reference; the bufferevent (and its socket) goes once evhttp let it go too. */
+static void
+watch_free(struct watch *w)
+{
+    evbuffer_remove_cb_entry(bufferevent_get_input(w->bev), w->cb);
+    bufferevent_decref(w->bev);
+    free(w);
+}
+
+/* Bytes arrived on the connection (or were consumed: n_added is 0 then). */
+static void
+watch_input(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
+{
+    struct watch *w = arg;
+    (void)buf;
+    if (info->n_added == 0 || w->busy)
+        return;
+    if (w->started_ms == 0)
+        w->started_ms = bm_mono_ms();
+    w->bytes += info->n_added;
+}
+
+/* evhttp asks for each new connection's bufferevent; the descriptor is set after. */
+static struct bufferevent *
+watch_new(struct event_base *base, void *arg)
+{
+    struct loop *l = arg;
+    struct watch *w = bm_xcalloc(1, sizeof(*w));
+    w->bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+    if (w->bev == NULL) {
+        free(w);
+        return NULL;
+    }
+    bufferevent_incref(w->bev);
+    w->cb = evbuffer_add_cb(bufferevent_get_input(w->bev), watch_input, w);
+    w->loop = l;
+    watch_put(&l->watches, w);
+    return w->bev;
+}
+
+/* The request was read whole (busy) or answered (not busy: the next one may have begun). */
+static void
+watch_busy(struct watch *w, bool busy)
+{
+    if (w == NULL)
+        return;
+    w->busy = busy;
+    w->bytes = 0;
+    w->started_ms = !busy && evbuffer_get_length(bufferevent_get_input(w->bev)) > 0
+                        ? bm_mono_ms() : 0;
+}
+
+/* Twice a second: forget connections evhttp has freed, close those past their time. */
+static void
+watch_sweep(evutil_socket_t fd, short what, void *arg)
+{
+    struct loop *l = arg;
+    struct watch_set *s = &l->watches;
+    const struct bm_config *cfg = l->srv->cfg;
+    double now = bm_mono_ms();
+    struct watch **gone = NULL;
+    size_t n_gone = 0;
+    (void)fd;
+    (void)what;
+
+    for (size_t i = 0; i < s->cap; i++) {
+        struct watch *w = s->slot[i];
+        bufferevent_data_cb rd, wr;
+        bufferevent_event_cb ev;
+        void *evcon;
+        if (w == NULL || w->busy)
+            continue;
+        bufferevent_getcb(w->bev, &rd, &wr, &ev, &evcon);
+        if (rd == NULL && wr == NULL && ev == NULL) {
+            if (gone == NULL)
+                gone = bm_xcalloc(s->n, sizeof(*gone));
+            gone[n_gone++] = w;
+        } else if (w->started_ms > 0 &&
+                   now > w->started_ms + 1000.0 * cfg->request_timeout_s +
+                             1000.0 * (double)w->bytes / cfg->request_min_rate) {
+            bm_log(BM_LOG_INFO, "request_timeout",
+                   "request not received within its time (%.0f ms, %llu bytes): closed",
+                   now - w->started_ms, (unsigned long long)w->bytes);
+            w->started_ms = 0;
+            /* Frees evhttp's side; ours goes in conn_closed (which may move entries of
+             * the set: one skipped now is looked at next time) or at the next sweep. */
+            evhttp_connection_free(evcon);
+        }
+    }
+    for (size_t i = 0; i < n_gone; i++) {
+        watch_del(s, gone[i]);
+        watch_free(gone[i]);
+    }
+    free(gone);
+}
+
 static void
 conn_closed(struct evhttp_connection *c, void *arg)
 {
     struct loop *l = arg;
+    struct watch *w = watch_find(&l->watches, evhttp_connection_get_bufferevent(c));
     conn_del(&l->conns, c);
     bm_metrics_conn_close();
+    /* Let go of our reference now, before evhttp frees the bufferevent, rather than at the
+     * next sweep: with many short connections the sockets would linger for up to 0.5 s. A
+     * watch whose request is still being answered waits for the sweep. */
+    if (w != NULL && !w->busy) {
+        watch_del(&l->watches, w);
+        watch_free(w);
+    }
 }
 
 /* ---- responses ---- */
@@ -232,6 +430,7 @@ finish(struct call *c)
         c->rs.status = 500;
     evhttp_send_reply(c->ev, c->rs.status, NULL, out);
     evbuffer_free(out);
+    watch_busy(c->watch, false);
     ms = bm_mono_ms() - c->started_ms;
     label = c->route_idx >= 0 ? c->route->label
             : c->route_idx == BM_METRICS_ROUTE_STATIC ? "static" : "unmatched";
@@ -283,6 +482,7 @@ serve_static(struct call *c)
     }
     evhttp_send_reply(c->ev, 200, NULL, out);
     evbuffer_free(out);
+    watch_busy(c->watch, false);
     ms = bm_mono_ms() - c->started_ms;
     bm_metrics_request(BM_METRICS_ROUTE_STATIC, 200, ms);
     access_log(c, "static", 200, f.size, ms);
@@ -383,6 +583,8 @@ on_request(struct evhttp_request *ev, void *arg)
     }
     c->loop = l;
     c->ev = ev;
+    c->watch = watch_find(&l->watches, evhttp_connection_get_bufferevent(conn));
+    watch_busy(c->watch, true);
     c->started_ms = bm_mono_ms();
     c->route_idx = BM_METRICS_ROUTE_UNMATCHED;
     c->rq.arena = a;
@@ -472,6 +674,40 @@ on_request(struct evhttp_request *ev, void *arg)
 }
 
 /* ---- loops, listening and shutdown ---- */
+
+static void
+accept_resume(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    if (!atomic_load(&stopping_all))
+        evconnlistener_enable(arg);
+}
+
+/*
+ * accept() failed: in practice the process is out of descriptors (EMFILE), and the
+ * connection stays in the kernel's queue. libevent's default would log a line and try again
+ * at once, spinning the loop and flooding the log (100,000 lines in 4 s, measured) until a
+ * descriptor frees up. Pause accepting instead, log at most a line a second, and let the
+ * queued connections wait; connections already open are served meanwhile.
+ */
+static void
+accept_error(struct evconnlistener *lst, void *arg)
+{
+    static atomic_long last_log_s = -1;
+    static const struct timeval pause = {0, ACCEPT_PAUSE_MS * 1000};
+    int e = EVUTIL_SOCKET_ERROR();
+    long now_s = (long)(bm_mono_ms() / 1000);
+    (void)arg;
+
+    if (atomic_exchange(&last_log_s, now_s) != now_s)
+        bm_log(BM_LOG_WARN, "accept_failed", "%s: not accepting for %d ms",
+               evutil_socket_error_to_string(e), ACCEPT_PAUSE_MS);
+    evconnlistener_disable(lst);
+    if (event_base_once(evconnlistener_get_base(lst), -1, EV_TIMEOUT, accept_resume, lst,
+                        &pause) != 0)
+        evconnlistener_enable(lst);
+}
 
 static int
 listen_socket(const char *host, int port, struct bm_err *err)
@@ -572,11 +808,19 @@ loop_init(struct server *s, struct loop *l, int fd, struct bm_err *err)
     evhttp_set_max_headers_size(l->http, 16 * 1024);
     evhttp_set_timeout(l->http, s->cfg->timeout_s);
     evhttp_set_gencb(l->http, on_request, l);
+    evhttp_set_bevcb(l->http, watch_new, l);
+    {
+        static const struct timeval half = {0, 500000};
+        l->sweep_timer = event_new(l->base, -1, EV_PERSIST, watch_sweep, l);
+        if (l->sweep_timer == NULL || event_add(l->sweep_timer, &half) != 0)
+            return bm_err_set(err, BM_EINTERNAL, "无法创建事件循环");
+    }
     l->bound = evhttp_accept_socket_with_handle(l->http, fd);
     if (l->bound == NULL) {
         close(fd);
         return bm_err_set(err, BM_EINTERNAL, "无法在事件循环上接受连接");
     }
+    evconnlistener_set_error_cb(evhttp_bound_socket_get_listener(l->bound), accept_error);
     return BM_OK;
 }
 
@@ -585,8 +829,15 @@ loop_fini(struct loop *l)
 {
     if (l->stop_timer)
         event_free(l->stop_timer);
+    if (l->sweep_timer)
+        event_free(l->sweep_timer);
     if (l->http)
         evhttp_free(l->http);
+    /* evhttp has let every connection go: drop our references before the base goes. */
+    for (size_t i = 0; i < l->watches.cap; i++)
+        if (l->watches.slot[i] != NULL)
+            watch_free(l->watches.slot[i]);
+    free(l->watches.slot);
     if (l->base)
         event_base_free(l->base);
     bm_store_close(l->store);
@@ -612,6 +863,7 @@ bm_server_run(const struct bm_config *cfg, void (*ready)(void *, int), void *arg
 
     memset(&s, 0, sizeof(s));
     s.cfg = cfg;
+    atomic_store(&stopping_all, false);
     if (!bm_config_split_listen(cfg->listen, host, sizeof(host), &port))
         return bm_err_set(err, BM_EINVAL, "监听地址应为 主机:端口，如 127.0.0.1:8080");
     if (cfg->web_dir[0] != '\0' && realpath(cfg->web_dir, s.web_real) == NULL) {
@@ -657,6 +909,7 @@ bm_server_run(const struct bm_config *cfg, void (*ready)(void *, int), void *arg
     if (ready != NULL)
         ready(arg, port);
     sigwait(&set, &sig);
+    atomic_store(&stopping_all, true); /* before any loop is asked to free its listener */
     bm_log(BM_LOG_INFO, "shutdown", "signal %d: finishing in-flight requests", sig);
     for (int i = 0; i < s.n_loops; i++) {
         static const struct timeval now = {0, 0};

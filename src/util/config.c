@@ -22,6 +22,8 @@ bm_config_defaults(struct bm_config *c)
     c->body_max_bytes = 1 << 20;
     c->upload_max_bytes = 20 << 20;
     c->timeout_s = 30;
+    c->request_timeout_s = 20;
+    c->request_min_rate = 8192;
     c->arena_max_bytes = 4 << 20;
     c->session_idle_s = 8 * 3600;
     c->session_max_s = 24 * 3600;
@@ -55,6 +57,8 @@ static const struct {
     L("body_max_bytes", body_max_bytes, 1024, (int64_t)1 << 30),
     L("upload_max_bytes", upload_max_bytes, 1024, (int64_t)1 << 31),
     I("timeout_s", timeout_s, 1, 3600),
+    I("request_timeout_s", request_timeout_s, 1, 3600),
+    I("request_min_rate", request_min_rate, 1, 1 << 30),
     L("arena_max_bytes", arena_max_bytes, 65536, (int64_t)1 << 31),
     I("session_idle_s", session_idle_s, 60, 30 * 86400),
     I("session_max_s", session_max_s, 60, 90 * 86400),

@@ -21,6 +21,8 @@ struct bm_config {
     int64_t body_max_bytes; /* JSON request bodies */
     int64_t upload_max_bytes; /* largest body any route accepts (attachments) */
     int timeout_s;          /* idle connection read/write timeout */
+    int request_timeout_s;  /* a request must arrive within this from its first byte ... */
+    int request_min_rate;   /* ... plus a second per this many bytes received (bytes/s) */
     int64_t arena_max_bytes;  /* per-request memory cap */
     int session_idle_s;     /* session ends after this long without a request */
     int session_max_s;      /* and at the latest this long after log-in */

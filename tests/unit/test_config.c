@@ -21,6 +21,7 @@ static const char *const all_keys[] = {
     "db", "listen", "web", "threads", "workers", "body_max_bytes", "upload_max_bytes",
     "timeout_s", "arena_max_bytes", "session_idle_s", "session_max_s", "secure_cookies",
     "login_max_failures", "login_ip_max_failures", "login_window_s", "log_level", "trust_proxy",
+    "request_timeout_s", "request_min_rate",
 };
 
 /* The field behind `key`, formatted as text; the test's own map from keys to fields. */
@@ -43,6 +44,10 @@ field_str(const struct bm_config *c, const char *key, char *out, size_t n)
         snprintf(out, n, "%lld", (long long)c->upload_max_bytes);
     else if (strcmp(key, "timeout_s") == 0)
         snprintf(out, n, "%d", c->timeout_s);
+    else if (strcmp(key, "request_timeout_s") == 0)
+        snprintf(out, n, "%d", c->request_timeout_s);
+    else if (strcmp(key, "request_min_rate") == 0)
+        snprintf(out, n, "%d", c->request_min_rate);
     else if (strcmp(key, "arena_max_bytes") == 0)
         snprintf(out, n, "%lld", (long long)c->arena_max_bytes);
     else if (strcmp(key, "session_idle_s") == 0)
@@ -100,6 +105,8 @@ test_defaults(void **state)
         {"body_max_bytes", "1048576"},
         {"upload_max_bytes", "20971520"},
         {"timeout_s", "30"},
+        {"request_timeout_s", "20"},
+        {"request_min_rate", "8192"},
         {"arena_max_bytes", "4194304"},
         {"session_idle_s", "28800"},
         {"session_max_s", "86400"},
@@ -138,6 +145,8 @@ test_set_each_key(void **state)
         {"body_max_bytes", "1073741824", "1073741824"},
         {"upload_max_bytes", "2147483648", "2147483648"}, /* needs 64 bits */
         {"timeout_s", "3600", "3600"},
+        {"request_timeout_s", "1", "1"},
+        {"request_min_rate", "1073741824", "1073741824"},
         {"arena_max_bytes", "65536", "65536"},
         {"session_idle_s", "60", "60"},
         {"session_max_s", "7776000", "7776000"},
@@ -228,6 +237,9 @@ test_set_bad_values(void **state)
         {"body_max_bytes", "1073741825"},
         {"upload_max_bytes", "2147483649"},
         {"timeout_s", "0"},
+        {"request_timeout_s", "0"},
+        {"request_timeout_s", "3601"},
+        {"request_min_rate", "0"},
         {"arena_max_bytes", "65535"},
         {"session_idle_s", "59"},
         {"login_window_s", "99999999999999999999"},
