@@ -107,7 +107,9 @@ test('the clerk intakes a case with a missing material: accept is refused with t
   assert.equal(await text(page.locator('[data-test=id-check]')), '校验通过');
   await page.getByLabel('姓名').fill('张三');
   await page.getByLabel('联系电话').fill('13812345678');
-  await tick(page, '最低生活保障申请书');
+  // Scanning the application form on the intake form ticks it as handed in.
+  await page.locator('[data-test="scan-最低生活保障申请书"]').setInputFiles({ name: '申请书扫描.png', mimeType: 'image/png', buffer: PNG });
+  assert.equal(await page.locator('[data-test="material-最低生活保障申请书"] input[type=checkbox]').isChecked(), true);
 
   // Accepting with materials missing: the server's problem+json, in Chinese, with each gap.
   await page.keyboard.press('Control+Enter');
@@ -123,6 +125,7 @@ test('the clerk intakes a case with a missing material: accept is refused with t
 
   const result = page.locator('[data-test=intake-result]');
   assert.match(await text(result), /补正中/);
+  assert.match(await text(page.locator('[data-test=scan-notes]')), /最低生活保障申请书：已上传 申请书扫描\.png/);
   shared.caseNo = await text(page.locator('[data-test=case-no]'));
   shared.code = await text(page.locator('[data-test=query-code]'));
   assert.match(shared.caseNo, /^\d{26}$/);
@@ -137,15 +140,16 @@ test('the clerk intakes a case with a missing material: accept is refused with t
   assert.equal(doc.status, 200);
   assert.match(doc.body, /家庭成员收入情况说明/);
 
-  // The clerk scans a material into the case from its page.
+  // The scan from the intake form is on the case page; another is added there.
   await result.getByRole('link', { name: '查看办件' }).click();
   await page.locator('.upload').waitFor();
+  assert.match(await text(page.locator('[data-test=attachments] li', { hasText: '申请书扫描.png' })), /最低生活保障申请书/);
   assert.equal(await page.getByRole('combobox', { name: '材料' }).count(), 1);
   await page.locator('.upload .el-select').click();
   await page.getByRole('option', { name: '最低生活保障申请书' }).click();
-  await page.locator('[data-test=upload-file]').setInputFiles({ name: '申请书扫描.png', mimeType: 'image/png', buffer: PNG });
+  await page.locator('[data-test=upload-file]').setInputFiles({ name: '申请书背面.png', mimeType: 'image/png', buffer: PNG });
   await page.getByRole('button', { name: '上传' }).click();
-  assert.match(await text(page.locator('[data-test=attachments] li', { hasText: '申请书扫描.png' })), /最低生活保障申请书/);
+  assert.match(await text(page.locator('[data-test=attachments] li', { hasText: '申请书背面.png' })), /最低生活保障申请书/);
   // A file that is not a scan is refused with the server's Chinese message.
   await page.locator('[data-test=upload-file]').setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('not an image') });
   await page.getByRole('button', { name: '上传' }).click();
