@@ -138,6 +138,7 @@ bm_api_dispatch(const struct bm_route *r, struct bm_req *rq, struct bm_resp *rs)
 
     if (rc == BM_OK)
         rc = r->fn(rq, rs);
+    bm_store_read_end(rq->store);
     if (bm_store_in_tx(rq->store)) {
         /* A handler returned without committing: the request changes nothing. */
         if (rc == BM_OK)

@@ -249,6 +249,8 @@ struct bm_store_ops {
     /* Whole-store copy (copy.c): a read snapshot of the source, rows out as text, rows in,
      * and the per-table finish (statement release; identity sequences on PostgreSQL). */
     enum bm_rc (*begin_snapshot)(struct bm_store *st, struct bm_err *err);
+    /* bm_store_read_begin's snapshot; NULL where each statement had better read alone. */
+    enum bm_rc (*begin_read)(struct bm_store *st, struct bm_err *err);
     enum bm_rc (*count_rows)(struct bm_store *st, const struct bm_copy_table *t, int64_t *n,
                              struct bm_err *err);
     enum bm_rc (*copy_out)(struct bm_store *st, const struct bm_copy_table *t, bm_copy_row_fn fn,
@@ -318,6 +320,7 @@ struct bm_store_ops {
 struct bm_store {
     const struct bm_store_ops *ops;
     bool in_tx;
+    bool in_read; /* in_tx is a read snapshot of bm_store_read_begin */
 };
 
 /*

@@ -71,6 +71,7 @@ bm_store_schema_version(struct bm_store *st, int *have, int *known, struct bm_er
 enum bm_rc
 bm_store_begin(struct bm_store *st, struct bm_err *err)
 {
+    bm_store_read_end(st); /* a write sees the latest state, not an older snapshot */
     return st->ops->begin(st, err);
 }
 
@@ -83,7 +84,25 @@ bm_store_commit(struct bm_store *st, struct bm_err *err)
 void
 bm_store_rollback(struct bm_store *st)
 {
+    st->in_read = false;
     st->ops->rollback(st);
+}
+
+void
+bm_store_read_begin(struct bm_store *st)
+{
+    struct bm_err e;
+
+    bm_err_clear(&e);
+    if (!st->in_tx && st->ops->begin_read != NULL && st->ops->begin_read(st, &e) == BM_OK)
+        st->in_read = true;
+}
+
+void
+bm_store_read_end(struct bm_store *st)
+{
+    if (st->in_read)
+        bm_store_rollback(st);
 }
 
 enum bm_rc

@@ -76,6 +76,15 @@ BM_MUST_CHECK enum bm_rc bm_store_commit(struct bm_store *st, struct bm_err *err
 /* Safe to call with no transaction open. */
 void bm_store_rollback(struct bm_store *st);
 bool bm_store_in_tx(const struct bm_store *st);
+/*
+ * One read snapshot for a request's several reads. On SQLite a deferred transaction: one WAL
+ * snapshot (and one round of its locks) instead of one per statement, and the reads agree
+ * with each other. On PostgreSQL nothing: each statement reads its own snapshot, where a
+ * transaction would cost two round trips. Reads only: bm_store_begin ends it first. Best
+ * effort: if the snapshot cannot start, the reads run one by one as before.
+ */
+void bm_store_read_begin(struct bm_store *st);
+void bm_store_read_end(struct bm_store *st);
 
 /*
  * Tunes a connection for batch work (imports, store moves, the CLI): on PostgreSQL every

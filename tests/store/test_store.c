@@ -578,6 +578,58 @@ test_tx_commit_keeps(void **state)
     assert_string_equal(got.division_code, "110118");
 }
 
+/* A read snapshot: on SQLite the request's reads see one state of the store, whatever another
+ * connection commits meanwhile; on PostgreSQL it is nothing and each read sees the latest.
+ * A write transaction ends it first and sees the latest state. */
+static void
+test_read_snapshot(void **state)
+{
+    struct fx *f = *state;
+    struct bm_org_unit a = {
+        .kind = BM_ORG_COUNTY, .name = "北京市密云区", .division_code = "110118",
+        .credit_code = "", .is_active = true,
+    };
+    struct bm_org_unit b = {
+        .kind = BM_ORG_COUNTY, .name = "北京市延庆区", .division_code = "110119",
+        .credit_code = "", .is_active = true,
+    };
+    int64_t id = 0, n = 0;
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_org_insert(f->st, &a, T0, &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_open(f->url, &f->st2, &f->err));
+
+    bm_store_read_begin(f->st);
+    assert_true(bm_store_in_tx(f->st) == (pg_url == NULL));
+    EXPECT_OK(f, bm_store_org_count(f->st, &n, &f->err));
+    assert_int_equal(n, 1);
+    EXPECT_OK(f, bm_store_begin(f->st2, &f->err));
+    EXPECT_OK(f, bm_store_org_insert(f->st2, &b, T0, &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st2, &f->err));
+    EXPECT_OK(f, bm_store_org_count(f->st, &n, &f->err));
+    assert_int_equal(n, pg_url == NULL ? 1 : 2);
+
+    /* A write ends the snapshot: it counts both, and its rollback leaves nothing open. */
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_org_count(f->st, &n, &f->err));
+    assert_int_equal(n, 2);
+    bm_store_rollback(f->st);
+    assert_false(bm_store_in_tx(f->st));
+
+    /* Ending it reads the latest again; ending none, or one inside a write, is harmless. */
+    bm_store_read_begin(f->st);
+    bm_store_read_end(f->st);
+    assert_false(bm_store_in_tx(f->st));
+    bm_store_read_end(f->st);
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    bm_store_read_begin(f->st);
+    bm_store_read_end(f->st);
+    assert_true(bm_store_in_tx(f->st));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    assert_false(bm_store_in_tx(f->st));
+}
+
 static void
 test_tx_rollback_undoes_audit_append(void **state)
 {
@@ -7156,6 +7208,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_open_migrate, setup_empty, teardown),
         cmocka_unit_test_setup_teardown(test_tx_rollback_leaves_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tx_commit_keeps, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read_snapshot, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tx_rollback_undoes_audit_append, setup, teardown),
         cmocka_unit_test_setup_teardown(test_org_insert_get_roundtrip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_org_duplicate_division_code, setup, teardown),

@@ -90,6 +90,7 @@ const struct bm_store_ops bm_sqlite_ops = {
     .outbox_done = sqlite_outbox_done,
     .outbox_of_case = sqlite_outbox_of_case,
     .begin_snapshot = sqlite_begin_snapshot,
+    .begin_read = sqlite_begin_snapshot,
     .count_rows = sqlite_count_rows,
     .copy_out = sqlite_copy_out,
     .copy_in = sqlite_copy_in,
