@@ -500,8 +500,7 @@ bm_api_cases_act(struct bm_req *rq, struct bm_resp *rs)
     rc = bm_store_case_get(rq->store, c.case_no, rq->arena, &c, &rq->err);
     if (rc != BM_OK)
         return rc;
-    bm_resp_header(rs, "ETag", bm_arena_printf(rq->arena, "\"%" PRId64 "\"", c.version));
-    return bm_json_reply(rq, rs, 200, bm_api_case_json(rq, &c, &cal, true, false));
+    return bm_api_case_reply(rq, rs, 200, &c, &cal, false);
 }
 
 /*

@@ -11,6 +11,7 @@
 #include "api/json.h"
 #include "core/access.h"
 #include "core/secret.h"
+#include "util/hex.h"
 
 /* ---- calendar snapshot ---- */
 
@@ -308,42 +309,62 @@ bm_api_case_light(const struct bm_req *rq, const struct bm_case *c, const struct
 
 /* ---- JSON ---- */
 
-static json_t *
-day_json(bm_day d)
+/* Written straight to the answer's text (json_out.h): a case read is the hottest answer, and
+ * lists of cases repeat it per row. */
+
+static void
+put_day(struct bm_jw *w, bm_day d)
 {
     char buf[12];
-    if (d == BM_DAY_NONE)
-        return json_null();
+
+    if (d == BM_DAY_NONE) {
+        bm_jw_null(w);
+        return;
+    }
     bm_day_format(d, buf);
-    return json_string(buf);
+    bm_jw_str(w, buf);
 }
 
-static json_t *
-unit_json(int64_t id, const char *name)
+static void
+put_unit(struct bm_jw *w, int64_t id, const char *name)
 {
-    return id == 0 ? json_null() : json_pack("{s:I,s:s}", "id", (json_int_t)id, "name", name);
+    if (id == 0) {
+        bm_jw_null(w);
+        return;
+    }
+    bm_jw_obj(w);
+    bm_jw_kint(w, "id", id);
+    bm_jw_kstr(w, "name", name);
+    bm_jw_obj_end(w);
 }
 
-static json_t *
-applicant_json(struct bm_req *rq, const struct bm_case *c, bool reveal)
+static void
+put_applicant(struct bm_jw *w, struct bm_req *rq, const struct bm_case *c, bool reveal)
 {
     struct bm_applicant ap;
     char id_m[48], phone_m[48];
-    const char *type = c->is_applicant_uscc ? "uscc" : "resident_id";
+    bool ok = bm_api_applicant(rq, c, &ap) == BM_OK;
 
-    if (bm_api_applicant(rq, c, &ap) != BM_OK) {
+    bm_jw_obj(w);
+    bm_jw_kstr(w, "name", ok && reveal ? ap.name : c->applicant_masked);
+    bm_jw_kstr(w, "id_type", c->is_applicant_uscc ? "uscc" : "resident_id");
+    if (!ok) {
         bm_err_clear(&rq->err);
-        return json_pack("{s:s,s:s,s:n,s:n}", "name", c->applicant_masked, "id_type", type,
-                         "id_number", "phone");
+        bm_jw_key(w, "id_number");
+        bm_jw_null(w);
+        bm_jw_key(w, "phone");
+        bm_jw_null(w);
+        bm_jw_obj_end(w);
+        return;
     }
-    if (reveal)
-        return json_pack("{s:s,s:s,s:s,s:s,s:b}", "name", ap.name, "id_type", type, "id_number",
-                         ap.id_number, "phone", ap.phone, "masked", 0);
-    bm_pii_mask_id(ap.id_number, id_m, sizeof(id_m));
-    bm_pii_mask_phone(ap.phone, phone_m, sizeof(phone_m));
-    return json_pack("{s:s,s:s,s:s,s:s,s:b}", "name", c->applicant_masked, "id_type", type,
-                     "id_number", c->is_applicant_uscc ? ap.id_number : id_m, "phone", phone_m,
-                     "masked", 1);
+    if (!reveal) {
+        bm_pii_mask_id(ap.id_number, id_m, sizeof(id_m));
+        bm_pii_mask_phone(ap.phone, phone_m, sizeof(phone_m));
+    }
+    bm_jw_kstr(w, "id_number", reveal || c->is_applicant_uscc ? ap.id_number : id_m);
+    bm_jw_kstr(w, "phone", reveal ? ap.phone : phone_m);
+    bm_jw_kbool(w, "masked", !reveal);
+    bm_jw_obj_end(w);
 }
 
 bool
@@ -359,11 +380,10 @@ bm_api_case_may_act(const struct bm_req *rq, const struct bm_case *c, enum bm_ca
 }
 
 /* Actions the caller could take now: legal in the state machine and allowed to them. */
-static json_t *
-allowed_actions(struct bm_req *rq, const struct bm_case *c)
+static void
+put_allowed_actions(struct bm_jw *w, struct bm_req *rq, const struct bm_case *c)
 {
-    json_t *a = json_array();
-
+    bm_jw_arr(w);
     for (int i = 0; i < BM_CASE_ACTION_COUNT; i++) {
         struct bm_case_state s = c->st;
         s.materials_complete = true; /* offered; the guard is checked when it is taken */
@@ -371,9 +391,9 @@ allowed_actions(struct bm_req *rq, const struct bm_case *c)
         if (bm_case_step(&s, (enum bm_case_action)i, NULL) != BM_OK)
             continue;
         if (bm_api_case_may_act(rq, c, (enum bm_case_action)i, s.actor))
-            json_array_append_new(a, json_string(bm_case_actions[i].code));
+            bm_jw_str(w, bm_case_actions[i].code);
     }
-    return a;
+    bm_jw_arr_end(w);
 }
 
 const char *
@@ -396,171 +416,247 @@ bm_api_event_name(const char *action)
     return action;
 }
 
-static json_t *
-events_json(struct bm_req *rq, const struct bm_case *c)
+/* The trace; tells whether it holds pauses and files (see bm_api_case_write). */
+static void
+put_events(struct bm_jw *w, struct bm_req *rq, const struct bm_case *c, bool *paused,
+           bool *attached)
 {
     struct bm_case_event *ev;
     size_t n = 0;
-    json_t *a = json_array();
 
+    bm_jw_arr(w);
     if (bm_store_case_events(rq->store, c->id, rq->arena, &ev, &n, &rq->err) != BM_OK) {
         bm_err_clear(&rq->err);
-        return a;
+        n = 0;
     }
     for (size_t i = 0; i < n; i++) {
-        json_t *e = json_pack("{s:s,s:o,s:s,s:s,s:s,s:s}", "action", ev[i].action, "at",
-                              bm_json_time(ev[i].at), "actor", ev[i].actor_name, "from_status",
-                              ev[i].from_status, "to_status", ev[i].to_status, "note", ev[i].note);
-        json_object_set_new(e, "action_name", json_string(bm_api_event_name(ev[i].action)));
+        const char *a = ev[i].action;
+        *paused |= strcmp(a, "suspend") == 0 || strcmp(a, "request_supplement") == 0;
+        *attached |= strcmp(a, "attach") == 0;
+        bm_jw_obj(w);
+        bm_jw_kstr(w, "action", a);
+        bm_jw_ktime(w, "at", ev[i].at);
+        bm_jw_kstr(w, "actor", ev[i].actor_name);
+        bm_jw_kstr(w, "from_status", ev[i].from_status);
+        bm_jw_kstr(w, "to_status", ev[i].to_status);
+        bm_jw_kstr(w, "note", ev[i].note);
+        bm_jw_kstr(w, "action_name", bm_api_event_name(a));
         if (ev[i].detail[0]) {
+            /* Stored as text; parsed so that a damaged row cannot break the answer. */
             json_t *d = json_loads(ev[i].detail, 0, NULL);
-            if (d != NULL)
-                json_object_set_new(e, "detail", d);
+            if (d != NULL) {
+                bm_jw_key(w, "detail");
+                bm_jw_value(w, d);
+                json_decref(d);
+            }
         }
-        json_array_append_new(a, e);
+        bm_jw_obj_end(w);
     }
-    return a;
+    bm_jw_arr_end(w);
 }
 
-static json_t *
-pauses_json(struct bm_req *rq, const struct bm_case *c)
+/* look: the events show a pause; otherwise there is none to read. */
+static void
+put_pauses(struct bm_jw *w, struct bm_req *rq, const struct bm_case *c, bool look)
 {
     struct bm_case_pause *ps;
     size_t n = 0;
-    json_t *a = json_array();
 
-    if (bm_store_case_pauses(rq->store, c->id, rq->arena, &ps, &n, &rq->err) != BM_OK) {
+    bm_jw_arr(w);
+    if (look && bm_store_case_pauses(rq->store, c->id, rq->arena, &ps, &n, &rq->err) != BM_OK) {
         bm_err_clear(&rq->err);
-        return a;
+        n = 0;
     }
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(
-            a, json_pack("{s:s,s:s,s:s,s:i,s:o,s:o}", "kind",
-                         ps[i].is_supplement ? "supplement" : "procedure", "procedure",
-                         ps[i].procedure, "reason", ps[i].reason, "expected_days",
-                         ps[i].expected_days, "from", day_json(ps[i].from_day), "to",
-                         day_json(ps[i].to_day)));
-    return a;
+    for (size_t i = 0; i < n; i++) {
+        bm_jw_obj(w);
+        bm_jw_kstr(w, "kind", ps[i].is_supplement ? "supplement" : "procedure");
+        bm_jw_kstr(w, "procedure", ps[i].procedure);
+        bm_jw_kstr(w, "reason", ps[i].reason);
+        bm_jw_kint(w, "expected_days", ps[i].expected_days);
+        bm_jw_key(w, "from");
+        put_day(w, ps[i].from_day);
+        bm_jw_key(w, "to");
+        put_day(w, ps[i].to_day);
+        bm_jw_obj_end(w);
+    }
+    bm_jw_arr_end(w);
 }
 
-static json_t *
-attachments_json(struct bm_req *rq, const struct bm_case *c)
+/* look: the events show a file attached; otherwise there is none to read. */
+static void
+put_attachments(struct bm_jw *w, struct bm_req *rq, const struct bm_case *c, bool look)
 {
     struct bm_attachment *at;
     size_t n = 0;
-    json_t *a = json_array();
     char hex[65];
 
-    if (bm_store_attachments_list(rq->store, c->id, rq->arena, &at, &n, &rq->err) != BM_OK) {
+    bm_jw_arr(w);
+    if (look &&
+        bm_store_attachments_list(rq->store, c->id, rq->arena, &at, &n, &rq->err) != BM_OK) {
         bm_err_clear(&rq->err);
-        return a;
+        n = 0;
     }
     for (size_t i = 0; i < n; i++) {
-        for (int j = 0; j < 32; j++)
-            snprintf(hex + 2 * j, 3, "%02x", at[i].sha256[j]);
-        json_array_append_new(
-            a, json_pack("{s:I,s:o,s:s,s:s,s:I,s:s,s:o}", "id", (json_int_t)at[i].id,
-                         "material_ord",
-                         at[i].material_ord < 0 ? json_null() : json_integer(at[i].material_ord),
-                         "filename", at[i].filename, "content_type", at[i].content_type, "size",
-                         (json_int_t)at[i].size, "sha256", hex, "uploaded_at",
-                         bm_json_time(at[i].created_at)));
+        bm_hex_encode(at[i].sha256, 32, hex);
+        bm_jw_obj(w);
+        bm_jw_kint(w, "id", at[i].id);
+        bm_jw_key(w, "material_ord");
+        if (at[i].material_ord < 0)
+            bm_jw_null(w);
+        else
+            bm_jw_int(w, at[i].material_ord);
+        bm_jw_kstr(w, "filename", at[i].filename);
+        bm_jw_kstr(w, "content_type", at[i].content_type);
+        bm_jw_kint(w, "size", at[i].size);
+        bm_jw_kstr(w, "sha256", hex);
+        bm_jw_ktime(w, "uploaded_at", at[i].created_at);
+        bm_jw_obj_end(w);
     }
-    return a;
+    bm_jw_arr_end(w);
 }
 
-json_t *
-bm_api_case_json(struct bm_req *rq, const struct bm_case *c, const struct bm_calendar *cal,
-                 bool detail, bool reveal)
+static void
+put_materials(struct bm_jw *w, const struct bm_case *c)
+{
+    bm_jw_arr(w);
+    for (size_t i = 0; i < c->n_materials; i++) {
+        const struct bm_case_material *m = &c->materials[i];
+        bm_jw_obj(w);
+        bm_jw_kint(w, "ord", m->ord);
+        bm_jw_kstr(w, "name", m->name);
+        bm_jw_kbool(w, "required", m->required);
+        bm_jw_kstr(w, "source", bm_material_sources[m->source].code);
+        bm_jw_kbool(w, "provided", m->provided);
+        bm_jw_kbool(w, "exempt", m->exempt);
+        bm_jw_key(w, "certificate_id");
+        if (m->certificate_id)
+            bm_jw_int(w, m->certificate_id);
+        else
+            bm_jw_null(w);
+        bm_jw_kint(w, "attachments", m->n_attachments);
+        bm_jw_obj_end(w);
+    }
+    bm_jw_arr_end(w);
+}
+
+void
+bm_api_case_fields(struct bm_jw *w, struct bm_req *rq, const struct bm_case *c,
+                   const struct bm_calendar *cal, bool detail, bool reveal)
 {
     enum bm_light light = bm_api_case_light(rq, c, cal);
-    json_t *o = json_object();
     bm_day today = bm_day_of_instant(rq->now);
 
-    json_object_set_new(o, "case_no", json_string(c->case_no));
-    json_object_set_new(o, "query_code", json_string(c->query_code));
-    json_object_set_new(o, "status", json_string(bm_case_statuses[c->st.status].code));
-    json_object_set_new(o, "status_name", json_string(bm_case_statuses[c->st.status].zh));
-    json_object_set_new(o, "stage", c->st.status == BM_CASE_PROCESSING
-                                        ? json_string(bm_case_stages[c->st.stage].code)
-                                        : json_null());
-    json_object_set_new(o, "decision", c->st.decision != BM_DECISION_NONE
-                                           ? json_string(bm_case_decisions[c->st.decision].code)
-                                           : json_null());
-    if (c->st.stage == BM_STAGE_APPROVING && c->st.proposed != BM_DECISION_NONE)
-        json_object_set_new(o, "proposed_decision",
-                            json_string(bm_case_decisions[c->st.proposed].code));
-    json_object_set_new(o, "channel", json_string(c->is_online ? "online" : "window"));
-    json_object_set_new(o, "item",
-                        json_pack("{s:I,s:s,s:s,s:i}", "id", (json_int_t)c->item_id, "code",
-                                  c->item_code, "name", c->item_name, "item_version",
-                                  c->item_version));
-    json_object_set_new(o, "applicant", applicant_json(rq, c, reveal));
-    json_object_set_new(o, "accepting_unit", unit_json(c->accepting_unit_id, c->accepting_unit_name));
-    json_object_set_new(o, "handling_unit", unit_json(c->handling_unit_id, c->handling_unit_name));
-    json_object_set_new(o, "handler", unit_json(c->handler_id, c->handler_name));
-    json_object_set_new(o, "promised_days", json_integer(c->promised_days));
-    json_object_set_new(o, "extension_days", json_integer(c->extension_days));
-    json_object_set_new(o, "submitted_at", bm_json_time(c->submitted_at));
-    json_object_set_new(o, "accepted_at", bm_json_time(c->accepted_at));
-    json_object_set_new(o, "deadline", day_json(c->due_day));
-    json_object_set_new(o, "deadline_provisional", json_boolean(c->due_provisional));
-    json_object_set_new(o, "clock", json_string(c->st.status == BM_CASE_SUSPENDED ? "paused"
-                                                : bm_case_clock_runs(c->st.status) ? "running"
-                                                                                    : "stopped"));
-    json_object_set_new(o, "light", light == BM_LIGHT_NONE ? json_null()
-                                                           : json_string(bm_light_code(light)));
-    if (bm_case_clock_runs(c->st.status) && c->due_day != BM_DAY_NONE)
-        json_object_set_new(o, "days_left",
-                            json_integer(c->due_day < today
-                                             ? -bm_cal_working_days_between(cal, c->due_day, today,
-                                                                            NULL, 0)
-                                             : bm_cal_working_days_between(cal, today, c->due_day,
-                                                                           NULL, 0)));
-    json_object_set_new(o, "decided_at", bm_json_time(c->decided_at));
-    json_object_set_new(o, "closed_at", bm_json_time(c->closed_at));
-    json_object_set_new(o, "delivery",
-                        c->delivery_method[0]
-                            ? json_pack("{s:s,s:s}", "method", c->delivery_method, "ref",
-                                        c->delivery_ref)
-                            : json_null());
-    json_object_set_new(o, "visits", json_integer(c->visits));
-    json_object_set_new(o, "summary", json_string(c->summary));
-    json_object_set_new(o, "version", json_integer(c->version));
-    if (!detail)
-        return o;
-    {
-        json_t *ms = json_array();
-        for (size_t i = 0; i < c->n_materials; i++) {
-            const struct bm_case_material *m = &c->materials[i];
-            json_array_append_new(
-                ms, json_pack("{s:i,s:s,s:b,s:s,s:b,s:b,s:o,s:i}", "ord", m->ord, "name", m->name,
-                              "required", m->required, "source",
-                              bm_material_sources[m->source].code, "provided", m->provided,
-                              "exempt", m->exempt, "certificate_id",
-                              m->certificate_id ? json_integer(m->certificate_id) : json_null(),
-                              "attachments", m->n_attachments));
-        }
-        json_object_set_new(o, "materials", ms);
+    bm_jw_kstr(w, "case_no", c->case_no);
+    bm_jw_kstr(w, "query_code", c->query_code);
+    bm_jw_kstr(w, "status", bm_case_statuses[c->st.status].code);
+    bm_jw_kstr(w, "status_name", bm_case_statuses[c->st.status].zh);
+    bm_jw_kstr(w, "stage",
+               c->st.status == BM_CASE_PROCESSING ? bm_case_stages[c->st.stage].code : NULL);
+    bm_jw_kstr(w, "decision",
+               c->st.decision != BM_DECISION_NONE ? bm_case_decisions[c->st.decision].code : NULL);
+    if (c->st.stage == BM_STAGE_APPROVING && c->st.proposed != BM_DECISION_NONE) {
+        bm_jw_kstr(w, "proposed_decision", bm_case_decisions[c->st.proposed].code);
     }
-    json_object_set_new(o, "materials_complete", json_boolean(bm_api_case_materials_complete(c)));
+    bm_jw_kstr(w, "channel", c->is_online ? "online" : "window");
+    bm_jw_key(w, "item");
+    bm_jw_obj(w);
+    bm_jw_kint(w, "id", c->item_id);
+    bm_jw_kstr(w, "code", c->item_code);
+    bm_jw_kstr(w, "name", c->item_name);
+    bm_jw_kint(w, "item_version", c->item_version);
+    bm_jw_obj_end(w);
+    bm_jw_key(w, "applicant");
+    put_applicant(w, rq, c, reveal);
+    bm_jw_key(w, "accepting_unit");
+    put_unit(w, c->accepting_unit_id, c->accepting_unit_name);
+    bm_jw_key(w, "handling_unit");
+    put_unit(w, c->handling_unit_id, c->handling_unit_name);
+    bm_jw_key(w, "handler");
+    put_unit(w, c->handler_id, c->handler_name);
+    bm_jw_kint(w, "promised_days", c->promised_days);
+    bm_jw_kint(w, "extension_days", c->extension_days);
+    bm_jw_ktime(w, "submitted_at", c->submitted_at);
+    bm_jw_ktime(w, "accepted_at", c->accepted_at);
+    bm_jw_key(w, "deadline");
+    put_day(w, c->due_day);
+    bm_jw_kbool(w, "deadline_provisional", c->due_provisional);
+    bm_jw_key(w, "clock");
+    bm_jw_str(w, c->st.status == BM_CASE_SUSPENDED      ? "paused"
+                 : bm_case_clock_runs(c->st.status) ? "running"
+                                                     : "stopped");
+    bm_jw_kstr(w, "light", light == BM_LIGHT_NONE ? NULL : bm_light_code(light));
+    if (bm_case_clock_runs(c->st.status) && c->due_day != BM_DAY_NONE) {
+        bm_jw_key(w, "days_left");
+        bm_jw_int(w, c->due_day < today
+                         ? -bm_cal_working_days_between(cal, c->due_day, today, NULL, 0)
+                         : bm_cal_working_days_between(cal, today, c->due_day, NULL, 0));
+    }
+    bm_jw_ktime(w, "decided_at", c->decided_at);
+    bm_jw_ktime(w, "closed_at", c->closed_at);
+    bm_jw_key(w, "delivery");
+    if (c->delivery_method[0]) {
+        bm_jw_obj(w);
+        bm_jw_kstr(w, "method", c->delivery_method);
+        bm_jw_kstr(w, "ref", c->delivery_ref);
+        bm_jw_obj_end(w);
+    } else {
+        bm_jw_null(w);
+    }
+    bm_jw_kint(w, "visits", c->visits);
+    bm_jw_kstr(w, "summary", c->summary);
+    bm_jw_kint(w, "version", c->version);
+    if (!detail)
+        return;
+    bm_jw_key(w, "materials");
+    put_materials(w, c);
+    bm_jw_kbool(w, "materials_complete", bm_api_case_materials_complete(c));
     {
         /* Pauses and files leave a trace event ("suspend", "request_supplement", "attach"):
          * without one there is nothing to look up, which spares most views two queries. */
-        json_t *events = events_json(rq, c), *e;
         bool paused = false, attached = false;
-        size_t i;
-        json_array_foreach(events, i, e) {
-            const char *a = json_string_value(json_object_get(e, "action"));
-            paused |= a && (strcmp(a, "suspend") == 0 || strcmp(a, "request_supplement") == 0);
-            attached |= a && strcmp(a, "attach") == 0;
-        }
-        json_object_set_new(o, "events", events);
-        json_object_set_new(o, "pauses", paused ? pauses_json(rq, c) : json_array());
-        json_object_set_new(o, "attachments", attached ? attachments_json(rq, c) : json_array());
+        bm_jw_key(w, "events");
+        put_events(w, rq, c, &paused, &attached);
+        bm_jw_key(w, "pauses");
+        put_pauses(w, rq, c, paused);
+        bm_jw_key(w, "attachments");
+        put_attachments(w, rq, c, attached);
     }
-    json_object_set_new(o, "allowed_actions", allowed_actions(rq, c));
-    return o;
+    bm_jw_key(w, "allowed_actions");
+    put_allowed_actions(w, rq, c);
+}
+
+enum bm_rc
+bm_api_case_reply(struct bm_req *rq, struct bm_resp *rs, int status, const struct bm_case *c,
+                  const struct bm_calendar *cal, bool reveal)
+{
+    struct bm_jw w = {0};
+
+    bm_resp_header(rs, "ETag", bm_arena_printf(rq->arena, "\"%" PRId64 "\"", c->version));
+    bm_jw_obj(&w);
+    bm_api_case_fields(&w, rq, c, cal, true, reveal);
+    bm_jw_obj_end(&w);
+    return bm_json_reply_jw(rq, rs, status, &w);
+}
+
+enum bm_rc
+bm_api_case_page(struct bm_req *rq, struct bm_resp *rs, const struct bm_case *cs, size_t n,
+                 const struct bm_calendar *cal, const char *next_cursor)
+{
+    struct bm_jw w = {0};
+
+    bm_jw_obj(&w);
+    bm_jw_key(&w, "items");
+    bm_jw_arr(&w);
+    for (size_t i = 0; i < n; i++) {
+        bm_jw_obj(&w);
+        bm_api_case_fields(&w, rq, &cs[i], cal, false, false);
+        bm_jw_obj_end(&w);
+    }
+    bm_jw_arr_end(&w);
+    bm_jw_key(&w, "next_cursor");
+    bm_jw_str(&w, next_cursor);
+    bm_jw_obj_end(&w);
+    return bm_json_reply_jw(rq, rs, 200, &w);
 }
 
 /* ---- trace and outbox ---- */

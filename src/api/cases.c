@@ -361,8 +361,7 @@ reply_case(struct bm_req *rq, struct bm_resp *rs, int status, const char *case_n
     if (rc != BM_OK)
         return rc;
     bm_resp_header(rs, "Location", bm_arena_printf(rq->arena, "/api/v1/cases/%s", c.case_no));
-    bm_resp_header(rs, "ETag", bm_arena_printf(rq->arena, "\"%" PRId64 "\"", c.version));
-    return bm_json_reply(rq, rs, status, bm_api_case_json(rq, &c, &cal, true, false));
+    return bm_api_case_reply(rq, rs, status, &c, &cal, false);
 }
 
 /* A retried creation: the same key and body give the same case; another body is refused. */
@@ -572,7 +571,10 @@ bm_api_cases_get(struct bm_req *rq, struct bm_resp *rs)
     struct bm_calendar cal;
     const char *reveal = bm_req_query(rq, "reveal");
     bool full = reveal != NULL && strcmp(reveal, "pii") == 0;
-    enum bm_rc rc = bm_api_case_load(rq, rq->params[0], &c);
+    enum bm_rc rc;
+
+    bm_store_read_begin(rq->store); /* the case and its lists from one snapshot */
+    rc = bm_api_case_load(rq, rq->params[0], &c);
 
     if (rc == BM_OK)
         rc = bm_api_calendar(rq, &cal);
@@ -595,8 +597,7 @@ bm_api_cases_get(struct bm_req *rq, struct bm_resp *rs)
         if (rc != BM_OK)
             return rc;
     }
-    bm_resp_header(rs, "ETag", bm_arena_printf(rq->arena, "\"%" PRId64 "\"", c.version));
-    return bm_json_reply(rq, rs, 200, bm_api_case_json(rq, &c, &cal, true, full));
+    return bm_api_case_reply(rq, rs, 200, &c, &cal, full);
 }
 
 /* The queues: GET /api/v1/cases?queue=...&status=...&sort=deadline */
@@ -652,7 +653,6 @@ bm_api_cases_list(struct bm_req *rq, struct bm_resp *rs)
     const char *v;
     size_t n = 0;
     int64_t num;
-    json_t *items;
     enum bm_rc rc;
 
     memset(&q, 0, sizeof(q));
@@ -702,18 +702,14 @@ bm_api_cases_list(struct bm_req *rq, struct bm_resp *rs)
         rc = bm_api_calendar(rq, &cal);
     if (rc != BM_OK)
         return rc;
-    items = json_array();
-    for (size_t i = 0; i < n && (int)i < q.limit; i++)
-        json_array_append_new(items, bm_api_case_json(rq, &cs[i], &cal, false, false));
     if ((int)n > q.limit) {
         const struct bm_case *last = &cs[q.limit - 1];
         const char *cursor = q.by_due ? bm_arena_printf(rq->arena, "%d.%" PRId64, (int)last->due_day,
                                                         last->id)
                                       : bm_arena_printf(rq->arena, "%" PRId64, last->id);
-        return bm_json_reply(rq, rs, 200,
-                             json_pack("{s:o,s:s}", "items", items, "next_cursor", cursor));
+        return bm_api_case_page(rq, rs, cs, (size_t)q.limit, &cal, cursor ? cursor : "");
     }
-    return bm_json_page(rq, rs, items, false, 0);
+    return bm_api_case_page(rq, rs, cs, n, &cal, NULL);
 }
 
 /* A resident's own online applications: GET /api/v1/public/my-cases */
@@ -725,7 +721,6 @@ bm_api_public_my_cases(struct bm_req *rq, struct bm_resp *rs)
     struct bm_case *cs;
     size_t n = 0;
     int64_t cursor;
-    json_t *items;
     enum bm_rc rc;
 
     memset(&q, 0, sizeof(q));
@@ -739,11 +734,10 @@ bm_api_public_my_cases(struct bm_req *rq, struct bm_resp *rs)
         rc = bm_api_calendar(rq, &cal);
     if (rc != BM_OK)
         return rc;
-    items = json_array();
-    for (size_t i = 0; i < n && (int)i < q.limit; i++)
-        json_array_append_new(items, bm_api_case_json(rq, &cs[i], &cal, false, false));
-    return bm_json_page(rq, rs, items, (int)n > q.limit,
-                        n > 0 ? cs[n > (size_t)q.limit ? (size_t)q.limit - 1 : n - 1].id : 0);
+    if ((int)n > q.limit)
+        return bm_api_case_page(rq, rs, cs, (size_t)q.limit, &cal,
+                                bm_arena_printf(rq->arena, "%" PRId64, cs[q.limit - 1].id));
+    return bm_api_case_page(rq, rs, cs, n, &cal, NULL);
 }
 
 /*
@@ -779,10 +773,12 @@ bm_api_public_case_get(struct bm_req *rq, struct bm_resp *rs)
         return bm_err_set(&rq->err, BM_ETHROTTLED, "查询码错误次数过多，请 %d 分钟后再试",
                           rq->cfg->login_window_s / 60);
     }
+    bm_store_read_begin(rq->store); /* the case and its trace from one snapshot */
     if (!bm_case_no_valid(rq->params[0]) || code == NULL ||
         bm_store_case_get(rq->store, rq->params[0], rq->arena, &c, &rq->err) != BM_OK ||
         !bm_secret_equal(code, c.query_code)) {
         bm_err_clear(&rq->err);
+        bm_store_read_end(rq->store);
         if (bm_store_login_failure_add(rq->store, key, rq->client_ip, rq->now, &rq->err) != BM_OK)
             return rq->err.rc;
         return bm_err_set(&rq->err, BM_ENOTFOUND, "办件编号或查询码不正确");

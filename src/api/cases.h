@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "api/json_out.h"
 #include "api/req.h"
 #include "core/calendar.h"
 #include "core/case.h"
@@ -70,12 +71,20 @@ enum bm_light bm_api_case_light(const struct bm_req *rq, const struct bm_case *c
                                 const struct bm_calendar *cal);
 
 /*
- * The JSON form of a case. `detail` adds materials, events, pauses, attachments and the
- * actions the caller may take now; `reveal` shows the applicant unmasked (the caller has
- * checked and audited that).
+ * The JSON form of a case, its members written into an open object of `w`. `detail` adds
+ * materials, events, pauses, attachments and the actions the caller may take now; `reveal`
+ * shows the applicant unmasked (the caller has checked and audited that).
  */
-json_t *bm_api_case_json(struct bm_req *rq, const struct bm_case *c, const struct bm_calendar *cal,
-                         bool detail, bool reveal);
+void bm_api_case_fields(struct bm_jw *w, struct bm_req *rq, const struct bm_case *c,
+                        const struct bm_calendar *cal, bool detail, bool reveal);
+/* Replies `status` with the case in detail and its version as ETag. */
+BM_MUST_CHECK enum bm_rc bm_api_case_reply(struct bm_req *rq, struct bm_resp *rs, int status,
+                                           const struct bm_case *c,
+                                           const struct bm_calendar *cal, bool reveal);
+/* Replies 200 with {"items": [the cases, in brief], "next_cursor": next_cursor or null}. */
+BM_MUST_CHECK enum bm_rc bm_api_case_page(struct bm_req *rq, struct bm_resp *rs,
+                                          const struct bm_case *cs, size_t n,
+                                          const struct bm_calendar *cal, const char *next_cursor);
 
 /* Chinese name of a trace event's action: a case action, "create" (申请), "attach" or
  * "deadline" (recomputed after a calendar change). */

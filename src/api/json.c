@@ -170,6 +170,17 @@ bm_json_reply(struct bm_req *rq, struct bm_resp *rs, int status, json_t *root)
 }
 
 enum bm_rc
+bm_json_reply_jw(struct bm_req *rq, struct bm_resp *rs, int status, struct bm_jw *w)
+{
+    rs->body = bm_jw_finish(w, &rs->body_len);
+    if (rs->body == NULL)
+        return bm_err_set(&rq->err, BM_EINTERNAL, "无法生成响应");
+    rs->status = status;
+    rs->content_type = "application/json; charset=utf-8";
+    return BM_OK;
+}
+
+enum bm_rc
 bm_json_page(struct bm_req *rq, struct bm_resp *rs, json_t *items, bool full, int64_t last_id)
 {
     return bm_json_reply(rq, rs, 200,
@@ -185,6 +196,26 @@ bm_json_time(int64_t t)
         return json_null();
     bm_time_rfc3339(t, buf, sizeof(buf));
     return json_string(buf);
+}
+
+void
+bm_jw_time(struct bm_jw *w, int64_t t)
+{
+    char buf[40];
+
+    if (t == 0) {
+        bm_jw_null(w);
+        return;
+    }
+    bm_time_rfc3339(t, buf, sizeof(buf));
+    bm_jw_str(w, buf);
+}
+
+void
+bm_jw_ktime(struct bm_jw *w, const char *k, int64_t t)
+{
+    bm_jw_key(w, k);
+    bm_jw_time(w, t);
 }
 
 json_t *

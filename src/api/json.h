@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "api/json_out.h"
 #include "api/req.h"
 
 /* Parses the request body as a JSON object. BM_EINVAL with line and column on bad JSON. */
@@ -40,6 +41,10 @@ enum bm_rc bm_json_get_roles(struct bm_req *rq, json_t *obj, const char *key,
 BM_MUST_CHECK enum bm_rc bm_json_reply(struct bm_req *rq, struct bm_resp *rs, int status,
                                        json_t *root);
 
+/* The text of `w` (finished here) as the response body with `status`. */
+BM_MUST_CHECK enum bm_rc bm_json_reply_jw(struct bm_req *rq, struct bm_resp *rs, int status,
+                                          struct bm_jw *w);
+
 /*
  * Replies 200 with the list wrapper {"items": items, "next_cursor": ...}: the cursor is
  * `last_id` as text when the page was full (`full`), else null. Steals `items`.
@@ -49,6 +54,8 @@ BM_MUST_CHECK enum bm_rc bm_json_page(struct bm_req *rq, struct bm_resp *rs, jso
 
 /* Helpers for building responses. */
 json_t *bm_json_time(int64_t t); /* RFC 3339 string in +08:00, or null for 0 */
+void bm_jw_time(struct bm_jw *w, int64_t t); /* the same, written */
+void bm_jw_ktime(struct bm_jw *w, const char *k, int64_t t);
 json_t *bm_json_roles(unsigned roles);
 
 /* Sets d[field] = [old, new] when the two strings differ (for audit details). */

@@ -13,13 +13,8 @@
 
 #include "util/err.h"
 
-struct out {
-    char *p;
-    size_t len, cap;
-};
-
 static void
-reserve(struct out *o, size_t n)
+reserve(struct bm_jw *o, size_t n)
 {
     if (o->cap - o->len > n)
         return;
@@ -29,7 +24,7 @@ reserve(struct out *o, size_t n)
 }
 
 static void
-put(struct out *o, const void *s, size_t n)
+put(struct bm_jw *o, const void *s, size_t n)
 {
     reserve(o, n);
     memcpy(o->p + o->len, s, n);
@@ -37,7 +32,7 @@ put(struct out *o, const void *s, size_t n)
 }
 
 static void
-putc1(struct out *o, char c)
+putc1(struct bm_jw *o, char c)
 {
     reserve(o, 1);
     o->p[o->len++] = c;
@@ -78,7 +73,7 @@ utf8_seq(const unsigned char *s, size_t n)
 
 /* A string with JSON's mandatory escapes; false when it is not UTF-8 (jansson refuses). */
 static bool
-put_string(struct out *o, const char *s, size_t n)
+put_string(struct bm_jw *o, const char *s, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF";
     size_t i, run = 0;
@@ -126,7 +121,7 @@ put_string(struct out *o, const char *s, size_t n)
 
 /* Decimal digits by hand: snprintf per number was a tenth of a case's rendering. */
 static void
-put_integer(struct out *o, json_int_t v)
+put_integer(struct bm_jw *o, json_int_t v)
 {
     char buf[24], *p = buf + sizeof(buf);
     /* The magnitude as unsigned, so that the most negative value has one. */
@@ -144,7 +139,7 @@ put_integer(struct out *o, json_int_t v)
 /* jansson's jsonp_dtostr with precision 12: "%.12g", ".0" when it would read as an integer,
  * the exponent without '+' and leading zeros. */
 static bool
-put_real(struct out *o, double v)
+put_real(struct bm_jw *o, double v)
 {
     char buf[64], *start, *end;
     int r = snprintf(buf, sizeof(buf), "%.12g", v);
@@ -174,7 +169,7 @@ put_real(struct out *o, double v)
 }
 
 static bool
-put_value(struct out *o, const json_t *j, int depth)
+put_value(struct bm_jw *o, const json_t *j, int depth)
 {
     size_t i;
 
@@ -241,7 +236,7 @@ put_value(struct out *o, const json_t *j, int depth)
 char *
 bm_json_compact(const json_t *j, size_t *len)
 {
-    struct out o = {0};
+    struct bm_jw o = {0};
 
     if (j == NULL || !put_value(&o, j, 0)) {
         free(o.p);
@@ -251,4 +246,137 @@ bm_json_compact(const json_t *j, size_t *len)
     if (len != NULL)
         *len = o.len - 1;
     return o.p;
+}
+
+/* ---- streaming writer ---- */
+
+static void
+sep(struct bm_jw *w)
+{
+    if (w->comma)
+        putc1(w, ',');
+}
+
+static void
+open_level(struct bm_jw *w, char c)
+{
+    sep(w);
+    putc1(w, c);
+    w->comma = false;
+}
+
+static void
+close_level(struct bm_jw *w, char c)
+{
+    putc1(w, c);
+    w->comma = true;
+}
+
+void bm_jw_obj(struct bm_jw *w) { open_level(w, '{'); }
+void bm_jw_obj_end(struct bm_jw *w) { close_level(w, '}'); }
+void bm_jw_arr(struct bm_jw *w) { open_level(w, '['); }
+void bm_jw_arr_end(struct bm_jw *w) { close_level(w, ']'); }
+
+void
+bm_jw_key(struct bm_jw *w, const char *k)
+{
+    sep(w);
+    w->bad |= !put_string(w, k, strlen(k));
+    putc1(w, ':');
+    w->comma = false;
+}
+
+void
+bm_jw_str(struct bm_jw *w, const char *s)
+{
+    sep(w);
+    if (s == NULL)
+        put(w, "null", 4);
+    else
+        w->bad |= !put_string(w, s, strlen(s));
+    w->comma = true;
+}
+
+void
+bm_jw_int(struct bm_jw *w, int64_t v)
+{
+    sep(w);
+    put_integer(w, (json_int_t)v);
+    w->comma = true;
+}
+
+void
+bm_jw_bool(struct bm_jw *w, bool v)
+{
+    sep(w);
+    if (v)
+        put(w, "true", 4);
+    else
+        put(w, "false", 5);
+    w->comma = true;
+}
+
+void
+bm_jw_null(struct bm_jw *w)
+{
+    sep(w);
+    put(w, "null", 4);
+    w->comma = true;
+}
+
+void
+bm_jw_value(struct bm_jw *w, const json_t *j)
+{
+    sep(w);
+    if (j == NULL)
+        put(w, "null", 4);
+    else
+        w->bad |= !put_value(w, j, 0);
+    w->comma = true;
+}
+
+void
+bm_jw_kstr(struct bm_jw *w, const char *k, const char *s)
+{
+    bm_jw_key(w, k);
+    bm_jw_str(w, s);
+}
+
+void
+bm_jw_kint(struct bm_jw *w, const char *k, int64_t v)
+{
+    bm_jw_key(w, k);
+    bm_jw_int(w, v);
+}
+
+void
+bm_jw_kbool(struct bm_jw *w, const char *k, bool v)
+{
+    bm_jw_key(w, k);
+    bm_jw_bool(w, v);
+}
+
+char *
+bm_jw_finish(struct bm_jw *w, size_t *len)
+{
+    char *p;
+
+    putc1(w, '\0');
+    if (w->bad) {
+        free(w->p);
+        memset(w, 0, sizeof(*w));
+        return NULL;
+    }
+    p = w->p;
+    if (len != NULL)
+        *len = w->len - 1;
+    memset(w, 0, sizeof(*w));
+    return p;
+}
+
+void
+bm_jw_free(struct bm_jw *w)
+{
+    free(w->p);
+    memset(w, 0, sizeof(*w));
 }

@@ -34,7 +34,7 @@ bm_api_supervision_warnings(struct bm_req *rq, struct bm_resp *rs)
     bm_day today = bm_day_of_instant(rq->now);
     bool want_red = true, want_yellow = true;
     size_t n = 0;
-    json_t *items;
+    struct bm_jw w = {0};
     enum bm_rc rc;
 
     memset(&q, 0, sizeof(q));
@@ -69,26 +69,35 @@ bm_api_supervision_warnings(struct bm_req *rq, struct bm_resp *rs)
         rc = bm_api_calendar(rq, &cal);
     if (rc != BM_OK)
         return rc;
-    items = json_array();
+    bm_jw_obj(&w);
+    bm_jw_key(&w, "items");
+    bm_jw_arr(&w);
     for (size_t i = 0; i < n && (int)i < q.limit; i++) {
         enum bm_light l = bm_api_case_light(rq, &cs[i], &cal);
-        json_t *o;
         /* warn_day picks the rows; the light, computed now, has the last word. */
         if (!((l == BM_LIGHT_RED && want_red) || (l == BM_LIGHT_YELLOW && want_yellow)))
             continue;
-        o = bm_api_case_json(rq, &cs[i], &cal, false, false);
-        json_object_set_new(o, "level", json_string(bm_light_code(l)));
-        json_object_set_new(o, "unit_id", json_integer(cs[i].handling_unit_id));
-        json_object_set_new(o, "unit_name", json_string(cs[i].handling_unit_name));
-        json_array_append_new(items, o);
+        bm_jw_obj(&w);
+        bm_api_case_fields(&w, rq, &cs[i], &cal, false, false);
+        bm_jw_key(&w, "level");
+        bm_jw_str(&w, bm_light_code(l));
+        bm_jw_key(&w, "unit_id");
+        bm_jw_int(&w, cs[i].handling_unit_id);
+        bm_jw_key(&w, "unit_name");
+        bm_jw_str(&w, cs[i].handling_unit_name);
+        bm_jw_obj_end(&w);
     }
+    bm_jw_arr_end(&w);
+    bm_jw_key(&w, "next_cursor");
     if ((int)n > q.limit) {
         const struct bm_case *last = &cs[q.limit - 1];
         const char *next = bm_arena_printf(rq->arena, "%d.%" PRId64, (int)last->due_day, last->id);
-        return bm_json_reply(rq, rs, 200, json_pack("{s:o,s:s}", "items", items, "next_cursor",
-                                                    next ? next : ""));
+        bm_jw_str(&w, next ? next : "");
+    } else {
+        bm_jw_null(&w);
     }
-    return bm_json_reply(rq, rs, 200, json_pack("{s:o,s:n}", "items", items, "next_cursor"));
+    bm_jw_obj_end(&w);
+    return bm_json_reply_jw(rq, rs, 200, &w);
 }
 
 /* ---- the warning round ---- */

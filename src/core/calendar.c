@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/time.h"
 #include "util/utf8.h"
 
 #define SECS_PER_DAY 86400
@@ -133,15 +134,6 @@ bm_day_parse(const char *s, bm_day *out)
     return bm_day_from_ymd(v[0], v[1], v[2], out);
 }
 
-static void
-put_digits(char *p, int v, int width)
-{
-    for (int i = width - 1; i >= 0; i--) {
-        p[i] = (char)('0' + v % 10);
-        v /= 10;
-    }
-}
-
 void
 bm_day_format(bm_day d, char out[11])
 {
@@ -151,11 +143,11 @@ bm_day_format(bm_day d, char out[11])
     /* Outside years 0..9999 there is no YYYY form; "0000-00-00" is never parsed back. */
     if (y < 0 || y > 9999)
         y = m = dd = 0;
-    put_digits(out, y, 4);
+    bm_put_digits(out, y, 4);
     out[4] = '-';
-    put_digits(out + 5, m, 2);
+    bm_put_digits(out + 5, m, 2);
     out[7] = '-';
-    put_digits(out + 8, dd, 2);
+    bm_put_digits(out + 8, dd, 2);
     out[10] = '\0';
 }
 

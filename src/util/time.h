@@ -18,6 +18,10 @@ int64_t bm_now(void);
 /* Monotonic milliseconds (for durations, not for dates). */
 double bm_mono_ms(void);
 
+/* The last `width` decimal digits of v >= 0, zero-padded, into p (no NUL): dates and times
+ * are written by hand because snprintf was a sixth of rendering a case. */
+void bm_put_digits(char *p, int v, int width);
+
 /* "2026-11-26T22:01:06+08:00" into out (at least 26 bytes). */
 void bm_time_rfc3339(int64_t t, char *out, size_t out_size);
 

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "core/calendar.h"
+#include "util/time.h"
 #include "util/utf8.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
@@ -1068,6 +1069,32 @@ test_light_codes(void **state)
     assert_string_equal(bm_light_code(BM_LIGHT_RED), "red");
 }
 
+/* Instants are shown in China Standard Time, digits written by hand; outside years
+ * 0..9999 or with a short buffer the snprintf path answers, truncated. */
+static void
+test_time_format(void **state)
+{
+    char buf[40];
+    (void)state;
+
+    bm_time_rfc3339(0, buf, sizeof(buf));
+    assert_string_equal(buf, "1970-01-01T08:00:00+08:00");
+    bm_time_rfc3339(1795701666, buf, sizeof(buf));
+    assert_string_equal(buf, "2026-11-26T22:01:06+08:00");
+    bm_time_rfc3339(253402271999, buf, sizeof(buf));
+    assert_string_equal(buf, "9999-12-31T23:59:59+08:00");
+    bm_time_rfc3339(253402271999 + 1, buf, sizeof(buf));
+    assert_string_equal(buf, "10000-01-01T00:00:00+08:00");
+    bm_time_rfc3339(1795701666, buf, 11);
+    assert_string_equal(buf, "2026-11-26");
+    bm_time_date(1795701666, buf, sizeof(buf));
+    assert_string_equal(buf, "2026-11-26");
+    bm_time_date(1795701666 - 22 * 3600 - 67, buf, sizeof(buf));
+    assert_string_equal(buf, "2026-11-25");
+    bm_time_date(1795701666, buf, 5);
+    assert_string_equal(buf, "2026");
+}
+
 int
 main(void)
 {
@@ -1095,6 +1122,7 @@ main(void)
         cmocka_unit_test(test_lights),
         cmocka_unit_test(test_light_codes),
         cmocka_unit_test(test_warn_day_matches_light),
+        cmocka_unit_test(test_time_format),
     };
     return cmocka_run_group_tests(tests, load_calendars, free_calendars);
 }
