@@ -5,13 +5,15 @@
 #
 #   make && bench/callgrind.sh                       # GET /api/v1/cases/{case_no}, 200 times
 #   BENCH_REQUESTS=500 BENCH_FUNC=on_request bench/callgrind.sh   # the whole request
+#   BENCH_PATH='/api/v1/cases?status=open&sort=deadline' BENCH_FUNC=on_request bench/callgrind.sh
 #
 # Makes a demo store (`bianmin demo --no-serve`; BENCH_DB=FILE copies a kept one, with its
 # .key file, instead, so that two binaries can be compared on the same case; its users
 # need the password Bianmin2026) in a temporary folder, runs
 # build/bianmin serve under callgrind collecting only inside BENCH_FUNC (default
 # bm_api_cases_get, the case read's handler: store reads, the JSON and its text), logs in as
-# the county supervisor, reads one case in processing BENCH_REQUESTS times with curl, stops
+# the county supervisor, reads one case in processing (or BENCH_PATH, where {case_no} stands
+# for that case) BENCH_REQUESTS times with curl, stops
 # the server and prints the instructions per request and the top functions. Loopback only;
 # the server and the folder are removed on exit.
 set -euo pipefail
@@ -19,6 +21,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${BENCH_BIN:-$root/build/bianmin}
 n=${BENCH_REQUESTS:-200}
 func=${BENCH_FUNC:-bm_api_cases_get}
+path=${BENCH_PATH:-'/api/v1/cases/{case_no}'}
 [ -x "$bin" ] || { echo "callgrind.sh: $bin not found: run make first" >&2; exit 1; }
 command -v valgrind >/dev/null || { echo "callgrind.sh: valgrind is needed (apt-get install valgrind)" >&2; exit 1; }
 [[ $n =~ ^[0-9]+$ ]] && [ "$n" -ge 1 ] || { echo "BENCH_REQUESTS must be a positive number" >&2; exit 1; }
@@ -37,6 +40,7 @@ else
     "$bin" demo --db d.db --no-serve >demo.out 2>&1 || { tail -n 5 demo.out >&2; exit 1; }
 fi
 case_no=$(sqlite3 -readonly d.db "SELECT case_no FROM cases WHERE status = 'processing' ORDER BY id LIMIT 1")
+path=${path//\{case_no\}/$case_no}
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 valgrind --tool=callgrind --callgrind-out-file=cg.out --toggle-collect="$func" \
   "$bin" serve --db d.db --listen "127.0.0.1:$port" --web "$root/web/placeholder" >serve.out 2>serve.err &
@@ -44,14 +48,17 @@ pid=$!
 for _ in $(seq 600); do curl -sf -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.2; done
 curl -sSf -c ck -H 'Content-Type: application/json' -d '{"username":"supervisor","password":"Bianmin2026"}' \
   "http://127.0.0.1:$port/api/v1/session" >/dev/null
-size=$(curl -sSf -b ck -o /dev/null -w '%{size_download}' "http://127.0.0.1:$port/api/v1/cases/$case_no")
-for _ in $(seq $((n - 1))); do curl -sSf -b ck -o /dev/null "http://127.0.0.1:$port/api/v1/cases/$case_no"; done
+size=$(curl -sSf -b ck -o /dev/null -w '%{size_download}' "http://127.0.0.1:$port$path")
+for _ in $(seq $((n - 1))); do curl -sSf -b ck -o /dev/null "http://127.0.0.1:$port$path"; done
 kill -TERM "$pid"
 wait "$pid" || true
 pid=""
 total=$(callgrind_annotate cg.out 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }')
-echo "GET /api/v1/cases/$case_no ($size bytes), $n requests, collecting in $func:"
-echo "  $(awk -v t="$total" -v n="$n" 'BEGIN { printf "%.0f", t / n }') instructions per request ($(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'))"
+# The commit names the binary only when it is this tree's build.
+label=$bin
+[ -z "${BENCH_BIN:-}" ] && label="commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')"
+echo "GET $path ($size bytes), $n requests, collecting in $func:"
+echo "  $(awk -v t="$total" -v n="$n" 'BEGIN { printf "%.0f", t / n }') instructions per request ($label)"
 echo
 echo "Top functions with callees (inclusive):"
 callgrind_annotate --inclusive=yes cg.out 2>/dev/null | sed -n '/Ir  *file:function/,$p' | sed -n '3,28p'
