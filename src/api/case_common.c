@@ -350,10 +350,8 @@ put_applicant(struct bm_jw *w, struct bm_req *rq, const struct bm_case *c, bool 
     bm_jw_kstr(w, "id_type", c->is_applicant_uscc ? "uscc" : "resident_id");
     if (!ok) {
         bm_err_clear(&rq->err);
-        bm_jw_key(w, "id_number");
-        bm_jw_null(w);
-        bm_jw_key(w, "phone");
-        bm_jw_null(w);
+        bm_jw_kstr(w, "id_number", NULL);
+        bm_jw_kstr(w, "phone", NULL);
         bm_jw_obj_end(w);
         return;
     }
@@ -416,7 +414,7 @@ bm_api_event_name(const char *action)
     return action;
 }
 
-/* The trace; tells whether it holds pauses and files (see bm_api_case_write). */
+/* The trace; tells whether it holds pauses and files (see bm_api_case_fields). */
 static void
 put_events(struct bm_jw *w, struct bm_req *rq, const struct bm_case *c, bool *paused,
            bool *attached)
@@ -653,8 +651,7 @@ bm_api_case_page(struct bm_req *rq, struct bm_resp *rs, const struct bm_case *cs
         bm_jw_obj_end(&w);
     }
     bm_jw_arr_end(&w);
-    bm_jw_key(&w, "next_cursor");
-    bm_jw_str(&w, next_cursor);
+    bm_jw_kstr(&w, "next_cursor", next_cursor);
     bm_jw_obj_end(&w);
     return bm_json_reply_jw(rq, rs, 200, &w);
 }

@@ -362,21 +362,13 @@ bm_jw_finish(struct bm_jw *w, size_t *len)
     char *p;
 
     putc1(w, '\0');
-    if (w->bad) {
-        free(w->p);
-        memset(w, 0, sizeof(*w));
-        return NULL;
-    }
     p = w->p;
-    if (len != NULL)
+    if (w->bad) {
+        free(p);
+        p = NULL;
+    } else if (len != NULL) {
         *len = w->len - 1;
+    }
     memset(w, 0, sizeof(*w));
     return p;
-}
-
-void
-bm_jw_free(struct bm_jw *w)
-{
-    free(w->p);
-    memset(w, 0, sizeof(*w));
 }

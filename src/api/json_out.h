@@ -46,6 +46,5 @@ void bm_jw_kbool(struct bm_jw *w, const char *k, bool v);
 /* The text (malloc'ed, the caller frees) and its length; NULL if a string was not UTF-8.
  * Resets the writer either way. */
 char *bm_jw_finish(struct bm_jw *w, size_t *len);
-void bm_jw_free(struct bm_jw *w);
 
 #endif

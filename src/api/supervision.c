@@ -79,12 +79,9 @@ bm_api_supervision_warnings(struct bm_req *rq, struct bm_resp *rs)
             continue;
         bm_jw_obj(&w);
         bm_api_case_fields(&w, rq, &cs[i], &cal, false, false);
-        bm_jw_key(&w, "level");
-        bm_jw_str(&w, bm_light_code(l));
-        bm_jw_key(&w, "unit_id");
-        bm_jw_int(&w, cs[i].handling_unit_id);
-        bm_jw_key(&w, "unit_name");
-        bm_jw_str(&w, cs[i].handling_unit_name);
+        bm_jw_kstr(&w, "level", bm_light_code(l));
+        bm_jw_kint(&w, "unit_id", cs[i].handling_unit_id);
+        bm_jw_kstr(&w, "unit_name", cs[i].handling_unit_name);
         bm_jw_obj_end(&w);
     }
     bm_jw_arr_end(&w);
