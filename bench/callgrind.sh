@@ -6,6 +6,7 @@
 #   make && bench/callgrind.sh                       # GET /api/v1/cases/{case_no}, 200 times
 #   BENCH_REQUESTS=500 BENCH_FUNC=on_request bench/callgrind.sh   # the whole request
 #   BENCH_PATH='/api/v1/cases?status=open&sort=deadline' BENCH_FUNC=on_request bench/callgrind.sh
+#   BENCH_CREATE=1 BENCH_FUNC=on_request bench/callgrind.sh   # POST /api/v1/cases, accepted
 #
 # Makes a demo store (`bianmin demo --no-serve`; BENCH_DB=FILE copies a kept one, with its
 # .key file, instead, so that two binaries can be compared on the same case; its users
@@ -14,9 +15,12 @@
 # bm_api_cases_get, the case read's handler: store reads, the JSON and its text), logs in as
 # the county supervisor, reads one case in processing (or BENCH_PATH, where {case_no} stands
 # for that case) BENCH_REQUESTS times with curl, stops the server and prints the instructions
-# per request and the top functions (BENCH_TOP of them, 26 by default). The first requests
+# per request and the top functions (BENCH_TOP of them, 26 by default). With BENCH_CREATE=1
+# it instead opens and accepts BENCH_REQUESTS window cases as the clerk xtgz_clerk, with the
+# body bench/cases.sh's `create` sends (the first published county-wide item for residents,
+# every material provided, one valid resident ID number). The first requests
 # also prepare each SQL statement once per connection: use 200 or more so that this fades.
-# Loopback only; the server and the folder are removed on exit.
+# BENCH_CG_OUT=FILE keeps the raw profile. Loopback only; the server and the folder are removed on exit.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${BENCH_BIN:-$root/build/bianmin}
@@ -47,10 +51,29 @@ valgrind --tool=callgrind --callgrind-out-file=cg.out --toggle-collect="$func" \
   "$bin" serve --db d.db --listen "127.0.0.1:$port" --web "$root/web/placeholder" >serve.out 2>serve.err &
 pid=$!
 for _ in $(seq 600); do curl -sf -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.2; done
-curl -sSf -c ck -H 'Content-Type: application/json' -d '{"username":"supervisor","password":"Bianmin2026"}' \
-  "http://127.0.0.1:$port/api/v1/session" >/dev/null
-size=$(curl -sSf -b ck -o /dev/null -w '%{size_download}' "http://127.0.0.1:$port$path")
-for _ in $(seq $((n - 1))); do curl -sSf -b ck -o /dev/null "http://127.0.0.1:$port$path"; done
+user=supervisor
+[ "${BENCH_CREATE:-0}" = 1 ] && user=xtgz_clerk
+csrf=$(curl -sSf -c ck -H 'Content-Type: application/json' -d "{\"username\":\"$user\",\"password\":\"Bianmin2026\"}" \
+  "http://127.0.0.1:$port/api/v1/session" | python3 -c 'import json, sys; print(json.load(sys.stdin)["csrf_token"])')
+if [ "${BENCH_CREATE:-0}" = 1 ]; then
+  curl -sSf "http://127.0.0.1:$port/api/v1/items?limit=100" >items.json
+  id=$(python3 -c 'import json; d = json.load(open("items.json")); print(min(i["id"] for i in d["items"] if i["county_wide"] and i["status"] == "published" and "natural_person" in i["service_objects"]))')
+  curl -sSf "http://127.0.0.1:$port/api/v1/items/$id" | python3 -c '
+import json, sys
+item = json.load(sys.stdin)
+print(json.dumps({"item_id": item["id"], "channel": "window",
+                  "applicant": {"name": "张三", "id_type": "resident_id", "id_number": "11010519491231002X", "phone": "13800138000"},
+                  "materials": [{"name": m["name"], "provided": True} for m in item["materials"]],
+                  "accept": True}, ensure_ascii=False))' >body.json
+  path=/api/v1/cases
+  req=(-b ck -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' --data-binary @body.json)
+  method=POST
+else
+  req=(-b ck)
+  method=GET
+fi
+size=$(curl -sSf "${req[@]}" -o /dev/null -w '%{size_download}' "http://127.0.0.1:$port$path")
+for _ in $(seq $((n - 1))); do curl -sSf "${req[@]}" -o /dev/null "http://127.0.0.1:$port$path"; done
 kill -TERM "$pid"
 wait "$pid" || true
 pid=""
@@ -58,8 +81,10 @@ total=$(callgrind_annotate cg.out 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(","
 # The commit names the binary only when it is this tree's build.
 label=$bin
 [ -z "${BENCH_BIN:-}" ] && label="commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')"
-echo "GET $path ($size bytes), $n requests, collecting in $func:"
+echo "$method $path ($size bytes), $n requests, collecting in $func:"
 echo "  $(awk -v t="$total" -v n="$n" 'BEGIN { printf "%.0f", t / n }') instructions per request ($label)"
 echo
 echo "Top functions with callees (inclusive):"
 callgrind_annotate --inclusive=yes cg.out 2>/dev/null | sed -n '/Ir  *file:function/,$p' | sed -n "3,$((2 + ${BENCH_TOP:-26}))p"
+# The raw profile, for callgrind_annotate --tree=caller or kcachegrind.
+[ -n "${BENCH_CG_OUT:-}" ] && cp cg.out "$BENCH_CG_OUT"
