@@ -192,8 +192,8 @@ date_text(struct bm_req *rq, bm_day d)
 }
 
 enum bm_rc
-bm_api_case_apply(struct bm_req *rq, struct bm_case *c, enum bm_case_action action, json_t *body,
-                  const struct bm_calendar *cal)
+bm_api_case_step(struct bm_req *rq, struct bm_case *c, enum bm_case_action action, json_t *body,
+                 const struct bm_calendar *cal, struct bm_case_step *out)
 {
     struct bm_case_state s = c->st;
     enum bm_case_status from = c->st.status;
@@ -432,20 +432,50 @@ bm_api_case_apply(struct bm_req *rq, struct bm_case *c, enum bm_case_action acti
     c->st = s;
     if (c->handler_id == 0)
         c->st.has_handler = false;
-    rc = bm_store_case_update(rq->store, c, rq->now, &rq->err);
-    if (rc == BM_OK)
-        rc = bm_api_case_event(rq, c, bm_case_actions[action].code, from, note, json_deep_copy(detail));
-    if (rc == BM_OK && notice != NULL)
-        rc = bm_api_notify(rq, c, template_name, notice);
+    *out = (struct bm_case_step){.action = action, .from = from, .note = note,
+                                 .template_name = template_name, .notice = notice,
+                                 .detail = detail};
+    return BM_OK;
+}
+
+enum bm_rc
+bm_api_case_record(struct bm_req *rq, const struct bm_case *c, struct bm_case_step *step)
+{
+    json_t *detail = step->detail;
+    enum bm_rc rc;
+
+    step->detail = NULL;
+    rc = bm_api_case_event(rq, c, bm_case_actions[step->action].code, step->from, step->note,
+                           json_deep_copy(detail));
+    if (rc == BM_OK && step->notice != NULL)
+        rc = bm_api_notify(rq, c, step->template_name, step->notice);
     json_object_set_new(detail, "case_no", json_string(c->case_no));
-    json_object_set_new(detail, "from", json_string(bm_case_statuses[from].code));
-    json_object_set_new(detail, "to", json_string(bm_case_statuses[s.status].code));
+    json_object_set_new(detail, "from", json_string(bm_case_statuses[step->from].code));
+    json_object_set_new(detail, "to", json_string(bm_case_statuses[c->st.status].code));
     if (rc == BM_OK)
-        rc = bm_api_audit(rq, bm_arena_printf(rq->arena, "case.%s", bm_case_actions[action].code),
+        rc = bm_api_audit(rq,
+                          bm_arena_printf(rq->arena, "case.%s", bm_case_actions[step->action].code),
                           "case", c->id, detail);
     else
         json_decref(detail);
     return rc;
+}
+
+enum bm_rc
+bm_api_case_apply(struct bm_req *rq, struct bm_case *c, enum bm_case_action action, json_t *body,
+                  const struct bm_calendar *cal)
+{
+    struct bm_case_step step;
+    enum bm_rc rc = bm_api_case_step(rq, c, action, body, cal, &step);
+
+    if (rc != BM_OK)
+        return rc;
+    rc = bm_store_case_update(rq->store, c, rq->now, &rq->err);
+    if (rc != BM_OK) {
+        json_decref(step.detail);
+        return rc;
+    }
+    return bm_api_case_record(rq, c, &step);
 }
 
 enum bm_rc

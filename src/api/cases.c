@@ -392,6 +392,8 @@ static enum bm_rc
 create(struct bm_req *rq, struct bm_resp *rs, bool public_route)
 {
     struct intake in;
+    struct bm_case submitted;
+    struct bm_case_step step;
     struct bm_org_unit window;
     struct bm_calendar cal;
     unsigned char body_hash[32];
@@ -401,7 +403,7 @@ create(struct bm_req *rq, struct bm_resp *rs, bool public_route)
     int64_t item_id = 0, id;
     int seq = 0;
     bool is_citizen = (rq->who.roles & BM_ROLE_CITIZEN) && !(rq->who.roles & BM_ROLE_CLERK);
-    bool replayed;
+    bool replayed, stepped = false;
     enum bm_rc rc;
 
     memset(&in, 0, sizeof(in));
@@ -499,13 +501,34 @@ create(struct bm_req *rq, struct bm_resp *rs, bool public_route)
         else if ((in.c.case_no = bm_arena_strdup(rq->arena, no)) == NULL)
             rc = bm_err_set(&rq->err, BM_ETOOBIG, "请求内容过大");
     }
+    /* Accepted at once: the step is applied before the insert, so the row is written once
+     * (an insert and then an update rewrote every index of the case). The create event and
+     * audit entry still come first and describe the case as submitted. */
+    submitted = in.c;
+    submitted.version = 1;
+    submitted.county_code = "";
+    if (rc == BM_OK && in.accept_now) {
+        /* The county is the first six digits of the town code, the rest is what is written:
+         * the accept notice and the reply need no read back. */
+        in.c.county_code = bm_arena_strndup(rq->arena, town, 6);
+        in.c.item_code = in.item.code;
+        in.c.item_version = in.item.item_version;
+        in.c.handler_name = "";
+        in.c.created_at = in.c.updated_at = rq->now;
+        rc = in.c.county_code ? BM_OK : bm_err_set(&rq->err, BM_ETOOBIG, "请求内容过大");
+        if (rc == BM_OK)
+            rc = bm_api_calendar_stored(rq, &cal);
+        if (rc == BM_OK)
+            rc = bm_api_case_step(rq, &in.c, BM_ACT_ACCEPT, NULL, &cal, &step);
+        if (rc == BM_OK)
+            stepped = true;
+    }
+    in.c.version = stepped ? 2 : 1;
     if (rc == BM_OK)
         rc = bm_store_case_insert(rq->store, &in.c, rq->now, &id, &rq->err);
     if (rc == BM_OK) {
-        in.c.id = id;
-        in.c.version = 1;
-        in.c.county_code = ""; /* set by the store; notices read it back below */
-        rc = bm_api_case_event(rq, &in.c, "create", (enum bm_case_status)-1,
+        in.c.id = submitted.id = id;
+        rc = bm_api_case_event(rq, &submitted, "create", (enum bm_case_status)-1,
                                in.c.is_online ? "网上申请" : "窗口申请",
                                json_pack("{s:s,s:I}", "channel", channel, "item_id",
                                          (json_int_t)in.item.id));
@@ -517,20 +540,11 @@ create(struct bm_req *rq, struct bm_resp *rs, bool public_route)
     if (rc == BM_OK && rq->idempotency_key[0] != '\0')
         rc = bm_store_idem_put(rq->store, rq->who.user_id, rq->idempotency_key, body_hash, id,
                                rq->now, &rq->err);
-    if (rc == BM_OK && in.accept_now) {
-        /* The case as just inserted, without reading it back: the county is the first six
-         * digits of the town code, the rest is what was written. */
-        struct bm_case c = in.c;
-        c.county_code = bm_arena_strndup(rq->arena, town, 6);
-        c.item_code = in.item.code;
-        c.item_version = in.item.item_version;
-        c.handler_name = "";
-        c.created_at = c.updated_at = rq->now;
-        rc = c.county_code ? BM_OK : bm_err_set(&rq->err, BM_ETOOBIG, "请求内容过大");
+    if (stepped) {
         if (rc == BM_OK)
-            rc = bm_api_calendar_stored(rq, &cal);
-        if (rc == BM_OK)
-            rc = bm_api_case_apply(rq, &c, BM_ACT_ACCEPT, NULL, &cal);
+            rc = bm_api_case_record(rq, &in.c, &step);
+        else
+            json_decref(step.detail);
     }
     if (rc == BM_OK)
         rc = bm_store_commit(rq->store, &rq->err);

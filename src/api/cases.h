@@ -152,6 +152,26 @@ BM_MUST_CHECK enum bm_rc bm_api_case_apply(struct bm_req *rq, struct bm_case *c,
                                            enum bm_case_action action, json_t *body,
                                            const struct bm_calendar *cal);
 
+/*
+ * bm_api_case_apply in two halves, for a case that is not stored yet (opened and accepted
+ * in one go): bm_api_case_step checks the action and applies it to `c` in memory (the step
+ * and the fields it sets; for a stored case also its pauses and certificate), describing
+ * what to record in `out`; bm_api_case_record, once the case is written, adds the trace
+ * event, the applicant's text message and the audit entry, and frees out->detail.
+ */
+struct bm_case_step {
+    enum bm_case_action action;
+    enum bm_case_status from;
+    const char *note, *template_name, *notice; /* notice NULL: no text message */
+    json_t *detail;                            /* owned */
+};
+BM_MUST_CHECK enum bm_rc bm_api_case_step(struct bm_req *rq, struct bm_case *c,
+                                          enum bm_case_action action, json_t *body,
+                                          const struct bm_calendar *cal,
+                                          struct bm_case_step *out);
+BM_MUST_CHECK enum bm_rc bm_api_case_record(struct bm_req *rq, const struct bm_case *c,
+                                            struct bm_case_step *step);
+
 /* YYYYMMDD of a day, as the integer bm_id_valid and case numbers use. */
 int bm_api_ymd(bm_day d);
 

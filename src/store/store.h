@@ -454,8 +454,8 @@ struct bm_case_query {
 BM_MUST_CHECK enum bm_rc bm_store_case_next_seq(struct bm_store *st, const char *town_code,
                                                 int ymd, int *seq, struct bm_err *err);
 /*
- * Inserts a case with its materials (county_code from the accepting unit). Inside a
- * transaction. BM_ECONFLICT if the case number exists.
+ * Inserts a case with its materials (county_code from the accepting unit) at c->version
+ * (1 when 0). Inside a transaction. BM_ECONFLICT if the case number exists.
  */
 BM_MUST_CHECK enum bm_rc bm_store_case_insert(struct bm_store *st, const struct bm_case *c,
                                               int64_t now, int64_t *id, struct bm_err *err);

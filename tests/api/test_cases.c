@@ -1384,6 +1384,20 @@ test_other_actions(void **state)
 
     /* 转办 to the township's own office, which assigns, extends once and decides. */
     open_ok(XT_CLERK, item_main, ALL_MAIN, ",\"accept\":true", no, code);
+    /* Opened and accepted in one request: two steps in the trace, version 2. */
+    assert_int_equal(get_case(XT_CLERK, no, &r), 200);
+    assert_int_equal(jint(r.json, "version"), 2);
+    assert_string_equal(r.etag, "\"2\"");
+    assert_int_equal(json_array_size(jget(r.json, "events")), 2);
+    assert_string_equal(jstr(r.json, "events.0.action"), "create");
+    assert_string_equal(jstr(r.json, "events.0.from_status"), "");
+    assert_string_equal(jstr(r.json, "events.0.to_status"), "submitted");
+    assert_string_equal(jstr(r.json, "events.1.action"), "accept");
+    assert_string_equal(jstr(r.json, "events.1.from_status"), "submitted");
+    assert_string_equal(jstr(r.json, "events.1.to_status"), "accepted");
+    assert_string_equal(jstr(r.json, "status"), "accepted");
+    assert_true(jstr(r.json, "deadline")[0] != '\0');
+    resp_free(&r);
     act(RSJ_HANDLER, no, 2, fmt("{\"action\":\"transfer\",\"unit_id\":%lld}", office), &r);
     assert_problem(&r, 400, "validation_failed");
     assert_true(has_field_error(&r, "note"));

@@ -174,14 +174,14 @@ static const char SQL_CASE_INSERT[] =
     "applicant_hash, applicant_user_id, accepting_unit_id, handling_unit_id, handler_id, "
     "promised_days, summary, submitted_at, accepted_at, accept_day, due_day, due_provisional, "
     "decided_at, closed_at, delivery_method, delivery_ref, visits, created_at, updated_at, "
-    "warn_day, used_days) "
+    "warn_day, used_days, version) "
     "VALUES ($1, (SELECT county_code FROM org_units WHERE id = $20::bigint), $2, $3::bigint, "
     "$4, $5, $6, $7, $8, $9, $10, $11::bigint, $12::bigint, $13::bigint, $14::bigint, $15, $16, "
     "$17, $18, nullif($19::bigint, 0), $20::bigint, $21::bigint, nullif($22::bigint, 0), "
     "$23::bigint, $24, $25::bigint, $26::bigint, nullif($27::bigint, " PQ_DAY_NONE "), "
     "nullif($28::bigint, " PQ_DAY_NONE "), $29::bigint, $30::bigint, $31::bigint, $32, $33, "
-    "$34::bigint, $35::bigint, $35::bigint, nullif($36::bigint, " PQ_DAY_NONE "), $37::bigint) "
-    "RETURNING id";
+    "$34::bigint, $35::bigint, $35::bigint, nullif($36::bigint, " PQ_DAY_NONE "), $37::bigint, "
+    "$38::bigint) RETURNING id";
 static const char SQL_MAT_INSERT[] =
     "INSERT INTO case_materials (case_id, ord, name, required, source, provided, exempt, "
     "certificate_id, county_code) VALUES ($1::bigint, $2::bigint, $3, $4::bigint, $5, "
@@ -236,6 +236,7 @@ pg_case_insert(struct bm_store *st, const struct bm_case *c, int64_t now, int64_
     pq_i64(&a, now);
     pq_i64(&a, c->warn_day);
     pq_i64(&a, c->used_days);
+    pq_i64(&a, c->version > 0 ? c->version : 1);
     r = pq_run(st, SQL_CASE_INSERT, &a, "case insert", err);
     if (r == NULL) {
         if (err->rc == BM_ECONFLICT)

@@ -179,10 +179,10 @@ static const char SQL_CASE_INSERT[] =
     "applicant_hash, applicant_user_id, accepting_unit_id, handling_unit_id, handler_id, "
     "promised_days, summary, submitted_at, accepted_at, accept_day, due_day, due_provisional, "
     "decided_at, closed_at, delivery_method, delivery_ref, visits, created_at, updated_at, "
-    "warn_day, used_days) "
+    "warn_day, used_days, version) "
     "VALUES (?1, (SELECT county_code FROM org_units WHERE id = ?20), ?2, ?3, ?4, ?5, ?6, ?7, "
     "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, "
-    "?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?35, ?36, ?37)";
+    "?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?35, ?36, ?37, ?38)";
 static const char SQL_MAT_INSERT[] =
     "INSERT INTO case_materials (case_id, ord, name, required, source, provided, exempt, "
     "certificate_id, county_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
@@ -241,6 +241,7 @@ sqlite_case_insert(struct bm_store *st, const struct bm_case *c, int64_t now, in
     sqlite3_bind_int64(s, 35, now);
     bind_day(s, 36, c->warn_day);
     sqlite3_bind_int(s, 37, c->used_days);
+    sqlite3_bind_int64(s, 38, c->version > 0 ? c->version : 1);
     if ((rc = sq_exec(st, s, "case insert", err)) != BM_OK)
         return rc;
     *id = sqlite3_last_insert_rowid(SQ(st)->db);
