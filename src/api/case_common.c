@@ -21,6 +21,7 @@
 struct cal_snap {
     int refs;
     int64_t loaded_at;
+    int64_t stamp; /* bm_store_calendar_stamp of what was loaded */
     struct bm_cal_entry *entries;
     size_t n_entries;
     int *years;
@@ -66,6 +67,8 @@ snap_load(struct bm_req *rq, struct cal_snap **out)
     s = bm_xcalloc(1, sizeof(*s));
     s->refs = 1;
     s->loaded_at = rq->now;
+    for (size_t i = 0; i < n; i++)
+        s->stamp += ys[i].version;
     s->entries = bm_xcalloc(n_entries + 1, sizeof(*s->entries));
     s->years = bm_xcalloc(n + 1, sizeof(*s->years));
     s->names = bm_xmalloc(names_len + 1);
@@ -81,6 +84,21 @@ snap_load(struct bm_req *rq, struct cal_snap **out)
     }
     s->n_entries = k; /* years come in order and days within each: the whole is sorted */
     *out = s;
+    return BM_OK;
+}
+
+/* Lends snapshot `s` (one ref, dropped with the request's arena) as `cal`. */
+static enum bm_rc
+snap_lend(struct bm_req *rq, struct cal_snap *s, struct bm_calendar *cal)
+{
+    if (bm_arena_defer(rq->arena, snap_unref, s) != BM_OK) {
+        snap_unref(s);
+        return bm_err_set(&rq->err, BM_ETOOBIG, "请求内容过大");
+    }
+    cal->entries = s->entries;
+    cal->n_entries = s->n_entries;
+    cal->years = s->years;
+    cal->n_years = s->n_years;
     return BM_OK;
 }
 
@@ -110,15 +128,7 @@ bm_api_calendar(struct bm_req *rq, struct bm_calendar *cal)
             snap_unref(old);
         s = fresh;
     }
-    if (bm_arena_defer(rq->arena, snap_unref, s) != BM_OK) {
-        snap_unref(s);
-        return bm_err_set(&rq->err, BM_ETOOBIG, "请求内容过大");
-    }
-    cal->entries = s->entries;
-    cal->n_entries = s->n_entries;
-    cal->years = s->years;
-    cal->n_years = s->n_years;
-    return BM_OK;
+    return snap_lend(rq, s, cal);
 }
 
 enum bm_rc
@@ -126,11 +136,25 @@ bm_api_calendar_stored(struct bm_req *rq, struct bm_calendar *cal)
 {
     struct bm_cal_year *ys;
     struct bm_cal_entry *e;
+    struct cal_snap *s;
     int *years;
     size_t n = 0, total = 0, k = 0;
-    enum bm_rc rc = bm_store_calendar_load(rq->store, rq->arena, &ys, &n, &rq->err);
+    int64_t stamp = 0;
+    enum bm_rc rc = bm_store_calendar_stamp(rq->store, &stamp, &rq->err);
 
+    /* The snapshot, when the store still holds what it was loaded from (a whole load is ten
+     * times the stamp's query). A miss reads the store and leaves the snapshot alone: this
+     * transaction may be the one changing the calendar, and may yet roll back. */
     if (rc != BM_OK)
+        return rc;
+    pthread_mutex_lock(&cal_mu);
+    s = cal_cur != NULL && cal_cur->stamp == stamp ? cal_cur : NULL;
+    if (s != NULL)
+        s->refs++;
+    pthread_mutex_unlock(&cal_mu);
+    if (s != NULL)
+        return snap_lend(rq, s, cal);
+    if ((rc = bm_store_calendar_load(rq->store, rq->arena, &ys, &n, &rq->err)) != BM_OK)
         return rc;
     for (size_t i = 0; i < n; i++)
         total += ys[i].n_entries;

@@ -172,6 +172,7 @@ struct bm_store_ops {
     enum bm_rc (*power_update)(struct bm_store *st, const struct bm_power *p, int64_t now, struct bm_err *err);
     void (*tune_for_batch)(struct bm_store *st);
     enum bm_rc (*calendar_load)(struct bm_store *st, struct bm_arena *a, struct bm_cal_year **out, size_t *n, struct bm_err *err);
+    enum bm_rc (*calendar_stamp)(struct bm_store *st, int64_t *stamp, struct bm_err *err);
     enum bm_rc (*calendar_put)(struct bm_store *st, const struct bm_cal_year *y, int64_t version, int64_t now, struct bm_err *err);
     enum bm_rc (*case_next_seq)(struct bm_store *st, const char *town_code, int ymd, int *seq, struct bm_err *err);
     enum bm_rc (*case_insert)(struct bm_store *st, const struct bm_case *c, int64_t now, int64_t *id, struct bm_err *err);

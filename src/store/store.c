@@ -401,6 +401,12 @@ bm_store_calendar_load(struct bm_store *st, struct bm_arena *a, struct bm_cal_ye
 }
 
 enum bm_rc
+bm_store_calendar_stamp(struct bm_store *st, int64_t *stamp, struct bm_err *err)
+{
+    return st->ops->calendar_stamp(st, stamp, err);
+}
+
+enum bm_rc
 bm_store_calendar_put(struct bm_store *st, const struct bm_cal_year *y, int64_t version, int64_t now, struct bm_err *err)
 {
     return st->ops->calendar_put(st, y, version, now, err);

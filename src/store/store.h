@@ -344,6 +344,13 @@ BM_MUST_CHECK enum bm_rc bm_store_calendar_load(struct bm_store *st, struct bm_a
                                                 struct bm_cal_year **out, size_t *n,
                                                 struct bm_err *err);
 /*
+ * A number that every change of the calendar raises: the sum of the years' versions (a year
+ * is created at version 1, each replacement adds 1, none is deleted). Equal stamps mean an
+ * equal calendar, so a cached copy can be checked with one small query.
+ */
+BM_MUST_CHECK enum bm_rc bm_store_calendar_stamp(struct bm_store *st, int64_t *stamp,
+                                                 struct bm_err *err);
+/*
  * Replaces year y->year with y's entries and source, inside a transaction. `version` 0
  * creates the year (BM_ECONFLICT if it exists); otherwise the stored version must match
  * (BM_ESTALE). Bumps the version.

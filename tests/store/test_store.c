@@ -3082,9 +3082,12 @@ test_calendar_put_load(void **state)
     struct bm_cal_year y25 = {.year = 2025, .source = "", .entries = e24, .n_entries = 0};
     struct bm_cal_year *ys;
     size_t n = 99;
+    int64_t stamp = -1, stamp2 = -1;
 
     EXPECT_OK(f, bm_store_calendar_load(f->st, f->a, &ys, &n, &f->err));
     assert_int_equal(n, 0);
+    EXPECT_OK(f, bm_store_calendar_stamp(f->st, &stamp, &f->err));
+    assert_int_equal(stamp, 0);
 
     put_year(f, &y24, 0, T0);
     EXPECT_OK(f, bm_store_calendar_load(f->st, f->a, &ys, &n, &f->err));
@@ -3108,6 +3111,10 @@ test_calendar_put_load(void **state)
     expect_entry(&ys[0].entries[1], ymd(2023, 10, 7), BM_CAL_WORK, "国庆节调休");
     assert_int_equal(ys[1].year, 2024);
     assert_int_equal(ys[1].n_entries, 3);
+
+    /* Every change raises the stamp; a refused one leaves it. */
+    EXPECT_OK(f, bm_store_calendar_stamp(f->st, &stamp, &f->err));
+    assert_int_equal(stamp, 2);
 
     /* Creating a year that exists is a conflict and changes nothing. */
     EXPECT_OK(f, bm_store_begin(f->st, &f->err));
@@ -3133,6 +3140,9 @@ test_calendar_put_load(void **state)
     expect_entry(&ys[1].entries[1], ymd(2024, 2, 10), BM_CAL_OFF, "春节");
     assert_int_equal(ys[0].version, 1); /* the other year is untouched */
     assert_int_equal(ys[0].n_entries, 2);
+    EXPECT_OK(f, bm_store_calendar_stamp(f->st, &stamp2, &f->err));
+    assert_true(stamp2 > stamp);
+    stamp = stamp2;
 
     /* An old version loses and changes nothing; so does a version of a year not stored. */
     y24.n_entries = 0;
@@ -3146,6 +3156,8 @@ test_calendar_put_load(void **state)
     assert_int_equal(n, 2);
     assert_int_equal(ys[1].version, 2);
     assert_int_equal(ys[1].n_entries, 2);
+    EXPECT_OK(f, bm_store_calendar_stamp(f->st, &stamp2, &f->err));
+    assert_int_equal(stamp2, stamp);
 
     /* A year may be emptied. */
     put_year(f, &y24, 2, T0 + 30);

@@ -108,6 +108,20 @@ static const char SQL_CAL_DAYS_DELETE[] = "DELETE FROM calendar_days WHERE year 
 static const char SQL_CAL_DAY_INSERT[] =
     "INSERT INTO calendar_days (day, year, kind, name) VALUES ($1::bigint, $2::bigint, $3, $4)";
 
+static const char SQL_CAL_STAMP[] = "SELECT coalesce(sum(version), 0) FROM calendar_years";
+
+enum bm_rc
+pg_calendar_stamp(struct bm_store *st, int64_t *stamp, struct bm_err *err)
+{
+    PGresult *r = pq_run(st, SQL_CAL_STAMP, NULL, "calendar stamp", err);
+
+    if (r == NULL)
+        return err->rc;
+    *stamp = pq_int(r, 0, 0);
+    PQclear(r);
+    return BM_OK;
+}
+
 enum bm_rc
 pg_calendar_put(struct bm_store *st, const struct bm_cal_year *y, int64_t version, int64_t now,
                 struct bm_err *err)

@@ -59,6 +59,7 @@ const struct bm_store_ops bm_pg_ops = {
     .powers_list = pg_powers_list,
     .power_update = pg_power_update,
     .calendar_load = pg_calendar_load,
+    .calendar_stamp = pg_calendar_stamp,
     .calendar_put = pg_calendar_put,
     .case_next_seq = pg_case_next_seq,
     .case_insert = pg_case_insert,

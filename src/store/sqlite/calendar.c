@@ -60,6 +60,24 @@ sqlite_calendar_load(struct bm_store *st, struct bm_arena *a, struct bm_cal_year
     return rc;
 }
 
+static const char SQL_STAMP[] = "SELECT coalesce(sum(version), 0) FROM calendar_years";
+
+enum bm_rc
+sqlite_calendar_stamp(struct bm_store *st, int64_t *stamp, struct bm_err *err)
+{
+    sqlite3_stmt *s;
+    enum bm_rc rc = sq_prepare(st, SQL_STAMP, &s, err);
+
+    if (rc != BM_OK)
+        return rc;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *stamp = sqlite3_column_int64(s, 0);
+    else
+        rc = sq_fail(st, sqlite3_errcode(SQ(st)->db), "calendar stamp", err);
+    sq_done(s);
+    return rc;
+}
+
 static const char SQL_YEAR_INSERT[] =
     "INSERT INTO calendar_years (year, source, version, updated_at) VALUES (?1, ?2, 1, ?3)";
 static const char SQL_YEAR_UPDATE[] =

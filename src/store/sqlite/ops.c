@@ -59,6 +59,7 @@ const struct bm_store_ops bm_sqlite_ops = {
     .powers_list = sqlite_powers_list,
     .power_update = sqlite_power_update,
     .calendar_load = sqlite_calendar_load,
+    .calendar_stamp = sqlite_calendar_stamp,
     .calendar_put = sqlite_calendar_put,
     .case_next_seq = sqlite_case_next_seq,
     .case_insert = sqlite_case_insert,
