@@ -630,6 +630,74 @@ test_read_snapshot(void **state)
     assert_false(bm_store_in_tx(f->st));
 }
 
+/*
+ * Stores of one file write through one shared connection (SQLite) while each reads on its
+ * own: an open write is still invisible to the others, a rollback leaves nothing for the
+ * next writer, and closing one store leaves the others writing. A store of another file
+ * writes to that file only.
+ */
+static void
+test_stores_share_writes(void **state)
+{
+    struct fx *f = *state;
+    struct bm_org_unit u = {
+        .kind = BM_ORG_COUNTY, .name = "北京市密云区", .division_code = "110118",
+        .credit_code = "", .is_active = true,
+    };
+    struct bm_store *other = NULL;
+    struct fx g = {0};
+    int64_t id = 0, n = -1;
+    int applied = 0;
+
+    EXPECT_OK(f, bm_store_open(f->url, &f->st2, &f->err));
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_org_insert(f->st, &u, T0, &id, &f->err));
+    EXPECT_OK(f, bm_store_org_count(f->st, &n, &f->err));
+    assert_int_equal(n, 1); /* the writer reads its own write */
+    EXPECT_OK(f, bm_store_org_count(f->st2, &n, &f->err));
+    assert_int_equal(n, 0);
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_org_count(f->st2, &n, &f->err));
+    assert_int_equal(n, 1);
+
+    u.division_code = "110119";
+    u.name = "北京市延庆区";
+    EXPECT_OK(f, bm_store_begin(f->st2, &f->err));
+    EXPECT_OK(f, bm_store_org_insert(f->st2, &u, T0, &id, &f->err));
+    bm_store_rollback(f->st2);
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_org_count(f->st, &n, &f->err));
+    assert_int_equal(n, 1);
+    EXPECT_OK(f, bm_store_org_insert(f->st, &u, T0, &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+
+    bm_store_close(f->st2);
+    f->st2 = NULL;
+    u.division_code = "110117";
+    u.name = "北京市平谷区";
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_org_insert(f->st, &u, T0, &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_open(f->url, &f->st2, &f->err));
+    EXPECT_OK(f, bm_store_org_count(f->st2, &n, &f->err));
+    assert_int_equal(n, 3);
+
+    if (pg_url != NULL)
+        return; /* one server database: there is no other file */
+    backend_create(&g);
+    EXPECT_OK(f, bm_store_open(g.url, &other, &f->err));
+    EXPECT_OK(f, bm_store_migrate(other, &applied, &f->err));
+    EXPECT_OK(f, bm_store_begin(other, &f->err));
+    EXPECT_OK(f, bm_store_org_insert(other, &u, T0, &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(other, &f->err));
+    EXPECT_OK(f, bm_store_org_count(other, &n, &f->err));
+    assert_int_equal(n, 1);
+    EXPECT_OK(f, bm_store_org_count(f->st, &n, &f->err));
+    assert_int_equal(n, 3);
+    bm_store_close(other);
+    backend_destroy(&g);
+}
+
 static void
 test_tx_rollback_undoes_audit_append(void **state)
 {
@@ -7221,6 +7289,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_tx_rollback_leaves_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tx_commit_keeps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_snapshot, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stores_share_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tx_rollback_undoes_audit_append, setup, teardown),
         cmocka_unit_test_setup_teardown(test_org_insert_get_roundtrip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_org_duplicate_division_code, setup, teardown),

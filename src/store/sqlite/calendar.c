@@ -73,7 +73,7 @@ sqlite_calendar_stamp(struct bm_store *st, int64_t *stamp, struct bm_err *err)
     if (sqlite3_step(s) == SQLITE_ROW)
         *stamp = sqlite3_column_int64(s, 0);
     else
-        rc = sq_fail(st, sqlite3_errcode(SQ(st)->db), "calendar stamp", err);
+        rc = sq_fail(st, sqlite3_errcode(sq_db(st)), "calendar stamp", err);
     sq_done(s);
     return rc;
 }
@@ -107,7 +107,7 @@ sqlite_calendar_put(struct bm_store *st, const struct bm_cal_year *y, int64_t ve
         return bm_err_set(err, BM_ECONFLICT, "该年度日历已存在");
     if (rc != BM_OK)
         return rc;
-    if (version != 0 && sqlite3_changes(SQ(st)->db) == 0)
+    if (version != 0 && sqlite3_changes(sq_db(st)) == 0)
         return bm_err_set(err, BM_ESTALE, "日历已被他人修改，请刷新后重试");
     if ((rc = sq_prepare(st, SQL_DAYS_DELETE, &s, err)) != BM_OK)
         return rc;

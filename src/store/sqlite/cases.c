@@ -244,7 +244,7 @@ sqlite_case_insert(struct bm_store *st, const struct bm_case *c, int64_t now, in
     sqlite3_bind_int64(s, 38, c->version > 0 ? c->version : 1);
     if ((rc = sq_exec(st, s, "case insert", err)) != BM_OK)
         return rc;
-    *id = sqlite3_last_insert_rowid(SQ(st)->db);
+    *id = sqlite3_last_insert_rowid(sq_db(st));
     if ((rc = sq_prepare(st, SQL_MAT_INSERT, &s, err)) != BM_OK)
         return rc;
     for (size_t i = 0; i < c->n_materials && rc == BM_OK; i++) {
@@ -376,7 +376,7 @@ sqlite_case_update(struct bm_store *st, const struct bm_case *c, int64_t now, st
     sqlite3_bind_int(s, 26, c->used_days);
     if ((rc = sq_exec(st, s, "case update", err)) != BM_OK)
         return rc;
-    if (sqlite3_changes(SQ(st)->db) == 0)
+    if (sqlite3_changes(sq_db(st)) == 0)
         return bm_err_set(err, BM_ESTALE, "办件已被他人修改，请刷新后重试");
     if ((rc = sq_prepare(st, SQL_MAT_UPDATE, &s, err)) != BM_OK)
         return rc;
@@ -657,7 +657,7 @@ sqlite_case_mark_warned(struct bm_store *st, int64_t case_id, int level, bm_day 
     sqlite3_bind_int64(s, 3, due);
     rc = sq_exec(st, s, "case mark warned", err);
     if (rc == BM_OK)
-        *claimed = sqlite3_changes(SQ(st)->db) == 1;
+        *claimed = sqlite3_changes(sq_db(st)) == 1;
     return rc;
 }
 
@@ -782,7 +782,7 @@ sqlite_case_pause_end(struct bm_store *st, int64_t case_id, bm_day to_day, int64
     sqlite3_bind_int64(s, 3, now);
     if ((rc = sq_exec(st, s, "case pause end", err)) != BM_OK)
         return rc;
-    return sqlite3_changes(SQ(st)->db) == 0 ? bm_err_set(err, BM_ENOTFOUND, "没有进行中的特别程序")
+    return sqlite3_changes(sq_db(st)) == 0 ? bm_err_set(err, BM_ENOTFOUND, "没有进行中的特别程序")
                                             : BM_OK;
 }
 

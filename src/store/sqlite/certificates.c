@@ -29,7 +29,7 @@ sqlite_certificate_insert(struct bm_store *st, const struct bm_certificate *c, i
     sqlite3_bind_int64(s, 7, c->issuer_unit_id);
     sq_bind_text(s, 8, c->is_valid ? "valid" : "revoked");
     if ((rc = sq_exec(st, s, "certificate insert", err)) == BM_OK)
-        *id = sqlite3_last_insert_rowid(SQ(st)->db);
+        *id = sqlite3_last_insert_rowid(sq_db(st));
     return rc;
 }
 

@@ -36,39 +36,40 @@ sq_fail(struct bm_store *st, int src, const char *what, struct bm_err *err)
         return bm_err_set(err, BM_ECONFLICT, "与现有数据重复");
     bm_metrics_store_error();
     bm_log(BM_LOG_ERROR, "store_error", "%s: %s (%s)", what,
-           st && SQ(st)->db ? sqlite3_errmsg(SQ(st)->db) : "", sqlite3_errstr(src));
+           st && sq_db(st) ? sqlite3_errmsg(sq_db(st)) : "", sqlite3_errstr(src));
     return bm_err_set(err, BM_EINTERNAL, "数据存储出错");
 }
 
 enum bm_rc
 sq_prepare(struct bm_store *st, const char *sql, sqlite3_stmt **out, struct bm_err *err)
 {
+    struct sq_store *c = sq_conn(st);
     int i, src;
 
-    for (i = 0; i < SQ(st)->n_cache; i++) {
-        if (SQ(st)->cache[i].sql == sql) {
-            *out = SQ(st)->cache[i].stmt;
+    for (i = 0; i < c->n_cache; i++) {
+        if (c->cache[i].sql == sql) {
+            *out = c->cache[i].stmt;
             return BM_OK;
         }
     }
-    if (SQ(st)->n_cache == SQ_STMT_CACHE) {
+    if (c->n_cache == SQ_STMT_CACHE) {
         /* Full (case lists make a statement per filter shape): reuse the slot of an idle
          * statement, never one whose rows are being read. */
-        for (i = SQ_STMT_CACHE - 1; i >= 0 && sqlite3_stmt_busy(SQ(st)->cache[i].stmt); i--)
+        for (i = SQ_STMT_CACHE - 1; i >= 0 && sqlite3_stmt_busy(c->cache[i].stmt); i--)
             ;
         BM_ASSERT(i >= 0);
-        sqlite3_finalize(SQ(st)->cache[i].stmt);
-        SQ(st)->cache[i].stmt = NULL;
-        SQ(st)->n_cache--;
-        SQ(st)->cache[i] = SQ(st)->cache[SQ(st)->n_cache];
-        i = SQ(st)->n_cache;
+        sqlite3_finalize(c->cache[i].stmt);
+        c->cache[i].stmt = NULL;
+        c->n_cache--;
+        c->cache[i] = c->cache[c->n_cache];
+        i = c->n_cache;
     }
-    src = sqlite3_prepare_v3(SQ(st)->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &SQ(st)->cache[i].stmt, NULL);
+    src = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &c->cache[i].stmt, NULL);
     if (src != SQLITE_OK)
         return sq_fail(st, src, "prepare", err);
-    SQ(st)->cache[i].sql = sql;
-    SQ(st)->n_cache++;
-    *out = SQ(st)->cache[i].stmt;
+    c->cache[i].sql = sql;
+    c->n_cache++;
+    *out = c->cache[i].stmt;
     return BM_OK;
 }
 
@@ -114,14 +115,84 @@ static enum bm_rc
 pragma(struct bm_store *st, const char *sql, struct bm_err *err)
 {
     /* Constant text with no parameters; sqlite3_exec prepares it. */
-    int src = sqlite3_exec(SQ(st)->db, sql, NULL, NULL, NULL);
+    int src = sqlite3_exec(sq_db(st), sql, NULL, NULL, NULL);
     return src == SQLITE_OK ? BM_OK : sq_fail(st, src, sql, err);
 }
+
+/*
+ * One write connection per database file in the process. SQLite's page cache belongs to a
+ * connection, and in WAL mode a connection drops all of it when another one has written
+ * since its last transaction: with each event loop writing on its own connection, every
+ * write began with a cold cache and read the indexes' pages again through the file system
+ * (a third of a case creation's time with a million cases, docs/performance.md). Writers
+ * queue on write_mutex anyway; running all their statements on one connection keeps its
+ * cache warm. Reads outside write transactions stay on each store's own connection.
+ */
+struct sq_writer {
+    struct sq_writer *next;
+    char *path;
+    int refs;
+    struct sq_store *conn; /* opened by the first write; used only under write_mutex */
+};
+
+static pthread_mutex_t writers_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct sq_writer *writers;
+
+static struct sq_writer *
+writer_ref(const char *path)
+{
+    struct sq_writer *w;
+
+    pthread_mutex_lock(&writers_mu);
+    for (w = writers; w != NULL && strcmp(w->path, path) != 0; w = w->next)
+        ;
+    if (w == NULL) {
+        w = bm_xcalloc(1, sizeof(*w));
+        w->path = bm_xstrdup(path);
+        w->next = writers;
+        writers = w;
+    }
+    w->refs++;
+    pthread_mutex_unlock(&writers_mu);
+    return w;
+}
+
+static void
+writer_unref(struct sq_writer *w)
+{
+    struct sq_writer **p;
+    bool last;
+
+    pthread_mutex_lock(&writers_mu);
+    last = --w->refs == 0;
+    for (p = &writers; last && *p != NULL; p = &(*p)->next)
+        if (*p == w) {
+            *p = w->next;
+            break;
+        }
+    pthread_mutex_unlock(&writers_mu);
+    if (last) {
+        if (w->conn != NULL)
+            sqlite_close(&w->conn->base);
+        free(w->path);
+        free(w);
+    }
+}
+
+static enum bm_rc open_conn(const char *path, bool is_writer, struct bm_store **out,
+                            struct bm_err *err);
 
 enum bm_rc
 bm_sqlite_open(const char *path, struct bm_store **out, struct bm_err *err)
 {
+    return open_conn(path, false, out, err);
+}
+
+static enum bm_rc
+open_conn(const char *path, bool is_writer, struct bm_store **out, struct bm_err *err)
+{
     struct sq_store *sq = bm_xcalloc(1, sizeof(*sq));
+    const char *file;
     struct bm_store *st = &sq->base;
     enum bm_rc rc;
     int src;
@@ -154,6 +225,10 @@ bm_sqlite_open(const char *path, struct bm_store **out, struct bm_err *err)
         rc = pragma(st, "PRAGMA cache_size=-8192", err);
     if (rc != BM_OK)
         goto fail;
+    /* An in-memory database is private to its connection: it writes on its own. */
+    file = sqlite3_db_filename(sq->db, "main");
+    if (!is_writer && file != NULL && file[0] != '\0')
+        sq->writer = writer_ref(file);
     *out = st;
     return BM_OK;
 fail:
@@ -172,6 +247,8 @@ sqlite_close(struct bm_store *st)
         sqlite3_close_v2(sq->db);
     if (sq->wal_fd >= 0)
         close(sq->wal_fd);
+    if (sq->writer != NULL)
+        writer_unref(sq->writer);
     free(sq);
 }
 
@@ -188,6 +265,7 @@ release_write(struct bm_store *st)
 {
     if (SQ(st)->holds_write) {
         SQ(st)->holds_write = false;
+        SQ(st)->tx = NULL;
         pthread_mutex_unlock(&write_mutex);
     }
 }
@@ -214,7 +292,17 @@ sqlite_begin(struct bm_store *st, struct bm_err *err)
         return bm_err_set(err, BM_EBUSY, "数据库繁忙，请稍后重试");
     }
     SQ(st)->holds_write = true;
-    rc = sq_prepare(st, SQL_BEGIN, &s, err);
+    rc = BM_OK;
+    if (SQ(st)->writer != NULL) {
+        struct sq_writer *w = SQ(st)->writer;
+        struct bm_store *conn;
+        if (w->conn == NULL && (rc = open_conn(w->path, true, &conn, err)) == BM_OK)
+            w->conn = SQ(conn);
+        if (rc == BM_OK)
+            SQ(st)->tx = w->conn;
+    }
+    if (rc == BM_OK)
+        rc = sq_prepare(st, SQL_BEGIN, &s, err);
     if (rc == BM_OK)
         rc = sq_exec(st, s, "begin", err);
     if (rc == BM_OK)
@@ -348,7 +436,7 @@ sqlite_schema_version(struct bm_store *st, int *have, int *known, struct bm_err 
     if (sqlite3_step(s) == SQLITE_ROW)
         *have = sqlite3_column_int(s, 0);
     else
-        rc = sq_fail(st, sqlite3_errcode(SQ(st)->db), "schema version", err);
+        rc = sq_fail(st, sqlite3_errcode(sq_db(st)), "schema version", err);
     sq_done(s);
     *known = bm_embedded_count(bm_migrations_sqlite);
     return rc;
@@ -374,7 +462,7 @@ sqlite_migrate(struct bm_store *st, int *n_applied, struct bm_err *err)
         rc = bm_store_begin(st, err);
         if (rc != BM_OK)
             return rc;
-        src = sqlite3_exec(SQ(st)->db, m->text, NULL, NULL, NULL);
+        src = sqlite3_exec(sq_db(st), m->text, NULL, NULL, NULL);
         if (src != SQLITE_OK) {
             rc = sq_fail(st, src, m->name, err);
             goto fail;

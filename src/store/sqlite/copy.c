@@ -58,7 +58,7 @@ prepare_tmp(struct bm_store *st, const struct bm_copy_table *t, bool insert, sql
 
     bm_buf_init(&b, 4096);
     rc = build(&b, t, insert, err);
-    if (rc == BM_OK && (src = sqlite3_prepare_v2(SQ(st)->db, b.ptr, -1, s, NULL)) != SQLITE_OK)
+    if (rc == BM_OK && (src = sqlite3_prepare_v2(sq_db(st), b.ptr, -1, s, NULL)) != SQLITE_OK)
         rc = sq_fail(st, src, "copy prepare", err);
     bm_buf_fini(&b);
     return rc;
@@ -77,7 +77,7 @@ sqlite_count_rows(struct bm_store *st, const struct bm_copy_table *t, int64_t *n
 
     bm_buf_init(&b, 256);
     rc = bm_buf_printf(&b, SQL_COUNT_FMT, t->name);
-    if (rc == BM_OK && (src = sqlite3_prepare_v2(SQ(st)->db, b.ptr, -1, &s, NULL)) != SQLITE_OK)
+    if (rc == BM_OK && (src = sqlite3_prepare_v2(sq_db(st), b.ptr, -1, &s, NULL)) != SQLITE_OK)
         rc = sq_fail(st, src, "copy count", err);
     if (rc == BM_OK) {
         if ((src = sqlite3_step(s)) == SQLITE_ROW)

@@ -49,7 +49,7 @@ count_rows(struct bm_store *st, const char *sql, int64_t arg, size_t cap, size_t
     if (sqlite3_step(s) == SQLITE_ROW)
         *n = (size_t)sqlite3_column_int64(s, 0);
     else
-        rc = sq_fail(st, sqlite3_errcode(SQ(st)->db), "count", err);
+        rc = sq_fail(st, sqlite3_errcode(sq_db(st)), "count", err);
     sq_done(s);
     if (*n > cap)
         *n = cap;
@@ -122,7 +122,7 @@ sqlite_delegation_insert(struct bm_store *st, const struct bm_delegation *d, int
     rc = sq_exec(st, s, "delegation insert", err);
     if (rc != BM_OK)
         return rc;
-    *id = sqlite3_last_insert_rowid(SQ(st)->db);
+    *id = sqlite3_last_insert_rowid(sq_db(st));
     for (size_t i = 0; rc == BM_OK && i < d->n_townships; i++) {
         rc = sq_prepare(st, SQL_DEL_TOWN_INSERT, &s, err);
         if (rc != BM_OK)
@@ -200,7 +200,7 @@ sqlite_delegation_revoke(struct bm_store *st, int64_t id, int64_t version, int64
     sqlite3_bind_int64(s, 2, version);
     sqlite3_bind_int64(s, 3, now);
     rc = sq_exec(st, s, "delegation revoke", err);
-    if (rc == BM_OK && sqlite3_changes(SQ(st)->db) == 0)
+    if (rc == BM_OK && sqlite3_changes(sq_db(st)) == 0)
         rc = bm_err_set(err, BM_ESTALE, "该下放事项已被他人修改或已撤销，请刷新后重试");
     return rc;
 }
@@ -254,7 +254,7 @@ sqlite_power_insert(struct bm_store *st, const struct bm_power *p, int64_t now, 
     sqlite3_bind_int64(s, 7, now);
     rc = sq_exec(st, s, "power insert", err);
     if (rc == BM_OK)
-        *id = sqlite3_last_insert_rowid(SQ(st)->db);
+        *id = sqlite3_last_insert_rowid(sq_db(st));
     return rc;
 }
 
@@ -331,7 +331,7 @@ sqlite_power_update(struct bm_store *st, const struct bm_power *p, int64_t now, 
     sqlite3_bind_int64(s, 7, now);
     sqlite3_bind_int64(s, 8, p->version);
     rc = sq_exec(st, s, "power update", err);
-    if (rc == BM_OK && sqlite3_changes(SQ(st)->db) == 0)
+    if (rc == BM_OK && sqlite3_changes(sq_db(st)) == 0)
         rc = bm_err_set(err, BM_ESTALE, "该权力事项已被他人修改，请刷新后重试");
     return rc;
 }

@@ -137,7 +137,7 @@ sqlite_demand_insert(struct bm_store *st, const struct bm_demand *d, int64_t now
     sqlite3_bind_int64(s, 20, now);
     if ((rc = sq_exec(st, s, "demand insert", err)) != BM_OK)
         return rc;
-    *id = sqlite3_last_insert_rowid(SQ(st)->db);
+    *id = sqlite3_last_insert_rowid(sq_db(st));
     return BM_OK;
 }
 
@@ -200,7 +200,7 @@ sqlite_demand_update(struct bm_store *st, const struct bm_demand *d, int64_t now
     sqlite3_bind_int64(s, 17, now);
     if ((rc = sq_exec(st, s, "demand update", err)) != BM_OK)
         return rc;
-    if (sqlite3_changes(SQ(st)->db) == 0)
+    if (sqlite3_changes(sq_db(st)) == 0)
         return bm_err_set(err, BM_ESTALE, "工单已被他人修改，请刷新后重试");
     return BM_OK;
 }

@@ -95,7 +95,7 @@ sqlite_pub_insert(struct bm_store *st, const struct bm_publication *p, int64_t *
     sqlite3_bind_int64(s, 8, p->created_by);
     sqlite3_bind_int64(s, 9, p->created_at);
     if ((rc = sq_exec(st, s, "publication insert", err)) == BM_OK)
-        *id = sqlite3_last_insert_rowid(SQ(st)->db);
+        *id = sqlite3_last_insert_rowid(sq_db(st));
     return rc;
 }
 
@@ -157,7 +157,7 @@ sqlite_pub_update(struct bm_store *st, const struct bm_publication *p, struct bm
     sqlite3_bind_int64(s, 15, p->updated_at);
     if ((rc = sq_exec(st, s, "publication update", err)) != BM_OK)
         return rc;
-    if (sqlite3_changes(SQ(st)->db) > 0)
+    if (sqlite3_changes(sq_db(st)) > 0)
         return BM_OK;
     if ((rc = sq_prepare(st, SQL_PUB_EXISTS, &s, err)) != BM_OK)
         return rc;
@@ -265,7 +265,7 @@ sqlite_pub_file_insert(struct bm_store *st, const struct bm_pub_file *f, const v
     sqlite3_bind_int64(s, 6, f->uploaded_by);
     sqlite3_bind_int64(s, 7, f->created_at);
     if ((rc = sq_exec(st, s, "publication file insert", err)) == BM_OK)
-        *id = sqlite3_last_insert_rowid(SQ(st)->db);
+        *id = sqlite3_last_insert_rowid(sq_db(st));
     return rc;
 }
 

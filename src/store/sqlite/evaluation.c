@@ -49,7 +49,7 @@ exec_changed(struct bm_store *st, sqlite3_stmt *s, const char *what, bool *chang
              struct bm_err *err)
 {
     enum bm_rc rc = sq_exec(st, s, what, err);
-    *changed = rc == BM_OK && sqlite3_changes(SQ(st)->db) > 0;
+    *changed = rc == BM_OK && sqlite3_changes(sq_db(st)) > 0;
     return rc;
 }
 
@@ -139,7 +139,7 @@ sqlite_eval_plan_insert(struct bm_store *st, const struct bm_eval_plan *p, int64
         return bm_err_set(err, BM_ECONFLICT, "该年度已有这一类型乡镇的指标体系");
     if (rc != BM_OK)
         return rc;
-    *id = sqlite3_last_insert_rowid(SQ(st)->db);
+    *id = sqlite3_last_insert_rowid(sq_db(st));
     return insert_indicators(st, *id, p, err);
 }
 
@@ -325,7 +325,7 @@ sqlite_eval_period_insert(struct bm_store *st, const struct bm_eval_period *p, i
     sqlite3_bind_int64(s, 6, now);
     if ((rc = sq_exec(st, s, "eval period insert", err)) != BM_OK)
         return rc;
-    *id = sqlite3_last_insert_rowid(SQ(st)->db);
+    *id = sqlite3_last_insert_rowid(sq_db(st));
     for (size_t i = 0; rc == BM_OK && i < p->n_members; i++) {
         if ((rc = sq_prepare(st, SQL_MEMBER_INSERT, &s, err)) != BM_OK)
             return rc;
@@ -665,7 +665,7 @@ sqlite_eval_veto_insert(struct bm_store *st, const struct bm_eval_veto *v, int64
     sqlite3_bind_int64(s, 9, v->created_by);
     sqlite3_bind_int64(s, 10, now);
     if ((rc = sq_exec(st, s, "eval veto insert", err)) == BM_OK)
-        *id = sqlite3_last_insert_rowid(SQ(st)->db);
+        *id = sqlite3_last_insert_rowid(sq_db(st));
     return rc;
 }
 
@@ -826,7 +826,7 @@ sqlite_eval_comment_insert(struct bm_store *st, const struct bm_eval_comment *c,
     sq_bind_text(s, 4, c->author_masked);
     sqlite3_bind_int64(s, 5, now);
     if ((rc = sq_exec(st, s, "eval comment insert", err)) == BM_OK)
-        *id = sqlite3_last_insert_rowid(SQ(st)->db);
+        *id = sqlite3_last_insert_rowid(sq_db(st));
     return rc;
 }
 
@@ -899,7 +899,7 @@ sqlite_eval_followup_insert(struct bm_store *st, const struct bm_eval_followup *
     sqlite3_bind_int64(s, 6, f->created_by);
     sqlite3_bind_int64(s, 7, now);
     if ((rc = sq_exec(st, s, "eval followup insert", err)) == BM_OK)
-        *id = sqlite3_last_insert_rowid(SQ(st)->db);
+        *id = sqlite3_last_insert_rowid(sq_db(st));
     return rc;
 }
 

@@ -79,7 +79,7 @@ sqlite_attachment_insert(struct bm_store *st, const struct bm_attachment *at, co
     sqlite3_bind_int64(s, 7, at->uploaded_by);
     sqlite3_bind_int64(s, 8, at->created_at);
     if ((rc = sq_exec(st, s, "attachment insert", err)) == BM_OK)
-        *id = sqlite3_last_insert_rowid(SQ(st)->db);
+        *id = sqlite3_last_insert_rowid(sq_db(st));
     return rc;
 }
 

@@ -11,10 +11,16 @@
 
 #define SQ_STMT_CACHE 192
 
+struct sq_writer;
+
 struct sq_store {
     struct bm_store base; /* first: a struct bm_store * points here */
     sqlite3 *db;
     bool holds_write; /* this connection holds the process's writer mutex (conn.c) */
+    /* The file's write connection, shared by the process's stores (conn.c); NULL for an
+     * in-memory database or the write connection itself. */
+    struct sq_writer *writer;
+    struct sq_store *tx; /* during this store's write transaction: the write connection */
     int wal_fd;       /* the WAL file, opened on the first commit for group syncs; -1 */
     struct {
         const char *sql; /* identity of the statement: the address of its static text */
@@ -27,6 +33,15 @@ struct sq_store {
 };
 
 #define SQ(st) ((struct sq_store *)(st))
+
+/* The connection a statement of `st` runs on: the write connection inside a write
+ * transaction, the store's own otherwise. */
+static inline struct sq_store *
+sq_conn(struct bm_store *st)
+{
+    return SQ(st)->tx != NULL ? SQ(st)->tx : SQ(st);
+}
+#define sq_db(st) (sq_conn(st)->db)
 
 
 /*

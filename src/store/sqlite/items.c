@@ -175,7 +175,7 @@ sqlite_item_insert(struct bm_store *st, const struct bm_item *it, int64_t now, i
     }
     if (rc != BM_OK)
         return rc;
-    *id = sqlite3_last_insert_rowid(SQ(st)->db);
+    *id = sqlite3_last_insert_rowid(sq_db(st));
     return write_materials(st, *id, it, err);
 }
 
@@ -296,7 +296,7 @@ sqlite_item_update(struct bm_store *st, const struct bm_item *it, int64_t now, s
     rc = sq_exec(st, s, "item update", err);
     if (rc != BM_OK)
         return rc;
-    if (sqlite3_changes(SQ(st)->db) == 0)
+    if (sqlite3_changes(sq_db(st)) == 0)
         return explain(st, it->id, it->version, err);
     return write_materials(st, it->id, it, err);
 }
@@ -336,7 +336,7 @@ sqlite_item_set_status(struct bm_store *st, int64_t id, int64_t version, int sta
     sqlite3_bind_int64(s, 3, now);
     sqlite3_bind_int64(s, 4, version);
     rc = sq_exec(st, s, "item status", err);
-    if (rc == BM_OK && sqlite3_changes(SQ(st)->db) == 0)
+    if (rc == BM_OK && sqlite3_changes(sq_db(st)) == 0)
         rc = explain(st, id, version == 0 ? -1 : version, err);
     return rc;
 }
@@ -401,7 +401,7 @@ sqlite_item_last_version(struct bm_store *st, const char *code, int *last, struc
     if (sqlite3_step(s) == SQLITE_ROW)
         *last = sqlite3_column_int(s, 0);
     else
-        rc = sq_fail(st, sqlite3_errcode(SQ(st)->db), "item last version", err);
+        rc = sq_fail(st, sqlite3_errcode(sq_db(st)), "item last version", err);
     sq_done(s);
     return rc;
 }

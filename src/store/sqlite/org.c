@@ -73,7 +73,7 @@ sqlite_org_insert(struct bm_store *st, const struct bm_org_unit *u, int64_t now,
         return dup_code(err);
     if (rc != BM_OK)
         return rc;
-    new_id = sqlite3_last_insert_rowid(SQ(st)->db);
+    new_id = sqlite3_last_insert_rowid(sq_db(st));
     rc = sq_prepare(st, SQL_ORG_SET_PATH, &s, err);
     if (rc != BM_OK)
         return rc;
@@ -180,7 +180,7 @@ check_cycle(struct bm_store *st, const struct bm_org_unit *u, struct bm_err *err
     sqlite3_bind_int64(s, 1, u->id);
     sqlite3_bind_int64(s, 2, u->parent_id);
     if (sqlite3_step(s) != SQLITE_ROW)
-        rc = sq_fail(st, sqlite3_errcode(SQ(st)->db), "org cycle", err);
+        rc = sq_fail(st, sqlite3_errcode(sq_db(st)), "org cycle", err);
     else if (sqlite3_column_int64(s, 0) > 0)
         rc = bm_err_field(err, "parent_id", "不能把单位移到它自己或它的下级单位之下");
     sq_done(s);
@@ -203,7 +203,7 @@ repath(struct bm_store *st, int64_t id, struct bm_err *err)
         old_path = sq_text(a, s, 0);
         new_path = sq_text(a, s, 1);
     } else {
-        rc = sq_fail(st, sqlite3_errcode(SQ(st)->db), "org paths", err);
+        rc = sq_fail(st, sqlite3_errcode(sq_db(st)), "org paths", err);
     }
     sq_done(s);
     if (rc != BM_OK || strcmp(old_path, new_path) == 0)
@@ -247,7 +247,7 @@ sqlite_org_update(struct bm_store *st, const struct bm_org_unit *u, int64_t now,
         return dup_code(err);
     if (rc != BM_OK)
         return rc;
-    if (sqlite3_changes(SQ(st)->db) == 0)
+    if (sqlite3_changes(sq_db(st)) == 0)
         return bm_err_set(err, BM_ESTALE, "该单位已被他人修改，请刷新后重试");
     return repath(st, u->id, err);
 }
@@ -264,7 +264,7 @@ sqlite_org_count(struct bm_store *st, int64_t *n, struct bm_err *err)
     if (sqlite3_step(s) == SQLITE_ROW)
         *n = sqlite3_column_int64(s, 0);
     else
-        rc = sq_fail(st, sqlite3_errcode(SQ(st)->db), "org count", err);
+        rc = sq_fail(st, sqlite3_errcode(sq_db(st)), "org count", err);
     sq_done(s);
     return rc;
 }

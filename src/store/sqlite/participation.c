@@ -21,7 +21,7 @@ exec_changed(struct bm_store *st, sqlite3_stmt *s, const char *what, bool *chang
              struct bm_err *err)
 {
     enum bm_rc rc = sq_exec(st, s, what, err);
-    *changed = rc == BM_OK && sqlite3_changes(SQ(st)->db) > 0;
+    *changed = rc == BM_OK && sqlite3_changes(sq_db(st)) > 0;
     return rc;
 }
 
@@ -49,7 +49,7 @@ sqlite_campaign_insert(struct bm_store *st, const struct bm_campaign *c, int64_t
     sqlite3_bind_int64(s, 6, c->created_by);
     sqlite3_bind_int64(s, 7, now);
     if ((rc = sq_exec(st, s, "campaign insert", err)) == BM_OK)
-        *id = sqlite3_last_insert_rowid(SQ(st)->db);
+        *id = sqlite3_last_insert_rowid(sq_db(st));
     return rc;
 }
 
@@ -195,7 +195,7 @@ sqlite_submission_insert(struct bm_store *st, const struct bm_campaign_submissio
     sqlite3_bind_int64(s, 5, sub->user_id);
     sqlite3_bind_int64(s, 6, now);
     if ((rc = sq_exec(st, s, "submission insert", err)) == BM_OK)
-        *id = sqlite3_last_insert_rowid(SQ(st)->db);
+        *id = sqlite3_last_insert_rowid(sq_db(st));
     return rc;
 }
 
@@ -312,7 +312,7 @@ sqlite_hearing_insert(struct bm_store *st, const struct bm_hearing *h, int64_t n
     sqlite3_bind_int64(s, 9, h->created_by);
     sqlite3_bind_int64(s, 10, now);
     if ((rc = sq_exec(st, s, "hearing insert", err)) == BM_OK)
-        *id = sqlite3_last_insert_rowid(SQ(st)->db);
+        *id = sqlite3_last_insert_rowid(sq_db(st));
     return rc;
 }
 
@@ -479,7 +479,7 @@ sqlite_hearing_register(struct bm_store *st, const struct bm_hearing_participant
     if (rc == BM_ECONFLICT)
         return bm_err_set(err, BM_ECONFLICT, "该手机号已经报名");
     if (rc == BM_OK)
-        *id = sqlite3_last_insert_rowid(SQ(st)->db);
+        *id = sqlite3_last_insert_rowid(sq_db(st));
     return rc;
 }
 
@@ -548,7 +548,7 @@ sqlite_household_insert(struct bm_store *st, const struct bm_household *h, int64
     sqlite3_bind_int64(s, 5, h->members);
     sqlite3_bind_int64(s, 6, now);
     if ((rc = sq_exec(st, s, "household insert", err)) == BM_OK)
-        *id = sqlite3_last_insert_rowid(SQ(st)->db);
+        *id = sqlite3_last_insert_rowid(sq_db(st));
     return rc;
 }
 
@@ -727,7 +727,7 @@ sqlite_reception_insert(struct bm_store *st, const struct bm_reception *r, int64
     sqlite3_bind_int64(s, 7, r->created_by);
     sqlite3_bind_int64(s, 8, now);
     if ((rc = sq_exec(st, s, "reception insert", err)) == BM_OK)
-        *id = sqlite3_last_insert_rowid(SQ(st)->db);
+        *id = sqlite3_last_insert_rowid(sq_db(st));
     return rc;
 }
 
@@ -840,7 +840,7 @@ sqlite_visit_insert(struct bm_store *st, const struct bm_reception_visit *v, int
     sqlite3_bind_int64(s, 7, v->recorded_by);
     sqlite3_bind_int64(s, 8, now);
     if ((rc = sq_exec(st, s, "visit insert", err)) == BM_OK)
-        *id = sqlite3_last_insert_rowid(SQ(st)->db);
+        *id = sqlite3_last_insert_rowid(sq_db(st));
     return rc;
 }
 
@@ -1005,7 +1005,7 @@ sqlite_deputy_insert(struct bm_store *st, const struct bm_deputy *d, int64_t now
     sqlite3_bind_int64(s, 6, d->created_by);
     sqlite3_bind_int64(s, 7, now);
     if ((rc = sq_exec(st, s, "deputy insert", err)) == BM_OK)
-        *id = sqlite3_last_insert_rowid(SQ(st)->db);
+        *id = sqlite3_last_insert_rowid(sq_db(st));
     return rc;
 }
 
@@ -1103,7 +1103,7 @@ sqlite_matter_insert(struct bm_store *st, const struct bm_deputy_matter *m, int6
     sqlite3_bind_int(s, 4, m->is_urgent);
     sqlite3_bind_int64(s, 5, now);
     if ((rc = sq_exec(st, s, "matter insert", err)) == BM_OK)
-        *id = sqlite3_last_insert_rowid(SQ(st)->db);
+        *id = sqlite3_last_insert_rowid(sq_db(st));
     return rc;
 }
 

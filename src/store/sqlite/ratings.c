@@ -104,7 +104,7 @@ sqlite_rating_insert(struct bm_store *st, const struct bm_rating *r, int64_t *id
         return bm_err_set(err, BM_ECONFLICT, r->is_follow_up ? "该办件已追评，不能再次追评"
                                                              : "该办件已评价，不能重复评价");
     if (rc == BM_OK)
-        *id = sqlite3_last_insert_rowid(SQ(st)->db);
+        *id = sqlite3_last_insert_rowid(sq_db(st));
     return rc;
 }
 
@@ -309,7 +309,7 @@ sqlite_rect_insert(struct bm_store *st, const struct bm_rectification *r, int64_
     sqlite3_bind_int64(s, 7, r->appeal_due);
     sqlite3_bind_int64(s, 8, now);
     if ((rc = sq_exec(st, s, "rectification insert", err)) == BM_OK)
-        *id = sqlite3_last_insert_rowid(SQ(st)->db);
+        *id = sqlite3_last_insert_rowid(sq_db(st));
     return rc;
 }
 
@@ -363,7 +363,7 @@ sqlite_rect_update(struct bm_store *st, const struct bm_rectification *r, int64_
     sqlite3_bind_int64(s, 11, r->version);
     if ((rc = sq_exec(st, s, "rectification update", err)) != BM_OK)
         return rc;
-    if (sqlite3_changes(SQ(st)->db) == 0)
+    if (sqlite3_changes(sq_db(st)) == 0)
         return bm_err_set(err, BM_ESTALE, "整改任务已被他人修改，请刷新后重试");
     return BM_OK;
 }

@@ -36,7 +36,7 @@ sqlite_session_insert(struct bm_store *st, const unsigned char hash[BM_TOKEN_HAS
     sqlite3_bind_int64(s, 7, expires_at);
     rc = sq_exec(st, s, "session insert", err);
     if (rc == BM_OK)
-        *id = sqlite3_last_insert_rowid(SQ(st)->db);
+        *id = sqlite3_last_insert_rowid(sq_db(st));
     return rc;
 }
 
@@ -140,7 +140,7 @@ sqlite_token_insert(struct bm_store *st, const struct bm_api_token *t,
     sqlite3_bind_int64(s, 6, t->expires_at);
     rc = sq_exec(st, s, "token insert", err);
     if (rc == BM_OK)
-        *id = sqlite3_last_insert_rowid(SQ(st)->db);
+        *id = sqlite3_last_insert_rowid(sq_db(st));
     return rc;
 }
 
@@ -289,7 +289,7 @@ sqlite_token_revoke(struct bm_store *st, int64_t id, int64_t now, struct bm_err 
     sqlite3_bind_int64(s, 1, id);
     sqlite3_bind_int64(s, 2, now);
     rc = sq_exec(st, s, "token revoke", err);
-    if (rc == BM_OK && sqlite3_changes(SQ(st)->db) == 0)
+    if (rc == BM_OK && sqlite3_changes(sq_db(st)) == 0)
         rc = bm_err_set(err, BM_ECONFLICT, "令牌已被吊销");
     return rc;
 }

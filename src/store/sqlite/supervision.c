@@ -83,7 +83,7 @@ sqlite_sup_insert(struct bm_store *st, const struct bm_sup_record *r, int64_t *i
     sqlite3_bind_int64(s, 9, r->issued_at);
     sqlite3_bind_int64(s, 10, r->answer_due_day);
     if ((rc = sq_exec(st, s, "supervision insert", err)) == BM_OK)
-        *id = sqlite3_last_insert_rowid(SQ(st)->db);
+        *id = sqlite3_last_insert_rowid(sq_db(st));
     return rc;
 }
 
@@ -177,7 +177,7 @@ sqlite_sup_update(struct bm_store *st, const struct bm_sup_record *r, struct bm_
     sqlite3_bind_int64(s, 11, r->decided_at);
     if ((rc = sq_exec(st, s, "supervision update", err)) != BM_OK)
         return rc;
-    return sqlite3_changes(SQ(st)->db) == 0
+    return sqlite3_changes(sq_db(st)) == 0
                ? bm_err_set(err, BM_ESTALE, "督办记录已被他人修改，请刷新后重试")
                : BM_OK;
 }

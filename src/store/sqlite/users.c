@@ -81,7 +81,7 @@ sqlite_user_insert(struct bm_store *st, const struct bm_user *u, const char *pas
         return bm_err_set(err, BM_ECONFLICT, "用户名已被使用");
     }
     if (rc == BM_OK)
-        *id = sqlite3_last_insert_rowid(SQ(st)->db);
+        *id = sqlite3_last_insert_rowid(sq_db(st));
     return rc;
 }
 
@@ -169,7 +169,7 @@ sqlite_user_update(struct bm_store *st, const struct bm_user *u, int64_t now,
     sqlite3_bind_int64(s, 7, now);
     sqlite3_bind_int64(s, 8, u->version);
     rc = sq_exec(st, s, "user update", err);
-    if (rc == BM_OK && sqlite3_changes(SQ(st)->db) == 0)
+    if (rc == BM_OK && sqlite3_changes(sq_db(st)) == 0)
         rc = bm_err_set(err, BM_ESTALE, "该用户已被他人修改，请刷新后重试");
     return rc;
 }
@@ -191,7 +191,7 @@ sqlite_user_set_password(struct bm_store *st, int64_t user_id, const char *hash,
     sq_bind_text(s, 2, hash);
     sqlite3_bind_int64(s, 3, now);
     rc = sq_exec(st, s, "user password", err);
-    if (rc == BM_OK && sqlite3_changes(SQ(st)->db) == 0)
+    if (rc == BM_OK && sqlite3_changes(sq_db(st)) == 0)
         rc = bm_err_set(err, BM_ENOTFOUND, "用户不存在");
     return rc;
 }
@@ -222,7 +222,7 @@ sqlite_user_count(struct bm_store *st, int64_t *n, struct bm_err *err)
     if (sqlite3_step(s) == SQLITE_ROW)
         *n = sqlite3_column_int64(s, 0);
     else
-        rc = sq_fail(st, sqlite3_errcode(SQ(st)->db), "user count", err);
+        rc = sq_fail(st, sqlite3_errcode(sq_db(st)), "user count", err);
     sq_done(s);
     return rc;
 }
