@@ -445,8 +445,8 @@ bm_api_case_record(struct bm_req *rq, const struct bm_case *c, struct bm_case_st
     enum bm_rc rc;
 
     step->detail = NULL;
-    rc = bm_api_case_event(rq, c, bm_case_actions[step->action].code, step->from, step->note,
-                           json_deep_copy(detail));
+    rc = bm_api_case_event_kept(rq, c, bm_case_actions[step->action].code, step->from,
+                                step->note, json_deep_copy(detail), &step->event);
     if (rc == BM_OK && step->notice != NULL)
         rc = bm_api_notify(rq, c, step->template_name, step->notice);
     json_object_set_new(detail, "case_no", json_string(c->case_no));

@@ -443,13 +443,17 @@ static void
 put_events(struct bm_jw *w, struct bm_req *rq, const struct bm_case *c, bool *paused,
            bool *attached)
 {
-    struct bm_case_event *ev;
-    size_t n = 0;
+    const struct bm_case_event *ev = c->events;
+    struct bm_case_event *read = NULL;
+    size_t n = c->n_events;
 
     bm_jw_arr(w);
-    if (bm_store_case_events(rq->store, c->id, rq->arena, &ev, &n, &rq->err) != BM_OK) {
-        bm_err_clear(&rq->err);
-        n = 0;
+    if (ev == NULL) {
+        if (bm_store_case_events(rq->store, c->id, rq->arena, &read, &n, &rq->err) != BM_OK) {
+            bm_err_clear(&rq->err);
+            n = 0;
+        }
+        ev = read;
     }
     for (size_t i = 0; i < n; i++) {
         const char *a = ev[i].action;
@@ -686,6 +690,14 @@ enum bm_rc
 bm_api_case_event(struct bm_req *rq, const struct bm_case *c, const char *action,
                   enum bm_case_status from, const char *note, json_t *detail)
 {
+    return bm_api_case_event_kept(rq, c, action, from, note, detail, NULL);
+}
+
+enum bm_rc
+bm_api_case_event_kept(struct bm_req *rq, const struct bm_case *c, const char *action,
+                       enum bm_case_status from, const char *note, json_t *detail,
+                       struct bm_case_event *out)
+{
     struct bm_case_event e;
     char *text = NULL;
     enum bm_rc rc;
@@ -705,6 +717,11 @@ bm_api_case_event(struct bm_req *rq, const struct bm_case *c, const char *action
     }
     e.detail = text ? text : "";
     rc = bm_store_case_event_insert(rq->store, &e, &rq->err);
+    if (rc == BM_OK && out != NULL) {
+        *out = e;
+        if ((out->detail = bm_arena_strdup(rq->arena, e.detail)) == NULL)
+            rc = bm_err_set(&rq->err, BM_ETOOBIG, "请求内容过大");
+    }
     free(text);
     return rc;
 }

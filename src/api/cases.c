@@ -393,6 +393,7 @@ create(struct bm_req *rq, struct bm_resp *rs, bool public_route)
 {
     struct intake in;
     struct bm_case submitted;
+    struct bm_case_event events[2];
     struct bm_case_step step;
     struct bm_org_unit window;
     struct bm_calendar cal;
@@ -501,23 +502,22 @@ create(struct bm_req *rq, struct bm_resp *rs, bool public_route)
         else if ((in.c.case_no = bm_arena_strdup(rq->arena, no)) == NULL)
             rc = bm_err_set(&rq->err, BM_ETOOBIG, "请求内容过大");
     }
+    /* The case as it is written, the county being the first six digits of the town code:
+     * the accept notice and the reply need no read back. */
+    in.c.county_code = bm_arena_strndup(rq->arena, town, 6);
+    in.c.item_code = in.item.code;
+    in.c.item_version = in.item.item_version;
+    in.c.handler_name = "";
+    in.c.created_at = in.c.updated_at = rq->now;
+    if (rc == BM_OK && in.c.county_code == NULL)
+        rc = bm_err_set(&rq->err, BM_ETOOBIG, "请求内容过大");
     /* Accepted at once: the step is applied before the insert, so the row is written once
      * (an insert and then an update rewrote every index of the case). The create event and
      * audit entry still come first and describe the case as submitted. */
     submitted = in.c;
     submitted.version = 1;
-    submitted.county_code = "";
     if (rc == BM_OK && in.accept_now) {
-        /* The county is the first six digits of the town code, the rest is what is written:
-         * the accept notice and the reply need no read back. */
-        in.c.county_code = bm_arena_strndup(rq->arena, town, 6);
-        in.c.item_code = in.item.code;
-        in.c.item_version = in.item.item_version;
-        in.c.handler_name = "";
-        in.c.created_at = in.c.updated_at = rq->now;
-        rc = in.c.county_code ? BM_OK : bm_err_set(&rq->err, BM_ETOOBIG, "请求内容过大");
-        if (rc == BM_OK)
-            rc = bm_api_calendar_stored(rq, &cal);
+        rc = bm_api_calendar_stored(rq, &cal);
         if (rc == BM_OK)
             rc = bm_api_case_step(rq, &in.c, BM_ACT_ACCEPT, NULL, &cal, &step);
         if (rc == BM_OK)
@@ -528,10 +528,11 @@ create(struct bm_req *rq, struct bm_resp *rs, bool public_route)
         rc = bm_store_case_insert(rq->store, &in.c, rq->now, &id, &rq->err);
     if (rc == BM_OK) {
         in.c.id = submitted.id = id;
-        rc = bm_api_case_event(rq, &submitted, "create", (enum bm_case_status)-1,
-                               in.c.is_online ? "网上申请" : "窗口申请",
-                               json_pack("{s:s,s:I}", "channel", channel, "item_id",
-                                         (json_int_t)in.item.id));
+        rc = bm_api_case_event_kept(rq, &submitted, "create", (enum bm_case_status)-1,
+                                    in.c.is_online ? "网上申请" : "窗口申请",
+                                    json_pack("{s:s,s:I}", "channel", channel, "item_id",
+                                              (json_int_t)in.item.id),
+                                    &events[0]);
     }
     if (rc == BM_OK)
         rc = bm_api_audit(rq, "case.create", "case", id,
@@ -545,6 +546,7 @@ create(struct bm_req *rq, struct bm_resp *rs, bool public_route)
             rc = bm_api_case_record(rq, &in.c, &step);
         else
             json_decref(step.detail);
+        events[1] = step.event;
     }
     if (rc == BM_OK)
         rc = bm_store_commit(rq->store, &rq->err);
@@ -559,7 +561,14 @@ create(struct bm_req *rq, struct bm_resp *rs, bool public_route)
     }
     if (rc != BM_OK)
         return rc;
-    return reply_case(rq, rs, 201, in.c.case_no);
+    /* Answered from what was written: a read on this thread's connection would start cold,
+     * its cache dropped by the commit. */
+    in.c.events = events;
+    in.c.n_events = stepped ? 2 : 1;
+    if ((rc = bm_api_calendar(rq, &cal)) != BM_OK)
+        return rc;
+    bm_resp_header(rs, "Location", bm_arena_printf(rq->arena, "/api/v1/cases/%s", in.c.case_no));
+    return bm_api_case_reply(rq, rs, 201, &in.c, &cal, false);
 }
 
 enum bm_rc

@@ -98,10 +98,15 @@ const char *bm_api_event_name(const char *action);
 bool bm_api_case_may_act(const struct bm_req *rq, const struct bm_case *c,
                          enum bm_case_action action, enum bm_case_actor actor);
 
-/* Appends one step to the case's trace (inside the transaction). */
+/* Appends one step to the case's trace (inside the transaction); takes `detail`. */
 BM_MUST_CHECK enum bm_rc bm_api_case_event(struct bm_req *rq, const struct bm_case *c,
                                            const char *action, enum bm_case_status from,
                                            const char *note, json_t *detail);
+/* The same, handing back the event as written in `out` (its texts in the request arena). */
+BM_MUST_CHECK enum bm_rc bm_api_case_event_kept(struct bm_req *rq, const struct bm_case *c,
+                                                const char *action, enum bm_case_status from,
+                                                const char *note, json_t *detail,
+                                                struct bm_case_event *out);
 
 /*
  * Queues a text message to the applicant about `c` (inside the transaction): `template_name`
@@ -164,6 +169,7 @@ struct bm_case_step {
     enum bm_case_status from;
     const char *note, *template_name, *notice; /* notice NULL: no text message */
     json_t *detail;                            /* owned */
+    struct bm_case_event event;                /* the trace event, once recorded */
 };
 BM_MUST_CHECK enum bm_rc bm_api_case_step(struct bm_req *rq, struct bm_case *c,
                                           enum bm_case_action action, json_t *body,

@@ -413,6 +413,9 @@ struct bm_case {
     struct bm_case_material *materials;
     size_t n_materials;
     bool materials_changed; /* bm_store_case_update writes the materials only when set */
+    /* Its trace when known without reading it (a case just opened); NULL: in the store. */
+    const struct bm_case_event *events;
+    size_t n_events;
 };
 
 struct bm_case_event {

@@ -294,13 +294,22 @@ static char *
 open_ok(int who, long long item, const char *materials, const char *extra, char no[32],
         char code[16])
 {
-    struct resp r;
+    struct resp r, g;
     if (open_case(who, item, APPLICANT, materials, extra, &r) != 201)
         fprintf(stderr, "open case: %s\n", r.body ? r.body : "");
     assert_int_equal(r.status, 201);
     snprintf(no, 32, "%s", jstr(r.json, "case_no"));
     if (code != NULL)
         snprintf(code, 16, "%s", jstr(r.json, "query_code"));
+    /* The answer is built from what was written, not read back: it must be the case as the
+     * store has it (where the opener may read it there). */
+    if (call(who, "GET", fmt("/api/v1/cases/%s", no), NULL, NULL, &g) == 200) {
+        if (!json_equal(r.json, g.json))
+            fprintf(stderr, "created: %s\nread:    %s\n", r.body, g.body);
+        assert_true(json_equal(r.json, g.json));
+        assert_string_equal(r.etag, g.etag);
+    }
+    resp_free(&g);
     resp_free(&r);
     assert_int_equal(strlen(no), 26);
     return no;
