@@ -20,7 +20,8 @@ static const struct {
     const char *flag, *key;
 } common[] = {
     {"db", "db"},           {"listen", "listen"},   {"web", "web"},
-    {"threads", "threads"}, {"workers", "workers"}, {"log-level", "log_level"},
+    {"threads", "threads"}, {"workers", "workers"}, {"writers", "writers"},
+    {"log-level", "log_level"},
 };
 
 void
@@ -43,6 +44,7 @@ print_usage(const char *name, const char *usage, const struct cli_opt *own)
            "  --web DIR           web UI folder (BIANMIN_WEB)\n"
            "  --threads N         event loops, 0 = one per core (BIANMIN_THREADS)\n"
            "  --workers N         worker threads for slow work (BIANMIN_WORKERS)\n"
+           "  --writers N         worker threads for requests that write (BIANMIN_WRITERS)\n"
            "  --log-level LEVEL   debug, info, warn or error (BIANMIN_LOG_LEVEL)\n"
            "  --set KEY=VALUE     any setting of docs/operations.md\n");
     if (own != NULL && own[0].name != NULL) {

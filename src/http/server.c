@@ -51,7 +51,8 @@ struct server {
     const struct bm_config *cfg;
     struct loop *loops;
     int n_loops;
-    struct bm_pool *pool;
+    struct bm_pool *pool;    /* slow work */
+    struct bm_pool *writers; /* requests that write */
     char web_real[PATH_MAX]; /* "" when no web folder is served */
 };
 
@@ -661,12 +662,16 @@ on_request(struct evhttp_request *ev, void *arg)
         c->rq.params[i] = bm_arena_strndup(a, m.param[i], m.param_len[i]);
     c->rq.n_params = m.n_params;
 
-    if (c->route->flags & BM_ROUTE_SLOW) {
+    /* Slow work, and requests that write: a write waits for the write lock and for the
+     * disk, which would hold up every other request of the loop; on the writers' pool,
+     * several wait at once and their transactions are committed together (store/sqlite/tx.c). */
+    if ((c->route->flags & BM_ROUTE_SLOW) ||
+        (c->rq.method != BM_GET && c->rq.method != BM_HEAD)) {
         c->job.run = run_job;
         c->job.done = job_done;
         c->job.base = l->base;
         bm_log_set_request("");
-        bm_pool_submit(l->srv->pool, &c->job);
+        bm_pool_submit(c->route->flags & BM_ROUTE_SLOW ? l->srv->pool : l->srv->writers, &c->job);
         return;
     }
     bm_api_dispatch(c->route, &c->rq, &c->rs);
@@ -882,6 +887,10 @@ bm_server_run(const struct bm_config *cfg, void (*ready)(void *, int), void *arg
     s.loops = bm_xcalloc((size_t)s.n_loops, sizeof(*s.loops));
     bm_metrics_init(bm_n_routes, bm_route_labels());
     s.pool = bm_pool_new(cfg->workers, cfg->db, err);
+    if (s.pool != NULL && (s.writers = bm_pool_new(cfg->writers, cfg->db, err)) == NULL) {
+        bm_pool_free(s.pool);
+        s.pool = NULL;
+    }
     if (s.pool == NULL) {
         rc = err->rc;
         goto out;
@@ -903,8 +912,8 @@ bm_server_run(const struct bm_config *cfg, void (*ready)(void *, int), void *arg
     {
         char db[512];
         bm_url_redact(cfg->db, db, sizeof(db));
-        bm_log(BM_LOG_INFO, "listening", "http://%s:%d/ loops=%d workers=%d db=%s", host, port,
-               s.n_loops, cfg->workers, db);
+        bm_log(BM_LOG_INFO, "listening", "http://%s:%d/ loops=%d workers=%d writers=%d db=%s",
+               host, port, s.n_loops, cfg->workers, cfg->writers, db);
     }
     if (ready != NULL)
         ready(arg, port);
@@ -921,6 +930,7 @@ out:
     /* Jobs still queued finish before the stores close; their replies were handed to loops
      * that have stopped, so run each loop once more to send them and free the calls. */
     bm_pool_free(s.pool);
+    bm_pool_free(s.writers);
     for (int i = 0; i < started; i++)
         event_base_loop(s.loops[i].base, EVLOOP_NONBLOCK);
     for (int i = 0; i < s.n_loops; i++)

@@ -19,6 +19,7 @@ bm_config_defaults(struct bm_config *c)
     snprintf(c->web_dir, sizeof(c->web_dir), "web/dist");
     c->threads = 0;
     c->workers = 2;
+    c->writers = 16;
     c->body_max_bytes = 1 << 20;
     c->upload_max_bytes = 20 << 20;
     c->timeout_s = 30;
@@ -54,6 +55,7 @@ static const struct {
     S("web", web_dir),
     I("threads", threads, 0, 64),
     I("workers", workers, 1, 64),
+    I("writers", writers, 1, 64),
     L("body_max_bytes", body_max_bytes, 1024, (int64_t)1 << 30),
     L("upload_max_bytes", upload_max_bytes, 1024, (int64_t)1 << 31),
     I("timeout_s", timeout_s, 1, 3600),

@@ -18,6 +18,7 @@ struct bm_config {
     char web_dir[512];      /* static files of the web UI; "" serves none */
     int threads;            /* event loops; 0 = one per core */
     int workers;            /* worker threads for slow work (password hashing caps here) */
+    int writers;            /* worker threads for requests that write (http/server.c) */
     int64_t body_max_bytes; /* JSON request bodies */
     int64_t upload_max_bytes; /* largest body any route accepts (attachments) */
     int timeout_s;          /* idle connection read/write timeout */

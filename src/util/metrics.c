@@ -23,7 +23,7 @@ static atomic_ulong hist[N_BUCKET + 1];
 static atomic_ulong hist_count;
 static atomic_ullong hist_sum_us;
 static atomic_long conns;
-static atomic_ulong conns_total, store_errors, throttled;
+static atomic_ulong conns_total, store_errors, throttled, store_commits, store_writes;
 
 void
 bm_metrics_init(size_t n, const char *const *route_labels)
@@ -71,6 +71,20 @@ bm_metrics_request(int route, int status, double duration_ms)
 void bm_metrics_conn_open(void) { atomic_fetch_add(&conns, 1); atomic_fetch_add(&conns_total, 1); }
 void bm_metrics_conn_close(void) { atomic_fetch_sub(&conns, 1); }
 void bm_metrics_store_error(void) { atomic_fetch_add(&store_errors, 1); }
+
+void
+bm_metrics_store_commit(int writes)
+{
+    atomic_fetch_add(&store_commits, 1);
+    atomic_fetch_add(&store_writes, (unsigned long)writes);
+}
+
+void
+bm_metrics_store_commits(unsigned long *commits, unsigned long *writes)
+{
+    *commits = atomic_load(&store_commits);
+    *writes = atomic_load(&store_writes);
+}
 void bm_metrics_throttled(void) { atomic_fetch_add(&throttled, 1); }
 long bm_metrics_conns(void) { return atomic_load(&conns); }
 
@@ -129,12 +143,19 @@ bm_metrics_render(struct bm_buf *o)
             "# HELP bianmin_store_errors_total Store operations that failed for a backend reason.\n"
             "# TYPE bianmin_store_errors_total counter\n"
             "bianmin_store_errors_total %lu\n"
+            "# HELP bianmin_store_commits_total Transactions committed to an SQLite store.\n"
+            "# TYPE bianmin_store_commits_total counter\n"
+            "bianmin_store_commits_total %lu\n"
+            "# HELP bianmin_store_committed_writes_total Write transactions of requests those "
+            "commits carried (several share one commit under load).\n"
+            "# TYPE bianmin_store_committed_writes_total counter\n"
+            "bianmin_store_committed_writes_total %lu\n"
             "# HELP bianmin_login_throttled_total Log-in attempts refused by throttling.\n"
             "# TYPE bianmin_login_throttled_total counter\n"
             "bianmin_login_throttled_total %lu\n",
             cum, (double)atomic_load(&hist_sum_us) / 1e6, atomic_load(&hist_count),
             atomic_load(&conns), atomic_load(&conns_total), atomic_load(&store_errors),
-            atomic_load(&throttled));
+            atomic_load(&store_commits), atomic_load(&store_writes), atomic_load(&throttled));
     }
     return rc;
 }

@@ -23,6 +23,10 @@ void bm_metrics_request(int route, int status, double duration_ms);
 void bm_metrics_conn_open(void);
 void bm_metrics_conn_close(void);
 void bm_metrics_store_error(void);
+/* A transaction committed to the store, carrying `writes` requests' write transactions. */
+void bm_metrics_store_commit(int writes);
+/* Totals of bm_metrics_store_commit (tests). */
+void bm_metrics_store_commits(unsigned long *commits, unsigned long *writes);
 void bm_metrics_throttled(void);
 
 /* Appends the whole exposition. */

@@ -26,6 +26,7 @@
 #include "core/roles.h"
 #include "store/audit_verify.h"
 #include "store/store.h"
+#include "util/metrics.h"
 #include "util/log.h"
 
 /* A fixed "now" (2023-11-14 22:13:20 UTC); every instant in the suite is relative to it. */
@@ -3715,6 +3716,181 @@ test_case_next_seq_concurrent(void **state)
     assert_int_equal(next_seq(f, "110118100000", 20240105), 2 * SEQ_PER_WORKER + 1);
 }
 
+/* ---- batched write transactions (SQLite, store/sqlite/tx.c) ---- */
+
+/* A write transaction on its own thread: begins (waiting for the lock), takes a case
+ * number, then commits or rolls back as told. */
+struct member {
+    struct bm_store *st;
+    bool roll_back;
+    int seq;
+    enum bm_rc rc;
+};
+
+static void *
+member_run(void *arg)
+{
+    struct member *m = arg;
+    struct bm_err err;
+
+    bm_err_clear(&err);
+    m->rc = bm_store_begin(m->st, &err);
+    if (m->rc == BM_OK)
+        m->rc = bm_store_case_next_seq(m->st, "110118100000", 20240105, &m->seq, &err);
+    if (m->rc == BM_OK && m->roll_back)
+        bm_store_rollback(m->st);
+    else if (m->rc == BM_OK)
+        m->rc = bm_store_commit(m->st, &err);
+    return NULL;
+}
+
+/* Starts `m` on a thread that will wait for the write lock `f->st` holds. */
+static pthread_t
+start_waiting_member(struct fx *f, struct member *m)
+{
+    pthread_t t;
+    struct timespec pause = {0, 200 * 1000 * 1000};
+
+    EXPECT_OK(f, bm_store_open(f->url, &m->st, &f->err));
+    assert_int_equal(pthread_create(&t, NULL, member_run, m), 0);
+    nanosleep(&pause, NULL); /* time enough to queue for the lock */
+    return t;
+}
+
+/*
+ * A writer that ends while another waits passes the open transaction on: both are
+ * committed by one COMMIT (SQLite), and the first one's commit returns only after it. A
+ * member rolled back inside a batch undoes its own work only.
+ */
+static void
+test_writes_batched(void **state)
+{
+    struct fx *f = *state;
+    struct member b = {0}, c = {.roll_back = true};
+    unsigned long commits0, writes0, commits1, writes1;
+    int seq = 0;
+    pthread_t t;
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_case_next_seq(f->st, "110118100000", 20240105, &seq, &f->err));
+    assert_int_equal(seq, 1);
+    t = start_waiting_member(f, &b);
+    bm_metrics_store_commits(&commits0, &writes0);
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    assert_int_equal(pthread_join(t, NULL), 0);
+    assert_int_equal(b.rc, BM_OK);
+    assert_int_equal(b.seq, 2);
+    bm_metrics_store_commits(&commits1, &writes1);
+    if (pg_url == NULL) { /* PostgreSQL commits each transaction itself */
+        assert_int_equal(commits1 - commits0, 1);
+        assert_int_equal(writes1 - writes0, 2);
+    }
+    assert_int_equal(next_seq(f, "110118100000", 20240105), 3);
+    bm_metrics_store_commits(&commits1, &writes1);
+
+    /* The member rolled back in the batch gives its number back; the first keeps its own. */
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_case_next_seq(f->st, "110118100000", 20240105, &seq, &f->err));
+    assert_int_equal(seq, 4);
+    t = start_waiting_member(f, &c);
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    assert_int_equal(pthread_join(t, NULL), 0);
+    assert_int_equal(c.rc, BM_OK);
+    assert_int_equal(c.seq, 5);
+    bm_metrics_store_commits(&commits0, &writes0);
+    if (pg_url == NULL) {
+        assert_int_equal(commits0 - commits1, 1);
+        assert_int_equal(writes0 - writes1, 1);
+    }
+    assert_int_equal(next_seq(f, "110118100000", 20240105), 5);
+    bm_store_close(b.st);
+    bm_store_close(c.st);
+}
+
+#define BATCH_THREADS 8
+#define BATCH_TX 40
+
+struct batch_worker {
+    struct bm_store *st;
+    int id, seqs[BATCH_TX], n;
+    enum bm_rc rc;
+    char message[256];
+};
+
+static void *
+batch_worker_run(void *arg)
+{
+    struct batch_worker *w = arg;
+    struct bm_err err;
+
+    for (int i = 0; i < BATCH_TX && w->rc == BM_OK; i++) {
+        struct bm_audit_entry e = {
+            .at = T0, .actor = "test", .action = "batch.write", .object_type = "worker",
+            .object_id = "1", .detail = "{}",
+        };
+        int seq = 0;
+        bm_err_clear(&err);
+        w->rc = bm_store_begin(w->st, &err);
+        if (w->rc == BM_OK)
+            w->rc = bm_store_case_next_seq(w->st, "110118100000", 20240105, &seq, &err);
+        if (w->rc == BM_OK)
+            w->rc = bm_store_audit_append(w->st, &e, &err);
+        if (w->rc == BM_OK && i % 4 == 3) {
+            bm_store_rollback(w->st); /* every fourth changes its mind */
+            continue;
+        }
+        if (w->rc == BM_OK)
+            w->rc = bm_store_commit(w->st, &err);
+        if (w->rc == BM_OK)
+            w->seqs[w->n++] = seq;
+        else
+            snprintf(w->message, sizeof(w->message), "%s", err.message);
+    }
+    return NULL;
+}
+
+/* Many writers at once: every committed transaction is there exactly once, none of the
+ * rolled back ones, and the audit chain holds. */
+static void
+test_writes_concurrent(void **state)
+{
+    struct fx *f = *state;
+    struct batch_worker w[BATCH_THREADS];
+    pthread_t t[BATCH_THREADS];
+    bool seen[BATCH_THREADS * BATCH_TX + 1] = {false};
+    int total = 0;
+    struct bm_audit_report rep;
+
+    memset(w, 0, sizeof(w));
+    for (int i = 0; i < BATCH_THREADS; i++) {
+        w[i].id = i;
+        EXPECT_OK(f, bm_store_open(f->url, &w[i].st, &f->err));
+        assert_int_equal(pthread_create(&t[i], NULL, batch_worker_run, &w[i]), 0);
+    }
+    for (int i = 0; i < BATCH_THREADS; i++)
+        assert_int_equal(pthread_join(t[i], NULL), 0);
+    for (int i = 0; i < BATCH_THREADS; i++) {
+        if (w[i].rc != BM_OK)
+            fail_msg("writer %d failed: %s", i, w[i].message);
+        for (int k = 0; k < w[i].n; k++) {
+            int s = w[i].seqs[k];
+            if (s < 1 || s > BATCH_THREADS * BATCH_TX || seen[s])
+                fail_msg("case number %d out of range or given twice", s);
+            seen[s] = true;
+        }
+        total += w[i].n;
+        bm_store_close(w[i].st);
+    }
+    assert_int_equal(total, BATCH_THREADS * BATCH_TX * 3 / 4);
+    /* Rolled back numbers were given again: the committed ones are 1..total. */
+    for (int s = 1; s <= total; s++)
+        assert_true(seen[s]);
+    assert_int_equal(next_seq(f, "110118100000", 20240105), total + 1);
+    rep = verify(f);
+    assert_int_equal(rep.bad_id, 0);
+    assert_int_equal(rep.checked, total);
+}
+
 /* ---- case update ---- */
 
 /* A copy of `c` with materials of its own, to be changed without touching `c`. */
@@ -7290,6 +7466,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_tx_commit_keeps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_snapshot, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stores_share_writes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_writes_batched, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_writes_concurrent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tx_rollback_undoes_audit_append, setup, teardown),
         cmocka_unit_test_setup_teardown(test_org_insert_get_roundtrip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_org_duplicate_division_code, setup, teardown),

@@ -1,10 +1,8 @@
 /*
- * SQLite backend: connection set-up, statement cache, transactions, migrations, backup.
+ * SQLite backend: connection set-up, statement cache, migrations, backup (write
+ * transactions: tx.c).
  */
-#include <fcntl.h>
-#include <pthread.h>
 #include <stdint.h>
-#include <time.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,9 +15,6 @@
 #include "util/time.h"
 
 extern const struct bm_embedded bm_migrations_sqlite[];
-
-/* How long a writer waits for another (SQLite busy timeout and the writer mutex). */
-#define BUSY_TIMEOUT_MS 5000
 
 enum bm_rc
 sq_fail(struct bm_store *st, int src, const char *what, struct bm_err *err)
@@ -119,85 +114,19 @@ pragma(struct bm_store *st, const char *sql, struct bm_err *err)
     return src == SQLITE_OK ? BM_OK : sq_fail(st, src, sql, err);
 }
 
-/*
- * One write connection per database file in the process. SQLite's page cache belongs to a
- * connection, and in WAL mode a connection drops all of it when another one has written
- * since its last transaction: with each event loop writing on its own connection, every
- * write began with a cold cache and read the indexes' pages again through the file system
- * (a third of a case creation's time with a million cases, docs/performance.md). Writers
- * queue on write_mutex anyway; running all their statements on one connection keeps its
- * cache warm. Reads outside write transactions stay on each store's own connection.
- */
-struct sq_writer {
-    struct sq_writer *next;
-    char *path;
-    int refs;
-    struct sq_store *conn; /* opened by the first write; used only under write_mutex */
-};
-
-static pthread_mutex_t writers_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct sq_writer *writers;
-
-static struct sq_writer *
-writer_ref(const char *path)
-{
-    struct sq_writer *w;
-
-    pthread_mutex_lock(&writers_mu);
-    for (w = writers; w != NULL && strcmp(w->path, path) != 0; w = w->next)
-        ;
-    if (w == NULL) {
-        w = bm_xcalloc(1, sizeof(*w));
-        w->path = bm_xstrdup(path);
-        w->next = writers;
-        writers = w;
-    }
-    w->refs++;
-    pthread_mutex_unlock(&writers_mu);
-    return w;
-}
-
-static void
-writer_unref(struct sq_writer *w)
-{
-    struct sq_writer **p;
-    bool last;
-
-    pthread_mutex_lock(&writers_mu);
-    last = --w->refs == 0;
-    for (p = &writers; last && *p != NULL; p = &(*p)->next)
-        if (*p == w) {
-            *p = w->next;
-            break;
-        }
-    pthread_mutex_unlock(&writers_mu);
-    if (last) {
-        if (w->conn != NULL)
-            sqlite_close(&w->conn->base);
-        free(w->path);
-        free(w);
-    }
-}
-
-static enum bm_rc open_conn(const char *path, bool is_writer, struct bm_store **out,
-                            struct bm_err *err);
-
 enum bm_rc
 bm_sqlite_open(const char *path, struct bm_store **out, struct bm_err *err)
 {
-    return open_conn(path, false, out, err);
+    return sq_open_conn(path, false, out, err);
 }
 
-static enum bm_rc
-open_conn(const char *path, bool is_writer, struct bm_store **out, struct bm_err *err)
+enum bm_rc
+sq_open_conn(const char *path, bool is_writer, struct bm_store **out, struct bm_err *err)
 {
     struct sq_store *sq = bm_xcalloc(1, sizeof(*sq));
-    const char *file;
     struct bm_store *st = &sq->base;
     enum bm_rc rc;
     int src;
-
-    sq->wal_fd = -1;
 
     st->ops = &bm_sqlite_ops;
     src = sqlite3_open_v2(path, &sq->db,
@@ -208,7 +137,7 @@ open_conn(const char *path, bool is_writer, struct bm_store **out, struct bm_err
         goto fail;
     }
     sqlite3_extended_result_codes(sq->db, 1);
-    sqlite3_busy_timeout(sq->db, BUSY_TIMEOUT_MS);
+    sqlite3_busy_timeout(sq->db, SQ_BUSY_TIMEOUT_MS);
     /* WAL: readers never block the writer. synchronous=NORMAL, with sqlite_commit syncing
      * the WAL itself (in groups) before it returns: an acknowledged commit survives power
      * loss, which is what "no acknowledged write is ever lost" needs. */
@@ -223,12 +152,12 @@ open_conn(const char *path, bool is_writer, struct bm_store **out, struct bm_err
      * file remaps it, which cost more. */
     if (rc == BM_OK)
         rc = pragma(st, "PRAGMA cache_size=-8192", err);
+    if (rc == BM_OK && is_writer)
+        rc = pragma(st, "PRAGMA temp_store=MEMORY", err);
     if (rc != BM_OK)
         goto fail;
-    /* An in-memory database is private to its connection: it writes on its own. */
-    file = sqlite3_db_filename(sq->db, "main");
-    if (!is_writer && file != NULL && file[0] != '\0')
-        sq->writer = writer_ref(file);
+    if (!is_writer)
+        sq_writer_attach(sq, sqlite3_db_filename(sq->db, "main"));
     *out = st;
     return BM_OK;
 fail:
@@ -245,165 +174,8 @@ sqlite_close(struct bm_store *st)
         sqlite3_finalize(sq->cache[i].stmt);
     if (sq->db != NULL)
         sqlite3_close_v2(sq->db);
-    if (sq->wal_fd >= 0)
-        close(sq->wal_fd);
-    if (sq->writer != NULL)
-        writer_unref(sq->writer);
+    sq_writer_detach(sq);
     free(sq);
-}
-
-/*
- * SQLite has one writer at a time. Within the process, writers queue on this mutex, which
- * wakes the next one the moment the lock is free; SQLite's busy handler (for other
- * processes, such as the CLI) polls with growing sleeps that stalled a whole event loop for
- * up to seconds under concurrent writes (bench/run.sh).
- */
-static pthread_mutex_t write_mutex = PTHREAD_MUTEX_INITIALIZER;
-
-static void
-release_write(struct bm_store *st)
-{
-    if (SQ(st)->holds_write) {
-        SQ(st)->holds_write = false;
-        SQ(st)->tx = NULL;
-        pthread_mutex_unlock(&write_mutex);
-    }
-}
-
-static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
-static const char SQL_COMMIT[] = "COMMIT";
-static const char SQL_ROLLBACK[] = "ROLLBACK";
-
-enum bm_rc
-sqlite_begin(struct bm_store *st, struct bm_err *err)
-{
-    struct timespec deadline;
-    sqlite3_stmt *s;
-    enum bm_rc rc;
-
-    BM_ASSERT(!st->in_tx);
-    /* Wait as long as SQLite's busy timeout would, then answer "busy, retry". */
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += BUSY_TIMEOUT_MS / 1000;
-    if (pthread_mutex_timedlock(&write_mutex, &deadline) != 0) {
-        bm_log(BM_LOG_WARN, "store_busy", "begin: another writer held the store too long");
-        if (err)
-            err->retry_after_s = 1;
-        return bm_err_set(err, BM_EBUSY, "数据库繁忙，请稍后重试");
-    }
-    SQ(st)->holds_write = true;
-    rc = BM_OK;
-    if (SQ(st)->writer != NULL) {
-        struct sq_writer *w = SQ(st)->writer;
-        struct bm_store *conn;
-        if (w->conn == NULL && (rc = open_conn(w->path, true, &conn, err)) == BM_OK)
-            w->conn = SQ(conn);
-        if (rc == BM_OK)
-            SQ(st)->tx = w->conn;
-    }
-    if (rc == BM_OK)
-        rc = sq_prepare(st, SQL_BEGIN, &s, err);
-    if (rc == BM_OK)
-        rc = sq_exec(st, s, "begin", err);
-    if (rc == BM_OK)
-        st->in_tx = true;
-    else
-        release_write(st);
-    return rc;
-}
-
-/*
- * Group commit. COMMIT writes the transaction to the WAL without waiting for the disk
- * (synchronous=NORMAL) and lets the next writer in; then the committer waits until an
- * fdatasync of the WAL file that began after its COMMIT has finished. One fdatasync, made
- * by whichever committer finds none running, covers every transaction committed before it
- * began, so writers share the disk's flush instead of queueing for one each — and still no
- * commit returns before it is on disk. Checkpoints keep SQLite's own ordering of syncs.
- */
-static pthread_mutex_t sync_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t sync_cv = PTHREAD_COND_INITIALIZER;
-static uint64_t committed_seq, synced_seq;
-static bool syncing;
-
-static enum bm_rc
-wait_durable(struct bm_store *st, uint64_t seq, struct bm_err *err)
-{
-    struct sq_store *sq = SQ(st);
-    bool ok = true;
-
-    if (sq->wal_fd < 0) {
-        const char *db = sqlite3_db_filename(sq->db, "main");
-        char path[1100];
-        snprintf(path, sizeof(path), "%s-wal", db ? db : "");
-        /* The WAL lives as long as any connection does, so this descriptor stays valid. */
-        sq->wal_fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (sq->wal_fd < 0) {
-            bm_log(BM_LOG_ERROR, "store_error", "open %s for sync failed", path);
-            return bm_err_set(err, BM_EINTERNAL, "数据存储出错");
-        }
-    }
-    pthread_mutex_lock(&sync_mu);
-    while (ok && synced_seq < seq) {
-        if (syncing) {
-            pthread_cond_wait(&sync_cv, &sync_mu);
-            continue;
-        }
-        uint64_t target = committed_seq;
-        syncing = true;
-        pthread_mutex_unlock(&sync_mu);
-        ok = fdatasync(sq->wal_fd) == 0;
-        pthread_mutex_lock(&sync_mu);
-        syncing = false;
-        if (ok && target > synced_seq)
-            synced_seq = target;
-        pthread_cond_broadcast(&sync_cv);
-    }
-    pthread_mutex_unlock(&sync_mu);
-    if (!ok) {
-        bm_log(BM_LOG_ERROR, "store_error", "fdatasync of the WAL failed");
-        return bm_err_set(err, BM_EINTERNAL, "数据存储出错");
-    }
-    return BM_OK;
-}
-
-enum bm_rc
-sqlite_commit(struct bm_store *st, struct bm_err *err)
-{
-    sqlite3_stmt *s;
-    enum bm_rc rc;
-    uint64_t seq;
-
-    BM_ASSERT(st->in_tx);
-    rc = sq_prepare(st, SQL_COMMIT, &s, err);
-    if (rc == BM_OK)
-        rc = sq_exec(st, s, "commit", err);
-    if (rc != BM_OK) {
-        bm_store_rollback(st);
-        return rc;
-    }
-    st->in_tx = false;
-    pthread_mutex_lock(&sync_mu);
-    seq = ++committed_seq; /* still holding the writer lock: sequence = commit order */
-    pthread_mutex_unlock(&sync_mu);
-    release_write(st);
-    return wait_durable(st, seq, err);
-}
-
-void
-sqlite_rollback(struct bm_store *st)
-{
-    sqlite3_stmt *s;
-    struct bm_err e;
-
-    if (!st->in_tx)
-        return;
-    st->in_tx = false;
-    bm_err_clear(&e);
-    /* A failed ROLLBACK (after a failed COMMIT, say) finds nothing left to undo; either way
-     * this connection's write transaction is over, and the next writer may go. */
-    if (sq_prepare(st, SQL_ROLLBACK, &s, &e) == BM_OK)
-        (void)!sq_exec(st, s, "rollback", &e);
-    release_write(st);
 }
 
 static const char SQL_PING[] = "SELECT count(*) FROM schema_migrations";

@@ -11,17 +11,24 @@
 
 #define SQ_STMT_CACHE 192
 
-struct sq_writer;
+/* How long a writer waits for another (SQLite busy timeout and the write lock). */
+#define SQ_BUSY_TIMEOUT_MS 5000
+
+struct sq_writer; /* tx.c */
 
 struct sq_store {
     struct bm_store base; /* first: a struct bm_store * points here */
     sqlite3 *db;
-    bool holds_write; /* this connection holds the process's writer mutex (conn.c) */
-    /* The file's write connection, shared by the process's stores (conn.c); NULL for an
-     * in-memory database or the write connection itself. */
+    /* The file's write connection and lock, shared by the process's stores of the file
+     * (tx.c); NULL for the write connection itself. */
     struct sq_writer *writer;
-    struct sq_store *tx; /* during this store's write transaction: the write connection */
-    int wal_fd;       /* the WAL file, opened on the first commit for group syncs; -1 */
+    bool holds_write;    /* this store holds its writer's lock */
+    struct sq_store *tx; /* while it does: the write connection its statements run on */
+    /* This store's place in a batch of write transactions (tx.c, under the writer's mu). */
+    struct sq_store *batch_next;
+    bool batch_done;
+    enum bm_rc batch_rc;
+    uint64_t batch_seq;
     struct {
         const char *sql; /* identity of the statement: the address of its static text */
         sqlite3_stmt *stmt;
@@ -81,6 +88,14 @@ int sq_bind_text(sqlite3_stmt *s, int idx, const char *v);
 /* Binds a LIKE prefix pattern: `prefix` with %, _ and \ escaped, then '%'. */
 int sq_bind_prefix(sqlite3_stmt *s, int idx, const char *prefix, struct bm_arena *a);
 
+
+/* Opens a connection with the store's pragmas; is_writer: the file's write connection. */
+BM_MUST_CHECK enum bm_rc sq_open_conn(const char *path, bool is_writer, struct bm_store **out,
+                                      struct bm_err *err);
+/* Joins the write connection of `file` (a private one for an in-memory database); leaves
+ * it, closing it after the file's last store. */
+void sq_writer_attach(struct sq_store *sq, const char *file);
+void sq_writer_detach(struct sq_store *sq);
 
 /* The backend's implementations of the store.h verbs (ops.c puts them in bm_sqlite_ops). */
 void sqlite_close(struct bm_store *st);
