@@ -4,8 +4,11 @@
  */
 #include "http/pool.h"
 
+#include <malloc.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "util/log.h"
 
@@ -34,6 +37,24 @@ done_cb(evutil_socket_t fd, short what, void *arg)
     job->done(job);
 }
 
+/*
+ * A worker that finds no job gives the memory freed by the burst before it back to the
+ * system, at most once a second for the process: glibc keeps each thread's freed memory in
+ * its heap arena, and with 16 writers that held about 15 MiB after a burst of writes.
+ */
+static void
+trim_when_idle(void)
+{
+    static atomic_long last;
+    struct timespec now;
+    long prev;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    prev = atomic_load(&last);
+    if (now.tv_sec > prev && atomic_compare_exchange_strong(&last, &prev, (long)now.tv_sec))
+        (void)malloc_trim(0);
+}
+
 static void *
 work(void *arg)
 {
@@ -44,6 +65,11 @@ work(void *arg)
     for (;;) {
         struct bm_job *job;
         pthread_mutex_lock(&p->mu);
+        if (p->head == NULL && !p->stopping) {
+            pthread_mutex_unlock(&p->mu);
+            trim_when_idle();
+            pthread_mutex_lock(&p->mu);
+        }
         while (p->head == NULL && !p->stopping)
             pthread_cond_wait(&p->cv, &p->mu);
         job = p->head;
