@@ -30,6 +30,8 @@ const field = (page, label) => page.locator('.el-form-item').filter({ has: page.
 async function choose(page, label, option) {
   await field(page, label).locator('.el-select').click();
   await page.getByRole('option', { name: option, exact: true }).click();
+  // A click on a list still opening is lost on a busy machine: wait for the field to show it.
+  await field(page, label).locator('.el-select', { hasText: option }).waitFor();
 }
 
 async function unitId(base, username) {

@@ -70,8 +70,12 @@ async function shot(page, name, fullPage = false) {
 
 // Picks an option of an Element Plus select named by its aria-label.
 async function choose(page, label, option) {
-  await page.locator('.el-select__wrapper', { has: page.getByRole('combobox', { name: label, exact: true }) }).click();
+  const select = page.locator('.el-select__wrapper', { has: page.getByRole('combobox', { name: label, exact: true }) });
+  await select.click();
   await page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: option }).first().click();
+  // The click lands only once the list has opened: on a busy machine it can be lost, so
+  // wait until the field shows the choice before going on.
+  await select.filter({ hasText: option }).waitFor();
 }
 
 // The visible rows of an Element Plus table as arrays of cell texts.

@@ -145,6 +145,7 @@ test('the issue\'s flow: supplement online, assign, supervise, approve, hand ove
   await opts.filter({ hasText: '林涛' }).waitFor();
   assert.match(await text(opts.filter({ hasText: '陈静' })), /陈静（本人）/);
   await opts.filter({ hasText: '林涛' }).click();
+  await handler.locator('[data-test=assign-handler]', { hasText: '林涛' }).waitFor();
   await shot(handler, 'case-assign');
   await handler.locator('[data-test=action-confirm]').click();
   await dlg.waitFor({ state: 'hidden' });
