@@ -349,19 +349,30 @@ seal_applicant(struct bm_req *rq, struct intake *in)
 
 /* ---- create ---- */
 
+/* The answer to a creation: the case with a Location header (cal NULL: the snapshot). */
+static enum bm_rc
+reply_created(struct bm_req *rq, struct bm_resp *rs, int status, const struct bm_case *c,
+              const struct bm_calendar *cal)
+{
+    struct bm_calendar snap;
+    enum bm_rc rc;
+
+    if (cal == NULL) {
+        if ((rc = bm_api_calendar(rq, &snap)) != BM_OK)
+            return rc;
+        cal = &snap;
+    }
+    bm_resp_header(rs, "Location", bm_arena_printf(rq->arena, "/api/v1/cases/%s", c->case_no));
+    return bm_api_case_reply(rq, rs, status, c, cal, false);
+}
+
 static enum bm_rc
 reply_case(struct bm_req *rq, struct bm_resp *rs, int status, const char *case_no)
 {
-    struct bm_calendar cal;
     struct bm_case c;
     enum bm_rc rc = bm_store_case_get(rq->store, case_no, rq->arena, &c, &rq->err);
 
-    if (rc == BM_OK)
-        rc = bm_api_calendar(rq, &cal);
-    if (rc != BM_OK)
-        return rc;
-    bm_resp_header(rs, "Location", bm_arena_printf(rq->arena, "/api/v1/cases/%s", c.case_no));
-    return bm_api_case_reply(rq, rs, status, &c, &cal, false);
+    return rc == BM_OK ? reply_created(rq, rs, status, &c, NULL) : rc;
 }
 
 /* A retried creation: the same key and body give the same case; another body is refused. */
@@ -565,10 +576,7 @@ create(struct bm_req *rq, struct bm_resp *rs, bool public_route)
      * its cache dropped by the commit. */
     in.c.events = events;
     in.c.n_events = stepped ? 2 : 1;
-    if ((rc = bm_api_calendar(rq, &cal)) != BM_OK)
-        return rc;
-    bm_resp_header(rs, "Location", bm_arena_printf(rq->arena, "/api/v1/cases/%s", in.c.case_no));
-    return bm_api_case_reply(rq, rs, 201, &in.c, &cal, false);
+    return reply_created(rq, rs, 201, &in.c, stepped ? &cal : NULL);
 }
 
 enum bm_rc

@@ -284,7 +284,6 @@ wait_batch(struct bm_store *st, struct bm_err *err)
         pthread_mutex_lock(&w->mu);
     }
     rc = sq->batch_rc;
-    sq->batch_done = false;
     pthread_mutex_unlock(&w->mu);
     if (rc == BM_OK)
         return BM_OK;
