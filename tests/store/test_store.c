@@ -3465,6 +3465,100 @@ add_certificate(struct fx *f, const struct bm_certificate *c)
     return id;
 }
 
+/* What sqlite_master (SQLite) or pg_indexes (PostgreSQL) holds about one index: 1 when it
+ * exists and its definition contains `part` (case as the engine prints it). */
+static int64_t
+index_has(struct fx *f, const char *index, const char *part)
+{
+    char sql[300];
+
+    if (pg_url != NULL)
+        snprintf(sql, sizeof(sql),
+                 "SELECT count(*) FROM pg_indexes WHERE indexname = '%s' AND indexdef LIKE '%%%s%%'",
+                 index, part);
+    else
+        snprintf(sql, sizeof(sql),
+                 "SELECT count(*) FROM sqlite_master WHERE name = '%s' AND sql LIKE '%%%s%%'",
+                 index, part);
+    return backend_count(f, sql);
+}
+
+/*
+ * Schema 12 (0012_lean_writes.sql) on a store that holds cases: a store taken back to schema
+ * 11 (case_materials a rowid table, the three indexes as they were) and migrated again keeps
+ * every case and material, and the handler's and the resident's lists still find theirs.
+ */
+static void
+test_migrate_lean_writes(void **state)
+{
+    struct fx *f = *state;
+    struct bm_case_query q;
+    struct bm_case c1, c2, got, *cs = NULL;
+    struct cases w;
+    size_t n = 0;
+    int applied = -1;
+
+    cases_fixture(f, &w);
+    c1 = case_new(f, &w, 1);
+    add_case(f, &c1, T0);
+    c2 = case_new(f, &w, 2);
+    c2.is_online = true;
+    c2.applicant_user_id = w.resident;
+    c2.handler_id = w.handler;
+    c2.st.status = BM_CASE_PROCESSING;
+    c2.st.stage = BM_STAGE_HANDLING;
+    c2.st.has_handler = true;
+    add_case(f, &c2, T0 + 1);
+
+    if (pg_url == NULL)
+        backend_tamper(f, "CREATE TABLE m11 (case_id INTEGER NOT NULL REFERENCES cases(id), "
+                          "ord INTEGER NOT NULL, name TEXT NOT NULL, required INTEGER NOT NULL, "
+                          "source TEXT NOT NULL, provided INTEGER NOT NULL, exempt INTEGER NOT "
+                          "NULL DEFAULT 0, certificate_id INTEGER REFERENCES certificates(id), "
+                          "county_code TEXT NOT NULL DEFAULT '', PRIMARY KEY (case_id, ord)); "
+                          "INSERT INTO m11 SELECT case_id, ord, name, required, source, provided, "
+                          "exempt, certificate_id, county_code FROM case_materials; "
+                          "DROP TABLE case_materials; ALTER TABLE m11 RENAME TO case_materials");
+    backend_tamper(f, "DROP INDEX cases_handler; DROP INDEX cases_user; "
+                      "CREATE INDEX cases_handler ON cases(handler_id, status, id); "
+                      "CREATE INDEX cases_user ON cases(applicant_user_id, id); "
+                      "CREATE INDEX cases_open_due ON cases(due_day, id) "
+                      "WHERE status IN ('accepted', 'processing', 'forwarded'); "
+                      "DELETE FROM schema_migrations WHERE name = '0012_lean_writes.sql'");
+    assert_int_equal(index_has(f, "cases_open_due", "due_day"), 1);
+    assert_int_equal(index_has(f, "cases_handler", "NOT NULL"), 0);
+
+    EXPECT_OK(f, bm_store_migrate(f->st, &applied, &f->err));
+    assert_int_equal(applied, 1);
+    assert_int_equal(index_has(f, "cases_open_due", ""), 0);
+    assert_int_equal(index_has(f, "cases_handler", "NOT NULL"), 1);
+    assert_int_equal(index_has(f, "cases_user", "NOT NULL"), 1);
+    if (pg_url == NULL)
+        assert_int_equal(backend_count(f, "SELECT count(*) FROM sqlite_master WHERE name = "
+                                          "'case_materials' AND sql LIKE '%WITHOUT ROWID%'"),
+                         1);
+    assert_int_equal(backend_count(f, "SELECT count(*) FROM case_materials"), 6);
+
+    got = get_case(f, c1.case_no);
+    expect_case_fields(&got, &c1);
+    expect_case_materials(&got, &c1);
+    got = get_case(f, c2.case_no);
+    expect_case_materials(&got, &c2);
+
+    memset(&q, 0, sizeof(q));
+    q.due_before = q.warn_before = BM_DAY_NONE;
+    q.handler_id = w.handler;
+    q.limit = 10;
+    EXPECT_OK(f, bm_store_cases_list(f->st, &q, f->a, &cs, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_string_equal(cs[0].case_no, c2.case_no);
+    q.handler_id = 0;
+    q.applicant_user_id = w.resident;
+    EXPECT_OK(f, bm_store_cases_list(f->st, &q, f->a, &cs, &n, &f->err));
+    assert_int_equal(n, 1);
+    assert_string_equal(cs[0].case_no, c2.case_no);
+}
+
 static void
 test_case_insert_get_roundtrip(void **state)
 {
@@ -7516,6 +7610,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_item_versions_small_arena, setup, teardown),
         cmocka_unit_test_setup_teardown(test_calendar_put_load, setup, teardown),
         cmocka_unit_test_setup_teardown(test_case_insert_get_roundtrip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migrate_lean_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_case_next_seq, setup, teardown),
         cmocka_unit_test_setup_teardown(test_case_next_seq_concurrent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_case_update_version, setup, teardown),

@@ -30,11 +30,6 @@
     "JOIN org_units a ON a.id = c.accepting_unit_id "                                          \
     "JOIN org_units h ON h.id = c.handling_unit_id LEFT JOIN users u ON u.id = c.handler_id "
 
-#define CASE_FROM_OPEN_DUE                                                                     \
-    " FROM cases c INDEXED BY cases_open_due JOIN items i ON i.id = c.item_id "                \
-    "JOIN org_units a ON a.id = c.accepting_unit_id "                                          \
-    "JOIN org_units h ON h.id = c.handling_unit_id LEFT JOIN users u ON u.id = c.handler_id "
-
 static int
 code_at(const struct bm_code *table, sqlite3_stmt *s, int col)
 {
@@ -454,13 +449,12 @@ list_sql(unsigned f)
         return sql;
     }
     bm_buf_init(&b, 1 << 16);
-    /* Open cases by deadline: a partial index, which SQLite does not pick by itself; for
-     * the cases in warning the one that also holds warn_day, so that walking it in deadline
-     * order skips the others without reading their rows. */
-    if ((f & (F_OPEN | F_WARN | F_STATUS)) == (F_OPEN | F_WARN))
+    /* Open cases by deadline, or in warning: a partial index, which SQLite does not pick by
+     * itself; it also holds warn_day, so that walking it in deadline order skips the cases
+     * not in warning without reading their rows. */
+    if ((f & (F_OPEN | F_WARN | F_STATUS)) == (F_OPEN | F_WARN) ||
+        (f & (F_OPEN | F_BY_DUE | F_STATUS)) == (F_OPEN | F_BY_DUE))
         ok = bm_buf_puts(&b, "SELECT " CASE_COLS CASE_FROM_OPEN_WARN "WHERE 1") == BM_OK;
-    else if ((f & (F_OPEN | F_BY_DUE | F_STATUS)) == (F_OPEN | F_BY_DUE))
-        ok = bm_buf_puts(&b, "SELECT " CASE_COLS CASE_FROM_OPEN_DUE "WHERE 1") == BM_OK;
     else
         ok = bm_buf_puts(&b, "SELECT " CASE_COLS CASE_FROM "WHERE 1") == BM_OK;
     for (size_t i = 0; ok && i < sizeof(terms) / sizeof(terms[0]); i++)
