@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <curl/curl.h>
@@ -139,6 +140,53 @@ test_health_ready_metrics(void **state)
     assert_non_null(strstr(r.body, "bianmin_http_connections_open "));
     assert_non_null(strstr(r.body, "bianmin_store_errors_total 0"));
     resp_free(&r);
+}
+
+/* Access-log lines in the server's log for `route` (status 200). */
+static int
+access_lines(const char *route)
+{
+    char cmd[700];
+    FILE *p;
+    int n = -1;
+
+    snprintf(cmd, sizeof(cmd),
+             "grep -c '\"event\":\"access\",\"method\":\"GET\",\"route\":\"%s\",\"status\":200,' "
+             "%s",
+             route, srv.log);
+    p = popen(cmd, "r");
+    assert_non_null(p);
+    if (fscanf(p, "%d", &n) != 1)
+        n = -1;
+    pclose(p);
+    return n;
+}
+
+/* Each answered request leaves exactly one whole access-log line, written within moments
+ * (the loop keeps the lines of one iteration and writes them together when it ends). */
+static void
+test_access_log(void **state)
+{
+    struct resp r;
+    int before = access_lines("GET /api/v1/enums"), after = -1;
+    (void)state;
+
+    assert_true(before >= 0);
+    for (int i = 0; i < 25; i++) {
+        assert_int_equal(req(&srv, NULL, "GET", "/api/v1/enums", NULL, NULL, &r), 200);
+        resp_free(&r);
+    }
+    for (int waited = 0; waited < 2000 && after != before + 25; waited += 20) {
+        after = access_lines("GET /api/v1/enums");
+        if (after != before + 25)
+            usleep(20 * 1000);
+    }
+    assert_int_equal(after, before + 25);
+    /* Whole lines: every access line of the log is one JSON object. */
+    assert_int_equal(run("grep '\"event\":\"access\"' %s | python3 -c 'import json, sys; "
+                         "[json.loads(l) for l in sys.stdin]'",
+                         srv.log),
+                     0);
 }
 
 static void
@@ -1757,6 +1805,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_health_ready_metrics),
         cmocka_unit_test(test_security_headers),
+        cmocka_unit_test(test_access_log),
         cmocka_unit_test(test_enums_public),
         cmocka_unit_test(test_unknown_route_and_method),
         cmocka_unit_test(test_unauthenticated),
