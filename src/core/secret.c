@@ -6,6 +6,8 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "util/hex.h"
+
 _Static_assert(BM_SECRET_HASH_STR == crypto_pwhash_STRBYTES, "hash string size");
 
 bool
@@ -45,6 +47,17 @@ void
 bm_secret_random(void *out, size_t n)
 {
     randombytes_buf(out, n);
+}
+
+void
+bm_secret_request_id(const unsigned char key[BM_SECRET_RID_KEY_LEN], uint64_t seq, char out[17])
+{
+    unsigned char in[8], h[crypto_shorthash_BYTES];
+
+    for (int i = 0; i < 8; i++)
+        in[i] = (unsigned char)(seq >> (8 * i));
+    crypto_shorthash(h, in, sizeof(in), key);
+    bm_hex_encode(h, sizeof(h), out);
 }
 
 void

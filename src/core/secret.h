@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/err.h"
 
@@ -31,6 +32,15 @@ void bm_secret_token(char *out);
 
 /* `n` random bytes from the OS source. */
 void bm_secret_random(void *out, size_t n);
+
+/*
+ * A request id: 16 hex digits, the keyed hash (SipHash-2-4) of a counter under a random key of
+ * BM_SECRET_RID_KEY_LEN bytes (bm_secret_random, once per thread), so that ids look random and
+ * do not repeat while the key lives, without a call to the system's random source per request.
+ */
+#define BM_SECRET_RID_KEY_LEN 16
+void bm_secret_request_id(const unsigned char key[BM_SECRET_RID_KEY_LEN], uint64_t seq,
+                          char out[17]);
 
 /* A random decimal code of `digits` digits (1..15) into out[digits + 1], e.g. a query code. */
 void bm_secret_digits(char *out, int digits);

@@ -29,6 +29,7 @@
 
 #include "api/dispatch.h"
 #include "api/routes.h"
+#include "core/secret.h"
 #include "http/pool.h"
 #include "http/router.h"
 #include "http/static.h"
@@ -104,6 +105,8 @@ struct loop {
     struct event *log_flush;
     size_t log_len;
     char log_buf[PIPE_BUF];
+    unsigned char rid_key[BM_SECRET_RID_KEY_LEN]; /* request ids: bm_secret_request_id */
+    uint64_t rid_seq;
     int in_flight;
     bool stopping;
     double stop_deadline;
@@ -607,7 +610,6 @@ on_request(struct evhttp_request *ev, void *arg)
     const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(ev);
     struct evkeyvalq *h = evhttp_request_get_input_headers(ev);
     struct bm_match_result m;
-    unsigned char rnd[8];
     const char *raw_path, *q;
     char *decoded;
     size_t dlen, blen;
@@ -627,9 +629,7 @@ on_request(struct evhttp_request *ev, void *arg)
     c->rq.cfg = cfg;
     c->rq.store = l->store;
     c->rq.now = bm_now();
-    evutil_secure_rng_get_bytes(rnd, sizeof(rnd));
-    for (int i = 0; i < 8; i++)
-        snprintf(c->rq.request_id + 2 * i, 3, "%02x", rnd[i]);
+    bm_secret_request_id(l->rid_key, ++l->rid_seq, c->rq.request_id);
     bm_log_set_request(c->rq.request_id);
     l->in_flight++;
 
@@ -835,6 +835,7 @@ loop_init(struct server *s, struct loop *l, int fd, struct bm_err *err)
     struct event_config *ec = event_config_new();
 
     l->srv = s;
+    bm_secret_random(l->rid_key, sizeof(l->rid_key));
     /* Changes to a socket's epoll interest made in one loop iteration (evhttp turns reading
      * and writing on and off several times per request) go to the kernel as one call. */
     if (ec != NULL && event_config_set_flag(ec, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST) == 0)

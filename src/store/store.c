@@ -94,7 +94,8 @@ bm_store_read_begin(struct bm_store *st)
     struct bm_err e;
 
     bm_err_clear(&e);
-    if (!st->in_tx && st->ops->begin_read != NULL && st->ops->begin_read(st, &e) == BM_OK)
+    if (!st->in_tx && !st->in_read && st->ops->begin_read != NULL &&
+        st->ops->begin_read(st, &e) == BM_OK)
         st->in_read = true;
 }
 

@@ -81,8 +81,15 @@ sq_done(sqlite3_stmt *s)
 enum bm_rc
 sq_exec(struct bm_store *st, sqlite3_stmt *s, const char *what, struct bm_err *err)
 {
-    int src = sqlite3_step(s);
-    enum bm_rc rc = src == SQLITE_DONE || src == SQLITE_ROW ? BM_OK : sq_fail(st, src, what, err);
+    int src;
+    enum bm_rc rc;
+
+    /* A write of its own (outside bm_store_begin) ends the request's read snapshot first: in
+     * WAL mode a read transaction whose snapshot is no longer the newest cannot write. */
+    if (st->in_read && !sqlite3_stmt_readonly(s))
+        bm_store_read_end(st);
+    src = sqlite3_step(s);
+    rc = src == SQLITE_DONE || src == SQLITE_ROW ? BM_OK : sq_fail(st, src, what, err);
     sq_done(s);
     return rc;
 }
