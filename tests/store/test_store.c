@@ -1310,6 +1310,42 @@ test_session_inactive_user(void **state)
     assert_int_equal(auth_session(f, 1, T0 + 10, NULL), BM_OK);
 }
 
+/*
+ * A write of its own (a session touch, as a GET's log-in check makes) while the store reads
+ * from an older snapshot: it ends the snapshot and succeeds, where SQLite would refuse a
+ * snapshot that another store has written past (SQLITE_BUSY_SNAPSHOT).
+ */
+static void
+test_session_touch_in_read_snapshot(void **state)
+{
+    struct fx *f = *state;
+    int64_t county = add_org(f, 0, BM_ORG_COUNTY, "北京市密云区", "110118");
+    int64_t uid = add_user(f, "zhangsan", BM_ROLE_CLERK, county);
+    int64_t sid = add_session(f, 1, uid, T0, T0 + 1800), n = 0;
+    struct bm_org_unit b = {
+        .kind = BM_ORG_TOWNSHIP, .name = "溪翁庄镇", .division_code = "110118100",
+        .parent_id = county, .credit_code = "", .is_active = true,
+    };
+    struct bm_auth au;
+    int64_t id;
+
+    EXPECT_OK(f, bm_store_open(f->url, &f->st2, &f->err));
+    bm_store_read_begin(f->st);
+    assert_int_equal(auth_session(f, 1, T0 + 10, &au), BM_OK);
+    EXPECT_OK(f, bm_store_org_count(f->st, &n, &f->err));
+    assert_int_equal(n, 1);
+    EXPECT_OK(f, bm_store_begin(f->st2, &f->err));
+    EXPECT_OK(f, bm_store_org_insert(f->st2, &b, T0, &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st2, &f->err));
+
+    EXPECT_OK(f, bm_store_session_touch(f->st, sid, T0 + 700, T0 + 2500, 86400, &f->err));
+    assert_false(bm_store_in_tx(f->st));
+    assert_int_equal(auth_session(f, 1, T0 + 2400, &au), BM_OK);
+    assert_int_equal(au.last_seen_at, T0 + 700);
+    EXPECT_OK(f, bm_store_org_count(f->st, &n, &f->err));
+    assert_int_equal(n, 2);
+}
+
 static void
 test_session_touch_slides_with_cap(void **state)
 {
@@ -7576,6 +7612,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_user_update_version, setup, teardown),
         cmocka_unit_test_setup_teardown(test_session_auth_and_expiry, setup, teardown),
         cmocka_unit_test_setup_teardown(test_session_inactive_user, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_session_touch_in_read_snapshot, setup, teardown),
         cmocka_unit_test_setup_teardown(test_session_touch_slides_with_cap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_session_delete, setup, teardown),
         cmocka_unit_test_setup_teardown(test_token_auth_and_revoke, setup, teardown),
