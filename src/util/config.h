@@ -18,8 +18,7 @@ struct bm_config {
     char web_dir[512];      /* static files of the web UI; "" serves none */
     int threads;            /* event loops; 0 = one per core */
     int workers;            /* worker threads for slow work (password hashing caps here) */
-    int writers;            /* worker threads for requests that write (http/server.c); 0 until
-                             * set: bm_config_writers */
+    int writers;            /* worker threads for requests that write (http/server.c) */
     int64_t body_max_bytes; /* JSON request bodies */
     int64_t upload_max_bytes; /* largest body any route accepts (attachments) */
     int timeout_s;          /* idle connection read/write timeout */
@@ -65,13 +64,6 @@ BM_MUST_CHECK enum bm_rc bm_config_load_file(struct bm_config *c, const char *pa
 BM_MUST_CHECK enum bm_rc bm_config_load_env(struct bm_config *c, struct bm_err *err);
 
 /* Splits "host:port" (or "[v6]:port"); false if malformed. */
-/*
- * Worker threads for requests that write: `writers` if set, else by backend: 32 on SQLite,
- * where each more writer lets more requests share one commit (case creation on 2 cores:
- * docs/performance.md), 16 on PostgreSQL, where each holds a server connection.
- */
-int bm_config_writers(const struct bm_config *c);
-
 bool bm_config_split_listen(const char *listen, char *host, size_t host_size, int *port);
 
 /*

@@ -126,26 +126,6 @@ test_defaults(void **state)
         assert_field(&c, cases[i].key, cases[i].want);
 }
 
-/* Writers: by backend until set, then as set on either backend. */
-static void
-test_writers_by_backend(void **state)
-{
-    struct bm_config c;
-    struct bm_err e;
-
-    (void)state;
-    bm_config_defaults(&c);
-    assert_int_equal(bm_config_writers(&c), 32); /* bianmin.db: SQLite */
-    assert_int_equal(bm_config_set(&c, "db", "postgres://bianmin@localhost/bianmin", &e), BM_OK);
-    assert_int_equal(bm_config_writers(&c), 16);
-    assert_int_equal(bm_config_set(&c, "db", "postgresql:///bianmin", &e), BM_OK);
-    assert_int_equal(bm_config_writers(&c), 16);
-    assert_int_equal(bm_config_set(&c, "writers", "8", &e), BM_OK);
-    assert_int_equal(bm_config_writers(&c), 8);
-    assert_int_equal(bm_config_set(&c, "db", "sqlite:/var/lib/bianmin/a.db", &e), BM_OK);
-    assert_int_equal(bm_config_writers(&c), 8);
-}
-
 /* Good values for every key; the row's `want` is how the field reads back. */
 static void
 test_set_each_key(void **state)
@@ -620,7 +600,6 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults),
-        cmocka_unit_test(test_writers_by_backend),
         cmocka_unit_test(test_set_each_key),
         cmocka_unit_test(test_set_touches_one_field),
         cmocka_unit_test(test_set_bad_values),
