@@ -1,6 +1,6 @@
--- Bianmin schema 12: fewer index entries written per case (docs/performance.md, "Case
--- creation: fewer index entries"). Every new case wrote ten index entries and sixteen for
--- its materials; each of them is a b-tree insert inside the store's single write lock.
+-- Bianmin schema 12: fewer index entries written per case (docs/performance.md, "Fewer
+-- index entries, system calls and locks per request"). Every new case wrote ten index
+-- entries and sixteen for its materials; each is a b-tree insert inside the write lock.
 
 -- cases_open_warn (due_day, id, warn_day), with the same condition, serves every deadline
 -- list cases_open_due served.
