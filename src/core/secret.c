@@ -60,13 +60,27 @@ bm_secret_request_id(const unsigned char key[BM_SECRET_RID_KEY_LEN], uint64_t se
     bm_hex_encode(h, sizeof(h), out);
 }
 
+/* Digits from one draw of random bytes (a system call each: randombytes_uniform per digit
+ * made six of them per query code). A byte below 250 gives a uniform digit; the rest are
+ * skipped, and in the rare case that too many are, more bytes are drawn. */
 void
 bm_secret_digits(char *out, int digits)
 {
+    unsigned char raw[32];
+    size_t used = sizeof(raw);
+
     BM_ASSERT(digits >= 1 && digits <= 15);
-    for (int i = 0; i < digits; i++)
-        out[i] = (char)('0' + randombytes_uniform(10));
+    for (int i = 0; i < digits;) {
+        if (used == sizeof(raw)) {
+            randombytes_buf(raw, sizeof(raw));
+            used = 0;
+        }
+        if (raw[used] < 250)
+            out[i++] = (char)('0' + raw[used] % 10);
+        used++;
+    }
     out[digits] = '\0';
+    sodium_memzero(raw, sizeof(raw));
 }
 
 void
