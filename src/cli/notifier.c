@@ -16,8 +16,12 @@
 #include "util/log.h"
 #include "util/time.h"
 
-#define LEASE_S 120 /* longer than a batch can take: BATCH x the webhook timeout */
-#define BATCH 10
+#define LEASE_S 120 /* longer than a batch can take: BATCH_WEBHOOK x the webhook timeout */
+/* Messages claimed at once. Each batch costs two write transactions (claim, then the
+ * outcomes), which at thousands of cases a second compete with the requests' writes; a
+ * line in a file takes microseconds, a webhook call up to its timeout. */
+#define BATCH_FILE 100
+#define BATCH_WEBHOOK 10
 #define MAX_DELAY_S 3600
 
 struct notifier {
@@ -55,7 +59,8 @@ nap(int ms)
 
 /* Sends one claimed batch; returns how many were claimed. */
 static size_t
-round_once(struct bm_store *st, const struct bm_pii_key *k, const struct bm_notify_target *t)
+round_once(struct bm_store *st, const struct bm_pii_key *k, struct bm_notify_target *t,
+           size_t batch)
 {
     struct bm_arena *a = bm_arena_new(4 << 20);
     struct bm_outbox_msg *ms;
@@ -66,7 +71,7 @@ round_once(struct bm_store *st, const struct bm_pii_key *k, const struct bm_noti
     bm_err_clear(&err);
     if (a == NULL)
         return 0;
-    if (bm_store_outbox_claim(st, now, LEASE_S, BATCH, a, &ms, &n, &err) != BM_OK) {
+    if (bm_store_outbox_claim(st, now, LEASE_S, (int)batch, a, &ms, &n, &err) != BM_OK) {
         bm_log(BM_LOG_WARN, "outbox_claim", "%s", err.message);
         n = 0;
     }
@@ -96,6 +101,7 @@ round_once(struct bm_store *st, const struct bm_pii_key *k, const struct bm_noti
                 bm_log(BM_LOG_WARN, "notify_failed", "outbox %lld: %s", (long long)ms[i].id,
                        err.message);
         }
+        bm_io_notify_end(t);
         bm_err_clear(&err);
         if (n > 0 && sent && why)
             rc = bm_store_begin(st, &err);
@@ -125,6 +131,7 @@ run(void *arg)
     struct bm_err err;
     struct bm_notify_target t = {.file = nt.file, .webhook = nt.cfg->notify_webhook,
                                  .timeout_s = 5};
+    size_t batch = t.webhook[0] ? BATCH_WEBHOOK : BATCH_FILE;
 
     (void)arg;
     bm_pii_key_init(&k, nt.cfg->data_key);
@@ -137,7 +144,7 @@ run(void *arg)
                 break;
             continue;
         }
-        if (round_once(st, &k, &t) < BATCH && nap(1000))
+        if (round_once(st, &k, &t, batch) < batch && nap(1000))
             break;
     }
     bm_secret_wipe(&k, sizeof(k));

@@ -14,19 +14,28 @@
 #include "util/time.h"
 
 static enum bm_rc
-to_file(const struct bm_notify_target *t, const struct bm_notify_msg *m, struct bm_buf *line,
-        struct bm_err *err)
+to_file(struct bm_notify_target *t, struct bm_buf *line, struct bm_err *err)
 {
-    int fd = open(t->file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    bool ok;
-
-    if (fd < 0)
-        return bm_err_set(err, BM_EBUSY, "无法写入短信记录文件");
+    if (!t->file_open) {
+        t->fd = open(t->file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+        if (t->fd < 0)
+            return bm_err_set(err, BM_EBUSY, "无法写入短信记录文件");
+        t->file_open = true;
+    }
     /* One write of one line, so lines from several processes do not interleave. */
-    ok = write(fd, line->ptr, line->len) == (ssize_t)line->len;
-    ok = close(fd) == 0 && ok;
-    (void)m;
-    return ok ? BM_OK : bm_err_set(err, BM_EBUSY, "无法写入短信记录文件");
+    if (write(t->fd, line->ptr, line->len) != (ssize_t)line->len) {
+        bm_io_notify_end(t); /* opened again by the next send */
+        return bm_err_set(err, BM_EBUSY, "无法写入短信记录文件");
+    }
+    return BM_OK;
+}
+
+void
+bm_io_notify_end(struct bm_notify_target *t)
+{
+    if (t->file_open)
+        (void)close(t->fd);
+    t->file_open = false;
 }
 
 static size_t
@@ -75,7 +84,7 @@ bm_io_notify_init(void)
 }
 
 enum bm_rc
-bm_io_notify_send(const struct bm_notify_target *t, const struct bm_notify_msg *m,
+bm_io_notify_send(struct bm_notify_target *t, const struct bm_notify_msg *m,
                   struct bm_err *err)
 {
     struct bm_buf b;
@@ -102,7 +111,7 @@ bm_io_notify_send(const struct bm_notify_target *t, const struct bm_notify_msg *
     if (rc != BM_OK)
         rc = bm_err_set(err, BM_ETOOBIG, "短信内容过长");
     else
-        rc = hook ? to_webhook(t, &b, err) : to_file(t, m, &b, err);
+        rc = hook ? to_webhook(t, &b, err) : to_file(t, &b, err);
     bm_buf_fini(&b);
     return rc;
 }

@@ -40,6 +40,9 @@ test_file_line(void **state)
     bm_err_clear(&err);
     assert_int_equal(bm_io_notify_send(&t, &msg, &err), BM_OK);
     assert_int_equal(bm_io_notify_send(&t, &msg, &err), BM_OK);
+    assert_true(t.file_open); /* one open for the batch */
+    bm_io_notify_end(&t);
+    assert_false(t.file_open);
     assert_non_null(f = fopen(path, "r"));
     assert_non_null(fgets(line, sizeof(line), f));
     assert_non_null(strstr(line, "{\"id\":42,\"at\":\"2026-02-10T09:00:00+08:00\",\"to\":\"138****5678\""));
@@ -50,10 +53,25 @@ test_file_line(void **state)
     assert_non_null(fgets(line, sizeof(line), f)); /* appended, not overwritten */
     assert_null(fgets(line, sizeof(line), f));
     fclose(f);
+    /* A log rotated (renamed) between batches: the next batch writes a new file. */
+    {
+        char rotated[sizeof(path) + 2];
+        snprintf(rotated, sizeof(rotated), "%s.1", path);
+        assert_int_equal(rename(path, rotated), 0);
+        assert_int_equal(bm_io_notify_send(&t, &msg, &err), BM_OK);
+        bm_io_notify_end(&t);
+        assert_non_null(f = fopen(path, "r"));
+        assert_non_null(fgets(line, sizeof(line), f));
+        assert_non_null(strstr(line, "{\"id\":42,"));
+        assert_null(fgets(line, sizeof(line), f));
+        fclose(f);
+        unlink(rotated);
+    }
     unlink(path);
     /* An unwritable file is a failure to retry. */
     t.file = "/nonexistent-dir/sms.log";
     assert_int_equal(bm_io_notify_send(&t, &msg, &err), BM_EBUSY);
+    assert_false(t.file_open);
 }
 
 struct listener {
