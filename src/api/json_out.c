@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/buf.h"
 #include "util/err.h"
 
 static void
@@ -71,47 +72,87 @@ utf8_seq(const unsigned char *s, size_t n)
     return len;
 }
 
-/* A string with JSON's mandatory escapes; false when it is not UTF-8 (jansson refuses). */
-static bool
-put_string(struct bm_jw *o, const char *s, size_t n)
+/* One escaped ASCII byte: the short forms JSON has, \u00XX for the other controls. */
+static void
+put_escape(struct bm_jw *o, unsigned char c)
 {
     static const char hex[] = "0123456789ABCDEF";
-    size_t i, run = 0;
+    const char *esc;
+    char u[6];
 
-    putc1(o, '"');
-    for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        const char *esc;
-        char u[6];
+    switch (c) {
+    case '"': esc = "\\\""; break;
+    case '\\': esc = "\\\\"; break;
+    case '\b': esc = "\\b"; break;
+    case '\f': esc = "\\f"; break;
+    case '\n': esc = "\\n"; break;
+    case '\r': esc = "\\r"; break;
+    case '\t': esc = "\\t"; break;
+    default: esc = NULL;
+    }
+    if (esc != NULL) {
+        put(o, esc, 2);
+    } else {
+        memcpy(u, "\\u00", 4);
+        u[4] = hex[c >> 4];
+        u[5] = hex[c & 15];
+        put(o, u, 6);
+    }
+}
+
+/* True when none of the eight bytes at p needs a look of its own: each is printable ASCII
+ * other than '"' and '\\'. The classic tests for a zero byte and for a byte below n, which
+ * never miss one (their false alarms only sit above a real one). */
+static bool
+plain8(const unsigned char *p)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    uint64_t x, q, b;
+
+    memcpy(&x, p, 8);
+    q = x ^ (ones * '"');
+    b = x ^ (ones * '\\');
+    return ((x | ((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & high) == 0;
+}
+
+/*
+ * A string with JSON's mandatory escapes; false when it is not UTF-8 (jansson refuses).
+ * Runs of bytes that need nothing are copied at once, and ASCII is checked eight bytes at a
+ * time. Chinese text is mostly three-byte sequences led by E1..EC or EE..EF, which are valid
+ * whenever two continuation bytes follow (E0 could be overlong, ED a surrogate): those skip
+ * the full check. Strings were a fifth of rendering a case.
+ */
+static bool
+put_string(struct bm_jw *o, const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0, run = 0;
+
+    reserve(o, n + 2);
+    o->p[o->len++] = '"';
+    while (i < n) {
+        unsigned char c;
+        size_t k;
+
+        while (i + 8 <= n && plain8(s + i))
+            i += 8;
+        if (i == n)
+            break;
+        c = s[i];
 
         if (c >= 0x80) {
-            size_t k = utf8_seq((const unsigned char *)s + i, n - i);
-            if (k == 0)
+            if (c >= 0xE1 && c <= 0xEF && c != 0xED && i + 2 < n && (s[i + 1] & 0xC0) == 0x80 &&
+                (s[i + 2] & 0xC0) == 0x80)
+                k = 3;
+            else if ((k = utf8_seq(s + i, n - i)) == 0)
                 return false;
-            i += k - 1;
-            continue;
-        }
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        put(o, s + run, i - run);
-        run = i + 1;
-        switch (c) {
-        case '"': esc = "\\\""; break;
-        case '\\': esc = "\\\\"; break;
-        case '\b': esc = "\\b"; break;
-        case '\f': esc = "\\f"; break;
-        case '\n': esc = "\\n"; break;
-        case '\r': esc = "\\r"; break;
-        case '\t': esc = "\\t"; break;
-        default: esc = NULL;
-        }
-        if (esc != NULL) {
-            put(o, esc, 2);
+            i += k;
+        } else if (c >= 0x20 && c != '"' && c != '\\') {
+            i++;
         } else {
-            memcpy(u, "\\u00", 4);
-            u[4] = hex[c >> 4];
-            u[5] = hex[c & 15];
-            put(o, u, 6);
+            put(o, s + run, i - run);
+            put_escape(o, c);
+            run = ++i;
         }
     }
     put(o, s + run, n - run);
@@ -123,16 +164,7 @@ put_string(struct bm_jw *o, const char *s, size_t n)
 static void
 put_integer(struct bm_jw *o, json_int_t v)
 {
-    char buf[24], *p = buf + sizeof(buf);
-    /* The magnitude as unsigned, so that the most negative value has one. */
-    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-
-    do {
-        *--p = (char)('0' + u % 10);
-        u /= 10;
-    } while (u != 0);
-    if (v < 0)
-        *--p = '-';
+    char buf[BM_INT_TEXT], *p = bm_int_text(v, buf);
     put(o, p, (size_t)(buf + sizeof(buf) - p));
 }
 

@@ -58,6 +58,29 @@ bm_buf_puts(struct bm_buf *b, const char *s)
     return bm_buf_append(b, s, strlen(s));
 }
 
+char *
+bm_int_text(long long v, char buf[BM_INT_TEXT])
+{
+    char *p = buf + BM_INT_TEXT;
+    /* The magnitude as unsigned, so that the most negative value has one. */
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u != 0);
+    if (v < 0)
+        *--p = '-';
+    return p;
+}
+
+enum bm_rc
+bm_buf_int(struct bm_buf *b, long long v)
+{
+    char d[BM_INT_TEXT], *p = bm_int_text(v, d);
+    return bm_buf_append(b, p, (size_t)(d + sizeof(d) - p));
+}
+
 enum bm_rc
 bm_buf_printf(struct bm_buf *b, const char *fmt, ...)
 {

@@ -20,6 +20,13 @@ void bm_buf_fini(struct bm_buf *b);
 BM_MUST_CHECK enum bm_rc bm_buf_append(struct bm_buf *b, const void *data, size_t n);
 BM_MUST_CHECK enum bm_rc bm_buf_puts(struct bm_buf *b, const char *s);
 BM_MUST_CHECK enum bm_rc bm_buf_printf(struct bm_buf *b, const char *fmt, ...) BM_PRINTF(2, 3);
+/* Appends the decimal digits of v: a printf's work for one number, without parsing a format. */
+BM_MUST_CHECK enum bm_rc bm_buf_int(struct bm_buf *b, long long v);
+
+/* The decimal text of v, written backwards so that it ends at buf + BM_INT_TEXT; returns
+ * where it begins. Not NUL-terminated. */
+#define BM_INT_TEXT 24
+char *bm_int_text(long long v, char buf[BM_INT_TEXT]);
 /* Appends `s` escaped for the inside of a JSON string. */
 BM_MUST_CHECK enum bm_rc bm_buf_json_str(struct bm_buf *b, const char *s);
 /* Returns the content (caller frees) and resets the buffer. Never NULL. */

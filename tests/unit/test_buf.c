@@ -49,6 +49,30 @@ test_append_puts_printf(void **state)
 }
 
 static void
+test_int(void **state)
+{
+    static const long long v[] = {0, 7, -7, 10, 99, -100, 1234567890123LL, INT64_MAX, INT64_MIN};
+    struct bm_buf b;
+    char want[400] = "";
+
+    (void)state;
+    bm_buf_init(&b, 1 << 16);
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        assert_int_equal(bm_buf_int(&b, v[i]), BM_OK);
+        assert_int_equal(bm_buf_puts(&b, ","), BM_OK);
+        snprintf(want + strlen(want), sizeof(want) - strlen(want), "%lld,", v[i]);
+    }
+    assert_string_equal(b.ptr, want);
+    bm_buf_fini(&b);
+    /* Past the maximum: refused, the buffer unchanged. */
+    bm_buf_init(&b, 4);
+    assert_int_equal(bm_buf_int(&b, 123), BM_OK);
+    assert_int_equal(bm_buf_int(&b, 45), BM_ETOOBIG);
+    assert_string_equal(b.ptr, "123");
+    bm_buf_fini(&b);
+}
+
+static void
 test_empty_append_terminates(void **state)
 {
     struct bm_buf b;
@@ -244,6 +268,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_init_empty),
         cmocka_unit_test(test_append_puts_printf),
+        cmocka_unit_test(test_int),
         cmocka_unit_test(test_empty_append_terminates),
         cmocka_unit_test(test_growth_keeps_content),
         cmocka_unit_test(test_max_refusal_leaves_content),

@@ -71,6 +71,80 @@ test_invalid_utf8_refused(void **state)
     assert_null(bm_json_compact(NULL, NULL));
 }
 
+/* Three-byte sequences at the edges of the writer's shortcut: the refused ones (overlong,
+ * surrogate, cut short, a stray continuation byte) and the accepted ones beside them are
+ * judged as jansson judges them, with ASCII and escapes around. */
+static void
+test_utf8_edges(void **state)
+{
+    static const char *const seqs[] = {
+        "\xe0\x80\x80", "\xe0\x9f\xbf", "\xe0\xa0\x80", "\xed\xa0\x80", "\xed\xbf\xbf",
+        "\xed\x9f\xbf", "\xee\x80\x80", "\xef\xbf\xbf", "\xe1\x80", "\xe4\xb8", "\xe4",
+        "\xe4\xb8\x41", "\xe4\x41\xad", "\x80", "\xc0\x80", "\xf4\x90\x80\x80",
+        "\xf0\x9f\x98\x80", "\xe4\xb8\xad",
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof(seqs) / sizeof(seqs[0]); i++)
+        for (int at = 0; at < 3; at++) {
+            char buf[32];
+            int n = snprintf(buf, sizeof(buf), at == 0 ? "%s" : at == 1 ? "a\"%s" : "%s\n", seqs[i]);
+            json_t *j = json_stringn_nocheck(buf, (size_t)n);
+            char *want = json_dumps(j, FLAGS | JSON_ENCODE_ANY);
+            char *got = bm_json_compact(j, NULL);
+            struct bm_jw w = {0};
+            char *streamed;
+
+            bm_jw_str(&w, buf);
+            streamed = bm_jw_finish(&w, NULL);
+            if (want == NULL) {
+                assert_null(got);
+                assert_null(streamed);
+            } else {
+                assert_non_null(got);
+                assert_string_equal(got, want);
+                assert_non_null(streamed);
+                assert_string_equal(streamed, want);
+            }
+            free(want);
+            free(got);
+            free(streamed);
+            json_decref(j);
+        }
+}
+
+/* A byte that needs a look of its own at every place of a longer ASCII string: the writer
+ * checks eight bytes at a time, so each offset within and across those words is tried. */
+static void
+test_special_at_every_offset(void **state)
+{
+    static const char *const specials[] = {"\"", "\\", "\n", "\x01", "\x1f", " ", "\x7f", "/",
+                                           "\xc3\xa9", "\xe4\xb8\xad", "\xf0\x9f\x98\x80", "\xff",
+                                           "\xed\xa0\x80"};
+    (void)state;
+    for (size_t k = 0; k < sizeof(specials) / sizeof(specials[0]); k++)
+        for (int at = 0; at <= 24; at++) {
+            char buf[64];
+            int n = snprintf(buf, sizeof(buf), "%.*s%s%.*s", at, "abcdefghijklmnopqrstuvwxyz",
+                             specials[k], 24 - at, "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+            json_t *j = json_stringn_nocheck(buf, (size_t)n);
+            char *want = json_dumps(j, FLAGS | JSON_ENCODE_ANY);
+            struct bm_jw w = {0};
+            char *got;
+
+            bm_jw_str(&w, buf);
+            got = bm_jw_finish(&w, NULL);
+            if (want == NULL) {
+                assert_null(got);
+            } else {
+                assert_non_null(got);
+                assert_string_equal(got, want);
+            }
+            free(want);
+            free(got);
+            json_decref(j);
+        }
+}
+
 static uint64_t rng = 0x9e3779b97f4a7c15u;
 
 static uint32_t
@@ -280,6 +354,8 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hand_made),
         cmocka_unit_test(test_invalid_utf8_refused),
+        cmocka_unit_test(test_utf8_edges),
+        cmocka_unit_test(test_special_at_every_offset),
         cmocka_unit_test(test_generated),
         cmocka_unit_test(test_writer_hand_made),
         cmocka_unit_test(test_writer_invalid_utf8),
