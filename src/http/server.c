@@ -408,29 +408,64 @@ log_line(struct loop *l, const char *line, size_t len)
     l->log_len += len;
 }
 
+/* One JSON line per request. Built piece by piece: two printf calls (with a %.2f) were
+ * half of the line's cost, and the line is written for every request. */
 static void
 access_log(struct call *c, const char *route, int status, size_t bytes, double ms)
 {
     struct bm_buf b;
-    char ts[40];
+    char ts[40], frac[3];
+    long long hundredths = ms > 0 ? (long long)(ms * 100.0 + 0.5) : 0;
     enum bm_rc rc;
 
+    if (bm_log_get_level() > BM_LOG_INFO)
+        return;
     bm_time_rfc3339(bm_now(), ts, sizeof(ts));
+    bm_put_digits(frac, (int)(hundredths % 100), 2);
+    frac[2] = '\0';
     bm_buf_init(&b, 2048);
-    rc = bm_buf_printf(&b,
-                       "{\"ts\":\"%s\",\"level\":\"info\",\"req\":\"%s\",\"event\":\"access\","
-                       "\"method\":\"%s\",\"route\":\"",
-                       ts, c->rq.request_id, method_name(c->rq.method));
+    rc = bm_buf_puts(&b, "{\"ts\":\"");
+    if (rc == BM_OK)
+        rc = bm_buf_puts(&b, ts);
+    if (rc == BM_OK)
+        rc = bm_buf_puts(&b, "\",\"level\":\"info\",\"req\":\"");
+    if (rc == BM_OK)
+        rc = bm_buf_puts(&b, c->rq.request_id);
+    if (rc == BM_OK)
+        rc = bm_buf_puts(&b, "\",\"event\":\"access\",\"method\":\"");
+    if (rc == BM_OK)
+        rc = bm_buf_puts(&b, method_name(c->rq.method));
+    if (rc == BM_OK)
+        rc = bm_buf_puts(&b, "\",\"route\":\"");
     if (rc == BM_OK)
         rc = bm_buf_json_str(&b, route);
     if (rc == BM_OK)
-        rc = bm_buf_printf(&b, "\",\"status\":%d,\"ms\":%.2f,\"bytes\":%zu,\"user\":%lld,\"ip\":\"",
-                           status, ms, bytes, (long long)c->rq.who.user_id);
+        rc = bm_buf_puts(&b, "\",\"status\":");
+    if (rc == BM_OK)
+        rc = bm_buf_int(&b, status);
+    if (rc == BM_OK)
+        rc = bm_buf_puts(&b, ",\"ms\":");
+    if (rc == BM_OK)
+        rc = bm_buf_int(&b, hundredths / 100);
+    if (rc == BM_OK)
+        rc = bm_buf_puts(&b, ".");
+    if (rc == BM_OK)
+        rc = bm_buf_puts(&b, frac);
+    if (rc == BM_OK)
+        rc = bm_buf_puts(&b, ",\"bytes\":");
+    if (rc == BM_OK)
+        rc = bm_buf_int(&b, (long long)bytes);
+    if (rc == BM_OK)
+        rc = bm_buf_puts(&b, ",\"user\":");
+    if (rc == BM_OK)
+        rc = bm_buf_int(&b, (long long)c->rq.who.user_id);
+    if (rc == BM_OK)
+        rc = bm_buf_puts(&b, ",\"ip\":\"");
     if (rc == BM_OK)
         rc = bm_buf_json_str(&b, c->rq.client_ip ? c->rq.client_ip : "");
     if (rc == BM_OK)
         rc = bm_buf_puts(&b, "\"}\n");
-    if (rc == BM_OK && bm_log_get_level() <= BM_LOG_INFO)
+    if (rc == BM_OK)
         log_line(c->loop, b.ptr, b.len);
     bm_buf_fini(&b);
 }

@@ -169,11 +169,13 @@ test_access_log(void **state)
 {
     struct resp r;
     int before = access_lines("GET /api/v1/enums"), after = -1;
+    size_t body_len = 0;
     (void)state;
 
     assert_true(before >= 0);
     for (int i = 0; i < 25; i++) {
         assert_int_equal(req(&srv, NULL, "GET", "/api/v1/enums", NULL, NULL, &r), 200);
+        body_len = r.len;
         resp_free(&r);
     }
     for (int waited = 0; waited < 2000 && after != before + 25; waited += 20) {
@@ -182,11 +184,24 @@ test_access_log(void **state)
             usleep(20 * 1000);
     }
     assert_int_equal(after, before + 25);
-    /* Whole lines: every access line of the log is one JSON object. */
-    assert_int_equal(run("grep '\"event\":\"access\"' %s | python3 -c 'import json, sys; "
-                         "[json.loads(l) for l in sys.stdin]'",
-                         srv.log),
-                     0);
+    /* Whole lines: every access line of the log is one JSON object, with every field in
+     * its form (the time to the hundredth of a millisecond), and the lines of these
+     * requests give the size of the answer and no user. */
+    assert_int_equal(
+        run("grep '\"event\":\"access\"' %s | python3 -c 'import json, re, sys\n"
+            "for l in sys.stdin:\n"
+            "    d = json.loads(l)\n"
+            "    assert list(d) == [\"ts\", \"level\", \"req\", \"event\", \"method\", \"route\", "
+            "\"status\", \"ms\", \"bytes\", \"user\", \"ip\"], l\n"
+            "    assert re.fullmatch(r\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\+08:00\", d[\"ts\"]), l\n"
+            "    assert re.fullmatch(r\"[0-9a-f]{16}\", d[\"req\"]), l\n"
+            "    assert re.search(r\"\\\"ms\\\":\\d+\\.\\d\\d,\", l) and d[\"ms\"] >= 0, l\n"
+            "    assert type(d[\"status\"]) is int and type(d[\"user\"]) is int, l\n"
+            "    if d[\"route\"] == \"GET /api/v1/enums\":\n"
+            "        assert d[\"bytes\"] == %zu and d[\"user\"] == 0 and d[\"ip\"] == \"127.0.0.1\", l\n"
+            "'",
+            srv.log, body_len),
+        0);
 }
 
 static void
