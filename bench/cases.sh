@@ -75,8 +75,8 @@
 # skips, exiting 0, when the temporary folder's file system has less free), BENCH_BIN (the
 # binary to measure, default build/bianmin; a copy is run), BENCH_SERVE_ARGS (extra `serve`
 # flags), BENCH_PERF (1: after the counted runs of each scenario, two more under perf, the
-# whole machine flat and the server with call graphs; the top functions go to
-# bench/results/cases-perf-BACKEND-SCENARIO.txt),
+# whole machine flat and the server with call graphs, and a third under strace; the top
+# functions and the system calls per request go to bench/results/cases-perf-BACKEND-SCENARIO.txt),
 # BENCH_OUT (report file).
 #
 # Every process it starts listens on 127.0.0.1 only; every generation, wrk, curl and server
@@ -165,7 +165,10 @@ if [[ " $BACKENDS " == *" postgres"* ]]; then
   ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || die "PostgreSQL server not installed: run \`make deps\`"
   command -v psql >/dev/null || die "psql not found: run \`make deps\`"
 fi
-if [ "$PERF" -gt 0 ]; then command -v perf >/dev/null || die "BENCH_PERF=1 needs perf (linux-perf)"; fi
+if [ "$PERF" -gt 0 ]; then
+  command -v perf >/dev/null || die "BENCH_PERF=1 needs perf (linux-perf)"
+  command -v strace >/dev/null || die "BENCH_PERF=1 needs strace"
+fi
 CLK_TCK=$(getconf CLK_TCK)
 
 tmp_root=${TMPDIR:-/tmp}
@@ -620,6 +623,14 @@ run_scenario() { # run_scenario SCENARIO
     wrk_run "$SECS" "$script" "$path" "$dir/wrk-$scen-perf-server.txt"
     wait "$perf_pid" || true
     perf_pid=""
+    # A third run under strace counts the server's system calls per request: on a
+    # paravirtualised guest each one is dear, and the count does not depend on the drift.
+    local st=$dir/strace-$scen.txt
+    timeout -s INT -k 5 "$SECS" strace -c -f -q -p "$server_pid" -o "$st" >/dev/null 2>&1 &
+    perf_pid=$!
+    wrk_run "$SECS" "$script" "$path" "$dir/wrk-$scen-strace.txt"
+    wait "$perf_pid" || true
+    perf_pid=""
     {
       echo "# $backend, $title: profile runs of ${SECS}s (not counted; perf slows them down)"
       echo
@@ -633,6 +644,13 @@ run_scenario() { # run_scenario SCENARIO
       echo "## Server only (perf record -p PID --call-graph dwarf): functions with callees (children), at least 2 %"
       grep -m1 '^BENCH_RESULT ' "$dir/wrk-$scen-perf-server.txt" || true
       timeout 600 perf report -i "$pb" --stdio --children --sort symbol -g none --percent-limit 2 2>/dev/null | grep -v '^#' | grep . | grep -v '\] 0x0000' | head -n 80
+      echo
+      echo "## Server only (strace -c -f): system calls per request"
+      grep -m1 '^BENCH_RESULT ' "$dir/wrk-$scen-strace.txt" || true
+      awk -v n="$(sed -n 's/^BENCH_RESULT requests=\([0-9]*\).*/\1/p' "$dir/wrk-$scen-strace.txt")" '
+        $NF ~ /^[a-z_0-9]+$/ && $NF != "total" && $4 ~ /^[0-9]+$/ && n > 0 {
+          printf "%8.2f  %s%s\n", $4 / n, $NF, ($5 ~ /^[0-9]+$/ ? sprintf(" (%d failed)", $5) : "") ; t += $4 }
+        END { if (n > 0) printf "%8.2f  in all, over %d requests\n", t / n, n }' "$st" | sort -rn
     } >"$rep" 2>&1 || true
     rm -f "$pa" "$pb"
     perf_files+=("$rep")
