@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -47,12 +48,13 @@ struct sq_writer {
     bool shared;           /* false: conn is the one store's own connection */
     struct sq_store *conn; /* opened by the first write */
     pthread_mutex_t lock;  /* the write lock: its holder alone uses conn */
-    pthread_mutex_t mu;    /* guards the fields below */
-    pthread_cond_t cv;     /* a batch ended, or an fdatasync finished */
-    int waiting;           /* threads waiting for `lock` */
-    bool open;             /* conn's transaction is open (under `lock`) */
+    atomic_int waiting;    /* threads waiting for `lock` */
+    /* Under `lock`: written only by its holder, so read there without `mu`. */
+    bool open;             /* conn's transaction is open */
     struct sq_store *members; /* members whose work is in it, by batch_next */
     int n_members;
+    pthread_mutex_t mu;    /* guards the fields below and the members' batch_* outcome */
+    pthread_cond_t cv;     /* a batch ended, or an fdatasync finished */
     uint64_t committed, synced; /* batches committed / known on disk, in commit order */
     bool syncing;
     int wal_fd; /* the WAL file, opened by the first sync; -1 */
@@ -196,9 +198,7 @@ leave(struct bm_store *st)
 
     SQ(st)->holds_write = false;
     SQ(st)->tx = NULL;
-    pthread_mutex_lock(&w->mu);
-    pass = w->n_members > 0 && w->n_members < BATCH_MAX && w->waiting > 0;
-    pthread_mutex_unlock(&w->mu);
+    pass = w->n_members > 0 && w->n_members < BATCH_MAX && atomic_load(&w->waiting) > 0;
     if (w->open && !pass)
         end_batch(w);
     pthread_mutex_unlock(&w->lock);
@@ -218,13 +218,9 @@ sqlite_begin(struct bm_store *st, struct bm_err *err)
      * other processes, such as the CLI) polls with growing sleeps. */
     clock_gettime(CLOCK_REALTIME, &deadline);
     deadline.tv_sec += SQ_BUSY_TIMEOUT_MS / 1000;
-    pthread_mutex_lock(&w->mu);
-    w->waiting++;
-    pthread_mutex_unlock(&w->mu);
+    atomic_fetch_add(&w->waiting, 1);
     locked = pthread_mutex_timedlock(&w->lock, &deadline);
-    pthread_mutex_lock(&w->mu);
-    w->waiting--;
-    pthread_mutex_unlock(&w->mu);
+    atomic_fetch_sub(&w->waiting, 1);
     if (locked != 0) {
         bm_log(BM_LOG_WARN, "store_busy", "begin: another writer held the store too long");
         if (err)
@@ -355,12 +351,12 @@ sqlite_commit(struct bm_store *st, struct bm_err *err)
         return rc;
     }
     st->in_tx = false;
-    pthread_mutex_lock(&w->mu);
+    /* The list belongs to the holder of `lock`; end_batch, under `lock` too, sets the
+     * outcome, under `mu`, after this thread has let go of `lock`. */
     sq->batch_done = false;
     sq->batch_next = w->members;
     w->members = sq;
     w->n_members++;
-    pthread_mutex_unlock(&w->mu);
     leave(st);
     if ((rc = wait_batch(st, err)) != BM_OK)
         return rc;
