@@ -254,6 +254,16 @@ route_counts() {
     END { printf "%d %d\n", ok, bad }'
 }
 
+# The group commit's counters (SQLite): commits, writes, seconds in COMMIT, seconds the write
+# lock was held.
+store_metrics() {
+  curl -sS --max-time 10 "$base/metrics" | awk '
+    $1 == "bianmin_store_commits_total" { c = $2 } $1 == "bianmin_store_committed_writes_total" { w = $2 }
+    $1 == "bianmin_store_commit_seconds_total" { cs = $2 } $1 == "bianmin_store_write_lock_seconds_total" { l = $2 }
+    $1 == "bianmin_store_syncs_total" { sy = $2 } $1 == "bianmin_store_sync_seconds_total" { ss = $2 }
+    END { printf "%d %d %.6f %.6f %d %.6f\n", c, w, cs, l, sy, ss }'
+}
+
 declare -A cookie csrf   # per user name, from login
 
 api() { # api USER METHOD PATH [BODY]: prints the body, fails on a status outside 2xx
@@ -528,8 +538,10 @@ run_scenario() { # run_scenario SCENARIO
     say "$backend: $title: warm-up ${WARMUP}s"
     wrk_run "$WARMUP" "$script" "$path" "$dir/wrk-$scen-warmup.txt"
   fi
-  local r rps=() p50=() p99=() errs=0 scpu=() dcpu=() rss=0 kv kvs=() pgp=()
+  local r rps=() p50=() p99=() errs=0 scpu=() dcpu=() rss=0 kv kvs=() pgp=() sm0 sm1 t0 t1
   local -A w
+  read -r -a sm0 < <(store_metrics)
+  t0=$(date +%s.%N)
   for r in $(seq "$RUNS"); do
     say "$backend: $title: run $r/$RUNS, ${SECS}s"
     local okb badb oka bada s0 s1 d0 d1 mb0 ms0 mt0 mb1 ms1 mt1 c0 c1 other steal pgp1=()
@@ -585,6 +597,17 @@ run_scenario() { # run_scenario SCENARIO
     runs+=("| $backend | $title | $r | ${w[requests]} | ${w[rps]} | $(ms "${w[p50_us]}") | $(ms "${w[p99_us]}") | $((oka - okb)) | $server_bad | ${w[status_errors]} | $sock | $scpu_r | $dcpu_r | $(awk -v w=$((c1 - c0)) -v n="$n" 'BEGIN { printf "%.1f", w * 1000 / n }') | $other | $steal | $((rss / 1024)) |")
     say "$backend: $title: run $r: ${w[rps]} req/s, p50 ${w[p50_us]} µs, p99 ${w[p99_us]} µs, non-2xx $bad, socket errors $sock, rest of machine ${other}%, steal ${steal}%"
   done
+  t1=$(date +%s.%N)
+  read -r -a sm1 < <(store_metrics)
+  if [ "$backend" = sqlite ] && [ $((sm1[1] - sm0[1])) -gt 0 ]; then
+    # Where durable writes wait: the share of the runs' time the write lock was held (near
+    # 100 % means they queue for it), its time per write, and how many writes a COMMIT took.
+    notes+=("$(awk -v c=$((sm1[0] - sm0[0])) -v n=$((sm1[1] - sm0[1])) -v cs="${sm0[2]} ${sm1[2]}" \
+      -v l="${sm0[3]} ${sm1[3]}" -v t="$t0 $t1" -v b="$backend" -v x="$title" \
+      -v sy=$((sm1[4] - sm0[4])) -v ss="${sm0[5]} ${sm1[5]}" 'BEGIN {
+        split(cs, a, " "); split(l, h, " "); split(t, e, " "); split(ss, f, " "); held = h[2] - h[1]
+        printf "%s: %s: the write lock was held %.0f %% of the counted runs, %.0f µs per write (its COMMIT included); %.1f writes per COMMIT, %.0f µs each; %.1f writes per fdatasync of the WAL, %.0f µs each", b, x, 100 * held / (e[2] - e[1]), 1e6 * held / n, n / c, (c ? 1e6 * (a[2] - a[1]) / c : 0), (sy ? n / sy : 0), (sy ? 1e6 * (f[2] - f[1]) / sy : 0) }')")
+  fi
   local m_rps m_p50 m_p99 m_scpu m_dcpu="—" verdict="—"
   m_rps=$(median "${rps[@]}")
   m_p50=$(median "${p50[@]}")

@@ -24,6 +24,8 @@ static atomic_ulong hist_count;
 static atomic_ullong hist_sum_us;
 static atomic_long conns;
 static atomic_ulong conns_total, store_errors, throttled, store_commits, store_writes;
+static atomic_ullong store_lock_ns, store_commit_ns, store_sync_ns;
+static atomic_ulong store_syncs;
 
 void
 bm_metrics_init(size_t n, const char *const *route_labels)
@@ -73,10 +75,20 @@ void bm_metrics_conn_close(void) { atomic_fetch_sub(&conns, 1); }
 void bm_metrics_store_error(void) { atomic_fetch_add(&store_errors, 1); }
 
 void
-bm_metrics_store_commit(int writes)
+bm_metrics_store_commit(int writes, uint64_t commit_ns)
 {
     atomic_fetch_add(&store_commits, 1);
     atomic_fetch_add(&store_writes, (unsigned long)writes);
+    atomic_fetch_add(&store_commit_ns, commit_ns);
+}
+
+void bm_metrics_store_lock_held(uint64_t ns) { atomic_fetch_add(&store_lock_ns, ns); }
+
+void
+bm_metrics_store_sync(uint64_t ns)
+{
+    atomic_fetch_add(&store_syncs, 1);
+    atomic_fetch_add(&store_sync_ns, ns);
 }
 
 void
@@ -150,12 +162,30 @@ bm_metrics_render(struct bm_buf *o)
             "commits carried (several share one commit under load).\n"
             "# TYPE bianmin_store_committed_writes_total counter\n"
             "bianmin_store_committed_writes_total %lu\n"
+            "# HELP bianmin_store_commit_seconds_total Time spent in those commits (under the "
+            "write lock; the WAL's fdatasync is not in it).\n"
+            "# TYPE bianmin_store_commit_seconds_total counter\n"
+            "bianmin_store_commit_seconds_total %.6f\n"
+            "# HELP bianmin_store_write_lock_seconds_total Time the SQLite write lock was held, "
+            "commits included: its rate near 1 means writes queue for it.\n"
+            "# TYPE bianmin_store_write_lock_seconds_total counter\n"
+            "bianmin_store_write_lock_seconds_total %.6f\n"
+            "# HELP bianmin_store_syncs_total fdatasync calls that made commits durable (one "
+            "covers every commit before it).\n"
+            "# TYPE bianmin_store_syncs_total counter\n"
+            "bianmin_store_syncs_total %lu\n"
+            "# HELP bianmin_store_sync_seconds_total Time spent in those calls.\n"
+            "# TYPE bianmin_store_sync_seconds_total counter\n"
+            "bianmin_store_sync_seconds_total %.6f\n"
             "# HELP bianmin_login_throttled_total Log-in attempts refused by throttling.\n"
             "# TYPE bianmin_login_throttled_total counter\n"
             "bianmin_login_throttled_total %lu\n",
             cum, (double)atomic_load(&hist_sum_us) / 1e6, atomic_load(&hist_count),
             atomic_load(&conns), atomic_load(&conns_total), atomic_load(&store_errors),
-            atomic_load(&store_commits), atomic_load(&store_writes), atomic_load(&throttled));
+            atomic_load(&store_commits), atomic_load(&store_writes),
+            (double)atomic_load(&store_commit_ns) / 1e9, (double)atomic_load(&store_lock_ns) / 1e9,
+            atomic_load(&store_syncs), (double)atomic_load(&store_sync_ns) / 1e9,
+            atomic_load(&throttled));
     }
     return rc;
 }

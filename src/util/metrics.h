@@ -7,6 +7,7 @@
 #define BM_UTIL_METRICS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/buf.h"
 
@@ -23,8 +24,13 @@ void bm_metrics_request(int route, int status, double duration_ms);
 void bm_metrics_conn_open(void);
 void bm_metrics_conn_close(void);
 void bm_metrics_store_error(void);
-/* A transaction committed to the store, carrying `writes` requests' write transactions. */
-void bm_metrics_store_commit(int writes);
+/* A transaction committed to the store, carrying `writes` requests' write transactions,
+ * whose COMMIT took `commit_ns`. */
+void bm_metrics_store_commit(int writes, uint64_t commit_ns);
+/* The write lock was held for `ns` (from its taking to its passing on or release). */
+void bm_metrics_store_lock_held(uint64_t ns);
+/* An fdatasync of the WAL took `ns`. */
+void bm_metrics_store_sync(uint64_t ns);
 /* Totals of bm_metrics_store_commit (tests). */
 void bm_metrics_store_commits(unsigned long *commits, unsigned long *writes);
 void bm_metrics_throttled(void);

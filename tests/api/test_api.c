@@ -120,6 +120,18 @@ group_teardown(void **state)
 
 /* ---- operations endpoints ---- */
 
+/* The value of an unlabelled metric in a /metrics text; -1 if it is not there. */
+static double
+metric(const char *text, const char *name)
+{
+    char key[128];
+    const char *p;
+
+    snprintf(key, sizeof(key), "\n%s ", name);
+    p = strstr(text, key);
+    return p ? strtod(p + strlen(key), NULL) : -1;
+}
+
 static void
 test_health_ready_metrics(void **state)
 {
@@ -139,6 +151,21 @@ test_health_ready_metrics(void **state)
     assert_non_null(strstr(r.body, "bianmin_http_request_duration_seconds_bucket{le=\"+Inf\"}"));
     assert_non_null(strstr(r.body, "bianmin_http_connections_open "));
     assert_non_null(strstr(r.body, "bianmin_store_errors_total 0"));
+    /* The log-ins wrote: on SQLite through commits that held the write lock and were
+     * synced; PostgreSQL's commits are its own. */
+    if (!srv.is_pg) {
+        double commits = metric(r.body, "bianmin_store_commits_total");
+        assert_true(commits >= 1);
+        assert_true(metric(r.body, "bianmin_store_committed_writes_total") >= commits);
+        assert_true(metric(r.body, "bianmin_store_commit_seconds_total") > 0);
+        assert_true(metric(r.body, "bianmin_store_write_lock_seconds_total") >=
+                    metric(r.body, "bianmin_store_commit_seconds_total"));
+        assert_true(metric(r.body, "bianmin_store_syncs_total") >= 1);
+        assert_true(metric(r.body, "bianmin_store_sync_seconds_total") > 0);
+    } else {
+        assert_true(metric(r.body, "bianmin_store_commits_total") == 0);
+        assert_true(metric(r.body, "bianmin_store_syncs_total") == 0);
+    }
     resp_free(&r);
 }
 
