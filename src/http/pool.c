@@ -7,6 +7,7 @@
 #include <malloc.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -22,6 +23,7 @@ struct bm_pool {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     struct bm_job *head, *tail;
+    atomic_int awaiting_disk; /* jobs run whose `done` waits for bm_store_when_durable */
     bool stopping;
     int n;   /* threads started */
     int cap; /* workers allocated */
@@ -55,12 +57,31 @@ trim_when_idle(void)
         (void)malloc_trim(0);
 }
 
+static void
+hand_back(struct bm_job *job)
+{
+    static const struct timeval now = {0, 0};
+
+    if (event_base_once(job->base, -1, EV_TIMEOUT, done_cb, job, &now) != 0)
+        bm_log(BM_LOG_ERROR, "pool_handback", "could not return a job to its loop");
+}
+
+static void
+durable_cb(struct bm_durable *d, bool ok)
+{
+    struct bm_job *job = (struct bm_job *)((char *)d - offsetof(struct bm_job, durable));
+    struct bm_pool *p = job->pool;
+
+    job->not_durable = !ok;
+    hand_back(job);
+    atomic_fetch_sub(&p->awaiting_disk, 1);
+}
+
 static void *
 work(void *arg)
 {
     struct worker *w = arg;
     struct bm_pool *p = w->pool;
-    static const struct timeval now = {0, 0};
 
     for (;;) {
         struct bm_job *job;
@@ -82,8 +103,14 @@ work(void *arg)
             p->tail = NULL;
         pthread_mutex_unlock(&p->mu);
         job->run(job, w->st);
-        if (event_base_once(job->base, -1, EV_TIMEOUT, done_cb, job, &now) != 0)
-            bm_log(BM_LOG_ERROR, "pool_handback", "could not return a job to its loop");
+        job->not_durable = false;
+        job->pool = p;
+        job->durable.fn = durable_cb;
+        atomic_fetch_add(&p->awaiting_disk, 1);
+        if (!bm_store_when_durable(w->st, &job->durable)) {
+            atomic_fetch_sub(&p->awaiting_disk, 1);
+            hand_back(job);
+        }
     }
 }
 
@@ -101,6 +128,7 @@ bm_pool_new(int n, const char *db_url, struct bm_err *err)
             bm_pool_free(p);
             return NULL;
         }
+        bm_store_defer_durability(p->w[i].st);
         pthread_create(&p->w[i].th, NULL, work, &p->w[i]);
         p->n++;
     }
@@ -132,6 +160,9 @@ bm_pool_free(struct bm_pool *p)
     pthread_mutex_unlock(&p->mu);
     for (int i = 0; i < p->n; i++)
         pthread_join(p->w[i].th, NULL);
+    /* The last jobs' answers wait for the disk: hand them back before the stores close. */
+    while (atomic_load(&p->awaiting_disk) > 0)
+        nanosleep(&(struct timespec){0, 1000000L}, NULL);
     for (int i = 0; i < p->cap; i++)
         bm_store_close(p->w[i].st);
     pthread_mutex_destroy(&p->mu);

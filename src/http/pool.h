@@ -1,8 +1,10 @@
 /*
- * Worker pool for slow work (password hashing, long reads): a fixed number of threads, each
- * with its own store connection, taking jobs from one queue. A job's `done` runs back on the
- * event loop that submitted it, where the response may be written. The thread count also
- * caps how many argon2id hashes (about 64 MiB each) run at once.
+ * Worker pool for slow work (password hashing, long reads) and for writes: a fixed number of
+ * threads, each with its own store connection, taking jobs from one queue. A job's `done`
+ * runs back on the event loop that submitted it, where the response may be written, once
+ * what the job committed is on disk; the thread meanwhile takes the next job
+ * (bm_store_when_durable). The thread count also caps how many argon2id hashes (about
+ * 64 MiB each) run at once.
  */
 #ifndef BM_HTTP_POOL_H
 #define BM_HTTP_POOL_H
@@ -17,6 +19,11 @@ struct bm_job {
     void (*run)(struct bm_job *job, struct bm_store *st); /* on a worker thread */
     void (*done)(struct bm_job *job);                     /* on the submitting loop */
     struct event_base *base;                              /* the submitting loop */
+    /* Set before `done` when what `run` committed could not be made durable: the answer
+     * `run` prepared must not go out. */
+    bool not_durable;
+    struct bm_durable durable; /* the pool's */
+    struct bm_pool *pool;      /* the pool's */
     struct bm_job *next;
 };
 

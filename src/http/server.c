@@ -628,6 +628,15 @@ job_done(struct bm_job *job)
 {
     struct call *c = (struct call *)job;
     bm_log_set_request(c->rq.request_id);
+    if (job->not_durable) {
+        /* Committed, but the disk did not confirm it: the prepared answer must not say so. */
+        free(c->rs.body);
+        c->rs.body = NULL;
+        c->rs.body_len = 0;
+        c->rs.n_headers = 0;
+        bm_err_clear(&c->rq.err);
+        bm_api_fail(&c->rq, &c->rs, BM_EINTERNAL, "数据存储出错");
+    }
     finish(c);
 }
 

@@ -252,6 +252,9 @@ struct bm_store_ops {
     enum bm_rc (*begin_snapshot)(struct bm_store *st, struct bm_err *err);
     /* bm_store_read_begin's snapshot; NULL where each statement had better read alone. */
     enum bm_rc (*begin_read)(struct bm_store *st, struct bm_err *err);
+    /* bm_store_defer_durability and bm_store_when_durable; NULL where COMMIT is durable. */
+    void (*defer_durability)(struct bm_store *st);
+    bool (*when_durable)(struct bm_store *st, struct bm_durable *d);
     enum bm_rc (*count_rows)(struct bm_store *st, const struct bm_copy_table *t, int64_t *n,
                              struct bm_err *err);
     enum bm_rc (*copy_out)(struct bm_store *st, const struct bm_copy_table *t, bm_copy_row_fn fn,

@@ -106,6 +106,19 @@ bm_store_read_end(struct bm_store *st)
         bm_store_rollback(st);
 }
 
+void
+bm_store_defer_durability(struct bm_store *st)
+{
+    if (st->ops->defer_durability != NULL)
+        st->ops->defer_durability(st);
+}
+
+bool
+bm_store_when_durable(struct bm_store *st, struct bm_durable *d)
+{
+    return st->ops->when_durable != NULL && st->ops->when_durable(st, d);
+}
+
 enum bm_rc
 bm_store_ping(struct bm_store *st, struct bm_err *err)
 {

@@ -87,6 +87,24 @@ void bm_store_read_begin(struct bm_store *st);
 void bm_store_read_end(struct bm_store *st);
 
 /*
+ * Durability left to whoever answers. On SQLite a commit waits until its transaction is in
+ * the WAL and then for an fdatasync of the WAL; after bm_store_defer_durability(st), st's
+ * commits return without the second wait, and the request's answer waits instead:
+ * bm_store_when_durable queues `d` and returns true, and d->fn runs, on whichever thread
+ * syncs, once everything st committed is on disk (ok false if the sync failed); it returns
+ * false when there is nothing to wait for (nothing committed since, or a PostgreSQL store,
+ * whose COMMIT returns once durable). A writer thread thus takes its next request while
+ * the disk works, and no answer still goes out before its data is on disk.
+ */
+struct bm_durable {
+    void (*fn)(struct bm_durable *d, bool ok);
+    uint64_t seq;            /* the store's own */
+    struct bm_durable *next; /* the store's own */
+};
+void bm_store_defer_durability(struct bm_store *st);
+bool bm_store_when_durable(struct bm_store *st, struct bm_durable *d);
+
+/*
  * Tunes a connection for batch work (imports, store moves, the CLI): on PostgreSQL every
  * statement is then planned for its parameters, so that plans made while a table was empty
  * are not reused as it fills. The server does not call this (its hot reads would pay the

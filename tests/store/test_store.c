@@ -15,6 +15,7 @@
 #include <inttypes.h>
 #include <libpq-fe.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -4021,6 +4022,104 @@ test_writes_concurrent(void **state)
     assert_int_equal(rep.checked, total);
 }
 
+/* Deferred durability (the server's pools): a commit returns once the batch is committed,
+ * and bm_store_when_durable's callback runs once it is on disk. */
+struct deferred_worker {
+    struct bm_store *st;
+    struct bm_durable d[BATCH_TX];
+    int queued, immediate;
+    enum bm_rc rc;
+    char message[256];
+};
+
+static atomic_int deferred_fired, deferred_failed;
+
+static void
+deferred_cb(struct bm_durable *d, bool ok)
+{
+    (void)d;
+    if (!ok)
+        atomic_fetch_add(&deferred_failed, 1);
+    atomic_fetch_add(&deferred_fired, 1);
+}
+
+static void *
+deferred_worker_run(void *arg)
+{
+    struct deferred_worker *w = arg;
+    struct bm_err err;
+
+    for (int i = 0; i < BATCH_TX && w->rc == BM_OK; i++) {
+        int seq = 0;
+        bm_err_clear(&err);
+        w->rc = bm_store_begin(w->st, &err);
+        if (w->rc == BM_OK)
+            w->rc = bm_store_case_next_seq(w->st, "110118100000", 20240106, &seq, &err);
+        if (w->rc == BM_OK)
+            w->rc = bm_store_commit(w->st, &err);
+        if (w->rc != BM_OK) {
+            snprintf(w->message, sizeof(w->message), "%s", err.message);
+            break;
+        }
+        w->d[i].fn = deferred_cb;
+        if (bm_store_when_durable(w->st, &w->d[i]))
+            w->queued++;
+        else
+            w->immediate++;
+        /* Nothing committed since: nothing more to wait for. */
+        if (bm_store_when_durable(w->st, &w->d[i]))
+            w->rc = BM_EINTERNAL;
+    }
+    return NULL;
+}
+
+static void
+test_writes_deferred_durability(void **state)
+{
+    struct fx *f = *state;
+    struct deferred_worker w[BATCH_THREADS];
+    pthread_t t[BATCH_THREADS];
+    struct bm_durable plain = {.fn = deferred_cb};
+    int queued = 0, immediate = 0, seq = 0;
+
+    /* A store left as it opens waits for the disk in its commit: nothing is left to wait
+     * for afterwards. */
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_case_next_seq(f->st, "110118100000", 20240106, &seq, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    assert_false(bm_store_when_durable(f->st, &plain));
+
+    atomic_store(&deferred_fired, 0);
+    atomic_store(&deferred_failed, 0);
+    memset(w, 0, sizeof(w));
+    for (int i = 0; i < BATCH_THREADS; i++) {
+        EXPECT_OK(f, bm_store_open(f->url, &w[i].st, &f->err));
+        bm_store_defer_durability(w[i].st);
+        assert_int_equal(pthread_create(&t[i], NULL, deferred_worker_run, &w[i]), 0);
+    }
+    for (int i = 0; i < BATCH_THREADS; i++) {
+        assert_int_equal(pthread_join(t[i], NULL), 0);
+        if (w[i].rc != BM_OK)
+            fail_msg("writer %d failed: %s", i, w[i].message[0] ? w[i].message : "waited twice");
+        queued += w[i].queued;
+        immediate += w[i].immediate;
+    }
+    assert_int_equal(queued + immediate, BATCH_THREADS * BATCH_TX);
+    /* Every queued callback runs, once, without failure. */
+    for (int ms = 0; ms < 10000 && atomic_load(&deferred_fired) < queued; ms += 5)
+        usleep(5000);
+    assert_int_equal(atomic_load(&deferred_fired), queued);
+    assert_int_equal(atomic_load(&deferred_failed), 0);
+    if (strncmp(f->url, "sqlite:", 7) == 0)
+        assert_true(queued > 0); /* the first commit at least was not yet on disk */
+    else
+        assert_int_equal(queued, 0); /* PostgreSQL's COMMIT returns once durable */
+    for (int i = 0; i < BATCH_THREADS; i++)
+        bm_store_close(w[i].st);
+    /* Every commit is there. */
+    assert_int_equal(next_seq(f, "110118100000", 20240106), BATCH_THREADS * BATCH_TX + 2);
+}
+
 /* ---- case update ---- */
 
 /* A copy of `c` with materials of its own, to be changed without touching `c`. */
@@ -7598,6 +7697,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_stores_share_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_writes_batched, setup, teardown),
         cmocka_unit_test_setup_teardown(test_writes_concurrent, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_writes_deferred_durability, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tx_rollback_undoes_audit_append, setup, teardown),
         cmocka_unit_test_setup_teardown(test_org_insert_get_roundtrip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_org_duplicate_division_code, setup, teardown),

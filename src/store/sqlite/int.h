@@ -29,6 +29,10 @@ struct sq_store {
     bool batch_done;
     enum bm_rc batch_rc;
     uint64_t batch_seq;
+    /* bm_store_defer_durability: commits leave the WAL's sync to bm_store_when_durable, for
+     * the batches up to durable_seq (0: none waiting). */
+    bool defer_durable;
+    uint64_t durable_seq;
     struct {
         const char *sql; /* identity of the statement: the address of its static text */
         sqlite3_stmt *stmt;
@@ -103,6 +107,8 @@ enum bm_rc sqlite_migrate(struct bm_store *st, int *n_applied, struct bm_err *er
 enum bm_rc sqlite_schema_version(struct bm_store *st, int *have, int *known, struct bm_err *err);
 enum bm_rc sqlite_begin(struct bm_store *st, struct bm_err *err);
 enum bm_rc sqlite_commit(struct bm_store *st, struct bm_err *err);
+void sqlite_defer_durability(struct bm_store *st);
+bool sqlite_when_durable(struct bm_store *st, struct bm_durable *d);
 void sqlite_rollback(struct bm_store *st);
 enum bm_rc sqlite_ping(struct bm_store *st, struct bm_err *err);
 enum bm_rc sqlite_backup(struct bm_store *st, const char *dest, struct bm_err *err);

@@ -22,6 +22,10 @@
  * Durability. COMMIT writes the WAL without waiting for the disk (synchronous=NORMAL);
  * then one fdatasync of the WAL, made by whichever committer finds none running, covers
  * every transaction committed before it began. Checkpoints keep SQLite's own ordering.
+ * A store with deferred durability (the server's pools) does not wait for that sync in its
+ * commit: bm_store_when_durable queues a callback, and a syncer thread per file runs it
+ * once a sync has covered the store's last batch, so that a writer thread takes its next
+ * request while the disk works (the answer still waits for the disk).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,6 +39,7 @@
 #include "store/sqlite/int.h"
 #include "util/log.h"
 #include "util/metrics.h"
+#include "util/time.h"
 
 /* Members committed together at most: bounds how long the first one waits. */
 #define BATCH_MAX 64
@@ -51,6 +56,7 @@ struct sq_writer {
     atomic_int waiting;    /* threads waiting for `lock` */
     /* Under `lock`: written only by its holder, so read there without `mu`. */
     bool open;             /* conn's transaction is open */
+    double held_since;     /* bm_mono_ms when the lock was taken, for the metric */
     struct sq_store *members; /* members whose work is in it, by batch_next */
     int n_members;
     pthread_mutex_t mu;    /* guards the fields below and the members' batch_* outcome */
@@ -58,6 +64,11 @@ struct sq_writer {
     uint64_t committed, synced; /* batches committed / known on disk, in commit order */
     bool syncing;
     int wal_fd; /* the WAL file, opened by the first sync; -1 */
+    /* bm_store_when_durable's callbacks not yet run, and the thread that runs them. */
+    struct bm_durable *durable;
+    pthread_cond_t syncer_cv; /* a callback was queued, a sync ended, or stopping */
+    pthread_t syncer;
+    bool syncer_started, stopping;
 };
 
 static pthread_mutex_t writers_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -74,6 +85,7 @@ writer_new(const char *path, bool shared)
     pthread_mutex_init(&w->lock, NULL);
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->cv, NULL);
+    pthread_cond_init(&w->syncer_cv, NULL);
     return w;
 }
 
@@ -121,11 +133,20 @@ sq_writer_detach(struct sq_store *sq)
     pthread_mutex_unlock(&writers_mu);
     if (!last)
         return;
+    if (w->syncer_started) {
+        /* No store is left to queue callbacks: the syncer runs those left, then stops. */
+        pthread_mutex_lock(&w->mu);
+        w->stopping = true;
+        pthread_cond_signal(&w->syncer_cv);
+        pthread_mutex_unlock(&w->mu);
+        pthread_join(w->syncer, NULL);
+    }
     if (w->shared && w->conn != NULL)
         sqlite_close(&w->conn->base);
     if (w->wal_fd >= 0)
         close(w->wal_fd);
     pthread_cond_destroy(&w->cv);
+    pthread_cond_destroy(&w->syncer_cv);
     pthread_mutex_destroy(&w->mu);
     pthread_mutex_destroy(&w->lock);
     free(w->path);
@@ -158,6 +179,7 @@ end_batch(struct sq_writer *w)
     struct bm_err e;
     enum bm_rc rc = BM_OK;
     uint64_t seq = 0;
+    double t0, commit_ms = 0;
 
     bm_err_clear(&e);
     if (sqlite3_get_autocommit(w->conn->db)) {
@@ -165,13 +187,15 @@ end_batch(struct sq_writer *w)
         bm_log(BM_LOG_ERROR, "store_error", "write transaction lost before its commit");
         rc = BM_EINTERNAL;
     } else if (w->n_members > 0) {
+        t0 = bm_mono_ms();
         rc = run(c, SQL_COMMIT, "commit", &e);
+        commit_ms = bm_mono_ms() - t0;
     }
     if ((rc != BM_OK || w->n_members == 0) && !sqlite3_get_autocommit(w->conn->db))
         (void)!run(c, SQL_ROLLBACK, "rollback", &e);
     w->open = false;
     if (rc == BM_OK && w->n_members > 0)
-        bm_metrics_store_commit(w->n_members);
+        bm_metrics_store_commit(w->n_members, (uint64_t)(commit_ms * 1e6));
     pthread_mutex_lock(&w->mu);
     if (rc == BM_OK && w->n_members > 0)
         seq = ++w->committed;
@@ -188,6 +212,20 @@ end_batch(struct sq_writer *w)
     pthread_mutex_unlock(&w->mu);
 }
 
+/* Takes and frees the write lock, counting how long it was held. */
+static void
+took_lock(struct sq_writer *w)
+{
+    w->held_since = bm_mono_ms();
+}
+
+static void
+unlock(struct sq_writer *w)
+{
+    bm_metrics_store_lock_held((uint64_t)((bm_mono_ms() - w->held_since) * 1e6));
+    pthread_mutex_unlock(&w->lock);
+}
+
 /* The holder's turn is over: passes the open transaction on to a waiting writer, or ends
  * the batch; then frees the lock. */
 static void
@@ -201,7 +239,7 @@ leave(struct bm_store *st)
     pass = w->n_members > 0 && w->n_members < BATCH_MAX && atomic_load(&w->waiting) > 0;
     if (w->open && !pass)
         end_batch(w);
-    pthread_mutex_unlock(&w->lock);
+    unlock(w);
 }
 
 enum bm_rc
@@ -227,6 +265,7 @@ sqlite_begin(struct bm_store *st, struct bm_err *err)
             err->retry_after_s = 1;
         return bm_err_set(err, BM_EBUSY, "数据库繁忙，请稍后重试");
     }
+    took_lock(w);
     SQ(st)->holds_write = true;
     if (w->conn == NULL) {
         struct bm_store *conn;
@@ -273,9 +312,10 @@ wait_batch(struct bm_store *st, struct bm_err *err)
          * the transaction still open, nobody else will commit it. */
         pthread_mutex_unlock(&w->mu);
         if (pthread_mutex_trylock(&w->lock) == 0) {
+            took_lock(w);
             if (w->open)
                 end_batch(w);
-            pthread_mutex_unlock(&w->lock);
+            unlock(w);
         }
         pthread_mutex_lock(&w->mu);
     }
@@ -291,47 +331,174 @@ wait_batch(struct bm_store *st, struct bm_err *err)
     return bm_err_set(err, BM_EINTERNAL, "数据存储出错");
 }
 
+/* Under mu: the WAL's descriptor for syncing, opened by the first sync. The WAL lives as
+ * long as any connection does, so it stays valid. */
+static bool
+wal_open(struct sq_writer *w)
+{
+    char path[1100];
+
+    if (w->wal_fd >= 0)
+        return true;
+    snprintf(path, sizeof(path), "%s-wal", w->path);
+    w->wal_fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (w->wal_fd < 0)
+        bm_log(BM_LOG_ERROR, "store_error", "open %s for sync failed", path);
+    return w->wal_fd >= 0;
+}
+
+/* Under mu, with no sync running and the WAL open: one fdatasync of the WAL, which covers
+ * every batch committed before it began; wakes whoever waits for it. Returns with mu held,
+ * and the batch it covered up to in *target. */
+static bool
+sync_wal(struct sq_writer *w, uint64_t *target)
+{
+    double t0;
+    bool ok;
+
+    *target = w->committed;
+    w->syncing = true;
+    pthread_mutex_unlock(&w->mu);
+    t0 = bm_mono_ms();
+    ok = fdatasync(w->wal_fd) == 0;
+    bm_metrics_store_sync((uint64_t)((bm_mono_ms() - t0) * 1e6));
+    if (!ok)
+        bm_log(BM_LOG_ERROR, "store_error", "fdatasync of the WAL failed");
+    pthread_mutex_lock(&w->mu);
+    w->syncing = false;
+    if (ok && *target > w->synced)
+        w->synced = *target;
+    pthread_cond_broadcast(&w->cv);
+    pthread_cond_signal(&w->syncer_cv);
+    return ok;
+}
+
+/* Under mu: takes the queued callbacks of batches up to `seq` off the queue. */
+static struct bm_durable *
+take_durable(struct sq_writer *w, uint64_t seq)
+{
+    struct bm_durable *ready = NULL, **p, *d;
+
+    for (p = &w->durable; (d = *p) != NULL;) {
+        if (d->seq <= seq) {
+            *p = d->next;
+            d->next = ready;
+            ready = d;
+        } else {
+            p = &d->next;
+        }
+    }
+    return ready;
+}
+
+/* Outside mu: runs callbacks taken by take_durable. */
+static void
+run_durable(struct bm_durable *ready, bool ok)
+{
+    struct bm_durable *d;
+
+    while ((d = ready) != NULL) {
+        ready = d->next;
+        d->fn(d, ok);
+    }
+}
+
+/*
+ * The thread that makes deferred commits durable (bm_store_when_durable): it runs the
+ * callbacks of batches that a sync, its own or a blocking committer's, has covered, and
+ * syncs while callbacks wait and nobody else does. It stops once the writer is closed and
+ * no callback is left.
+ */
+static void *
+syncer(void *arg)
+{
+    struct sq_writer *w = arg;
+
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        struct bm_durable *ready = take_durable(w, w->synced);
+        uint64_t target;
+
+        if (ready != NULL) {
+            pthread_mutex_unlock(&w->mu);
+            run_durable(ready, true);
+            pthread_mutex_lock(&w->mu);
+        } else if (w->durable == NULL) {
+            if (w->stopping)
+                break;
+            pthread_cond_wait(&w->syncer_cv, &w->mu);
+        } else if (w->syncing) {
+            pthread_cond_wait(&w->syncer_cv, &w->mu);
+        } else if (!sync_wal(w, &target)) {
+            ready = take_durable(w, target);
+            pthread_mutex_unlock(&w->mu);
+            run_durable(ready, false);
+            pthread_mutex_lock(&w->mu);
+        }
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
 /* Waits until an fdatasync of the WAL that began after batch `seq` was committed is over. */
 static enum bm_rc
 wait_durable(struct sq_writer *w, uint64_t seq, struct bm_err *err)
 {
-    bool ok = true;
+    uint64_t target;
+    bool ok;
 
     if (!w->shared)
         return BM_OK; /* in memory: nothing to sync */
     pthread_mutex_lock(&w->mu);
-    if (w->wal_fd < 0) {
-        char path[1100];
-        snprintf(path, sizeof(path), "%s-wal", w->path);
-        /* The WAL lives as long as any connection does, so this descriptor stays valid. */
-        w->wal_fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (w->wal_fd < 0) {
-            pthread_mutex_unlock(&w->mu);
-            bm_log(BM_LOG_ERROR, "store_error", "open %s for sync failed", path);
-            return bm_err_set(err, BM_EINTERNAL, "数据存储出错");
-        }
-    }
+    ok = wal_open(w);
     while (ok && w->synced < seq) {
-        if (w->syncing) {
+        if (w->syncing)
             pthread_cond_wait(&w->cv, &w->mu);
-            continue;
-        }
-        uint64_t target = w->committed;
-        w->syncing = true;
+        else
+            ok = sync_wal(w, &target);
+    }
+    pthread_mutex_unlock(&w->mu);
+    return ok ? BM_OK : bm_err_set(err, BM_EINTERNAL, "数据存储出错");
+}
+
+void
+sqlite_defer_durability(struct bm_store *st)
+{
+    SQ(st)->defer_durable = true;
+}
+
+bool
+sqlite_when_durable(struct bm_store *st, struct bm_durable *d)
+{
+    struct sq_store *sq = SQ(st);
+    struct sq_writer *w = sq->writer;
+    uint64_t seq = sq->durable_seq;
+    bool ok = true;
+
+    sq->durable_seq = 0;
+    if (seq == 0 || w == NULL || !w->shared)
+        return false;
+    pthread_mutex_lock(&w->mu);
+    if (w->synced >= seq) {
         pthread_mutex_unlock(&w->mu);
-        ok = fdatasync(w->wal_fd) == 0;
-        pthread_mutex_lock(&w->mu);
-        w->syncing = false;
-        if (ok && target > w->synced)
-            w->synced = target;
-        pthread_cond_broadcast(&w->cv);
+        return false;
+    }
+    if (!w->syncer_started) {
+        ok = wal_open(w) && pthread_create(&w->syncer, NULL, syncer, w) == 0;
+        w->syncer_started = ok;
+    }
+    if (ok) {
+        d->seq = seq;
+        d->next = w->durable;
+        w->durable = d;
+        pthread_cond_signal(&w->syncer_cv);
     }
     pthread_mutex_unlock(&w->mu);
     if (!ok) {
-        bm_log(BM_LOG_ERROR, "store_error", "fdatasync of the WAL failed");
-        return bm_err_set(err, BM_EINTERNAL, "数据存储出错");
+        bm_log(BM_LOG_ERROR, "store_error", "cannot start the WAL's sync thread");
+        d->fn(d, false);
     }
-    return BM_OK;
+    return true;
 }
 
 enum bm_rc
@@ -360,6 +527,11 @@ sqlite_commit(struct bm_store *st, struct bm_err *err)
     leave(st);
     if ((rc = wait_batch(st, err)) != BM_OK)
         return rc;
+    if (sq->defer_durable) {
+        if (sq->batch_seq > sq->durable_seq)
+            sq->durable_seq = sq->batch_seq;
+        return BM_OK;
+    }
     return wait_durable(w, sq->batch_seq, err);
 }
 
