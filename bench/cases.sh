@@ -599,7 +599,7 @@ run_scenario() { # run_scenario SCENARIO
   done
   t1=$(date +%s.%N)
   read -r -a sm1 < <(store_metrics)
-  if [ "$backend" = sqlite ] && [ $((sm1[1] - sm0[1])) -gt 0 ]; then
+  if [ "$backend" = sqlite ] && [[ $scen == create || $scen == action ]] && [ $((sm1[1] - sm0[1])) -gt 0 ]; then
     # Where durable writes wait: the share of the runs' time the write lock was held (near
     # 100 % means they queue for it), its time per write, and how many writes a COMMIT took.
     notes+=("$(awk -v c=$((sm1[0] - sm0[0])) -v n=$((sm1[1] - sm0[1])) -v cs="${sm0[2]} ${sm1[2]}" \
@@ -648,9 +648,11 @@ run_scenario() { # run_scenario SCENARIO
     perf_pid=""
     # A third run under strace counts the server's system calls per request: on a
     # paravirtualised guest each one is dear, and the count does not depend on the drift.
+    # strace attaches first and stops after wrk, so that it sees every request wrk counts.
     local st=$dir/strace-$scen.txt
-    timeout -s INT -k 5 "$SECS" strace -c -f -q -p "$server_pid" -o "$st" >/dev/null 2>&1 &
+    timeout -s INT -k 5 "$((SECS + 2))" strace -c -f -q -p "$server_pid" -o "$st" >/dev/null 2>&1 &
     perf_pid=$!
+    sleep 0.5
     wrk_run "$SECS" "$script" "$path" "$dir/wrk-$scen-strace.txt"
     wait "$perf_pid" || true
     perf_pid=""
