@@ -63,6 +63,10 @@ struct sq_writer {
     pthread_cond_t cv;     /* a batch ended, or an fdatasync finished */
     uint64_t committed, synced; /* batches committed / known on disk, in commit order */
     bool syncing;
+    /* An fdatasync failed: what it should have covered may be lost, and a later sync that
+     * succeeds does not bring it back (the kernel reports a write-back error once), so from
+     * then on no commit is reported durable until the process restarts. */
+    bool sync_failed;
     int wal_fd; /* the WAL file, opened by the first sync; -1 */
     /* bm_store_when_durable's callbacks not yet run, and the thread that runs them. */
     struct bm_durable *durable;
@@ -357,15 +361,19 @@ sync_wal(struct sq_writer *w, uint64_t *target)
     bool ok;
 
     *target = w->committed;
+    if (w->sync_failed)
+        return false;
     w->syncing = true;
     pthread_mutex_unlock(&w->mu);
     t0 = bm_mono_ms();
     ok = fdatasync(w->wal_fd) == 0;
     bm_metrics_store_sync((uint64_t)((bm_mono_ms() - t0) * 1e6));
     if (!ok)
-        bm_log(BM_LOG_ERROR, "store_error", "fdatasync of the WAL failed");
+        bm_log(BM_LOG_ERROR, "store_error",
+               "fdatasync of the WAL failed: no write is confirmed until the server restarts");
     pthread_mutex_lock(&w->mu);
     w->syncing = false;
+    w->sync_failed = w->sync_failed || !ok;
     if (ok && *target > w->synced)
         w->synced = *target;
     pthread_cond_broadcast(&w->cv);
