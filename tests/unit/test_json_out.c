@@ -71,6 +71,34 @@ test_invalid_utf8_refused(void **state)
     assert_null(bm_json_compact(NULL, NULL));
 }
 
+/* The string `s` of n bytes, as both writers put it (a tree and the streaming writer), is
+ * what jansson writes, or refused by all three. */
+static void
+string_as_jansson(const char *s, size_t n)
+{
+    json_t *j = json_stringn_nocheck(s, n);
+    char *want = json_dumps(j, FLAGS | JSON_ENCODE_ANY);
+    char *got = bm_json_compact(j, NULL);
+    struct bm_jw w = {0};
+    char *streamed;
+
+    bm_jw_str(&w, s);
+    streamed = bm_jw_finish(&w, NULL);
+    if (want == NULL) {
+        assert_null(got);
+        assert_null(streamed);
+    } else {
+        assert_non_null(got);
+        assert_string_equal(got, want);
+        assert_non_null(streamed);
+        assert_string_equal(streamed, want);
+    }
+    free(want);
+    free(got);
+    free(streamed);
+    json_decref(j);
+}
+
 /* Three-byte sequences at the edges of the writer's shortcut: the refused ones (overlong,
  * surrogate, cut short, a stray continuation byte) and the accepted ones beside them are
  * judged as jansson judges them, with ASCII and escapes around. */
@@ -88,27 +116,7 @@ test_utf8_edges(void **state)
         for (int at = 0; at < 3; at++) {
             char buf[32];
             int n = snprintf(buf, sizeof(buf), at == 0 ? "%s" : at == 1 ? "a\"%s" : "%s\n", seqs[i]);
-            json_t *j = json_stringn_nocheck(buf, (size_t)n);
-            char *want = json_dumps(j, FLAGS | JSON_ENCODE_ANY);
-            char *got = bm_json_compact(j, NULL);
-            struct bm_jw w = {0};
-            char *streamed;
-
-            bm_jw_str(&w, buf);
-            streamed = bm_jw_finish(&w, NULL);
-            if (want == NULL) {
-                assert_null(got);
-                assert_null(streamed);
-            } else {
-                assert_non_null(got);
-                assert_string_equal(got, want);
-                assert_non_null(streamed);
-                assert_string_equal(streamed, want);
-            }
-            free(want);
-            free(got);
-            free(streamed);
-            json_decref(j);
+            string_as_jansson(buf, (size_t)n);
         }
 }
 
@@ -126,22 +134,7 @@ test_special_at_every_offset(void **state)
             char buf[64];
             int n = snprintf(buf, sizeof(buf), "%.*s%s%.*s", at, "abcdefghijklmnopqrstuvwxyz",
                              specials[k], 24 - at, "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
-            json_t *j = json_stringn_nocheck(buf, (size_t)n);
-            char *want = json_dumps(j, FLAGS | JSON_ENCODE_ANY);
-            struct bm_jw w = {0};
-            char *got;
-
-            bm_jw_str(&w, buf);
-            got = bm_jw_finish(&w, NULL);
-            if (want == NULL) {
-                assert_null(got);
-            } else {
-                assert_non_null(got);
-                assert_string_equal(got, want);
-            }
-            free(want);
-            free(got);
-            json_decref(j);
+            string_as_jansson(buf, (size_t)n);
         }
 }
 
