@@ -32,6 +32,9 @@
 #                   handler whose unit has the most cases in processing: each request
 #                   re-assigns one of them (bench/post_action.lua; the versions are read from
 #                   the store before each run)
+#   read_busy       `read` while BENCH_BUSY_CONNS connections (default 4, one wrk thread) run
+#                   `create` beside it: reads against a store that changes under them (every
+#                   commit makes each reader start afresh); reports the creations' rate too
 #   create          POST /api/v1/cases with "accept": true as xtgz_clerk: a window case opened
 #                   and accepted in one transaction, every material provided, a different
 #                   valid resident ID number per request (bench/post_case.lua); last, as it
@@ -39,7 +42,8 @@
 # It reports per scenario the median requests/s, median p50 and p99 latency, the errors of
 # all runs together (socket errors, and answers outside 2xx counted by wrk and by the
 # server's /metrics), the CPU the server and PostgreSQL spent per request, the server's RSS
-# after the last run, and the issue's targets (3,000 accepted cases/s and 20,000 case
+# after the last run (without the store file's pages that its read connections map, which
+# are the OS's cache of the file: bench/lib.sh map_rss_kib), and the issue's targets (3,000 accepted cases/s and 20,000 case
 # reads/s with 1,000,000 cases in the store); per run also wrk's CPU, the CPU the rest of
 # the machine used and the hypervisor's steal; per backend a check that every case created
 # is in the store with its audit entries, the audit chain verified, warnings from the logs
@@ -99,7 +103,7 @@ SAMPLE=${BENCH_SAMPLE:-5000}
 MIN_FREE_GB=${BENCH_MIN_FREE_GB:-5}
 PERF=${BENCH_PERF:-0}
 BACKENDS=${BENCH_BACKENDS:-sqlite postgres postgres-durable}
-SCENARIOS=${BENCH_SCENARIOS:-read public search queue_window queue_deadline warnings_town warnings_county stats_month stats_items action create}
+SCENARIOS=${BENCH_SCENARIOS:-read public search queue_window queue_deadline warnings_town warnings_county stats_month stats_items action read_busy create}
 CEILINGS=${BENCH_CEILINGS:-1}
 RAW_ROWS=${BENCH_RAW_ROWS:-20000}
 DURABLE_SCENARIOS=${BENCH_DURABLE_SCENARIOS:-create}
@@ -107,7 +111,8 @@ OUT=${BENCH_OUT:-$here/results/cases.md}
 read -r -a serve_extra <<<"${BENCH_SERVE_ARGS:-}"
 
 PASSWORD=Bianmin2026
-ALL_SCENARIOS="read public search queue_window queue_deadline warnings_town warnings_county stats_month stats_items action create"
+ALL_SCENARIOS="read public search queue_window queue_deadline warnings_town warnings_county stats_month stats_items action read_busy create"
+BUSY_CONNS=${BENCH_BUSY_CONNS:-4}
 TARGET_CASES=1000000   # the issue's targets hold with this many cases in the store
 TARGET_CREATE=3000     # accepted cases per second
 TARGET_READ=20000      # single-case reads per second
@@ -244,7 +249,8 @@ pg_pids() {
 SLOW_US=5000000   # wrk's --timeout
 ms() { awk -v u="$1" -v s="$SLOW_US" 'BEGIN { if (u >= s) printf "≥ %d", s / 1000; else printf "%.2f", u / 1000 }'; }
 
-rss_kib() { awk -v k="${1:-VmRSS}:" '$1 == k { print $2 }' "/proc/$server_pid/status"; }
+# The server's memory without its map of the store file (map_rss_kib, lib.sh).
+rss_kib() { map_rss_kib "$server_pid" "$db" 0; }
 
 # "OK BAD": answers of route label $1 so far, 2xx and other, from the server's /metrics.
 route_counts() {
@@ -362,6 +368,28 @@ wrk_run() {
   grep -q '^BENCH_RESULT ' "$4" || die "wrk printed no result: $(tail -n 5 "$4")"
 }
 
+# wrk_run for the scenario, with read_busy's creations beside it: BUSY_CONNS connections of
+# post_case.lua as xtgz_clerk on one more wrk thread, for the same time; their rate goes to
+# busy_rps. wrk_scenario SECONDS OUT
+wrk_scenario() {
+  local busy_pid="" bout=${2%.txt}-busy.txt kv
+  if [ "$scen" = read_busy ]; then
+    BENCH_LUA_DIR=$here BENCH_COOKIE=${cookie[xtgz_clerk]} BENCH_CSRF=${csrf[xtgz_clerk]} \
+      BENCH_MODE=staff BENCH_SAMPLE_FILE=$sample_file BENCH_BODY_FILE=$body_file BENCH_THREADS=1 \
+      timeout -k 5 $(($1 + 60)) wrk -t1 -c"$BUSY_CONNS" -d"$1s" --timeout 5s \
+      -s "$here/post_case.lua" "$base/api/v1/cases" >"$bout" 2>&1 &
+    busy_pid=$!
+  fi
+  wrk_run "$1" "$script" "$path" "$2"
+  [ -n "$busy_pid" ] || return 0
+  wait "$busy_pid" || die "wrk (creations beside the reads) failed: $(tail -n 5 "$bout")"
+  busy_rps=""
+  for kv in $(grep -m1 '^BENCH_RESULT ' "$bout" | cut -d' ' -f2-); do
+    [ "${kv%%=*}" = rps ] && busy_rps=${kv#*=}
+  done
+  [ -n "$busy_rps" ] || die "wrk (creations beside the reads) printed no result: $(tail -n 5 "$bout")"
+}
+
 # --- scenarios ------------------------------------------------------------------------------
 # scenario NAME: sets title, script, path, route, user, mode, target
 scenario() {
@@ -369,6 +397,8 @@ scenario() {
   case $1 in
     read) title="GET /api/v1/cases/{case_no}" script=get_case.lua path=/ user=supervisor
       route="GET /api/v1/cases/{case_no}" target=$TARGET_READ ;;
+    read_busy) title="GET /api/v1/cases/{case_no} beside $BUSY_CONNS creating" script=get_case.lua
+      path=/ user=supervisor route="GET /api/v1/cases/{case_no}" ;;
     public) title="GET /api/v1/public/cases/{case_no}?code=…" script=get_case.lua path=/ user=""
       mode=public route="GET /api/v1/public/cases/{case_no}" ;;
     queue_window) title="GET /api/v1/cases?queue=window&status=accepted" script=get.lua
@@ -404,6 +434,7 @@ preflight() {
   case $1 in
     read) api "$user" GET "/api/v1/cases/$no" >"$work/pre.json"
       cp "$work/pre.json" "$dir/read.json" ;;
+    read_busy) api "$user" GET "/api/v1/cases/$no" >"$work/pre.json" ;;
     public) api "" GET "/api/v1/public/cases/$no?code=$code" >"$work/pre.json" ;;
     action)
       take_action_sample
@@ -536,9 +567,10 @@ run_scenario() { # run_scenario SCENARIO
   preflight "$scen"
   if [ "$WARMUP" -gt 0 ]; then
     say "$backend: $title: warm-up ${WARMUP}s"
-    wrk_run "$WARMUP" "$script" "$path" "$dir/wrk-$scen-warmup.txt"
+    wrk_scenario "$WARMUP" "$dir/wrk-$scen-warmup.txt"
   fi
   local r rps=() p50=() p99=() errs=0 scpu=() dcpu=() rss=0 kv kvs=() pgp=() sm0 sm1 t0 t1
+  local busy_rps busy=()
   local -A w
   read -r -a sm0 < <(store_metrics)
   t0=$(date +%s.%N)
@@ -553,7 +585,8 @@ run_scenario() { # run_scenario SCENARIO
     read -r mb0 ms0 mt0 < <(machine_ticks)
     children_ms
     c0=$cms
-    wrk_run "$SECS" "$script" "$path" "$out"
+    wrk_scenario "$SECS" "$out"
+    [ "$scen" = read_busy ] && busy+=("$busy_rps")
     children_ms
     c1=$cms
     read -r mb1 ms1 mt1 < <(machine_ticks)
@@ -608,6 +641,8 @@ run_scenario() { # run_scenario SCENARIO
         split(cs, a, " "); split(l, h, " "); split(t, e, " "); split(ss, f, " "); held = h[2] - h[1]
         printf "%s: %s: the write lock was held %.0f %% of the counted runs, %.0f µs per write (its COMMIT included); %.1f writes per COMMIT, %.0f µs each; %.1f writes per fdatasync of the WAL, %.0f µs each", b, x, 100 * held / (e[2] - e[1]), 1e6 * held / n, n / c, (c ? 1e6 * (a[2] - a[1]) / c : 0), (sy ? n / sy : 0), (sy ? 1e6 * (f[2] - f[1]) / sy : 0) }')")
   fi
+  [ ${#busy[@]} -gt 0 ] &&
+    notes+=("$backend: \`$title\`: creations beside the reads $(median "${busy[@]}")/s (median; runs: ${busy[*]}); the server's CPU per request counts both")
   local m_rps m_p50 m_p99 m_scpu m_dcpu="—" verdict="—"
   m_rps=$(median "${rps[@]}")
   m_p50=$(median "${p50[@]}")
@@ -770,7 +805,7 @@ run_backend() {
     run_scenario "$scen"
   done
 
-  notes+=("$backend: server peak RSS (VmHWM) $(($(rss_kib VmHWM) / 1024)) MiB")
+  notes+=("$backend: server RSS (VmRSS) at the end $(($(awk '$1 == "VmRSS:" { print $2 }' "/proc/$server_pid/status") / 1024)) MiB, of which $(($(map_rss_kib "$server_pid" "$db" 1) / 1024)) MiB are pages of the store file mapped by the read connections (the OS's cache of the file, once per connection; the RSS columns leave them out), peak (VmHWM, maps included) $(($(awk '$1 == "VmHWM:" { print $2 }' "/proc/$server_pid/status") / 1024)) MiB")
   stop_server
   notes+=("$backend: load average (1, 5, 15 min) $load0 before, $(cut -d' ' -f1-3 /proc/loadavg) after")
   local nwarn first
@@ -915,7 +950,7 @@ target_rows() {
     echo "| p99 of \`$s\` < $TARGET_P99_MS ms at $CONNS connections | $(ms "${med_p99[$b/$s]}") ms | $(verdict "$(awk -v p="${med_p99[$b/$s]}" -v t="$TARGET_P99_MS" 'BEGIN { print (p < t * 1000) }')") |"
   done
   if [ -n "${last_rss[$b]:-}" ]; then
-    echo "| server RSS < $TARGET_RSS_MIB MiB | $((last_rss[$b] / 1024)) MiB after the last scenario | $(verdict "$(awk -v k="${last_rss[$b]}" -v t="$TARGET_RSS_MIB" 'BEGIN { print (k < t * 1024) }')") |"
+    echo "| server RSS < $TARGET_RSS_MIB MiB | $((last_rss[$b] / 1024)) MiB after the last scenario (the store file's map left out) | $(verdict "$(awk -v k="${last_rss[$b]}" -v t="$TARGET_RSS_MIB" 'BEGIN { print (k < t * 1024) }')") |"
   fi
   if [ "$store_sqlite_n" -lt "$TARGET_CASES" ]; then
     echo "| (the store) | $store_sqlite_n cases, not $TARGET_CASES | the targets are for $TARGET_CASES |"
@@ -972,7 +1007,7 @@ cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
   echo "## Scenarios"
   echo
   echo "Medians of $RUNS runs; errors are all runs together; CPU is per request (user + system);"
-  echo "RSS is the server's after the last run; \"cases\" is the store's count before the scenario."
+  echo "RSS is the server's after the last run, without the pages of the store file that SQLite's read connections map (the operating system's cache of the file; a note gives them); \"cases\" is the store's count before the scenario."
   echo "wrk gives up on answers slower than 5 s and counts them as timeouts (socket errors): a"
   echo "percentile shown as ≥ 5000 ms had that many of them."
   echo

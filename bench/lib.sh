@@ -24,6 +24,18 @@ cpu_ticks() {
 # softirq), stolen by the hypervisor, and in all.
 machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
 
+# KiB resident in process PID's mappings of FILE (ONLY=1), or in all its others (ONLY=0).
+# The server's memory is the second: SQLite's read connections map the store file
+# (src/store/sqlite/mapvfs.c), and its pages there are the operating system's cache of the
+# file, which reads through pread use as well, kept or dropped by the kernel and counted
+# again in every connection's map; not the server's own memory.
+map_rss_kib() { # map_rss_kib PID FILE ONLY
+  awk -v db=" $(realpath -m "$2")" -v only="$3" '
+    /^[0-9a-f]+-[0-9a-f]+ / { in_file = substr($0, length($0) - length(db) + 1) == db }
+    $1 == "Rss:" && in_file == only { kib += $2 }
+    END { print kib + 0 }' "/proc/$1/smaps"
+}
+
 # Sets cms to the CPU time (ms) of this shell's finished children (wrk, through timeout),
 # from `times` (which must run in this shell, not in a $(...) subshell).
 children_ms() {

@@ -149,7 +149,8 @@ pg_pids() {
   cat /proc/"$pm"/task/*/children 2>/dev/null | tr ' ' '\n' | grep . || true
 }
 
-rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$server_pid/status"; }
+# The server's memory without its map of the store file (map_rss_kib, lib.sh).
+rss_kib() { map_rss_kib "$server_pid" "$db" 0; }
 
 # "OK BAD": answers of route label $1 so far, 2xx and other, from the server's /metrics.
 route_counts() {
@@ -422,7 +423,7 @@ cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
   echo "- $(wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2), $THREADS threads, $CONNS keep-alive connections, ${SECS}s per run after a ${WARMUP}s warm-up; user admin (county_admin)"
   echo
   echo "Medians of $RUNS runs; errors are all runs together; CPU is per request (user + system);"
-  echo "RSS is the server's after the last run."
+  echo "RSS is the server's after the last run, without the pages of the store file that SQLite's read connections map (the operating system's cache of the file)."
   echo
   echo "| backend | scenario | req/s | p50 ms | p99 ms | errors | server CPU µs/req | PostgreSQL CPU µs/req | server RSS MiB |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"

@@ -12,6 +12,7 @@
 # 西田各庄镇 (xtgz_clerk). Prints every run and the server's RSS; take the medians.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 store=${BENCH_STORE:?set BENCH_STORE to a store made by bench/cases.sh}
 runs=${BENCH_RUNS:-3}
 secs=${BENCH_SECONDS:-8}
@@ -52,4 +53,4 @@ for c in 1 8; do
   run stats_item "$sup" "$c" "$B/api/v1/stats/cases?group_by=item&from=$from&to=$to"
   run warnings_town "$clerk" "$c" "$B/api/v1/supervision/warnings"
 done
-echo "server RSS: $(ps -o rss= -p "$pid") KiB"
+echo "server RSS: $(map_rss_kib "$pid" "$store" 0) KiB, and $(map_rss_kib "$pid" "$store" 1) KiB of the store file mapped (the OS's cache of it)"
