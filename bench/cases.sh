@@ -987,6 +987,8 @@ cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
   echo "# Bianmin case-handling benchmark, $started"
   echo
   echo "- machine: $(nproc) CPU ($cpu), $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM, Linux $(uname -r); stores in $tmp_root ($(df -PT "$tmp_root" | awk 'NR == 2 { print $2 }'))"
+  damon=$(damon_note)
+  [ -z "$damon" ] || echo "- $damon"
   if [ -n "${BENCH_BIN:-}" ]; then
     echo "- binary: $src_bin ($bin_version, sha256 $bin_sha)"
   else

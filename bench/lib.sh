@@ -36,6 +36,22 @@ map_rss_kib() { # map_rss_kib PID FILE ONLY
     END { print kib + 0 }' "/proc/$1/smaps"
 }
 
+# A line about the kernel's DAMON when it is running, else nothing. A DAMON "pageout"
+# scheme in physical-address mode (as on the paravirtualised guests these figures come from)
+# walks every mapping of the pages it checks: with the store file mapped by the read
+# connections its kernel thread took 3 % of the CPU in bursts, and the case read's p99 went
+# from 7 ms to 20-30 ms; with DAMON off, 6.6-7.7 ms (docs/performance.md).
+damon_note() {
+  local k d out=""
+  for k in /sys/kernel/mm/damon/admin/kdamonds/[0-9]*; do
+    [ "$(cat "$k/state" 2>/dev/null)" = on ] || continue
+    for d in "$k"/contexts/[0-9]*; do
+      out+="${out:+; }$(cat "$d/operations" 2>/dev/null) mode, schemes: $(cat "$d"/schemes/[0-9]*/action 2>/dev/null | paste -sd, -)"
+    done
+  done
+  [ -z "$out" ] || echo "the kernel's DAMON is running ($out): it slows reads through memory maps (bench/lib.sh damon_note)"
+}
+
 # Sets cms to the CPU time (ms) of this shell's finished children (wrk, through timeout),
 # from `times` (which must run in this shell, not in a $(...) subshell).
 children_ms() {
