@@ -44,7 +44,8 @@ print_usage(const char *name, const char *usage, const struct cli_opt *own)
            "  --web DIR           web UI folder (BIANMIN_WEB)\n"
            "  --threads N         event loops, 0 = one per core (BIANMIN_THREADS)\n"
            "  --workers N         worker threads for slow work (BIANMIN_WORKERS)\n"
-           "  --writers N         worker threads for requests that write (BIANMIN_WRITERS)\n"
+           "  --writers N         worker threads for requests that write, 0 = 32 on SQLite and\n"
+           "                      16 on PostgreSQL (BIANMIN_WRITERS)\n"
            "  --log-level LEVEL   debug, info, warn or error (BIANMIN_LOG_LEVEL)\n"
            "  --set KEY=VALUE     any setting of docs/operations.md\n");
     if (own != NULL && own[0].name != NULL) {

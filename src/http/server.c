@@ -964,7 +964,7 @@ bm_server_run(const struct bm_config *cfg, void (*ready)(void *, int), void *arg
     s.loops = bm_xcalloc((size_t)s.n_loops, sizeof(*s.loops));
     bm_metrics_init(bm_n_routes, bm_route_labels());
     s.pool = bm_pool_new(cfg->workers, cfg->db, err);
-    if (s.pool != NULL && (s.writers = bm_pool_new(cfg->writers, cfg->db, err)) == NULL) {
+    if (s.pool != NULL && (s.writers = bm_pool_new(bm_config_writers(cfg), cfg->db, err)) == NULL) {
         bm_pool_free(s.pool);
         s.pool = NULL;
     }
@@ -990,7 +990,7 @@ bm_server_run(const struct bm_config *cfg, void (*ready)(void *, int), void *arg
         char db[512];
         bm_url_redact(cfg->db, db, sizeof(db));
         bm_log(BM_LOG_INFO, "listening", "http://%s:%d/ loops=%d workers=%d writers=%d db=%s",
-               host, port, s.n_loops, cfg->workers, cfg->writers, db);
+               host, port, s.n_loops, cfg->workers, bm_config_writers(cfg), db);
     }
     if (ready != NULL)
         ready(arg, port);

@@ -19,7 +19,7 @@ bm_config_defaults(struct bm_config *c)
     snprintf(c->web_dir, sizeof(c->web_dir), "web/dist");
     c->threads = 0;
     c->workers = 2;
-    c->writers = 16;
+    c->writers = 0;
     c->body_max_bytes = 1 << 20;
     c->upload_max_bytes = 20 << 20;
     c->timeout_s = 30;
@@ -55,7 +55,7 @@ static const struct {
     S("web", web_dir),
     I("threads", threads, 0, 64),
     I("workers", workers, 1, 64),
-    I("writers", writers, 1, 64),
+    I("writers", writers, 0, 64),
     L("body_max_bytes", body_max_bytes, 1024, (int64_t)1 << 30),
     L("upload_max_bytes", upload_max_bytes, 1024, (int64_t)1 << 31),
     I("timeout_s", timeout_s, 1, 3600),
@@ -178,6 +178,16 @@ bm_config_load_env(struct bm_config *c, struct bm_err *err)
             return err->rc;
     }
     return BM_OK;
+}
+
+int
+bm_config_writers(const struct bm_config *c)
+{
+    if (c->writers > 0)
+        return c->writers;
+    return strncmp(c->db, "postgres://", 11) == 0 || strncmp(c->db, "postgresql://", 13) == 0
+               ? 16
+               : 32;
 }
 
 bool

@@ -18,7 +18,7 @@ struct bm_config {
     char web_dir[512];      /* static files of the web UI; "" serves none */
     int threads;            /* event loops; 0 = one per core */
     int workers;            /* worker threads for slow work (password hashing caps here) */
-    int writers;            /* worker threads for requests that write (http/server.c) */
+    int writers;            /* worker threads for requests that write; 0: bm_config_writers */
     int64_t body_max_bytes; /* JSON request bodies */
     int64_t upload_max_bytes; /* largest body any route accepts (attachments) */
     int timeout_s;          /* idle connection read/write timeout */
@@ -62,6 +62,11 @@ BM_MUST_CHECK enum bm_rc bm_config_load_file(struct bm_config *c, const char *pa
 
 /* Applies every BIANMIN_<KEY> environment variable that names a known key. */
 BM_MUST_CHECK enum bm_rc bm_config_load_env(struct bm_config *c, struct bm_err *err);
+
+/* The writer threads to start: `writers`, or when it is 0, 32 on SQLite (writes waiting
+ * together share one commit and one sync: more of them, more shared) and 16 on PostgreSQL
+ * (each holds a server connection). */
+int bm_config_writers(const struct bm_config *c);
 
 /* Splits "host:port" (or "[v6]:port"); false if malformed. */
 bool bm_config_split_listen(const char *listen, char *host, size_t host_size, int *port);

@@ -21,7 +21,7 @@ static const char *const all_keys[] = {
     "db", "listen", "web", "threads", "workers", "body_max_bytes", "upload_max_bytes",
     "timeout_s", "arena_max_bytes", "session_idle_s", "session_max_s", "secure_cookies",
     "login_max_failures", "login_ip_max_failures", "login_window_s", "log_level", "trust_proxy",
-    "request_timeout_s", "request_min_rate",
+    "request_timeout_s", "request_min_rate", "writers",
 };
 
 /* The field behind `key`, formatted as text; the test's own map from keys to fields. */
@@ -38,6 +38,8 @@ field_str(const struct bm_config *c, const char *key, char *out, size_t n)
         snprintf(out, n, "%d", c->threads);
     else if (strcmp(key, "workers") == 0)
         snprintf(out, n, "%d", c->workers);
+    else if (strcmp(key, "writers") == 0)
+        snprintf(out, n, "%d", c->writers);
     else if (strcmp(key, "body_max_bytes") == 0)
         snprintf(out, n, "%lld", (long long)c->body_max_bytes);
     else if (strcmp(key, "upload_max_bytes") == 0)
@@ -102,6 +104,7 @@ test_defaults(void **state)
         {"web", "web/dist"},
         {"threads", "0"},
         {"workers", "2"},
+        {"writers", "0"},
         {"body_max_bytes", "1048576"},
         {"upload_max_bytes", "20971520"},
         {"timeout_s", "30"},
@@ -141,6 +144,8 @@ test_set_each_key(void **state)
         {"threads", "0", "0"},
         {"threads", "64", "64"},
         {"workers", "1", "1"},
+        {"writers", "0", "0"},
+        {"writers", "64", "64"},
         {"body_max_bytes", "1024", "1024"},
         {"body_max_bytes", "1073741824", "1073741824"},
         {"upload_max_bytes", "2147483648", "2147483648"}, /* needs 64 bits */
@@ -233,6 +238,8 @@ test_set_bad_values(void **state)
         {"threads", "+4"},
         {"threads", "4.0"},
         {"workers", "0"},
+        {"writers", "-1"},
+        {"writers", "65"},
         {"body_max_bytes", "1023"},
         {"body_max_bytes", "1073741825"},
         {"upload_max_bytes", "2147483649"},
@@ -491,6 +498,33 @@ test_load_env(void **state)
     clear_env();
 }
 
+/* writers = 0 chooses by store: 32 on SQLite, 16 on PostgreSQL; a number is taken as is. */
+static void
+test_writers_by_store(void **state)
+{
+    static const struct {
+        const char *db, *writers;
+        int want;
+    } cases[] = {
+        {"bianmin.db", "0", 32},
+        {"sqlite:/var/lib/bianmin/bianmin.db", "0", 32},
+        {"postgres://bianmin@localhost/bianmin", "0", 16},
+        {"postgresql:///bianmin", "0", 16},
+        {"bianmin.db", "8", 8},
+        {"postgres://bianmin@localhost/bianmin", "40", 40},
+    };
+    struct bm_config c;
+    struct bm_err err = {0};
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        bm_config_defaults(&c);
+        assert_int_equal(bm_config_set(&c, "db", cases[i].db, &err), BM_OK);
+        assert_int_equal(bm_config_set(&c, "writers", cases[i].writers, &err), BM_OK);
+        assert_int_equal(bm_config_writers(&c), cases[i].want);
+    }
+}
+
 static void
 test_split_listen(void **state)
 {
@@ -610,6 +644,7 @@ main(void)
         cmocka_unit_test(test_load_file_errors),
         cmocka_unit_test(test_load_file_missing),
         cmocka_unit_test(test_load_env),
+        cmocka_unit_test(test_writers_by_store),
         cmocka_unit_test(test_split_listen),
         cmocka_unit_test(test_url_redact),
         cmocka_unit_test(test_split_listen_unbalanced_brackets),
