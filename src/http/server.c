@@ -874,6 +874,7 @@ loop_init(struct server *s, struct loop *l, int fd, struct bm_err *err)
         return bm_err_set(err, BM_EINTERNAL, "无法创建事件循环");
     if (bm_store_open(s->cfg->db, &l->store, err) != BM_OK)
         return err->rc;
+    bm_store_map_reads(l->store); /* the loops serve the reads */
     evhttp_set_allowed_methods(l->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST |
                                             EVHTTP_REQ_PUT | EVHTTP_REQ_PATCH |
                                             EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS);

@@ -252,6 +252,8 @@ struct bm_store_ops {
     enum bm_rc (*begin_snapshot)(struct bm_store *st, struct bm_err *err);
     /* bm_store_read_begin's snapshot; NULL where each statement had better read alone. */
     enum bm_rc (*begin_read)(struct bm_store *st, struct bm_err *err);
+    /* bm_store_map_reads; NULL where reads have no memory map to take. */
+    void (*map_reads)(struct bm_store *st);
     /* bm_store_defer_durability and bm_store_when_durable; NULL where COMMIT is durable. */
     void (*defer_durability)(struct bm_store *st);
     bool (*when_durable)(struct bm_store *st, struct bm_durable *d);

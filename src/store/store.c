@@ -107,6 +107,13 @@ bm_store_read_end(struct bm_store *st)
 }
 
 void
+bm_store_map_reads(struct bm_store *st)
+{
+    if (st->ops->map_reads != NULL)
+        st->ops->map_reads(st);
+}
+
+void
 bm_store_defer_durability(struct bm_store *st)
 {
     if (st->ops->defer_durability != NULL)

@@ -105,6 +105,15 @@ void bm_store_defer_durability(struct bm_store *st);
 bool bm_store_when_durable(struct bm_store *st, struct bm_durable *d);
 
 /*
+ * For the connections that serve the many reads (the server's event loops): on SQLite, st's
+ * reads outside write transactions then take the file's pages in place from a memory map
+ * instead of copying each with a system call (src/store/sqlite/mapvfs.c). Each map costs
+ * page tables for the pages it touches, up to the file's size, so the pools' connections
+ * keep reading by copy. Ignored elsewhere, and when SQLite cannot map.
+ */
+void bm_store_map_reads(struct bm_store *st);
+
+/*
  * Tunes a connection for batch work (imports, store moves, the CLI): on PostgreSQL every
  * statement is then planned for its parameters, so that plans made while a table was empty
  * are not reused as it fills. The server does not call this (its hot reads would pay the

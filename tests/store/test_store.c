@@ -1822,6 +1822,61 @@ test_backup(void **state)
     assert_int_equal(n, 2);
 }
 
+/* ---- reads through a memory map ------------------------------------------------------ */
+
+/* How many of this process's maps are of the test's database file. */
+static int
+file_maps(const struct fx *f)
+{
+    char line[512], tail[160];
+    FILE *in = fopen("/proc/self/maps", "r");
+    size_t t = (size_t)snprintf(tail, sizeof(tail), " %s\n", f->path), n;
+    int count = 0;
+
+    assert_non_null(in);
+    while (fgets(line, sizeof(line), in) != NULL)
+        count += (n = strlen(line)) >= t && strcmp(line + n - t, tail) == 0;
+    fclose(in);
+    return count;
+}
+
+/* bm_store_map_reads: on SQLite the store's reads then take the file's pages from a memory
+ * map (no other connection maps it), and still see what another connection commits. */
+static void
+test_map_reads(void **state)
+{
+    struct fx *f = *state;
+    struct bm_org_unit u = {
+        .kind = BM_ORG_COUNTY, .name = "北京市密云区", .division_code = "110118",
+        .credit_code = "", .is_active = true,
+    };
+    struct bm_org_unit got;
+    int64_t id = 0;
+
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_org_insert(f->st, &u, T0, &id, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    /* The last connection to close moves the WAL into the file: pages to map. */
+    bm_store_close(f->st);
+    f->st = NULL;
+    EXPECT_OK(f, bm_store_open(f->url, &f->st2, &f->err));
+    EXPECT_OK(f, bm_store_org_get(f->st2, id, f->a, &got, &f->err));
+    assert_int_equal(file_maps(f), 0);
+
+    bm_store_map_reads(f->st2);
+    EXPECT_OK(f, bm_store_org_get(f->st2, id, f->a, &got, &f->err));
+    assert_string_equal(got.name, "北京市密云区");
+    assert_int_equal(file_maps(f), pg_url == NULL ? 1 : 0);
+
+    EXPECT_OK(f, bm_store_open(f->url, &f->st, &f->err));
+    got.name = "北京市密云区（改）";
+    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
+    EXPECT_OK(f, bm_store_org_update(f->st, &got, T0 + 1, &f->err));
+    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
+    EXPECT_OK(f, bm_store_org_get(f->st2, id, f->a, &got, &f->err));
+    assert_string_equal(got.name, "北京市密云区（改）");
+}
+
 /* ---- two connections ----------------------------------------------------------------- */
 
 static void
@@ -7730,6 +7785,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_tamper_newer_schema_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_backup, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_connections, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_map_reads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_item_insert_get_roundtrip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_item_second_draft_conflict, setup, teardown),
         cmocka_unit_test_setup_teardown(test_item_update_draft, setup, teardown),

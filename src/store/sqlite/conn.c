@@ -180,12 +180,6 @@ sq_open_conn(const char *path, bool is_writer, struct bm_store **out, struct bm_
         rc = pragma(st, "PRAGMA cache_size=-8192", err);
     if (rc == BM_OK && is_writer)
         rc = pragma(st, "PRAGMA temp_store=MEMORY", err);
-    /* Reads take the pages that are not in the WAL straight from a memory map of the file
-     * that outlives their transactions (mapvfs.c), as far as SQLite maps (2 GiB in Debian's
-     * build; pread beyond): 1 TiB asks for all of it. The write connection keeps pread: it
-     * reads what it changes. */
-    if (rc == BM_OK && !is_writer && read_vfs != NULL)
-        rc = pragma(st, "PRAGMA mmap_size=1099511627776", err);
     if (rc != BM_OK)
         goto fail;
     if (!is_writer)
@@ -195,6 +189,19 @@ sq_open_conn(const char *path, bool is_writer, struct bm_store **out, struct bm_
 fail:
     sqlite_close(st);
     return rc;
+}
+
+/* The pages that are not in the WAL straight from a memory map of the file that outlives
+ * the transactions (mapvfs.c: read connections open through it, unmapped until this), as
+ * far as SQLite maps (2 GiB in Debian's build; by copy beyond): 1 TiB asks for all of it.
+ * Only the read connections come here; the write connection reads what it changes. */
+void
+sqlite_map_reads(struct bm_store *st)
+{
+    struct bm_err err = {0};
+
+    if (read_vfs != NULL && pragma(st, "PRAGMA mmap_size=1099511627776", &err) != BM_OK)
+        bm_log(BM_LOG_WARN, "store_mmap", "%s", err.message);
 }
 
 void

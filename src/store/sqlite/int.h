@@ -108,6 +108,7 @@ enum bm_rc sqlite_schema_version(struct bm_store *st, int *have, int *known, str
 enum bm_rc sqlite_begin(struct bm_store *st, struct bm_err *err);
 enum bm_rc sqlite_commit(struct bm_store *st, struct bm_err *err);
 void sqlite_defer_durability(struct bm_store *st);
+void sqlite_map_reads(struct bm_store *st);
 bool sqlite_when_durable(struct bm_store *st, struct bm_durable *d);
 void sqlite_rollback(struct bm_store *st);
 enum bm_rc sqlite_ping(struct bm_store *st, struct bm_err *err);

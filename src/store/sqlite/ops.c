@@ -92,6 +92,7 @@ const struct bm_store_ops bm_sqlite_ops = {
     .outbox_of_case = sqlite_outbox_of_case,
     .begin_snapshot = sqlite_begin_snapshot,
     .begin_read = sqlite_begin_snapshot,
+    .map_reads = sqlite_map_reads,
     .defer_durability = sqlite_defer_durability,
     .when_durable = sqlite_when_durable,
     .count_rows = sqlite_count_rows,
