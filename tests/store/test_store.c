@@ -1846,16 +1846,9 @@ static void
 test_map_reads(void **state)
 {
     struct fx *f = *state;
-    struct bm_org_unit u = {
-        .kind = BM_ORG_COUNTY, .name = "北京市密云区", .division_code = "110118",
-        .credit_code = "", .is_active = true,
-    };
+    int64_t id = add_org(f, 0, BM_ORG_COUNTY, "北京市密云区", "110118");
     struct bm_org_unit got;
-    int64_t id = 0;
 
-    EXPECT_OK(f, bm_store_begin(f->st, &f->err));
-    EXPECT_OK(f, bm_store_org_insert(f->st, &u, T0, &id, &f->err));
-    EXPECT_OK(f, bm_store_commit(f->st, &f->err));
     /* The last connection to close moves the WAL into the file: pages to map. */
     bm_store_close(f->st);
     f->st = NULL;
