@@ -20,6 +20,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/audit.h"
@@ -4168,6 +4175,113 @@ test_writes_deferred_durability(void **state)
     assert_int_equal(next_seq(f, "110118100000", 20240106), BATCH_THREADS * BATCH_TX + 2);
 }
 
+/* ---- a disk that loses a write ------------------------------------------------------- */
+
+#if defined(__x86_64__)
+#define THIS_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define THIS_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#endif
+
+/* From now on this process's fdatasync() fails with EIO, as after a lost write (a seccomp
+ * filter: the kernel's answer, not a stand-in for any code of ours). */
+static bool
+break_fdatasync(void)
+{
+    struct sock_filter code[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, THIS_AUDIT_ARCH, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_fdatasync, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EIO & SECCOMP_RET_DATA)),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct sock_fprog prog = {.len = sizeof(code) / sizeof(code[0]), .filter = code};
+
+    return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
+           prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0;
+}
+
+/* One counter draw in a write transaction of its own. */
+static enum bm_rc
+draw_seq(struct bm_store *st, struct bm_err *err)
+{
+    int seq;
+    enum bm_rc rc = bm_store_begin(st, err);
+
+    if (rc == BM_OK)
+        rc = bm_store_case_next_seq(st, "110118100000", 20240107, &seq, err);
+    if (rc == BM_OK)
+        return bm_store_commit(st, err);
+    bm_store_rollback(st);
+    return rc;
+}
+
+/* The child of test_failed_sync: 0, or the number of the step that went wrong. On SQLite
+ * it uses a store file of its own (an open SQLite file must not cross a fork). */
+static int
+failed_sync_child(const struct fx *f)
+{
+    char url[200];
+    struct bm_store *blocking, *deferred;
+    struct bm_durable d = {.fn = deferred_cb};
+    struct bm_err err = {0};
+    bool sqlite = pg_url == NULL;
+    int n = 0;
+
+    snprintf(url, sizeof(url), sqlite ? "sqlite:%s/child.db" : "%s", sqlite ? f->dir : pg_url);
+    if (bm_store_open(url, &blocking, &err) != BM_OK || bm_store_open(url, &deferred, &err) != BM_OK)
+        return 1;
+    if (sqlite && bm_store_migrate(blocking, &n, &err) != BM_OK)
+        return 2;
+    bm_store_defer_durability(deferred);
+    if (draw_seq(blocking, &err) != BM_OK) /* the disk still works */
+        return 3;
+    if (!break_fdatasync())
+        return 4;
+
+    /* A deferred commit returns, and its callback says it is not on disk. */
+    atomic_store(&deferred_fired, 0);
+    atomic_store(&deferred_failed, 0);
+    if (draw_seq(deferred, &err) != BM_OK)
+        return 5;
+    if (bm_store_when_durable(deferred, &d) != sqlite) /* PostgreSQL: COMMIT was durable */
+        return 6;
+    for (int ms = 0; sqlite && ms < 10000 && atomic_load(&deferred_fired) == 0; ms += 5)
+        usleep(5000);
+    if (atomic_load(&deferred_fired) != (sqlite ? 1 : 0) ||
+        atomic_load(&deferred_failed) != atomic_load(&deferred_fired))
+        return 7;
+    /* A blocking commit fails with the error the user sees; PostgreSQL's server syncs. */
+    bm_err_clear(&err);
+    if (sqlite ? draw_seq(blocking, &err) != BM_EINTERNAL || strcmp(err.message, "数据存储出错") != 0
+               : draw_seq(blocking, &err) != BM_OK)
+        return 8;
+    /* And reads go on. */
+    if (bm_store_ping(blocking, &err) != BM_OK || bm_store_ping(deferred, &err) != BM_OK)
+        return 9;
+    return 0;
+}
+
+/* A failed fdatasync of the WAL: what was committed after the last good sync is reported
+ * not durable to whoever waits, deferred (the callback's ok is false, the server answers
+ * 500) or blocking (数据存储出错), and reads still work. In a child process. */
+static void
+test_failed_sync(void **state)
+{
+    struct fx *f = *state;
+    int status = -1;
+    pid_t pid = fork();
+
+    if (pid == 0)
+        _exit(failed_sync_child(f));
+    assert_true(pid > 0);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0); /* else the step of failed_sync_child */
+}
+
 /* ---- case update ---- */
 
 /* A copy of `c` with materials of its own, to be changed without touching `c`. */
@@ -7746,6 +7860,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_writes_batched, setup, teardown),
         cmocka_unit_test_setup_teardown(test_writes_concurrent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_writes_deferred_durability, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failed_sync, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tx_rollback_undoes_audit_append, setup, teardown),
         cmocka_unit_test_setup_teardown(test_org_insert_get_roundtrip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_org_duplicate_division_code, setup, teardown),
