@@ -159,7 +159,7 @@ default_file(const struct bm_config *cfg, char *out, size_t size)
 
     if (cfg->notify_file[0]) {
         snprintf(out, size, "%s", cfg->notify_file);
-    } else if (strncmp(db, "postgres://", 11) == 0 || strncmp(db, "postgresql://", 13) == 0) {
+    } else if (bm_url_is_postgres(db)) {
         snprintf(out, size, "bianmin-sms.log");
     } else {
         if (strncmp(db, "sqlite:", 7) == 0)

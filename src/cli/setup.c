@@ -26,7 +26,7 @@ key_path(const struct bm_config *cfg, char *out, size_t size)
 
     if (cfg->data_key_file[0]) {
         snprintf(out, size, "%s", cfg->data_key_file);
-    } else if (strncmp(db, "postgres://", 11) == 0 || strncmp(db, "postgresql://", 13) == 0) {
+    } else if (bm_url_is_postgres(db)) {
         snprintf(out, size, "bianmin-data.key");
     } else {
         if (strncmp(db, "sqlite:", 7) == 0)

@@ -6,13 +6,14 @@
 #include <unistd.h>
 
 #include "store/backend.h"
+#include "util/config.h"
 
 enum bm_rc
 bm_store_open(const char *url, struct bm_store **out, struct bm_err *err)
 {
     if (url == NULL || url[0] == '\0')
         return bm_err_set(err, BM_EINVAL, "未指定数据库（--db 或 BIANMIN_DB）");
-    if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
+    if (bm_url_is_postgres(url))
         return bm_pg_open(url, out, err);
     if (strncmp(url, "sqlite:", 7) == 0)
         url += 7;
@@ -25,7 +26,7 @@ bm_store_open(const char *url, struct bm_store **out, struct bm_err *err)
 bool
 bm_store_exists(const char *url)
 {
-    if (url == NULL || strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
+    if (url == NULL || bm_url_is_postgres(url))
         return url != NULL;
     if (strncmp(url, "sqlite:", 7) == 0)
         url += 7;

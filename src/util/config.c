@@ -185,9 +185,7 @@ bm_config_writers(const struct bm_config *c)
 {
     if (c->writers > 0)
         return c->writers;
-    return strncmp(c->db, "postgres://", 11) == 0 || strncmp(c->db, "postgresql://", 13) == 0
-               ? 16
-               : 32;
+    return bm_url_is_postgres(c->db) ? 16 : 32;
 }
 
 bool
@@ -211,6 +209,12 @@ bm_config_split_listen(const char *listen, char *host, size_t host_size, int *po
     host[hl] = '\0';
     *port = (int)p;
     return true;
+}
+
+bool
+bm_url_is_postgres(const char *url)
+{
+    return strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0;
 }
 
 void

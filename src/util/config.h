@@ -71,6 +71,9 @@ int bm_config_writers(const struct bm_config *c);
 /* Splits "host:port" (or "[v6]:port"); false if malformed. */
 bool bm_config_split_listen(const char *listen, char *host, size_t host_size, int *port);
 
+/* True for a PostgreSQL store URL ("postgres://…" or "postgresql://…"). */
+bool bm_url_is_postgres(const char *url);
+
 /*
  * A store URL fit for logs and messages: the password of "postgres://user:secret@host/db"
  * becomes "***". Other text is copied as is (truncated to out_size).
