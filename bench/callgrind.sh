@@ -14,8 +14,8 @@
 # build/bianmin serve under callgrind collecting only inside BENCH_FUNC (default
 # bm_api_cases_get, the case read's handler: store reads, the JSON and its text), logs in as
 # the county supervisor, reads one case in processing (or BENCH_PATH, where {case_no} stands
-# for that case) BENCH_REQUESTS times with curl, stops the server and prints the instructions
-# per request and the top functions (BENCH_TOP of them, 26 by default). With BENCH_CREATE=1
+# for that case) BENCH_REQUESTS times with curl (after the first, over one connection), stops
+# the server and prints the instructions per request and the top functions (BENCH_TOP of them, 26 by default). With BENCH_CREATE=1
 # it instead opens and accepts BENCH_REQUESTS window cases as the clerk xtgz_clerk, with the
 # body bench/cases.sh's `create` sends (the first published county-wide item for residents,
 # every material provided, one valid resident ID number). The first requests
@@ -73,7 +73,10 @@ else
   method=GET
 fi
 size=$(curl -sSf "${req[@]}" -o /dev/null -w '%{size_download}' "http://127.0.0.1:$port$path")
-for _ in $(seq $((n - 1))); do curl -sSf "${req[@]}" -o /dev/null "http://127.0.0.1:$port$path"; done
+# The rest over one kept-alive connection, as browsers and bench/cases.sh's wrk send them: a
+# connection per request would add its setup and teardown to every request's count.
+for _ in $(seq $((n - 1))); do printf 'url = "http://127.0.0.1:%s%s"\noutput = /dev/null\n' "$port" "$path"; done >urls
+[ "$n" -gt 1 ] && curl -sSf "${req[@]}" -K urls
 kill -TERM "$pid"
 wait "$pid" || true
 pid=""
