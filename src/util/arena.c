@@ -54,8 +54,9 @@ bm_arena_free(struct bm_arena *a)
     free(a);
 }
 
-void *
-bm_arena_alloc(struct bm_arena *a, size_t n)
+/* n bytes, not cleared: for callers that write every byte at once. */
+static void *
+take(struct bm_arena *a, size_t n)
 {
     struct block *b = a->head;
     size_t need = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
@@ -74,7 +75,16 @@ bm_arena_alloc(struct bm_arena *a, size_t n)
     p = b->data + b->used;
     b->used += need;
     a->used += need;
-    memset(p, 0, n);
+    return p;
+}
+
+void *
+bm_arena_alloc(struct bm_arena *a, size_t n)
+{
+    void *p = take(a, n);
+
+    if (p != NULL)
+        memset(p, 0, n);
     return p;
 }
 
@@ -101,7 +111,7 @@ bm_arena_grow(struct bm_arena *a, void **arr, size_t *cap, size_t n, size_t size
 char *
 bm_arena_strndup(struct bm_arena *a, const char *s, size_t n)
 {
-    char *p = bm_arena_alloc(a, n + 1);
+    char *p = take(a, n + 1); /* a case read copies hundreds of strings: no clearing first */
     if (p == NULL)
         return NULL;
     memcpy(p, s, n);
@@ -127,7 +137,7 @@ bm_arena_printf(struct bm_arena *a, const char *fmt, ...)
     va_end(ap);
     if (n < 0)
         return NULL;
-    p = bm_arena_alloc(a, (size_t)n + 1);
+    p = take(a, (size_t)n + 1);
     if (p == NULL)
         return NULL;
     va_start(ap, fmt);
