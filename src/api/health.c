@@ -30,6 +30,12 @@ bm_api_readyz(struct bm_req *rq, struct bm_resp *rs)
         rq->err.retry_after_s = 5;
         return bm_err_set(&rq->err, BM_EBUSY, "数据库不可用");
     }
+    /* Reads still work, but no write can be confirmed any more: not ready for traffic. */
+    if (bm_store_sync_failed(rq->store)) {
+        rq->err.retry_after_s = 60;
+        return bm_err_set(&rq->err, BM_EBUSY,
+                          "数据写入磁盘失败，新的写入无法确认：请检查磁盘后重启服务");
+    }
     return bm_json_reply(rq, rs, 200, json_pack("{s:s}", "status", "ready"));
 }
 

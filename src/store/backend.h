@@ -257,6 +257,8 @@ struct bm_store_ops {
     /* bm_store_defer_durability and bm_store_when_durable; NULL where COMMIT is durable. */
     void (*defer_durability)(struct bm_store *st);
     bool (*when_durable)(struct bm_store *st, struct bm_durable *d);
+    /* bm_store_sync_failed; NULL where the server syncs no file itself (PostgreSQL). */
+    bool (*sync_failed)(struct bm_store *st);
     enum bm_rc (*count_rows)(struct bm_store *st, const struct bm_copy_table *t, int64_t *n,
                              struct bm_err *err);
     enum bm_rc (*copy_out)(struct bm_store *st, const struct bm_copy_table *t, bm_copy_row_fn fn,

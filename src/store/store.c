@@ -107,6 +107,12 @@ bm_store_read_end(struct bm_store *st)
         bm_store_rollback(st);
 }
 
+bool
+bm_store_sync_failed(struct bm_store *st)
+{
+    return st->ops->sync_failed != NULL && st->ops->sync_failed(st);
+}
+
 void
 bm_store_map_reads(struct bm_store *st)
 {

@@ -103,6 +103,10 @@ struct bm_durable {
 };
 void bm_store_defer_durability(struct bm_store *st);
 bool bm_store_when_durable(struct bm_store *st, struct bm_durable *d);
+/* True once an fdatasync of st's file has failed: from then on no commit is confirmed until
+ * the process restarts (the answer waiting for it gets ok false, a blocking commit fails),
+ * and /readyz says so. Always false on PostgreSQL, whose server syncs. */
+bool bm_store_sync_failed(struct bm_store *st);
 
 /*
  * For the connections that serve the many reads (the server's event loops): on SQLite, st's

@@ -25,7 +25,7 @@ static atomic_ullong hist_sum_us;
 static atomic_long conns;
 static atomic_ulong conns_total, store_errors, throttled, store_commits, store_writes;
 static atomic_ullong store_lock_ns, store_commit_ns, store_sync_ns;
-static atomic_ulong store_syncs;
+static atomic_ulong store_syncs, store_sync_failures;
 
 void
 bm_metrics_init(size_t n, const char *const *route_labels)
@@ -85,9 +85,9 @@ bm_metrics_store_commit(int writes, uint64_t commit_ns)
 void bm_metrics_store_lock_held(uint64_t ns) { atomic_fetch_add(&store_lock_ns, ns); }
 
 void
-bm_metrics_store_sync(uint64_t ns)
+bm_metrics_store_sync(uint64_t ns, bool ok)
 {
-    atomic_fetch_add(&store_syncs, 1);
+    atomic_fetch_add(ok ? &store_syncs : &store_sync_failures, 1);
     atomic_fetch_add(&store_sync_ns, ns);
 }
 
@@ -177,6 +177,10 @@ bm_metrics_render(struct bm_buf *o)
             "# HELP bianmin_store_sync_seconds_total Time spent in those calls.\n"
             "# TYPE bianmin_store_sync_seconds_total counter\n"
             "bianmin_store_sync_seconds_total %.6f\n"
+            "# HELP bianmin_store_sync_failures_total fdatasync calls that failed: from the "
+            "first, no write is confirmed (answers 500, /readyz 503) until the server restarts.\n"
+            "# TYPE bianmin_store_sync_failures_total counter\n"
+            "bianmin_store_sync_failures_total %lu\n"
             "# HELP bianmin_login_throttled_total Log-in attempts refused by throttling.\n"
             "# TYPE bianmin_login_throttled_total counter\n"
             "bianmin_login_throttled_total %lu\n",
@@ -185,7 +189,7 @@ bm_metrics_render(struct bm_buf *o)
             atomic_load(&store_commits), atomic_load(&store_writes),
             (double)atomic_load(&store_commit_ns) / 1e9, (double)atomic_load(&store_lock_ns) / 1e9,
             atomic_load(&store_syncs), (double)atomic_load(&store_sync_ns) / 1e9,
-            atomic_load(&throttled));
+            atomic_load(&store_sync_failures), atomic_load(&throttled));
     }
     return rc;
 }

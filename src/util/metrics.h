@@ -6,6 +6,7 @@
 #ifndef BM_UTIL_METRICS_H
 #define BM_UTIL_METRICS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,8 +30,8 @@ void bm_metrics_store_error(void);
 void bm_metrics_store_commit(int writes, uint64_t commit_ns);
 /* The write lock was held for `ns` (from its taking to its passing on or release). */
 void bm_metrics_store_lock_held(uint64_t ns);
-/* An fdatasync of the WAL took `ns`. */
-void bm_metrics_store_sync(uint64_t ns);
+/* An fdatasync of the WAL took `ns`, and failed when !ok. */
+void bm_metrics_store_sync(uint64_t ns, bool ok);
 /* Totals of bm_metrics_store_commit (tests). */
 void bm_metrics_store_commits(unsigned long *commits, unsigned long *writes);
 void bm_metrics_throttled(void);

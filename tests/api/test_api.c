@@ -151,6 +151,7 @@ test_health_ready_metrics(void **state)
     assert_non_null(strstr(r.body, "bianmin_http_request_duration_seconds_bucket{le=\"+Inf\"}"));
     assert_non_null(strstr(r.body, "bianmin_http_connections_open "));
     assert_non_null(strstr(r.body, "bianmin_store_errors_total 0"));
+    assert_non_null(strstr(r.body, "\nbianmin_store_sync_failures_total 0\n"));
     /* The log-ins wrote: on SQLite through commits that held the write lock and were
      * synced; PostgreSQL's commits are its own. */
     if (!srv.is_pg) {

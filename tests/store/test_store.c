@@ -21,11 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
-#include <linux/audit.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -36,6 +31,7 @@
 #include "store/store.h"
 #include "util/metrics.h"
 #include "util/log.h"
+#include "../sync_fault.h"
 
 /* A fixed "now" (2023-11-14 22:13:20 UTC); every instant in the suite is relative to it. */
 #define T0 ((int64_t)1700000000)
@@ -4177,30 +4173,11 @@ test_writes_deferred_durability(void **state)
 
 /* ---- a disk that loses a write ------------------------------------------------------- */
 
-#if defined(__x86_64__)
-#define THIS_AUDIT_ARCH AUDIT_ARCH_X86_64
-#elif defined(__aarch64__)
-#define THIS_AUDIT_ARCH AUDIT_ARCH_AARCH64
-#endif
-
-/* From now on this process's fdatasync() fails with EIO, as after a lost write (a seccomp
- * filter: the kernel's answer, not a stand-in for any code of ours). */
+/* From now on this process's fdatasync() fails with EIO, as after a lost write. */
 static bool
 break_fdatasync(void)
 {
-    struct sock_filter code[] = {
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, THIS_AUDIT_ARCH, 1, 0),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_fdatasync, 0, 1),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EIO & SECCOMP_RET_DATA)),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-    };
-    struct sock_fprog prog = {.len = sizeof(code) / sizeof(code[0]), .filter = code};
-
-    return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
-           prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0;
+    return filter_fdatasync(SECCOMP_RET_ERRNO | (EIO & SECCOMP_RET_DATA)) == 0;
 }
 
 /* One counter draw in a write transaction of its own. */
@@ -4236,7 +4213,7 @@ failed_sync_child(const struct fx *f)
     if (sqlite && bm_store_migrate(blocking, &n, &err) != BM_OK)
         return 2;
     bm_store_defer_durability(deferred);
-    if (draw_seq(blocking, &err) != BM_OK) /* the disk still works */
+    if (draw_seq(blocking, &err) != BM_OK || bm_store_sync_failed(blocking)) /* the disk works */
         return 3;
     if (!break_fdatasync())
         return 4;
@@ -4261,6 +4238,9 @@ failed_sync_child(const struct fx *f)
     /* And reads go on. */
     if (bm_store_ping(blocking, &err) != BM_OK || bm_store_ping(deferred, &err) != BM_OK)
         return 9;
+    /* Every connection to the file knows (for /readyz). */
+    if (bm_store_sync_failed(blocking) != sqlite || bm_store_sync_failed(deferred) != sqlite)
+        return 10;
     return 0;
 }
 

@@ -110,6 +110,7 @@ enum bm_rc sqlite_commit(struct bm_store *st, struct bm_err *err);
 void sqlite_defer_durability(struct bm_store *st);
 void sqlite_map_reads(struct bm_store *st);
 bool sqlite_when_durable(struct bm_store *st, struct bm_durable *d);
+bool sqlite_sync_failed(struct bm_store *st);
 void sqlite_rollback(struct bm_store *st);
 enum bm_rc sqlite_ping(struct bm_store *st, struct bm_err *err);
 enum bm_rc sqlite_backup(struct bm_store *st, const char *dest, struct bm_err *err);

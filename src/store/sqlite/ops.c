@@ -95,6 +95,7 @@ const struct bm_store_ops bm_sqlite_ops = {
     .map_reads = sqlite_map_reads,
     .defer_durability = sqlite_defer_durability,
     .when_durable = sqlite_when_durable,
+    .sync_failed = sqlite_sync_failed,
     .count_rows = sqlite_count_rows,
     .copy_out = sqlite_copy_out,
     .copy_in = sqlite_copy_in,

@@ -367,7 +367,7 @@ sync_wal(struct sq_writer *w, uint64_t *target)
     pthread_mutex_unlock(&w->mu);
     t0 = bm_mono_ms();
     ok = fdatasync(w->wal_fd) == 0;
-    bm_metrics_store_sync((uint64_t)((bm_mono_ms() - t0) * 1e6));
+    bm_metrics_store_sync((uint64_t)((bm_mono_ms() - t0) * 1e6), ok);
     if (!ok)
         bm_log(BM_LOG_ERROR, "store_error",
                "fdatasync of the WAL failed: no write is confirmed until the server restarts");
@@ -473,6 +473,20 @@ void
 sqlite_defer_durability(struct bm_store *st)
 {
     SQ(st)->defer_durable = true;
+}
+
+bool
+sqlite_sync_failed(struct bm_store *st)
+{
+    struct sq_writer *w = SQ(st)->writer;
+    bool failed;
+
+    if (w == NULL)
+        return false;
+    pthread_mutex_lock(&w->mu);
+    failed = w->sync_failed;
+    pthread_mutex_unlock(&w->mu);
+    return failed;
 }
 
 bool
