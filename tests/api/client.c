@@ -2,6 +2,7 @@
  * Server lifecycle, HTTP client and JSON/problem assertions for the API tests.
  */
 #include "client.h"
+#include "../sync_fault.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,11 +13,13 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -92,12 +95,113 @@ server_prepare(struct server *s)
     return true;
 }
 
+/* ---- a disk that fails to sync (watch_sync) ---- */
+
+/* In the server's child before exec: from now on its fdatasync() calls wait for the listener
+ * this sends to the parent over `sock` (the kernel's seccomp user notification). */
+static bool
+trap_fdatasync(int sock)
+{
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } ctl;
+    char byte = 0;
+    struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+    struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+                       .msg_controllen = sizeof(ctl.buf)};
+    struct cmsghdr *cm;
+    int fd = filter_fdatasync(SECCOMP_RET_USER_NOTIF);
+
+    memset(&ctl, 0, sizeof(ctl));
+    if (fd <= 0)
+        return false;
+    cm = CMSG_FIRSTHDR(&m);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+    if (sendmsg(sock, &m, 0) != 1)
+        return false;
+    close(fd);
+    return true;
+}
+
+static int
+recv_fd(int sock)
+{
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } ctl;
+    char byte;
+    struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+    struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+                       .msg_controllen = sizeof(ctl.buf)};
+    struct cmsghdr *cm;
+    int fd = -1;
+
+    if (recvmsg(sock, &m, MSG_CMSG_CLOEXEC) != 1 || (cm = CMSG_FIRSTHDR(&m)) == NULL ||
+        cm->cmsg_type != SCM_RIGHTS)
+        return -1;
+    memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+    return fd;
+}
+
+/* Lets each of the server's fdatasync calls run, or fails it with EIO while sync_broken is
+ * set, until the server has exited (the listener then reports POLLHUP). */
+static void *
+sync_supervisor(void *arg)
+{
+    struct server *s = arg;
+
+    for (;;) {
+        struct pollfd p = {.fd = s->sync_fd, .events = POLLIN};
+        struct seccomp_notif rq;
+        struct seccomp_notif_resp rs;
+
+        if (poll(&p, 1, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        if (!(p.revents & POLLIN))
+            break;
+        memset(&rq, 0, sizeof(rq));
+        if (ioctl(s->sync_fd, SECCOMP_IOCTL_NOTIF_RECV, &rq) != 0) {
+            if (errno == EINTR || errno == ENOENT) /* ENOENT: the caller died meanwhile */
+                continue;
+            fprintf(stderr, "seccomp listener: %s\n", strerror(errno));
+            break;
+        }
+        memset(&rs, 0, sizeof(rs));
+        rs.id = rq.id;
+        if (atomic_load(&s->sync_broken))
+            rs.error = -EIO;
+        else
+            rs.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+        (void)ioctl(s->sync_fd, SECCOMP_IOCTL_NOTIF_SEND, &rs);
+    }
+    return NULL;
+}
+
+/* After the server has exited: the supervisor's thread and listener. */
+static void
+sync_unwatch(struct server *s)
+{
+    if (s->sync_fd > 0) {
+        pthread_join(s->sync_thread, NULL);
+        close(s->sync_fd);
+    }
+    s->sync_fd = 0;
+}
+
 bool
 server_start(struct server *s, const char *const *extra)
 {
     char port_arg[32], web[300];
     const char *argv[40];
-    int n = 0;
+    int n = 0, sv[2] = {-1, -1};
     struct resp r;
 
     s->port = free_port();
@@ -121,14 +225,30 @@ server_start(struct server *s, const char *const *extra)
     for (int i = 0; extra && extra[i] && n < 38; i++)
         argv[n++] = extra[i];
     argv[n] = NULL;
+    if (s->watch_sync && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+        return false;
     s->pid = fork();
     if (s->pid == 0) {
         FILE *lf = freopen(s->log, "a", stderr);
         (void)lf;
         if (freopen("/dev/null", "w", stdout) == NULL)
             _exit(127);
+        if (s->watch_sync && !trap_fdatasync(sv[1]))
+            _exit(126);
         execv(s->bin, (char *const *)argv);
         _exit(127);
+    }
+    if (s->watch_sync) {
+        close(sv[1]);
+        s->sync_fd = s->pid > 0 ? recv_fd(sv[0]) : -1;
+        close(sv[0]);
+        if (s->sync_fd <= 0 || pthread_create(&s->sync_thread, NULL, sync_supervisor, s) != 0) {
+            fprintf(stderr, "no seccomp listener for the server's fdatasync\n");
+            if (s->sync_fd > 0)
+                close(s->sync_fd);
+            s->sync_fd = 0;
+            return false;
+        }
     }
     /* Up to a minute: a sanitizer build under libfaketime on a busy 2-core machine can take
      * several seconds to start. A server that exited is not waited for. */
@@ -153,24 +273,29 @@ server_start(struct server *s, const char *const *extra)
 int
 server_stop(struct server *s)
 {
-    int st;
+    int st, rc = -1;
 
-    if (s->pid <= 0)
+    if (s->pid <= 0) {
+        sync_unwatch(s);
         return -1;
+    }
     kill(s->pid, SIGTERM);
     for (int i = 0; i < 1000; i++) {
         struct timespec ts = {0, 20 * 1000 * 1000};
         pid_t p = waitpid(s->pid, &st, WNOHANG);
         if (p == s->pid) {
-            s->pid = 0;
-            return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+            rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+            break;
         }
         nanosleep(&ts, NULL);
     }
-    kill(s->pid, SIGKILL);
-    waitpid(s->pid, &st, 0);
+    if (rc < 0) {
+        kill(s->pid, SIGKILL);
+        waitpid(s->pid, &st, 0);
+    }
     s->pid = 0;
-    return -1;
+    sync_unwatch(s);
+    return rc;
 }
 
 void

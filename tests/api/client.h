@@ -6,6 +6,8 @@
 #define BM_TEST_CLIENT_H
 
 #include <jansson.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -17,6 +19,13 @@ struct server {
     char log[320];
     const char *bin;
     bool is_pg;        /* the store is the PostgreSQL database named by BIANMIN_TEST_PG */
+    /* Set before server_start: each fdatasync() the server makes waits for this process (a
+     * seccomp listener, served by a thread of ours), which lets it run or, while
+     * sync_broken is set, fails it with EIO as a disk that lost a write does. */
+    bool watch_sync;
+    atomic_bool sync_broken;
+    int sync_fd;
+    pthread_t sync_thread;
 };
 
 struct session {
