@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/utf8.h"
+
 static const struct {
     const char *code;
     int status;
@@ -71,6 +73,9 @@ bm_err_set(struct bm_err *err, enum bm_rc rc, const char *fmt, ...)
     n = vsnprintf(err->message, sizeof(err->message), fmt, ap);
     va_end(ap);
     cut_clean(err->message, n, sizeof(err->message));
+    /* Messages may quote input (a parser's, at the bytes it stopped): jansson would drop
+     * the whole text of a problem that is not UTF-8. */
+    bm_utf8_scrub(err->message);
     return rc;
 }
 
@@ -88,10 +93,12 @@ bm_err_field(struct bm_err *err, const char *field, const char *fmt, ...)
     if (err->n_fields < BM_ERR_FIELDS) {
         n = snprintf(err->fields[err->n_fields].field, sizeof(err->fields[0].field), "%s", field);
         cut_clean(err->fields[err->n_fields].field, n, sizeof(err->fields[0].field));
+        bm_utf8_scrub(err->fields[err->n_fields].field);
         va_start(ap, fmt);
         n = vsnprintf(err->fields[err->n_fields].message, sizeof(err->fields[0].message), fmt, ap);
         va_end(ap);
         cut_clean(err->fields[err->n_fields].message, n, sizeof(err->fields[0].message));
+        bm_utf8_scrub(err->fields[err->n_fields].message);
     }
     err->n_fields++;
     return BM_EINVAL;

@@ -106,6 +106,22 @@ test_message_cut_at_character(void **state)
     }
 }
 
+/* A message or field error quoting bytes that are not UTF-8 (jansson's message for an escape
+ * that cuts a character, say) stays UTF-8, its good parts kept: else the problem loses it. */
+static void
+test_input_bytes_scrubbed(void **state)
+{
+    struct bm_err e;
+
+    (void)state;
+    bm_err_clear(&e);
+    (void)bm_err_set(&e, BM_EINVAL, "JSON 格式错误：%s", "invalid escape near '\"群\\\xE6'");
+    assert_string_equal(e.message, "JSON 格式错误：invalid escape near '\"群\\?'");
+    (void)bm_err_field(&e, "name\xE6", "不是 %s", "\xBB\xA1度");
+    assert_string_equal(e.fields[0].field, "name?");
+    assert_string_equal(e.fields[0].message, "不是 ??度");
+}
+
 int
 main(void)
 {
@@ -114,6 +130,7 @@ main(void)
         cmocka_unit_test(test_field_kept_whole),
         cmocka_unit_test(test_field_cut_at_character),
         cmocka_unit_test(test_message_cut_at_character),
+        cmocka_unit_test(test_input_bytes_scrubbed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -125,6 +126,36 @@ test_count(void **state)
     }
 }
 
+/* Bytes that begin no well-formed sequence become '?', the rest is kept as it was. */
+static void
+test_scrub(void **state)
+{
+    static const struct {
+        const char *in, *out;
+    } cases_s[] = {
+        {"", ""},
+        {"便民 abc", "便民 abc"},
+        {"\xE7\xBE\xA4\\\xE6", "群\\?"},            /* a character cut after its first byte */
+        {"a\xE6\xBB" "b", "a??b"},                      /* cut after two */
+        {"\x80x\xBF", "?x?"},                         /* stray continuation bytes */
+        {"\xC0\xAF", "??"},                           /* overlong '/' */
+        {"\xED\xA0\x80", "???"},                      /* a surrogate */
+        {"\xF4\x90\x80\x80", "????"},                 /* past U+10FFFF */
+        {"\xFF\xFE中", "??中"},
+        {"\xF0\x9F\x98\x80\xF0\x9F", "\xF0\x9F\x98\x80??"}, /* emoji, then half of one */
+    };
+    char buf[64];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases_s) / sizeof(cases_s[0]); i++) {
+        snprintf(buf, sizeof(buf), "%s", cases_s[i].in);
+        bm_utf8_scrub(buf);
+        if (strcmp(buf, cases_s[i].out) != 0)
+            fail_msg("case %zu: got \"%s\", want \"%s\"", i, buf, cases_s[i].out);
+        assert_true(bm_utf8_valid(buf, strlen(buf)));
+    }
+}
+
 int
 main(void)
 {
@@ -132,6 +163,7 @@ main(void)
         cmocka_unit_test(test_valid_table),
         cmocka_unit_test(test_valid_respects_len),
         cmocka_unit_test(test_count),
+        cmocka_unit_test(test_scrub),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
