@@ -298,6 +298,22 @@ server_stop(struct server *s)
     return rc;
 }
 
+double
+server_metric(struct server *s, const char *name)
+{
+    struct resp r;
+    const char *p;
+    char key[128];
+    double v = -1;
+
+    snprintf(key, sizeof(key), "\n%s ", name);
+    if (req(s, NULL, "GET", "/metrics", NULL, NULL, &r) == 200 && r.body != NULL &&
+        (p = strstr(r.body, key)) != NULL)
+        v = strtod(p + strlen(key), NULL);
+    resp_free(&r);
+    return v;
+}
+
 void
 server_cleanup(struct server *s)
 {

@@ -64,6 +64,8 @@ bool server_start(struct server *s, const char *const *extra);
 bool server_start_at(struct server *s, const char *faketime, const char *const *extra);
 /* Sends SIGTERM and waits; returns the exit status (0 for a clean stop), -1 on timeout. */
 int server_stop(struct server *s);
+/* The value of an unlabelled metric on the server's /metrics; -1 if it is not there. */
+double server_metric(struct server *s, const char *name);
 /* Removes the temporary folder. */
 void server_cleanup(struct server *s);
 

@@ -2113,21 +2113,6 @@ test_auto_accept(void **state)
 
 /* ---- a disk that loses a write ---- */
 
-/* The value of an unlabelled metric on /metrics; -1 if it is not there. */
-static double
-metric(const char *name)
-{
-    struct resp r;
-    const char *p;
-    double v = -1;
-
-    assert_int_equal(req(&srv, NULL, "GET", "/metrics", NULL, NULL, &r), 200);
-    if ((p = strstr(r.body, fmt("\n%s ", name))) != NULL)
-        v = strtod(p + strlen(name) + 2, NULL);
-    resp_free(&r);
-    return v;
-}
-
 /*
  * The server's fdatasync fails, as after a write the disk lost (this process's seccomp
  * listener answers EIO): a new case is not acknowledged (500 数据存储出错, no case number),
@@ -2173,7 +2158,7 @@ test_failed_sync(void **state)
     atomic_store(&srv.sync_broken, false);
     assert_int_equal(open_case(XT_CLERK, item_main, APPLICANT, ALL_MAIN, "", &r), lost);
     resp_free(&r);
-    assert_true(metric("bianmin_store_sync_failures_total") == (srv.is_pg ? 0 : 1));
+    assert_true(server_metric(&srv, "bianmin_store_sync_failures_total") == (srv.is_pg ? 0 : 1));
 
     /* A restart (after the disk is checked) makes the server ready again. */
     stop();
@@ -2182,7 +2167,7 @@ test_failed_sync(void **state)
     assert_int_equal(req(&srv, NULL, "GET", "/readyz", NULL, NULL, &r), 200);
     resp_free(&r);
     open_ok(XT_CLERK, item_main, ALL_MAIN, "", no, code);
-    assert_true(metric("bianmin_store_sync_failures_total") == 0);
+    assert_true(server_metric(&srv, "bianmin_store_sync_failures_total") == 0);
 }
 
 static void
