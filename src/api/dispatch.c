@@ -1,16 +1,20 @@
 /*
  * The checks every request passes before its handler, in order: who (401), may they (403),
- * CSRF (403), body type and size (415, 413). Then the handler, then error rendering.
+ * CSRF (403), anonymous submissions per address (429), body type and size (415, 413). Then
+ * the handler, then error rendering.
  */
 #include "api/dispatch.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "api/problem.h"
+#include "core/limit.h"
 #include "core/secret.h"
 #include "util/log.h"
+#include "util/metrics.h"
 
 /* Activity is written back at most once a minute per session. */
 #define TOUCH_INTERVAL_S 60
@@ -99,6 +103,42 @@ changes_state(enum bm_method m)
     return m != BM_GET && m != BM_HEAD && m != BM_OPTIONS;
 }
 
+/* Anonymous submissions (demands, ratings, comments, registrations…) per client address and
+ * minute, shared by the server's threads: without a log-in nothing else stops one address
+ * from filling the store. 4096 addresses are counted at a time (limit.h). */
+#define PUBLIC_SLOTS 4096
+static struct bm_limit_slot public_slots[PUBLIC_SLOTS];
+static int64_t public_logged; /* the second of the last refusal logged: one a second at most */
+static pthread_mutex_t public_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static enum bm_rc
+limit_anonymous(const struct bm_route *r, struct bm_req *rq)
+{
+    int retry = 0;
+    bool ok, log = false;
+
+    if (!changes_state(rq->method) || r->perm != BM_PERM_PUBLIC || rq->is_authenticated ||
+        (r->flags & BM_ROUTE_OWN_LIMIT))
+        return BM_OK;
+    pthread_mutex_lock(&public_mu);
+    ok = bm_limit_hit(public_slots, PUBLIC_SLOTS, rq->client_ip ? rq->client_ip : "", rq->now, 60,
+                      rq->cfg->public_posts_per_minute, &retry);
+    if (!ok && rq->now != public_logged) {
+        public_logged = rq->now;
+        log = true;
+    }
+    pthread_mutex_unlock(&public_mu);
+    if (ok)
+        return BM_OK;
+    bm_metrics_public_throttled();
+    if (log)
+        bm_log(BM_LOG_WARN, "public_post_throttled", "ip=%s route=%s (one line a second at most)",
+               rq->client_ip, r->label);
+    rq->err.retry_after_s = retry > 0 ? retry : 1;
+    return bm_err_set(&rq->err, BM_ETHROTTLED, "提交过于频繁，请 %d 秒后再试",
+                      rq->err.retry_after_s);
+}
+
 static enum bm_rc
 check(const struct bm_route *r, struct bm_req *rq)
 {
@@ -114,6 +154,8 @@ check(const struct bm_route *r, struct bm_req *rq)
     if (changes_state(rq->method) && rq->auth.session_id != 0 && !(r->flags & BM_ROUTE_NO_CSRF) &&
         !bm_secret_equal(rq->csrf_token, rq->auth.csrf_token))
         return bm_err_set(&rq->err, BM_EFORBIDDEN, "缺少或错误的 X-CSRF-Token 请求头");
+    if ((rc = limit_anonymous(r, rq)) != BM_OK)
+        return rc;
     if (r->flags & BM_ROUTE_UPLOAD)
         return BM_OK; /* the handler checks the file's type and size */
     if (rq->body_len > 0 && !is_json(rq->content_type))

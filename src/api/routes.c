@@ -14,7 +14,7 @@ const struct bm_route bm_routes[] = {
     {BM_GET, "/api/v1/enums", bm_api_enums, BM_PERM_PUBLIC, 0, "GET /api/v1/enums"},
 
     {BM_POST, "/api/v1/session", bm_api_session_create, BM_PERM_PUBLIC,
-     BM_ROUTE_SLOW | BM_ROUTE_NO_CSRF, "POST /api/v1/session"},
+     BM_ROUTE_SLOW | BM_ROUTE_NO_CSRF | BM_ROUTE_OWN_LIMIT, "POST /api/v1/session"},
     {BM_DELETE, "/api/v1/session", bm_api_session_delete, BM_PERM_LOGIN, 0,
      "DELETE /api/v1/session"},
     {BM_GET, "/api/v1/me", bm_api_me, BM_PERM_LOGIN, 0, "GET /api/v1/me"},

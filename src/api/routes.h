@@ -11,6 +11,8 @@ enum bm_route_flag {
     BM_ROUTE_SLOW = 1u << 0,    /* runs on the worker pool (password hashing, exports) */
     BM_ROUTE_NO_CSRF = 1u << 1, /* log-in itself: there is no session yet */
     BM_ROUTE_UPLOAD = 1u << 2,  /* the body is a file of any type, up to upload_max_bytes */
+    /* Not counted against public_posts_per_minute: log-in, limited by its failures instead. */
+    BM_ROUTE_OWN_LIMIT = 1u << 3,
 };
 
 struct bm_route {

@@ -32,6 +32,7 @@ bm_config_defaults(struct bm_config *c)
     c->login_max_failures = 5;
     c->login_ip_max_failures = 50;
     c->login_window_s = 15 * 60;
+    c->public_posts_per_minute = 20;
     snprintf(c->log_level, sizeof(c->log_level), "info");
     c->warn_interval_s = 300;
     c->return_after_days = 30;
@@ -68,6 +69,7 @@ static const struct {
     I("login_max_failures", login_max_failures, 1, 1000),
     I("login_ip_max_failures", login_ip_max_failures, 1, 100000),
     I("login_window_s", login_window_s, 10, 86400),
+    I("public_posts_per_minute", public_posts_per_minute, 0, 100000),
     S("log_level", log_level),
     B("trust_proxy", trust_proxy),
     S("data_key_file", data_key_file),

@@ -31,6 +31,7 @@ struct bm_config {
     int login_max_failures; /* per user name within login_window_s */
     int login_ip_max_failures; /* per client address within login_window_s */
     int login_window_s;
+    int public_posts_per_minute; /* anonymous submissions per client address; 0 = no limit */
     char log_level[16];
     bool trust_proxy;       /* take the client address from X-Forwarded-For */
     char data_key_file[512]; /* key that seals personal data; "" = beside the SQLite file */

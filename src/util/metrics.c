@@ -23,7 +23,8 @@ static atomic_ulong hist[N_BUCKET + 1];
 static atomic_ulong hist_count;
 static atomic_ullong hist_sum_us;
 static atomic_long conns;
-static atomic_ulong conns_total, store_errors, throttled, store_commits, store_writes;
+static atomic_ulong conns_total, store_errors, throttled, public_throttled, store_commits,
+    store_writes;
 static atomic_ullong store_lock_ns, store_commit_ns, store_sync_ns;
 static atomic_ulong store_syncs, store_sync_failures;
 
@@ -98,6 +99,7 @@ bm_metrics_store_commits(unsigned long *commits, unsigned long *writes)
     *writes = atomic_load(&store_writes);
 }
 void bm_metrics_throttled(void) { atomic_fetch_add(&throttled, 1); }
+void bm_metrics_public_throttled(void) { atomic_fetch_add(&public_throttled, 1); }
 long bm_metrics_conns(void) { return atomic_load(&conns); }
 
 static const char *
@@ -183,13 +185,18 @@ bm_metrics_render(struct bm_buf *o)
             "bianmin_store_sync_failures_total %lu\n"
             "# HELP bianmin_login_throttled_total Log-in attempts refused by throttling.\n"
             "# TYPE bianmin_login_throttled_total counter\n"
-            "bianmin_login_throttled_total %lu\n",
+            "bianmin_login_throttled_total %lu\n"
+            "# HELP bianmin_public_posts_throttled_total Anonymous submissions refused by "
+            "public_posts_per_minute (429).\n"
+            "# TYPE bianmin_public_posts_throttled_total counter\n"
+            "bianmin_public_posts_throttled_total %lu\n",
             cum, (double)atomic_load(&hist_sum_us) / 1e6, atomic_load(&hist_count),
             atomic_load(&conns), atomic_load(&conns_total), atomic_load(&store_errors),
             atomic_load(&store_commits), atomic_load(&store_writes),
             (double)atomic_load(&store_commit_ns) / 1e9, (double)atomic_load(&store_lock_ns) / 1e9,
             atomic_load(&store_syncs), (double)atomic_load(&store_sync_ns) / 1e9,
-            atomic_load(&store_sync_failures), atomic_load(&throttled));
+            atomic_load(&store_sync_failures), atomic_load(&throttled),
+            atomic_load(&public_throttled));
     }
     return rc;
 }

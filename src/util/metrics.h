@@ -35,6 +35,8 @@ void bm_metrics_store_sync(uint64_t ns, bool ok);
 /* Totals of bm_metrics_store_commit (tests). */
 void bm_metrics_store_commits(unsigned long *commits, unsigned long *writes);
 void bm_metrics_throttled(void);
+/* An anonymous submission was refused by public_posts_per_minute. */
+void bm_metrics_public_throttled(void);
 
 /* Appends the whole exposition. */
 BM_MUST_CHECK enum bm_rc bm_metrics_render(struct bm_buf *out);

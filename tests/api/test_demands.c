@@ -187,6 +187,64 @@ sms_sent(const char *a, const char *b)
     return false;
 }
 
+/* ---- anonymous submissions per address ---- */
+
+/*
+ * With public_posts_per_minute = 3 one address gets three anonymous submissions a minute,
+ * valid or not, and the fourth is refused with 429 and Retry-After before anything is filed.
+ * Logged-in users and log-ins are not counted, and another address has its own count (behind
+ * a trusted proxy, the last X-Forwarded-For entry).
+ */
+static void
+test_public_posts_limited(void **state)
+{
+    const char *const args[] = {"--set", "public_posts_per_minute=3", "--set", "trust_proxy=true",
+                                NULL};
+    const char *const other[] = {"X-Forwarded-For: 192.0.2.7", NULL};
+    const char *body = "{\"category\":\"consult\",\"content\":\"村口路灯什么时候修？\","
+                       "\"contact\":{\"name\":\"王桂芳\",\"phone\":\"13911112222\"}}";
+    struct session s = {0};
+    struct resp r;
+    long long top;
+    long retry;
+    size_t n;
+
+    (void)state;
+    assert_int_equal(server_stop(&srv), 0);
+    assert_true(server_start(&srv, args));
+    /* The count is per minute of the clock: keep the four requests inside one. */
+    while (time(NULL) % 60 > 40)
+        pause_ms(500);
+    n = demand_count("");
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(call(ANON, "POST", "/api/v1/public/demands", body, NULL, &r), 201);
+        resp_free(&r);
+    }
+    assert_int_equal(call(ANON, "POST", "/api/v1/public/demands", "{}", NULL, &r), 400);
+    resp_free(&r);
+    top = audit_top();
+    assert_int_equal(call(ANON, "POST", "/api/v1/public/demands", body, NULL, &r), 429);
+    assert_problem(&r, 429, "throttled");
+    assert_non_null(strstr(jstr(r.json, "detail"), "提交过于频繁"));
+    retry = strtol(r.retry_after, NULL, 10);
+    assert_true(retry >= 1 && retry <= 60);
+    resp_free(&r);
+    assert_int_equal(demand_count(""), n + 2);
+    assert_int_equal(audit_top(), top);
+    assert_true(server_metric(&srv, "bianmin_public_posts_throttled_total") == 1);
+
+    /* Not counted: a logged-in user, a log-in; counted apart: another address. */
+    assert_int_equal(call(ADMIN, "POST", "/api/v1/public/demands", body, NULL, &r), 201);
+    resp_free(&r);
+    assert_int_equal(login(&srv, &s, users[XT_CLERK], PW), 200);
+    assert_int_equal(call(ANON, "POST", "/api/v1/public/demands", body, other, &r), 201);
+    resp_free(&r);
+    assert_int_equal(demand_count(""), n + 4);
+
+    assert_int_equal(server_stop(&srv), 0);
+    assert_true(server_start(&srv, NULL));
+}
+
 /* ---- set-up ---- */
 
 static int
@@ -791,6 +849,7 @@ main(void)
         cmocka_unit_test(test_import_bad_batch),
         cmocka_unit_test(test_merge_duplicates),
         cmocka_unit_test(test_authorization_matrix),
+        cmocka_unit_test(test_public_posts_limited),
     };
     return cmocka_run_group_tests_name(getenv("BIANMIN_TEST_PG") ? "demands (postgres)"
                                                                  : "demands (sqlite)",

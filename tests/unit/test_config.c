@@ -21,7 +21,7 @@ static const char *const all_keys[] = {
     "db", "listen", "web", "threads", "workers", "body_max_bytes", "upload_max_bytes",
     "timeout_s", "arena_max_bytes", "session_idle_s", "session_max_s", "secure_cookies",
     "login_max_failures", "login_ip_max_failures", "login_window_s", "log_level", "trust_proxy",
-    "request_timeout_s", "request_min_rate", "writers",
+    "request_timeout_s", "request_min_rate", "writers", "public_posts_per_minute",
 };
 
 /* The field behind `key`, formatted as text; the test's own map from keys to fields. */
@@ -64,6 +64,8 @@ field_str(const struct bm_config *c, const char *key, char *out, size_t n)
         snprintf(out, n, "%d", c->login_ip_max_failures);
     else if (strcmp(key, "login_window_s") == 0)
         snprintf(out, n, "%d", c->login_window_s);
+    else if (strcmp(key, "public_posts_per_minute") == 0)
+        snprintf(out, n, "%d", c->public_posts_per_minute);
     else if (strcmp(key, "log_level") == 0)
         snprintf(out, n, "%s", c->log_level);
     else if (strcmp(key, "trust_proxy") == 0)
@@ -117,6 +119,7 @@ test_defaults(void **state)
         {"login_max_failures", "5"},
         {"login_ip_max_failures", "50"},
         {"login_window_s", "900"},
+        {"public_posts_per_minute", "20"},
         {"log_level", "info"},
         {"trust_proxy", "false"},
     };
@@ -158,6 +161,8 @@ test_set_each_key(void **state)
         {"login_max_failures", "1000", "1000"},
         {"login_ip_max_failures", "100000", "100000"},
         {"login_window_s", "10", "10"},
+        {"public_posts_per_minute", "0", "0"},
+        {"public_posts_per_minute", "100000", "100000"},
         {"log_level", "debug", "debug"},
         {"secure_cookies", "true", "true"},
         {"secure_cookies", "false", "false"},
@@ -250,6 +255,8 @@ test_set_bad_values(void **state)
         {"arena_max_bytes", "65535"},
         {"session_idle_s", "59"},
         {"login_window_s", "99999999999999999999"},
+        {"public_posts_per_minute", "-1"},
+        {"public_posts_per_minute", "100001"},
         {"secure_cookies", "maybe"},
         {"secure_cookies", ""},
         {"secure_cookies", "2"},
