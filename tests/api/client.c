@@ -97,31 +97,44 @@ server_prepare(struct server *s)
 
 /* ---- a disk that fails to sync (watch_sync) ---- */
 
+/* One byte carrying one descriptor over a unix socket (SCM_RIGHTS): what both ends build. */
+struct fd_msg {
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } ctl;
+    char byte;
+    struct iovec iov;
+    struct msghdr m;
+};
+
+static struct msghdr *
+fd_msg_init(struct fd_msg *f)
+{
+    memset(f, 0, sizeof(*f));
+    f->iov = (struct iovec){.iov_base = &f->byte, .iov_len = 1};
+    f->m = (struct msghdr){.msg_iov = &f->iov, .msg_iovlen = 1, .msg_control = f->ctl.buf,
+                           .msg_controllen = sizeof(f->ctl.buf)};
+    return &f->m;
+}
+
 /* In the server's child before exec: from now on its fdatasync() calls wait for the listener
  * this sends to the parent over `sock` (the kernel's seccomp user notification). */
 static bool
 trap_fdatasync(int sock)
 {
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } ctl;
-    char byte = 0;
-    struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-    struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
-                       .msg_controllen = sizeof(ctl.buf)};
-    struct cmsghdr *cm;
+    struct fd_msg f;
+    struct msghdr *m = fd_msg_init(&f);
+    struct cmsghdr *cm = CMSG_FIRSTHDR(m);
     int fd = filter_fdatasync(SECCOMP_RET_USER_NOTIF);
 
-    memset(&ctl, 0, sizeof(ctl));
     if (fd <= 0)
         return false;
-    cm = CMSG_FIRSTHDR(&m);
     cm->cmsg_level = SOL_SOCKET;
     cm->cmsg_type = SCM_RIGHTS;
     cm->cmsg_len = CMSG_LEN(sizeof(int));
     memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-    if (sendmsg(sock, &m, 0) != 1)
+    if (sendmsg(sock, m, 0) != 1)
         return false;
     close(fd);
     return true;
@@ -130,18 +143,12 @@ trap_fdatasync(int sock)
 static int
 recv_fd(int sock)
 {
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } ctl;
-    char byte;
-    struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-    struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
-                       .msg_controllen = sizeof(ctl.buf)};
+    struct fd_msg f;
+    struct msghdr *m = fd_msg_init(&f);
     struct cmsghdr *cm;
     int fd = -1;
 
-    if (recvmsg(sock, &m, MSG_CMSG_CLOEXEC) != 1 || (cm = CMSG_FIRSTHDR(&m)) == NULL ||
+    if (recvmsg(sock, m, MSG_CMSG_CLOEXEC) != 1 || (cm = CMSG_FIRSTHDR(m)) == NULL ||
         cm->cmsg_type != SCM_RIGHTS)
         return -1;
     memcpy(&fd, CMSG_DATA(cm), sizeof(int));
